@@ -1,0 +1,134 @@
+"""Sign-in, sign-out, trainee registration (pages and API) and API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlparse
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromQuery, JSONBody
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from core.accounts import services
+from core.accounts.auth import (
+    SESSION_USER_KEY,
+    actor_of,
+    client_ip,
+    login_required,
+    require_user,
+)
+from core.accounts.schemas import (
+    CreatedResponse,
+    MeResponse,
+    RegisterRequest,
+    TokenRequest,
+    TokenResponse,
+)
+from core.errors import DomainError, ValidationError
+from core.identity import IdType
+from core.web import FormData, PageNumber, form_page, page, redirect_with
+
+ID_TYPE_OPTIONS = [(t.value, t.value) for t in IdType]
+
+
+def safe_next(target: str | None) -> str:
+    """Only local paths are followed after login (no open redirect)."""
+    if not target:
+        return "/"
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+class AccountPages(Controller):
+    include_in_schema = False
+
+    @get("/login")
+    async def login_form(self, request: Request, next: FromQuery[str | None] = None) -> Template | Redirect:
+        if request.user:
+            return Redirect(path=safe_next(next))
+        return page(request, "accounts/login.html", form={"next": next or ""},
+                    page_title="登录")
+
+    @post("/login", status_code=HTTP_200_OK)
+    async def login(self, request: Request, data: FormData) -> Template | Redirect:
+        username = str(data.get("username", "")).strip()
+        password = str(data.get("password", ""))
+        store = request.app.stores.get("throttle")
+        try:
+            if not username:
+                raise ValidationError("请填写用户名", "username")
+            user = await services.authenticate(username, password, client_ip(request), store)
+        except DomainError as exc:
+            response = form_page(request, "accounts/login.html", data,
+                                 {exc.field or "__all__": exc.message}, page_title="登录")
+            response.status_code = exc.status_code if exc.status_code == 429 else 422
+            return response
+        request.clear_session()
+        request.set_session({SESSION_USER_KEY: user.id})
+        return redirect_with(request, safe_next(data.get("next")),
+                             f"欢迎，{user.display_name}", "success")
+
+    @post("/logout", status_code=HTTP_200_OK)
+    async def logout(self, request: Request) -> Redirect:
+        request.clear_session()
+        return Redirect(path="/login")
+
+    @get("/register")
+    async def register_form(self, request: Request) -> Template:
+        return page(request, "accounts/register.html", id_type_options=ID_TYPE_OPTIONS,
+                    form={"id_type": IdType.RESIDENT.value}, page_title="学员注册")
+
+    @post("/register", status_code=HTTP_200_OK)
+    async def register(self, request: Request, data: FormData) -> Template | Redirect:
+        try:
+            user_id = await services.register_trainee(
+                services_registration(data), actor_of(request)
+            )
+        except DomainError as exc:
+            return form_page(request, "accounts/register.html", data,
+                             {exc.field or "__all__": exc.message},
+                             id_type_options=ID_TYPE_OPTIONS, page_title="学员注册")
+        request.clear_session()
+        request.set_session({SESSION_USER_KEY: user_id})
+        return redirect_with(request, "/", "注册成功，欢迎使用")
+
+
+def services_registration(data: dict[str, Any]) -> services.TraineeRegistration:
+    return services.TraineeRegistration(**{
+        key: str(data.get(key, "")) for key in
+        ("name", "id_type", "id_number", "phone", "username", "password", "password_confirm")
+    })
+
+
+class AuthApi(Controller):
+    path = "/api/v1/auth"
+    tags = ["账号与认证"]
+
+    @post("/token", status_code=HTTP_200_OK, summary="用用户名和密码换取访问令牌")
+    async def token(self, request: Request, data: JSONBody[TokenRequest]) -> TokenResponse:
+        store = request.app.stores.get("throttle")
+        user = await services.authenticate(data.username, data.password, client_ip(request), store)
+        token, ttl = await services.issue_token(user, actor_of(request))
+        return TokenResponse(access_token=token, expires_in=ttl)
+
+    @post("/token/revoke", status_code=HTTP_204_NO_CONTENT, guards=[login_required],
+          summary="注销当前访问令牌")
+    async def revoke(self, request: Request) -> None:
+        await services.revoke_token(str(request.auth), actor_of(request))
+
+    @post("/register", status_code=HTTP_201_CREATED, summary="学员自助注册")
+    async def register(self, request: Request, data: JSONBody[RegisterRequest]) -> CreatedResponse:
+        user_id = await services.register_trainee(
+            services.TraineeRegistration(**data.model_dump()), actor_of(request)
+        )
+        return CreatedResponse(id=user_id)
+
+    @get("/me", guards=[login_required], summary="当前用户")
+    async def me(self, request: Request) -> MeResponse:
+        user = require_user(request)
+        return MeResponse(id=user.id, username=user.username, display_name=user.display_name,
+                          role=str(user.role), role_label=user.role_label,
+                          organisation_id=user.organisation_id)

@@ -1,0 +1,94 @@
+"""The app factory: wires settings, database lifecycle, auth, sessions, CSRF, templates,
+stores and every package's routes. No rules live here."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.plugins.flash import FlashConfig, FlashPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.stores.base import Store
+from litestar.stores.file import FileStore
+from litestar.stores.memory import MemoryStore
+from litestar.stores.redis import RedisStore
+from litestar.template.config import TemplateConfig
+
+from core import db, templating
+from core.accounts.auth import AuthMiddleware
+from core.accounts.controllers import AccountPages, AuthApi
+from core.admin_controllers import AdminUsersApi, AdminUsersController
+from core.audit_controllers import AuditController
+from core.home import HomeController, health
+from core.people_controllers import PeopleApi, ProfilePage
+from core.http_errors import EXCEPTION_HANDLERS
+from core.logging_setup import access_log_middleware, configure_logging
+from core.roles import OFFICER_ROLES, Role
+from core.settings import ROOT, Settings, get_settings
+from core.web import register_nav
+
+MAX_BODY_BYTES = 10 * 1024 * 1024  # uploads: 10 MB (results files); larger answers 413
+
+
+def build_stores(settings: Settings) -> dict[str, Store]:
+    """Sessions and counters: files/memory for one process, Redis when REDIS_URL is set."""
+    if settings.redis_url:
+        redis = RedisStore.with_client(url=settings.redis_url)
+        return {name: redis.with_namespace(name) for name in ("sessions", "throttle", "rate_limit")}
+    return {
+        "sessions": FileStore(settings.var_dir / "sessions", create_directories=True),
+        "throttle": MemoryStore(),
+        "rate_limit": MemoryStore(),
+    }
+
+
+def register_core_nav() -> None:
+    register_nav("首页", "/", None, order=0)
+    register_nav("我的信息", "/me", [Role.TRAINEE], order=80)
+    register_nav("审计日志", "/audit", OFFICER_ROLES, order=90)
+    register_nav("用户管理", "/admin/users", [Role.ADMIN], order=95)
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    register_core_nav()
+    template_config = TemplateConfig(
+        directory=ROOT / "templates", engine=JinjaTemplateEngine,
+        engine_callback=templating.configure,
+    )
+    session_config = ServerSideSessionConfig(
+        store="sessions", max_age=settings.session_ttl_seconds, httponly=True,
+        samesite="lax", secure=settings.cookie_secure, key="registry_session",
+    )
+    csrf_config = CSRFConfig(
+        secret=settings.secret_key, cookie_name="csrftoken", cookie_secure=settings.cookie_secure,
+        cookie_samesite="lax", exclude=["/api/", "/health"], safe_methods={"GET", "HEAD", "OPTIONS"},
+    )
+    return Litestar(
+        route_handlers=[
+            HomeController, health, AccountPages, AuthApi, AuditController, AdminUsersController, AdminUsersApi,
+            PeopleApi, ProfilePage,
+            create_static_files_router(path="/static", directories=[ROOT / "static"],
+                                       include_in_schema=False),
+        ],
+        middleware=[access_log_middleware, session_config.middleware,
+                    DefineMiddleware(AuthMiddleware, exclude=["^/static/", "^/schema"])],
+        csrf_config=csrf_config,
+        template_config=template_config,
+        plugins=[FlashPlugin(FlashConfig(template_config=template_config))],
+        stores=build_stores(settings),
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        on_startup=[db.on_startup],
+        on_shutdown=[db.on_shutdown],
+        openapi_config=OpenAPIConfig(
+            title="托育从业人员培训与认证平台 API", version="1.0.0", path="/schema",
+            description="宁河区托育从业人员培训、认证、机构人员配备与备案的接口。",
+        ),
+        request_max_body_size=MAX_BODY_BYTES,
+        debug=settings.debug,
+    )
+

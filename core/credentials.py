@@ -1,0 +1,154 @@
+"""The Credential table's behaviour: create and change status, always with a history row,
+an audit row and a credential-changed event in the same transaction.
+
+Other packages react to credential changes by registering a listener
+(``on_credential_changed``); listeners run inside the same transaction, and the
+``credential_event`` rows stay readable for anyone who processes them later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Awaitable, Callable
+
+from core import audit
+from core.actor import Actor
+from core.errors import Conflict, NotFound, ValidationError
+from core.tables import Credential, CredentialEvent, CredentialStatusChange
+
+STATUSES = ("valid", "suspended", "revoked", "expired", "superseded")
+STATUS_LABELS = {
+    "valid": "有效",
+    "suspended": "暂停",
+    "revoked": "撤销",
+    "expired": "过期",
+    "superseded": "已被替换",
+}
+# Allowed status transitions; revoked and superseded are final.
+TRANSITIONS = {
+    "valid": {"suspended", "revoked", "expired", "superseded"},
+    "suspended": {"valid", "revoked", "superseded"},
+    "expired": {"valid", "revoked", "superseded"},
+    "revoked": set(),
+    "superseded": set(),
+}
+OUTCOMES = {"HEALTH_CERT": ("pass", "fail"), "BACKGROUND_CHECK": ("clear", "flagged")}
+
+Listener = Callable[[int, int, str], Awaitable[None]]  # (credential_id, person_id, kind)
+_listeners: list[Listener] = []
+
+
+def on_credential_changed(listener: Listener) -> Listener:
+    if listener not in _listeners:
+        _listeners.append(listener)
+    return listener
+
+
+async def _emit(credential: Credential, kind: str) -> None:
+    await CredentialEvent(
+        credential=credential.id, person=credential.person, kind=kind,
+        at=datetime.now(timezone.utc),
+    ).save()
+    for listener in _listeners:
+        await listener(credential.id, credential.person, kind)
+
+
+@dataclass(frozen=True)
+class CredentialInput:
+    person_id: int
+    code: str
+    number: str
+    issued_on: date
+    issuer_name: str = ""
+    issuer_code: str = ""
+    level: int | None = None
+    expires_on: date | None = None
+    source: str = "issued"
+    outcome: str | None = None
+    verification_code: str = ""
+    scan_id: int | None = None
+    origin_type: str = ""
+    origin_id: int | None = None
+
+
+def check_input(data: CredentialInput) -> None:
+    if not data.number.strip():
+        raise ValidationError("请填写证书（证明）编号", "number")
+    if data.expires_on and data.expires_on < data.issued_on:
+        raise ValidationError("有效期至不能早于发证日期", "expires_on")
+    allowed = OUTCOMES.get(data.code)
+    if allowed and data.outcome not in allowed:
+        raise ValidationError("请选择检查结论", "outcome")
+    if not allowed and data.outcome:
+        raise ValidationError("该类证书没有检查结论", "outcome")
+
+
+async def create_credential(data: CredentialInput, actor: Actor) -> Credential:
+    """Insert a credential; call inside a transaction (``core.db.transaction``)."""
+    check_input(data)
+    if await Credential.exists().where(Credential.number == data.number):
+        raise Conflict("该证书编号已存在", "number")
+    row = Credential(
+        person=data.person_id, code=data.code, level=data.level, number=data.number,
+        issuer_name=data.issuer_name, issuer_code=data.issuer_code,
+        issued_on=data.issued_on, expires_on=data.expires_on, status="valid",
+        source=data.source, recorded_by=actor.user_id if data.source == "recorded" else None,
+        scan=data.scan_id, outcome=data.outcome, verification_code=data.verification_code,
+        origin_type=data.origin_type, origin_id=data.origin_id,
+        created_at=datetime.now(timezone.utc),
+    )
+    await row.save()
+    await CredentialStatusChange(
+        credential=row.id, from_status="", to_status="valid", reason="",
+        actor_id=actor.user_id, at=datetime.now(timezone.utc),
+    ).save()
+    await audit.record(
+        actor, "credential.create", "credential", row.id,
+        after={"code": row.code, "level": row.level, "number": row.number,
+               "issued_on": row.issued_on, "source": row.source},
+    )
+    await _emit(row, "created")
+    return row
+
+
+async def change_status(
+    credential_id: int, to_status: str, reason: str, actor: Actor,
+    *, superseded_by: int | None = None,
+) -> Credential:
+    """Move a credential to another status; call inside a transaction."""
+    row = await Credential.objects().where(Credential.id == credential_id).first()
+    if row is None:
+        raise NotFound("未找到该证书")
+    if to_status not in STATUSES:
+        raise ValidationError("状态取值无效", "status")
+    if to_status not in TRANSITIONS[row.status]:
+        raise Conflict(
+            f"证书当前状态为“{STATUS_LABELS[row.status]}”，不能改为“{STATUS_LABELS[to_status]}”",
+            "status",
+        )
+    if to_status in ("suspended", "revoked") and not reason.strip():
+        raise ValidationError("请填写原因", "reason")
+    before = row.status
+    now = datetime.now(timezone.utc)
+    row.status, row.status_reason, row.status_changed_at = to_status, reason.strip(), now
+    if superseded_by is not None:
+        row.superseded_by = superseded_by
+    await row.save()
+    await CredentialStatusChange(
+        credential=row.id, from_status=before, to_status=to_status, reason=reason.strip(),
+        actor_id=actor.user_id, at=now,
+    ).save()
+    await audit.record(
+        actor, f"credential.{to_status}", "credential", row.id,
+        before={"status": before}, after={"status": to_status}, note=reason.strip(),
+    )
+    await _emit(row, "status_changed")
+    return row
+
+
+def counts_on(row: Credential | dict, on: date) -> bool:
+    """A credential counts on a day when valid, issued by then and not yet expired."""
+    get = row.get if isinstance(row, dict) else lambda k: getattr(row, k)
+    expires = get("expires_on")
+    return get("status") == "valid" and get("issued_on") <= on and (expires is None or on <= expires)

@@ -1,0 +1,68 @@
+"""Database engine choice, transactions and start-up/shutdown hooks for both engines."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import AsyncIterator
+
+from piccolo.engine.base import Engine
+from piccolo.engine.finder import engine_finder
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+SQLITE_BUSY_TIMEOUT_S = 30
+
+
+def engine_for_url(url: str) -> Engine:
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
+    if url.startswith(("postgresql://", "postgres://")):
+        return PostgresEngine(config={"dsn": url}, extensions=())
+    raise ValueError("DATABASE_URL 只支持 sqlite:///路径 或 postgresql://…")
+
+
+def engine() -> Engine:
+    found = engine_finder()
+    assert found is not None, "piccolo_conf.DB is not configured"
+    return found
+
+
+def is_sqlite() -> bool:
+    return isinstance(engine(), SQLiteEngine)
+
+
+@asynccontextmanager
+async def transaction() -> AsyncIterator[None]:
+    """A write transaction: IMMEDIATE on SQLite so read-then-write never deadlocks."""
+    db = engine()
+    if isinstance(db, SQLiteEngine):
+        async with db.transaction(transaction_type=TransactionType.immediate):
+            yield
+    else:
+        async with db.transaction():
+            yield
+
+
+async def on_startup() -> None:
+    db = engine()
+    if isinstance(db, SQLiteEngine):
+        await db.run_ddl("PRAGMA journal_mode=WAL")
+    else:
+        await db.start_connection_pool(min_size=2, max_size=20)
+
+
+async def on_shutdown() -> None:
+    db = engine()
+    if isinstance(db, PostgresEngine):
+        await db.close_connection_pool()
+
+
+async def ping() -> bool:
+    try:
+        await engine().run_ddl("SELECT 1")
+    except Exception:  # noqa: BLE001 — any failure means "unreachable" for /health
+        return False
+    return True

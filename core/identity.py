@@ -1,0 +1,182 @@
+"""Identity numbers, names and organisation codes: validation, normalisation, masking.
+
+Pure functions (no I/O). Every entry point that takes an ID number, a name or a
+统一社会信用代码 goes through here, so the rules live once.
+
+Sources: GB 11643-1999 (公民身份号码), GB 32100-2015 (统一社会信用代码).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from enum import StrEnum
+
+from core.errors import ValidationError
+
+
+class IdType(StrEnum):
+    RESIDENT = "居民身份证"
+    HMT_RESIDENCE = "港澳台居民居住证"
+    FOREIGN_PERMANENT = "外国人永久居留身份证"
+    PASSPORT = "护照"
+
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARS = "10X98765432"
+HMT_PREFIXES = ("81", "82", "83")
+
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+NAME_DOTS = "·•．・‧∙⋅."  # after NFKC a full-width ． is "."
+PASSPORT_RE = re.compile(r"^[A-Z0-9]{5,17}$")
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def _fold(value: str) -> str:
+    """Full-width to half-width (NFKC), spaces removed, upper-cased."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)).upper()
+
+
+def id_check_char(first17: str) -> str:
+    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True))
+    return ID_CHECK_CHARS[total % 11]
+
+
+def birth_date_of(id_number: str) -> date | None:
+    """Birth date encoded in an 18-character number, or None when it is not a real day."""
+    try:
+        return date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except ValueError:
+        return None
+
+
+def _check_18(number: str, label: str, field: str) -> None:
+    if not re.fullmatch(r"\d{17}[\dX]", number):
+        raise ValidationError(f"{label}应为 18 位（17 位数字加 1 位数字或 X）", field)
+    born = birth_date_of(number)
+    if born is None or born.year < 1900:
+        raise ValidationError(f"{label}中的出生日期无效", field)
+    if id_check_char(number[:17]) != number[17]:
+        raise ValidationError(f"{label}校验位不正确，请核对后重新输入", field)
+
+
+def normalise_id_number(
+    value: str | None, id_type: str = IdType.RESIDENT, field: str = "id_number"
+) -> str:
+    """Validate an ID number of the given type and return it in stored form.
+
+    Accepts lower-case x, full-width characters and surrounding spaces.
+    Raises ValidationError naming the field; the message never repeats the number.
+    """
+    try:
+        kind = IdType(id_type)
+    except ValueError:
+        raise ValidationError("证件类型无效", "id_type") from None
+    label = "证件号码" if kind is not IdType.RESIDENT else "身份证号"
+    number = _fold(value or "")
+    if not number:
+        raise ValidationError(f"请填写{label}", field)
+    if kind is IdType.PASSPORT:
+        if not PASSPORT_RE.fullmatch(number):
+            raise ValidationError("护照号码应为 5–17 位字母或数字", field)
+        return number
+    _check_18(number, label, field)
+    if kind is IdType.HMT_RESIDENCE and number[:2] not in HMT_PREFIXES:
+        raise ValidationError("港澳台居民居住证号码应以 81、82 或 83 开头", field)
+    if kind is IdType.FOREIGN_PERMANENT and not number.startswith("9"):
+        raise ValidationError("外国人永久居留身份证号码应以 9 开头", field)
+    return number
+
+
+def is_valid_id_number(value: str, id_type: str = IdType.RESIDENT) -> bool:
+    try:
+        normalise_id_number(value, id_type)
+    except ValidationError:
+        return False
+    return True
+
+
+def sex_of(id_number: str) -> str | None:
+    """'男' / '女' from the 17th digit of an 18-character number."""
+    if len(id_number) == 18 and id_number[16].isdigit():
+        return "男" if int(id_number[16]) % 2 else "女"
+    return None
+
+
+def normalise_name(value: str | None, field: str = "name") -> str:
+    name = unicodedata.normalize("NFKC", value or "").strip()
+    name = re.sub(f"\\s*[{NAME_DOTS}]\\s*", "·", name)
+    name = re.sub(r"\s+", " ", name)
+    if not name:
+        raise ValidationError("请填写姓名", field)
+    if len(name) > 50:
+        raise ValidationError("姓名过长（最多 50 个字符）", field)
+    if any(ch.isdigit() for ch in name):
+        raise ValidationError("姓名不能包含数字", field)
+    return name
+
+
+def name_key(value: str) -> str:
+    """Comparison form of a name: trimmed, spaces removed, middle dots unified."""
+    name = unicodedata.normalize("NFKC", value or "")
+    name = re.sub(f"[{NAME_DOTS}]", "·", name)
+    return re.sub(r"\s+", "", name)
+
+
+def names_match(a: str, b: str) -> bool:
+    return bool(name_key(a)) and name_key(a) == name_key(b)
+
+
+def mask_name(name: str) -> str:
+    """张* / 欧阳**: the first character, then one * per remaining character."""
+    name = (name or "").strip()
+    return name[:1] + "*" * (len(name) - 1) if name else ""
+
+
+def mask_id_number(number: str) -> str:
+    """1201**********123X: the first 4 and last 4 characters kept."""
+    number = number or ""
+    if len(number) <= 8:
+        return number[:1] + "*" * max(len(number) - 1, 0)
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+def normalise_mobile(value: str | None, field: str = "phone") -> str:
+    phone = _fold(value or "").removeprefix("+86")
+    if not MOBILE_RE.fullmatch(phone):
+        raise ValidationError("手机号码应为 11 位数字，以 1 开头", field)
+    return phone
+
+
+def mask_phone(phone: str) -> str:
+    return phone[:3] + "****" + phone[-4:] if len(phone) == 11 else mask_id_number(phone)
+
+
+def uscc_check_char(first17: str) -> str:
+    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def normalise_uscc(value: str | None, field: str = "uscc") -> str:
+    """Validate a 统一社会信用代码 (GB 32100-2015) and return it upper-cased."""
+    code = _fold(value or "")
+    if not code:
+        raise ValidationError("请填写统一社会信用代码", field)
+    if len(code) != 18 or any(c not in USCC_ALPHABET for c in code):
+        raise ValidationError(
+            "统一社会信用代码应为 18 位数字或大写字母（不含 I、O、Z、S、V）", field
+        )
+    if uscc_check_char(code[:17]) != code[17]:
+        raise ValidationError("统一社会信用代码校验位不正确，请核对", field)
+    return code
+
+
+def is_valid_uscc(value: str) -> bool:
+    try:
+        normalise_uscc(value)
+    except ValidationError:
+        return False
+    return True

@@ -1,0 +1,96 @@
+"""Administrative commands: ``python -m core.manage migrate|create-user|demo|serve``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+
+from core.roles import Role
+
+
+async def migrate() -> None:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    result = await run_forwards("all")
+    if not result.success:
+        raise SystemExit(f"迁移失败：{result.message}")
+
+
+async def _with_db(coro_fn, *args):  # type: ignore[no-untyped-def]
+    from core import db
+
+    await db.on_startup()
+    try:
+        return await coro_fn(*args)
+    finally:
+        await db.on_shutdown()
+
+
+async def create_user_cmd(args: argparse.Namespace) -> None:
+    from core.accounts.services import NewUser, create_user
+    from core.actor import Actor
+    from core.errors import DomainError
+
+    password = os.environ.get("NEW_USER_PASSWORD") or getpass.getpass("密码：")
+    try:
+        user_id = await create_user(
+            NewUser(args.username, password, args.role, args.display_name or args.username,
+                    args.organisation_id),
+            Actor.system("manage"),
+        )
+    except DomainError as exc:
+        raise SystemExit(f"创建失败：{exc.message}（{exc.field}）") from None
+    print(f"已创建用户 {args.username}（id={user_id}，角色 {Role(args.role).label}）")
+
+
+async def demo() -> None:
+    from core.demo import logins_text, seed_demo
+
+    if await seed_demo():
+        print("已载入演示数据。")
+    print(logins_text())
+
+
+def serve() -> None:
+    import uvicorn
+
+    from core.settings import get_settings
+
+    settings = get_settings()
+    if settings.is_sqlite:
+        asyncio.run(migrate())
+        if settings.demo_data:
+            asyncio.run(_with_db(demo))
+    print(f"服务地址：http://{settings.host}:{settings.port}", flush=True)
+    uvicorn.run("core.asgi:app", host=settings.host, port=settings.port, workers=1,
+                log_level="warning", access_log=False)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m core.manage")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="应用数据库迁移")
+    cu = sub.add_parser("create-user", help="创建任意角色的用户（密码取自 NEW_USER_PASSWORD 或交互输入）")
+    cu.add_argument("--username", required=True)
+    cu.add_argument("--role", required=True, choices=[r.value for r in Role])
+    cu.add_argument("--display-name", default="")
+    cu.add_argument("--organisation-id", type=int, default=None)
+    sub.add_parser("demo", help="空库时载入演示数据并打印演示账号")
+    sub.add_parser("serve", help="（SQLite）迁移、载入演示数据并启动服务")
+    args = parser.parse_args(argv)
+    if args.command == "migrate":
+        asyncio.run(migrate())
+        print("迁移完成。")
+    elif args.command == "create-user":
+        asyncio.run(_with_db(create_user_cmd, args))
+    elif args.command == "demo":
+        asyncio.run(_with_db(demo))
+    elif args.command == "serve":
+        serve()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

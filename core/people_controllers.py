@@ -1,0 +1,84 @@
+"""Person records through the API and the trainee's own profile page.
+
+The owner and bureau officers see the full ID number and phone; everyone else gets 404.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from litestar import Controller, Request, get
+from litestar.params import FromPath
+from litestar.response import Template
+from pydantic import BaseModel
+
+from core.accounts.auth import login_required, require_user, roles
+from core.actor import CurrentUser
+from core.errors import NotFound
+from core.identity import mask_id_number, mask_phone
+from core.people import former_names, get_person
+from core.roles import Role
+from core.web import page
+
+# Officers entitled to a person's full identity data.
+ENTITLED_ROLES = frozenset({Role.HRSS_OFFICER, Role.EDU_OFFICER, Role.HEALTH_REVIEWER, Role.ADMIN})
+
+
+class FormerName(BaseModel):
+    name: str
+    replaced_on: date
+    evidence: str
+
+
+class PersonOut(BaseModel):
+    id: int
+    id_type: str
+    id_number: str
+    name: str
+    sex: str | None
+    birth_date: date | None
+    phone: str | None
+    education: str | None
+    former_names: list[FormerName]
+
+
+def can_see_person(user: CurrentUser, person_id: int) -> bool:
+    return user.person_id == person_id or user.role in ENTITLED_ROLES
+
+
+async def person_out(person_id: int, *, full: bool) -> PersonOut:
+    person = await get_person(person_id)
+    return PersonOut(
+        id=person.id, id_type=person.id_type,
+        id_number=person.id_number if full else mask_id_number(person.id_number),
+        name=person.name, sex=person.sex, birth_date=person.birth_date,
+        phone=(person.phone if full else mask_phone(person.phone)) if person.phone else None,
+        education=person.education,
+        former_names=[FormerName(name=r["name"], replaced_on=r["replaced_on"],
+                                 evidence=r["evidence"]) for r in await former_names(person.id)],
+    )
+
+
+class PeopleApi(Controller):
+    path = "/api/v1/people"
+    guards = [login_required]
+    tags = ["人员"]
+
+    @get("/{person_id:int}", summary="人员信息（本人或主管部门）")
+    async def get_one(self, request: Request, person_id: FromPath[int]) -> PersonOut:
+        user = require_user(request)
+        if not can_see_person(user, person_id):
+            raise NotFound("未找到该人员")
+        return await person_out(person_id, full=True)
+
+
+class ProfilePage(Controller):
+    include_in_schema = False
+
+    @get("/me", guards=[roles(Role.TRAINEE)])
+    async def me(self, request: Request) -> Template:
+        user = require_user(request)
+        if user.person_id is None:
+            raise NotFound("账号未关联人员信息")
+        person = await person_out(user.person_id, full=True)
+        return page(request, "accounts/me.html", page_title="我的信息", person=person)

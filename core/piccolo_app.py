@@ -1,0 +1,33 @@
+"""The one Piccolo app: every table of every package, one linear migration history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from core import tables as core_tables
+
+ROOT = Path(__file__).resolve().parent.parent
+
+APP_CONFIG = AppConfig(
+    app_name="registry",
+    migrations_folder_path=str(ROOT / "migrations"),
+    table_classes=[
+        core_tables.Person,
+        core_tables.PersonName,
+        core_tables.WorkPeriod,
+        core_tables.User,
+        core_tables.ApiToken,
+        core_tables.AuditLog,
+        core_tables.StoredFile,
+        core_tables.Qualification,
+        core_tables.QualificationLevel,
+        core_tables.ConditionEdition,
+        core_tables.Credential,
+        core_tables.CredentialStatusChange,
+        core_tables.CredentialEvent,
+    ],
+    migration_dependencies=[],
+    commands=[],
+)

@@ -1,0 +1,99 @@
+"""Settings: one small dataclass read from the environment (documented in .env.example)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default).strip() or default
+
+
+def _int(name: str, default: int) -> int:
+    return int(_env(name, str(default)))
+
+
+def _persistent_secret(var_dir: Path) -> str:
+    """A secret kept in var/ so sessions survive restarts on the embedded set-up."""
+    path = var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    var_dir: Path
+    files_dir: Path
+    secret_key: str
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_base_url: str = "http://127.0.0.1:8000"
+    redis_url: str = ""
+    debug: bool = False
+    log_level: str = "INFO"
+    token_ttl_seconds: int = 8 * 3600
+    session_ttl_seconds: int = 8 * 3600
+    login_max_failures: int = 5
+    login_lock_seconds: int = 15 * 60
+    login_ip_max_failures: int = 30
+    verify_rate_limit_per_minute: int = 60
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 64 * 1024
+    demo_data: bool = True
+    cookie_secure: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> Path:
+        raw = self.database_url.split("sqlite:///", 1)[1]
+        path = Path(raw)
+        return path if path.is_absolute() else ROOT / path
+
+
+def load_settings() -> Settings:
+    var_dir = Path(_env("VAR_DIR", str(ROOT / "var")))
+    host = _env("HOST", "127.0.0.1")
+    port = _int("PORT", 8000)
+    return Settings(
+        database_url=_env("DATABASE_URL", f"sqlite:///{var_dir / 'registry.sqlite3'}"),
+        var_dir=var_dir,
+        files_dir=Path(_env("FILES_DIR", str(var_dir / "files"))),
+        secret_key=os.environ.get("SECRET_KEY") or _persistent_secret(var_dir),
+        host=host,
+        port=port,
+        public_base_url=_env("PUBLIC_BASE_URL", f"http://{host}:{port}").rstrip("/"),
+        redis_url=os.environ.get("REDIS_URL", "").strip(),
+        debug=_env("DEBUG", "0") == "1",
+        log_level=_env("LOG_LEVEL", "INFO"),
+        token_ttl_seconds=_int("TOKEN_TTL_SECONDS", 8 * 3600),
+        session_ttl_seconds=_int("SESSION_TTL_SECONDS", 8 * 3600),
+        login_max_failures=_int("LOGIN_MAX_FAILURES", 5),
+        login_lock_seconds=_int("LOGIN_LOCK_SECONDS", 15 * 60),
+        login_ip_max_failures=_int("LOGIN_IP_MAX_FAILURES", 30),
+        verify_rate_limit_per_minute=_int("VERIFY_RATE_LIMIT_PER_MINUTE", 60),
+        argon2_time_cost=_int("ARGON2_TIME_COST", 3),
+        argon2_memory_kib=_int("ARGON2_MEMORY_KIB", 64 * 1024),
+        demo_data=_env("DEMO_DATA", "1") == "1",
+        cookie_secure=_env("COOKIE_SECURE", "0") == "1",
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

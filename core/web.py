@@ -1,0 +1,107 @@
+"""Page rendering glue: every page gets the user, the navigation for its role and flashes.
+
+Domain packages add their navigation entries and dashboard cards with ``register_nav`` and
+``register_card`` when their controllers are mounted; the home page is built from them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, Iterable, Mapping
+
+from litestar import Request
+from litestar.params import QueryParameter, URLEncodedBody
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from core.accounts.auth import current_user
+from core.roles import Role
+
+ALL_ROLES = frozenset(Role)
+# Handler parameter types shared by every page controller.
+FormData = URLEncodedBody[dict[str, Any]]
+PageNumber = Annotated[int, QueryParameter(name="page", ge=1)]
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    href: str
+    roles: frozenset[Role] | None
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class Card:
+    title: str
+    description: str
+    href: str
+    roles: frozenset[Role]
+    order: int = 50
+
+
+_nav: list[NavEntry] = []
+_cards: list[Card] = []
+
+ROLE_HOME_TITLES = {
+    Role.TRAINEE: "学员中心",
+    Role.PROVIDER_STAFF: "培训机构工作台",
+    Role.HRSS_OFFICER: "人社局工作台",
+    Role.EDU_OFFICER: "教育局工作台",
+    Role.HEALTH_REVIEWER: "卫健委备案审核工作台",
+    Role.FACILITY_OPERATOR: "托育机构工作台",
+    Role.ADMIN: "系统管理",
+}
+
+
+def register_nav(label: str, href: str, roles: Iterable[Role] | None, order: int = 50) -> None:
+    entry = NavEntry(label, href, frozenset(roles) if roles is not None else None, order)
+    if entry not in _nav:
+        _nav.append(entry)
+
+
+def register_card(title: str, description: str, href: str, roles: Iterable[Role],
+                  order: int = 50) -> None:
+    card = Card(title, description, href, frozenset(roles), order)
+    if card not in _cards:
+        _cards.append(card)
+
+
+def nav_for(role: Role | None, path: str) -> list[dict[str, Any]]:
+    entries = [
+        e for e in sorted(_nav, key=lambda e: e.order)
+        if (e.roles is None) or (role is not None and role in e.roles)
+    ]
+    return [
+        {"label": e.label, "href": e.href,
+         "active": path == e.href or (e.href != "/" and path.startswith(e.href + "/"))}
+        for e in entries
+    ]
+
+
+def cards_for(role: Role) -> list[dict[str, Any]]:
+    return [
+        {"title": c.title, "description": c.description, "href": c.href}
+        for c in sorted(_cards, key=lambda c: c.order) if role in c.roles
+    ]
+
+
+def page(request: Request, template: str, status_code: int = 200, **context: Any) -> Template:
+    user = current_user(request)
+    context.setdefault("current_user", user)
+    context.setdefault("nav", nav_for(user.role if user else None, request.url.path))
+    context.setdefault("errors", {})
+    context.setdefault("form", {})
+    return Template(template_name=template, context=context, status_code=status_code)
+
+
+def form_page(request: Request, template: str, form: Mapping[str, Any], errors: Mapping[str, str],
+              **context: Any) -> Template:
+    """Re-render a form with the user's values and errors next to their fields (422)."""
+    safe_form = {k: v for k, v in form.items() if "password" not in k and k != "_csrf_token"}
+    return page(request, template, status_code=422, form=safe_form, errors=dict(errors), **context)
+
+
+def redirect_with(request: Request, to: str, message: str, category: str = "success") -> Redirect:
+    flash(request, message, category)
+    return Redirect(path=to)

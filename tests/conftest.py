@@ -1,0 +1,180 @@
+"""Test fixtures: a clean database per test on SQLite or PostgreSQL, an app client, factories.
+
+SQLite (default): migrations run once into a template file, copied for each test.
+PostgreSQL (DATABASE_URL=postgresql://…): the suite creates its own database
+``<name>_registry_test`` once, migrates it, and truncates it between tests.
+The app runs in the TestClient's own thread and loop, so factories run there too (``run``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Iterator
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+
+TMP = Path(tempfile.mkdtemp(prefix="registry-tests-"))
+BASE_URL = os.environ.get("DATABASE_URL", "")
+IS_PG = BASE_URL.startswith(("postgresql://", "postgres://"))
+
+os.environ.update({
+    "ARGON2_TIME_COST": "1",
+    "ARGON2_MEMORY_KIB": "256",
+    "VAR_DIR": str(TMP / "var"),
+    "SECRET_KEY": "test-secret-key-not-for-production",
+    "DEMO_DATA": "0",
+    "LOG_LEVEL": "WARNING",
+})
+os.environ.pop("REDIS_URL", None)
+
+
+def _pg_test_url(url: str) -> str:
+    parsed = urlparse(url)
+    name = (parsed.path.lstrip("/") or "postgres") + "_registry_test"
+    return urlunparse(parsed._replace(path="/" + name))
+
+
+async def _recreate_pg_database(admin_url: str, test_url: str) -> None:
+    import asyncpg
+
+    name = urlparse(test_url).path.lstrip("/")
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name
+        )
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+if IS_PG:
+    TEST_URL = _pg_test_url(BASE_URL)
+    os.environ["DATABASE_URL"] = TEST_URL
+else:
+    TEMPLATE_DB = TMP / "template.sqlite3"
+    os.environ["DATABASE_URL"] = f"sqlite:///{TEMPLATE_DB}"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    from core.manage import migrate
+
+    if IS_PG:
+        asyncio.run(_recreate_pg_database(BASE_URL, TEST_URL))
+    asyncio.run(migrate())
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    shutil.rmtree(TMP, ignore_errors=True)
+
+
+def _table_names() -> list[str]:
+    from core.piccolo_app import APP_CONFIG
+
+    return [t._meta.tablename for t in APP_CONFIG.table_classes]
+
+
+async def _reset_pg() -> None:
+    from core.catalogue_seed import seed_catalogue
+    from core.db import engine
+
+    tables = ", ".join(f'"{name}"' for name in _table_names())
+    await engine().run_ddl(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    await seed_catalogue()
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[None]:
+    """A clean, migrated database for this test."""
+    from core.db import engine
+
+    if IS_PG:
+        asyncio.run(_reset_pg())
+        yield
+        return
+    db = engine()
+    original = db.path
+    path = tmp_path / "test.sqlite3"
+    shutil.copyfile(TEMPLATE_DB, path)
+    db.path = str(path)
+    try:
+        yield
+    finally:
+        db.path = original
+
+
+@pytest.fixture
+def app(database: None) -> Any:
+    from core.app import create_app
+    from core.settings import get_settings
+
+    get_settings.cache_clear()
+    return create_app()
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[Any]:
+    from litestar.testing import TestClient
+
+    with TestClient(app=app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def run(client: Any) -> Callable[..., Any]:
+    """Run an async function in the app's event loop (where its database pool lives)."""
+
+    def runner(fn: Callable[..., Awaitable[Any]] | Awaitable[Any], *args: Any, **kwargs: Any) -> Any:
+        async def call() -> Any:
+            return await (fn(*args, **kwargs) if callable(fn) else fn)
+
+        return client.blocking_portal.call(call)
+
+    return runner
+
+
+PASSWORD = "Secret2026pass"
+
+
+@pytest.fixture
+def make_user(run: Callable[..., Any]) -> Callable[..., int]:
+    from core.accounts.services import NewUser, create_user
+    from core.actor import Actor
+
+    counter = iter(range(1, 10_000))
+
+    def factory(role: str, username: str | None = None, password: str = PASSWORD,
+                display_name: str = "测试用户", organisation_id: int | None = None) -> int:
+        name = username or f"{role}{next(counter)}"
+        return run(create_user, NewUser(name, password, role, display_name, organisation_id),
+                   Actor.system("test"))
+
+    return factory
+
+
+def csrf_token(client: Any) -> str:
+    if "csrftoken" not in client.cookies:
+        client.get("/login")
+    return client.cookies["csrftoken"]
+
+
+def post_form(client: Any, path: str, data: dict[str, Any], **kwargs: Any) -> Any:
+    """Post a page form the way a browser does, with the CSRF field."""
+    return client.post(path, data={**data, "_csrf_token": csrf_token(client)}, **kwargs)
+
+
+def login(client: Any, username: str, password: str = PASSWORD) -> Any:
+    return post_form(client, "/login", {"username": username, "password": password},
+                     follow_redirects=False)
+
+
+def api_token(client: Any, username: str, password: str = PASSWORD) -> dict[str, str]:
+    response = client.post("/api/v1/auth/token", json={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
