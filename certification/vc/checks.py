@@ -1,0 +1,172 @@
+"""Pure checks shared by the credential verifier: issuer, trusted key, validity period, status.
+
+Each check returns a Check(name, ok, message); messages are Chinese with the plain English
+in brackets, so the command's output can be read by a clerk and pasted into a bug report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import NamedTuple
+
+from certification.vc.credential import end_of_day, start_of_day
+from certification.vc.dataintegrity import verify_proof
+from certification.vc.keys import controller_of
+from certification.vc.status_list import (
+    ENTRY_TYPE,
+    LIST_CREDENTIAL_TYPE,
+    LIST_TYPE,
+    STATUS_PURPOSES,
+    StatusListError,
+    bit_is_set,
+    decode_bitstring,
+)
+
+PURPOSE_LABELS = {"revocation": "已撤销 (revoked)", "suspension": "已暂停 (suspended)"}
+CLEAR_LABELS = {"revocation": "未撤销 (not revoked)", "suspension": "未暂停 (not suspended)"}
+
+NOT_CHECKED = "未检查：未提供状态列表 (not checked: no status list given)"
+
+StatusListSource = Callable[[str], dict | None]
+
+
+class Check(NamedTuple):
+    name: str
+    ok: bool
+    message: str
+
+
+def issuer_id(document: dict) -> str | None:
+    issuer = document.get("issuer")
+    return issuer.get("id") if isinstance(issuer, dict) else issuer
+
+
+def proof_method(document: dict) -> str | None:
+    proof = document.get("proof")
+    if isinstance(proof, list) and len(proof) == 1:
+        proof = proof[0]
+    return proof.get("verificationMethod") if isinstance(proof, dict) else None
+
+
+def check_issuer_controls_key(document: dict, name: str = "issuer") -> Check:
+    method, issuer = proof_method(document), issuer_id(document)
+    if method is None or issuer is None or controller_of(method) != issuer:
+        message = f"签名密钥不属于发证者 {issuer} (signing key {method} is not the issuer's)"
+        return Check(name, False, message)
+    return Check(name, True, f"发证者 (issuer) {issuer}")
+
+
+def check_trusted_key(document: dict, trusted_keys: set[str], name: str = "trusted_key") -> Check:
+    method = proof_method(document) or ""
+    if method in trusted_keys or controller_of(method) in trusted_keys:
+        return Check(name, True, "签名密钥在发证机关公布的密钥清单中 (key is published)")
+    message = "签名密钥不在发证机关公布的密钥清单中 (signing key is not a published bureau key)"
+    return Check(name, False, f"{message}: {method}")
+
+
+def _parse_datetime(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def check_validity_period(document: dict, today: date, name: str = "validity") -> Check:
+    """validFrom must not be after today, validUntil not before today (certificate days)."""
+    parsed = {}
+    for field in ("validFrom", "validUntil"):
+        if field in document:
+            parsed[field] = _parse_datetime(document[field])
+            if parsed[field] is None:
+                message = f"{field} 不是带时区的日期时间 (not a dateTime with offset)"
+                return Check(name, False, f"{message}: {document[field]!r}")
+    valid_from, valid_until = parsed.get("validFrom"), parsed.get("validUntil")
+    if valid_from is not None and valid_from > end_of_day(today):
+        return Check(name, False, f"尚未生效 (not valid yet): validFrom {document['validFrom']}")
+    if valid_until is not None and valid_until < start_of_day(today):
+        return Check(name, False, f"已过有效期 (expired): validUntil {document['validUntil']}")
+    until = document.get("validUntil", "长期 (no end date)")
+    return Check(name, True, f"在有效期内 (within validity period) 至 until {until}")
+
+
+def check_status_entry(
+    entry: object,
+    credential_issuer: str | None,
+    source: StatusListSource | None,
+    trusted_keys: set[str] | None,
+    today: date,
+) -> Check:
+    """One credentialStatus entry: the list's own proof and issuer, its purpose, the bit."""
+    if not isinstance(entry, dict) or entry.get("type") != ENTRY_TYPE:
+        return Check("status", False, f"不支持的状态类型 (unsupported credentialStatus): {entry!r}")
+    purpose = entry.get("statusPurpose")
+    name = f"status:{purpose}"
+    url = entry.get("statusListCredential")
+    try:
+        index = int(entry.get("statusListIndex"))
+    except (TypeError, ValueError):
+        index = -1
+    if purpose not in STATUS_PURPOSES or not isinstance(url, str) or index < 0:
+        return Check(name, False, f"状态条目不完整或有误 (malformed status entry): {entry!r}")
+    if entry.get("statusSize", 1) != 1:
+        return Check(name, False, "不支持多位状态 (statusSize other than 1 is not supported)")
+    if source is None:
+        return Check(name, True, f"{NOT_CHECKED} {url}")
+    try:
+        status_list = source(url)
+    except Exception as error:  # any failure to fetch or parse means status unknown
+        return Check(name, False, f"无法获取状态列表 (cannot fetch status list {url}): {error}")
+    if status_list is None:
+        return Check(name, True, f"{NOT_CHECKED} {url}")
+    problem = _status_list_problem(
+        status_list, url, purpose, credential_issuer, trusted_keys, today
+    )
+    if problem:
+        return Check(name, False, f"状态列表无效 (status list invalid): {problem}")
+    try:
+        is_set = bit_is_set(
+            decode_bitstring(status_list["credentialSubject"]["encodedList"]), index
+        )
+    except (StatusListError, KeyError, TypeError) as error:
+        return Check(name, False, f"状态列表无效 (status list invalid): {error}")
+    if is_set:
+        return Check(
+            name, False, f"证书{PURPOSE_LABELS[purpose]}，状态列表 list {url} 第 {index} 位"
+        )
+    return Check(name, True, CLEAR_LABELS[purpose])
+
+
+def _status_list_problem(
+    status_list: dict,
+    url: str,
+    purpose: str,
+    credential_issuer: str | None,
+    trusted_keys: set[str] | None,
+    today: date,
+) -> str | None:
+    if not isinstance(status_list, dict):
+        return "不是 JSON 对象 (not a JSON object)"
+    if status_list.get("id") != url:
+        return f"标识与引用不符 (id {status_list.get('id')!r} is not {url})"
+    if LIST_CREDENTIAL_TYPE not in (status_list.get("type") or []):
+        return f"类型应含 {LIST_CREDENTIAL_TYPE} (type must include it)"
+    subject = status_list.get("credentialSubject")
+    if not isinstance(subject, dict) or subject.get("type") != LIST_TYPE:
+        return f"credentialSubject 类型应为 {LIST_TYPE} (subject type must be {LIST_TYPE})"
+    if subject.get("statusPurpose") != purpose:
+        return f"用途不符 (purpose {subject.get('statusPurpose')!r} is not {purpose!r})"
+    ok, reason = verify_proof(status_list)
+    if not ok:
+        return reason
+    checks = [check_issuer_controls_key(status_list), check_validity_period(status_list, today)]
+    if issuer_id(status_list) != credential_issuer:
+        checks.append(
+            Check("issuer", False, "与证书的发证者不同 (issuer differs from the credential's)")
+        )
+    if trusted_keys is not None:
+        checks.append(check_trusted_key(status_list, trusted_keys))
+    return next((check.message for check in checks if not check.ok), None)

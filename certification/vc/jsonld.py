@@ -1,0 +1,112 @@
+"""JSON-LD contexts bundled with the app, and RDFC-1.0 canonicalisation in "safe mode".
+
+Verification never fetches a context: the loader serves only the files in ``contexts/`` and
+raises for anything else. Safe mode (as Digital Bazaar's verifiers run it) rejects a document
+with a term no context defines, instead of silently leaving it out of what is signed.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pyld import jsonld
+
+VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+REGISTRY_CONTEXT = "https://caregiver-registry.example/ns/credentials/v1"
+
+CONTEXTS_DIR = Path(__file__).parent / "contexts"
+# contexts/index.json maps each context URL to its bundled file (the JS interop verifier reads
+# it too). credentials-v2.jsonld is the W3C VC 2.0 context exactly as shipped in npm
+# @digitalbazaar/credentials-context 3.2.0 (contexts/v2.jsonld); it already defines
+# DataIntegrityProof and the Bitstring Status List terms, so no other W3C context is needed.
+BUNDLED_CONTEXTS: dict[str, str] = json.loads(
+    (CONTEXTS_DIR / "index.json").read_text(encoding="utf-8")
+)
+
+
+class CanonicalizationError(ValueError):
+    """The document cannot be canonicalised safely (undefined term, unknown context, …)."""
+
+
+def bundled_context(url: str) -> dict:
+    """A fresh copy of a bundled context document (callers may mutate it)."""
+    return json.loads(_bundled_text(url))
+
+
+@cache
+def _bundled_text(url: str) -> str:
+    try:
+        filename = BUNDLED_CONTEXTS[url]
+    except KeyError:
+        raise CanonicalizationError(
+            f"JSON-LD 上下文未随系统提供，不联网加载 (context not bundled, never fetched): {url}"
+        ) from None
+    return (CONTEXTS_DIR / filename).read_text(encoding="utf-8")
+
+
+def document_loader(url: str, options: dict | None = None) -> dict:
+    """pyld document loader serving only the bundled contexts."""
+    try:
+        document = bundled_context(url)
+    except CanonicalizationError as error:
+        raise jsonld.JsonLdError(
+            str(error), "jsonld.LoadDocumentError", {"url": url}, code="loading document failed"
+        ) from error
+    return {
+        "contentType": "application/ld+json",
+        "contextUrl": None,
+        "documentUrl": url,
+        "document": document,
+    }
+
+
+def _raise_dropped(expanded_property: str | None) -> None:
+    raise CanonicalizationError(
+        f"上下文未定义的字段 (term not defined by any context): {expanded_property}"
+    )
+
+
+def _check_absolute_iris(node: Any) -> None:
+    """Safe mode: every @id and @type must have expanded to an absolute IRI or blank node."""
+    if isinstance(node, list):
+        for item in node:
+            _check_absolute_iris(item)
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if key in ("@id", "@type") and "@value" not in node:
+            for iri in value if isinstance(value, list) else [value]:
+                if not (iri.startswith("_:") or ":" in iri):
+                    raise CanonicalizationError(
+                        f"上下文未定义的类型或标识 (undefined type or relative IRI): {iri}"
+                    )
+        elif key != "@value":
+            _check_absolute_iris(value)
+
+
+def canonicalize(document: dict) -> str:
+    """RDFC-1.0 (URDNA2015) canonical N-Quads of a JSON-LD document."""
+    options = {"documentLoader": document_loader, "base": None}
+    try:
+        expanded = jsonld.JsonLdProcessor(on_property_dropped=_raise_dropped).expand(
+            document, dict(options)
+        )
+        _check_absolute_iris(expanded)
+        return jsonld.normalize(
+            expanded,
+            dict(options, algorithm="URDNA2015", format="application/n-quads"),
+        )
+    except jsonld.JsonLdError as error:
+        raise CanonicalizationError(_innermost_message(error)) from error
+
+
+def _innermost_message(error: BaseException) -> str:
+    while error.__cause__ is not None or getattr(error, "cause", None) is not None:
+        error = error.__cause__ or error.cause
+    if isinstance(error, CanonicalizationError):
+        return str(error)
+    return f"JSON-LD 处理失败 (JSON-LD processing failed): {getattr(error, 'message', error)}"
