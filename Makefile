@@ -31,6 +31,7 @@ $(INTEROP)/node_modules/.stamp: $(INTEROP)/package-lock.json
 	else echo "未找到 npm：跳过可验证凭证互操作测试"; fi
 
 test: install interop
+	@bin/system-deps --tests
 	@if command -v chromium >/dev/null; then echo "浏览器测试：使用 $$(command -v chromium)"; \
 	else echo "未找到 chromium：跳过浏览器测试（安装：apt-get install chromium）"; fi
 	$(BIN)/python -m pytest

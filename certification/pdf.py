@@ -1,0 +1,104 @@
+"""Certificate PDFs: face data in, PDF bytes out (synchronous, no I/O besides templates).
+
+Templates: ``templates/certification/pdf/``. The QR code is a segno SVG data URI of the
+verification URL; the holder photo is embedded as a data URI. See ``core.pdf`` for font and
+stylesheet reuse and the fetch restrictions.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from datetime import date
+
+import segno
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from certification.faces import CertificateFace, TrainingCertificateFace
+from core.pdf import TEMPLATES_DIR, render_html_to_pdf
+from core.uploads import KIND_BY_CODE, sniff_kind
+
+PDF_TEMPLATES = TEMPLATES_DIR / "certification" / "pdf"
+CERTIFICATE_CSS = PDF_TEMPLATES / "certificate.css"
+
+# Error correction "M" (15 %) keeps the code small enough to scan at print size (~26 mm) while
+# tolerating a worn corner; segno may raise the level when it fits in the same version.
+QR_ERROR_LEVEL = "m"
+
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATES_DIR),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def format_cn_date(day: date) -> str:
+    """2026-11-29 -> '2026年11月29日'."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+_env.filters["cn_date"] = format_cn_date
+
+
+def verification_qr(url: str) -> segno.QRCode:
+    """The QR code printed on a certificate: the verification URL, nothing else."""
+    return segno.make(url, error=QR_ERROR_LEVEL, micro=False)
+
+
+def qr_data_uri(url: str) -> str:
+    return verification_qr(url).svg_data_uri(
+        dark="#1a1a1a", light="#ffffff", border=2, xmldecl=False
+    )
+
+
+def photo_data_uri(photo: bytes) -> str:
+    kind = sniff_kind(photo)
+    if kind not in ("jpeg", "png"):
+        raise ValueError("photo must be JPEG or PNG")
+    media_type = KIND_BY_CODE[kind].media_type
+    return f"data:{media_type};base64,{base64.b64encode(photo).decode('ascii')}"
+
+
+def sha256_hex(data: bytes) -> str:
+    """Fingerprint of a rendered PDF, for the audit row and the download's ETag."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def certificate_html(face: CertificateFace) -> str:
+    """The certificate as HTML (exposed for tests and previews)."""
+    return _env.get_template("certification/pdf/certificate.html").render(
+        face=face,
+        qr_uri=qr_data_uri(face.verification_url),
+        photo_uri=photo_data_uri(face.photo) if face.photo else None,
+    )
+
+
+def training_certificate_html(face: TrainingCertificateFace) -> str:
+    return _env.get_template("certification/pdf/training_certificate.html").render(
+        face=face,
+        qr_uri=qr_data_uri(face.verification_url),
+    )
+
+
+def render_certificate_pdf(face: CertificateFace, *, pdf_variant: str | None = None) -> bytes:
+    """A one-page A4 职业技能等级证书. ``pdf_variant="pdf/a-3u"`` for an archival copy."""
+    return render_html_to_pdf(
+        certificate_html(face),
+        stylesheets=(CERTIFICATE_CSS,),
+        pdf_variant=pdf_variant,
+        pdf_identifier=face.certificate_number.encode("ascii", "replace") if pdf_variant else None,
+    )
+
+
+def render_training_certificate_pdf(
+    face: TrainingCertificateFace, *, pdf_variant: str | None = None
+) -> bytes:
+    """A one-page A4 培训合格证明."""
+    return render_html_to_pdf(
+        training_certificate_html(face),
+        stylesheets=(CERTIFICATE_CSS,),
+        pdf_variant=pdf_variant,
+        pdf_identifier=face.certificate_number.encode("ascii", "replace") if pdf_variant else None,
+    )
