@@ -23,9 +23,10 @@ from core.accounts.controllers import AccountPages, AuthApi
 from core.admin_controllers import AdminUsersApi, AdminUsersController
 from core.audit_controllers import AuditController
 from core.home import HomeController, health
-from core.people_controllers import PeopleApi, ProfilePage
 from core.http_errors import EXCEPTION_HANDLERS
 from core.logging_setup import access_log_middleware, configure_logging
+from core.packages import all_routes, setup_all
+from core.people_controllers import PeopleApi, ProfilePage
 from core.roles import OFFICER_ROLES, Role
 from core.settings import ROOT, Settings, get_settings
 from core.web import register_nav
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
     register_core_nav()
+    setup_all()
     template_config = TemplateConfig(
         directory=ROOT / "templates", engine=JinjaTemplateEngine,
         engine_callback=templating.configure,
@@ -71,7 +73,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             HomeController, health, AccountPages, AuthApi, AuditController, AdminUsersController, AdminUsersApi,
-            PeopleApi, ProfilePage,
+            PeopleApi, ProfilePage, *all_routes(),
             create_static_files_router(path="/static", directories=[ROOT / "static"],
                                        include_in_schema=False),
         ],

@@ -48,6 +48,9 @@ async def create_user_cmd(args: argparse.Namespace) -> None:
 
 async def demo() -> None:
     from core.demo import logins_text, seed_demo
+    from core.packages import setup_all
+
+    setup_all()
 
     if await seed_demo():
         print("已载入演示数据。")

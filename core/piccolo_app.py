@@ -6,7 +6,10 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
+from certification.tables import TABLES as CERTIFICATION_TABLES
 from core import tables as core_tables
+from employers.tables import TABLES as EMPLOYERS_TABLES
+from training.tables import TABLES as TRAINING_TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +30,9 @@ APP_CONFIG = AppConfig(
         core_tables.Credential,
         core_tables.CredentialStatusChange,
         core_tables.CredentialEvent,
+        *TRAINING_TABLES,
+        *CERTIFICATION_TABLES,
+        *EMPLOYERS_TABLES,
     ],
     migration_dependencies=[],
     commands=[],

@@ -178,3 +178,51 @@ def api_token(client: Any, username: str, password: str = PASSWORD) -> dict[str,
     response = client.post("/api/v1/auth/token", json={"username": username, "password": password})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+@pytest.fixture
+def make_person(run: Callable[..., Any]) -> Callable[..., Any]:
+    """Create a Person with a valid 居民身份证号 derived from a serial (returns the row)."""
+    from core.actor import Actor
+    from core.identity import id_check_char
+    from core.people import PersonInput, find_or_create_person
+
+    counter = iter(range(1, 100_000))
+
+    def factory(name: str = "测试学员", id_number: str | None = None, phone: str | None = None,
+                education: str | None = None, id_type: str = "居民身份证") -> Any:
+        if id_number is None:
+            first17 = f"1202211990{next(counter):07d}"
+            first17 = first17[:10] + "0101" + first17[14:]
+            id_number = first17 + id_check_char(first17)
+        return run(find_or_create_person,
+                   PersonInput(id_type, id_number, name, phone, education), Actor.system("test"))
+
+    return factory
+
+
+@pytest.fixture
+def make_credential(run: Callable[..., Any]) -> Callable[..., Any]:
+    """Create a credential for a person (inside a transaction, with event and audit rows)."""
+    import secrets
+    from datetime import date
+
+    from core import db
+    from core.actor import Actor
+    from core.credentials import CredentialInput, create_credential
+
+    async def create(data: CredentialInput) -> Any:
+        async with db.transaction():
+            return await create_credential(data, Actor.system("test"))
+
+    def factory(person_id: int, code: str, *, level: int | None = None,
+                issued_on: date = date(2025, 1, 1), expires_on: date | None = None,
+                number: str | None = None, outcome: str | None = None,
+                source: str = "issued", issuer_name: str = "测试发证机构") -> Any:
+        return run(create, CredentialInput(
+            person_id=person_id, code=code, level=level, issued_on=issued_on,
+            expires_on=expires_on, number=number or f"T{secrets.token_hex(6).upper()}",
+            outcome=outcome, source=source, issuer_name=issuer_name,
+        ))
+
+    return factory
