@@ -1,0 +1,616 @@
+"""The staffing compliance engine: each rule, its edges, and properties of random snapshots."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from employers.compliance.engine import RULE_CODES, Report, evaluate, evaluate_dict
+from employers.compliance.forecast import forecast
+from employers.compliance.qualifications import health_check_valid_through
+from employers.compliance.rules import load_rule_book, rules_in_force
+from employers.compliance.snapshot import Snapshot
+
+EXAMPLES = Path(__file__).parents[2] / "employers" / "compliance" / "examples"
+AS_OF = "2026-11-29"
+CONTRACT_ORDER = (
+    "DIRECTOR",
+    "CLASS_SIZE",
+    "CLASS_RATIO",
+    "CAREGIVER_QUALIFIED",
+    "HEALTH_STAFF",
+    "SECURITY",
+    "HEALTH_CHECK",
+    "BACKGROUND",
+)
+
+
+# --- builders: plain dicts in the contract's shape --------------------------------------------
+
+
+def cred(
+    code: str,
+    issued: str = "2025-06-01",
+    expires: str | None = None,
+    status: str = "valid",
+    level: int | None = None,
+) -> dict:
+    data = {
+        "code": code,
+        "number": "N-1",
+        "status": status,
+        "issued_on": issued,
+        "expires_on": expires,
+    }
+    if level is not None:
+        data["level"] = level
+    return data
+
+
+def person(
+    sid: str,
+    positions: list[str],
+    creds: list[dict],
+    *,
+    employment: str = "full_time",
+    education: str = "secondary",
+    years: int = 0,
+    health: str | None = "2026-03-01",
+    background: str = "clear",
+) -> dict:
+    return {
+        "id": sid,
+        "name": f"员工{sid}",
+        "positions": positions,
+        "employment": employment,
+        "education": education,
+        "management_years": years,
+        "health_check_on": health,
+        "background_check": background,
+        "credentials": creds,
+    }
+
+
+def caregiver(sid: str, **kw) -> dict:
+    return person(
+        sid, ["caregiver"], [cred("CAREGIVER_TRAINING"), cred("MENTAL_HEALTH_TRAINING")], **kw
+    )
+
+
+def director(sid: str = "d1", **kw) -> dict:
+    kw.setdefault("education", "bachelor")
+    kw.setdefault("years", 5)
+    return person(sid, ["director"], [cred("DIRECTOR_TRAINING")], **kw)
+
+
+def health(sid: str = "h1", **kw) -> dict:
+    return person(sid, ["health"], [cred("HEALTH_CARE_TRAINING")], **kw)
+
+
+def guard(sid: str = "g1", **kw) -> dict:
+    return person(sid, ["security"], [cred("SECURITY_LICENSE")], **kw)
+
+
+def klass(code: str, kind: str, children: int, caregivers: list[str]) -> dict:
+    return {"code": code, "type": kind, "children": children, "caregivers": caregivers}
+
+
+def facility_with(
+    classes: list[dict],
+    extra_staff: list[dict] = (),
+    *,
+    as_of: str = AS_OF,
+    base_staff: bool = True,
+) -> dict:
+    """A compliant core (director, health, security) plus the given classes and staff."""
+    staff = [director(), health(), guard()] if base_staff else []
+    return {
+        "as_of": as_of,
+        "facility": {"name": "测试托育园", "uscc": "91350100M000100Y43"},
+        "classes": classes,
+        "staff": staff + list(extra_staff),
+    }
+
+
+def example() -> dict:
+    return json.loads((EXAMPLES / "compliant.json").read_text(encoding="utf-8"))
+
+
+def run(data: dict) -> Report:
+    return evaluate(Snapshot.from_dict(data))
+
+
+def failing(report: Report) -> dict[str, list[str]]:
+    return {r.code: list(r.subjects) for r in report.rules if not r.passed}
+
+
+# --- the contract's example and the report shape ----------------------------------------------
+
+
+def test_contract_example_is_compliant_with_eight_rules_in_order():
+    report = evaluate_dict(example())
+    assert report["compliant"] is True
+    assert report["as_of"] == AS_OF
+    assert [r["code"] for r in report["rules"]] == list(CONTRACT_ORDER) == list(RULE_CODES)
+    for rule in report["rules"]:
+        assert set(rule) == {"code", "status", "message", "subjects"}
+        assert rule["status"] == "pass" and rule["subjects"] == [] and rule["message"]
+
+
+def test_report_round_trips_through_json():
+    report = run(example())
+    assert json.loads(report.to_json()) == report.to_dict()
+
+
+# --- each rule failing on its own -------------------------------------------------------------
+
+
+def with_staff(change) -> dict:
+    data = example()
+    change(data)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d["staff"].pop(0), {"DIRECTOR": []}),
+        (lambda d: d["staff"][0].update(education="secondary"), {"DIRECTOR": ["d1"]}),
+        (lambda d: d["staff"][0].update(management_years=2), {"DIRECTOR": ["d1"]}),
+        (
+            lambda d: d["staff"][0]["credentials"][0].update(expires_on="2026-11-28"),
+            {"DIRECTOR": ["d1"]},
+        ),
+        (
+            lambda d: (
+                d["classes"][0].update(children=11, caregivers=["s1", "s2", "s3", "s4"])
+                or d["staff"].extend([caregiver("s3"), caregiver("s4")])
+            ),
+            {"CLASS_SIZE": ["A1"]},
+        ),
+        (lambda d: d["classes"][0].update(children=7), {"CLASS_RATIO": ["A1"]}),
+        (
+            lambda d: d["staff"].append(person("s9", ["caregiver"], [cred("CAREGIVER_TRAINING")])),
+            {"CAREGIVER_QUALIFIED": ["s9"]},
+        ),
+        (lambda d: d["staff"][3].update(education="below_secondary"), {"HEALTH_STAFF": ["h1"]}),
+        (lambda d: d["staff"].pop(3), {"HEALTH_STAFF": []}),
+        (lambda d: d["staff"].pop(4), {"SECURITY": []}),
+        (lambda d: d["staff"][4]["credentials"][0].update(status="revoked"), {"SECURITY": ["g1"]}),
+        (lambda d: d["staff"][1].update(health_check_on=None), {"HEALTH_CHECK": ["s1"]}),
+        (
+            lambda d: (
+                d["staff"][4].update(background_check="flagged")
+                or d["staff"][1].update(background_check="missing")
+            ),
+            {"BACKGROUND": ["s1", "g1"]},
+        ),
+    ],
+)
+def test_each_rule_fails_on_its_own_with_its_subjects(change, expected):
+    report = run(with_staff(change))
+    assert failing(report) == expected
+    assert report.compliant is False
+
+
+def test_ratio_message_says_what_is_needed_and_what_there_is():
+    report = run(with_staff(lambda d: d["classes"][0].update(children=7)))
+    assert report.result("CLASS_RATIO").message.startswith(
+        "乳儿班 A1 有 7 名婴幼儿，需要至少 3 名合格保育人员，现有 2 名"
+    )
+
+
+def test_director_message_names_each_shortfall():
+    data = with_staff(lambda d: d["staff"][0].update(education="secondary", management_years=1))
+    message = run(data).result("DIRECTOR").message
+    assert "赵敏（d1）" in message and "需要大专及以上" in message and "至少 3 年" in message
+
+
+def test_unqualified_assigned_caregiver_does_not_count_towards_the_ratio():
+    # 李娜 loses her mental-health training
+    data = with_staff(lambda d: d["staff"][2]["credentials"].pop(1))
+    assert failing(run(data)) == {"CLASS_RATIO": ["A1"], "CAREGIVER_QUALIFIED": ["s2"]}
+
+
+@pytest.mark.parametrize("code", ["CHILDCARE_WORKER", "INFANT_CARER", "INFANT_DEVELOPMENT_GUIDE"])
+def test_any_skill_certificate_replaces_caregiver_training(code):
+    member = person("s1", ["caregiver"], [cred(code, level=4), cred("MENTAL_HEALTH_TRAINING")])
+    report = run(facility_with([klass("A1", "toddler_small", 5, ["s1"])], [member]))
+    assert report.compliant
+
+
+def test_person_in_two_positions_is_judged_for_both():
+    both = person(
+        "d1", ["director", "caregiver"], [cred("DIRECTOR_TRAINING")], education="bachelor", years=5
+    )
+    data = facility_with([], [both], base_staff=False)
+    data["staff"] += [health(), guard()]
+    assert failing(run(data)) == {"CAREGIVER_QUALIFIED": ["d1"]}
+
+
+def test_empty_facility_is_valid_and_fails_only_the_rules_that_demand_someone():
+    data = facility_with([], base_staff=False)
+    report = run(data)
+    assert failing(report) == {"DIRECTOR": [], "HEALTH_STAFF": [], "SECURITY": []}
+    assert "没有负责人" in report.result("DIRECTOR").message
+
+
+def test_no_classes_with_staff_is_compliant():
+    assert run(facility_with([])).compliant
+
+
+# --- dates at the edge ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("checked", "as_of", "counts"),
+    [
+        ("2025-11-30", "2026-11-29", True),  # a year later minus one day: last valid day
+        ("2025-11-29", "2026-11-29", False),  # the anniversary itself: lapsed
+        ("2026-11-29", "2026-11-29", True),  # checked today
+        ("2026-11-30", "2026-11-29", False),  # dated tomorrow
+        ("2024-02-29", "2025-02-27", True),  # a year after Feb 29 is Feb 28, minus one day
+        ("2024-02-29", "2025-02-28", False),
+        ("2023-03-01", "2024-02-29", True),
+        ("2023-03-01", "2024-03-01", False),
+    ],
+)
+def test_health_check_valid_through_the_day_before_the_anniversary(checked, as_of, counts):
+    data = facility_with([], as_of=as_of)
+    data["staff"][0]["health_check_on"] = checked
+    assert ("d1" not in run(data).result("HEALTH_CHECK").subjects) is counts
+
+
+def test_health_check_valid_through_feb_29():
+    rules = rules_in_force(date(2024, 3, 1))
+    assert health_check_valid_through(date(2024, 2, 29), rules) == date(2025, 2, 27)
+    assert health_check_valid_through(date(2025, 11, 30), rules) == date(2026, 11, 29)
+
+
+@pytest.mark.parametrize(
+    ("issued", "expires", "status", "counts"),
+    [
+        ("2025-06-01", AS_OF, "valid", True),  # expiring on as_of still counts
+        ("2025-06-01", "2026-11-28", "valid", False),  # expired yesterday
+        (AS_OF, None, "valid", True),  # issued today
+        ("2026-11-30", None, "valid", False),  # issued tomorrow
+        ("2025-06-01", None, "suspended", False),
+        ("2025-06-01", None, "superseded", False),
+        ("2025-06-01", None, "expired", False),
+    ],
+)
+def test_credential_counts_on_as_of(issued, expires, status, counts):
+    data = facility_with([])
+    data["staff"][2]["credentials"] = [cred("SECURITY_LICENSE", issued, expires, status)]
+    assert ("SECURITY" not in failing(run(data))) is counts
+
+
+def test_message_explains_why_a_held_credential_does_not_count():
+    data = facility_with([])
+    data["staff"][2]["credentials"] = [cred("SECURITY_LICENSE", "2020-01-01", "2026-06-30")]
+    assert "已于 2026-06-30 到期" in run(data).result("SECURITY").message
+
+
+def test_as_of_on_the_first_version_day_is_valid():
+    assert run(facility_with([], as_of="2019-10-08")).as_of == date(2019, 10, 8)
+
+
+# --- ratios and caps at the edge --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "children", "caregivers", "ok"),
+    [
+        ("infant", 6, 2, True),
+        ("infant", 7, 2, False),
+        ("infant", 7, 3, True),
+        ("toddler_small", 5, 1, True),
+        ("toddler_small", 6, 1, False),
+        ("toddler_large", 7, 1, True),
+        ("toddler_large", 8, 1, False),
+        ("mixed", 10, 2, True),
+        ("mixed", 11, 2, False),
+        ("infant", 0, 0, True),
+    ],
+)
+def test_caregiver_ratio_at_the_edge(kind, children, caregivers, ok):
+    ids = [f"s{i}" for i in range(caregivers)]
+    data = facility_with([klass("A1", kind, children, ids)], [caregiver(i) for i in ids])
+    assert ("CLASS_RATIO" not in failing(run(data))) is ok
+
+
+@pytest.mark.parametrize(
+    ("kind", "cap"),
+    [
+        ("infant", 10),
+        ("toddler_small", 15),
+        ("toddler_large", 20),
+        ("mixed", 18),
+    ],
+)
+def test_class_cap_at_the_edge(kind, cap):
+    ids = [f"s{i}" for i in range(10)]
+    staff = [caregiver(i) for i in ids]
+    at_cap = run(facility_with([klass("A1", kind, cap, ids)], staff))
+    over = run(facility_with([klass("A1", kind, cap + 1, ids)], staff))
+    assert at_cap.compliant
+    assert failing(over) == {"CLASS_SIZE": ["A1"]}
+    assert f"最多 {cap} 名" in over.result("CLASS_SIZE").message
+
+
+# --- health staff around 150 children ---------------------------------------------------------
+
+
+def health_outcome(children: int, health_staff: list[dict]) -> bool:
+    data = facility_with([klass("B1", "mixed", children, [])])
+    data["staff"] = [s for s in data["staff"] if s["id"] != "h1"] + health_staff
+    return "HEALTH_STAFF" not in failing(run(data))
+
+
+@pytest.mark.parametrize(
+    ("children", "staff", "ok"),
+    [
+        (149, [health(employment="part_time")], True),
+        (150, [health(employment="part_time")], False),
+        (150, [health()], True),
+        (150, [person("h1", ["health", "caregiver"], [cred("HEALTH_CARE_TRAINING")])], False),
+        (151, [health()], False),
+        (151, [health("h1"), health("h2")], True),
+        (151, [health("h1"), health("h2", employment="part_time")], False),
+        (300, [health("h1"), health("h2")], True),
+        (301, [health("h1"), health("h2")], False),
+        (0, [], False),
+        (0, [health(employment="part_time")], True),
+        (10, [health(education="below_secondary")], False),
+        (10, [health("h1"), person("h2", ["health"], [])], False),
+    ],
+)
+def test_health_staff_around_150_children(children, staff, ok):
+    assert health_outcome(children, staff) is ok
+
+
+def test_health_staff_shortfall_message_and_subjects():
+    data = facility_with([klass("B1", "mixed", 160, [])])
+    data["staff"][1]["employment"] = "part_time"
+    data["staff"].append(person("h2", ["health"], []))
+    result = run(data).result("HEALTH_STAFF")
+    assert result.subjects == ("h2",)
+    assert "共有 160 名婴幼儿，需要至少 2 名合格的专职卫生保健人员" in result.message
+
+
+# --- rules data -------------------------------------------------------------------------------
+
+
+def test_shipped_rules_match_the_facility_standard():
+    rules = rules_in_force(date(2026, 11, 29))
+    caps = {c: (t.max_children, t.children_per_caregiver) for c, t in rules.class_types.items()}
+    assert caps == {
+        "infant": (10, 3),
+        "toddler_small": (15, 5),
+        "toddler_large": (20, 7),
+        "mixed": (18, 5),
+    }
+    assert rules.full_time_health_from_children == rules.children_per_full_time_health == 150
+    assert rules.effective_from == load_rule_book().first_effective == date(2019, 10, 8)
+    assert rules.credentials["INFANT_CARER"].levels == (3, 4, 5)
+    assert rules.credentials["INFANT_DEVELOPMENT_GUIDE"].levels == (1, 2, 3, 4)
+    assert rules.sources
+
+
+def test_a_later_rules_version_applies_from_its_effective_date(tmp_path):
+    from employers.compliance.rules import RULES_FILE, rule_book_from_dict
+
+    raw = json.loads(RULES_FILE.read_text(encoding="utf-8"))
+    stricter = copy.deepcopy(raw["versions"][0])
+    stricter["effective_from"] = "2027-01-01"
+    stricter["class_types"][0]["max_children"] = 8
+    book = rule_book_from_dict({"versions": [stricter, raw["versions"][0]]})
+    data = example()
+    data["classes"][0]["children"] = 9
+    data["classes"][0]["caregivers"] = ["s1", "s2"]
+    data["staff"].append(caregiver("s3"))
+    data["classes"][0]["caregivers"].append("s3")
+    before = Snapshot.from_dict(data, book)
+    after = Snapshot.from_dict({**data, "as_of": "2027-01-01"}, book)
+    assert evaluate(before, book.in_force(before.as_of)).compliant
+    assert failing(evaluate(after, book.in_force(after.as_of))) == {"CLASS_SIZE": ["A1"]}
+
+
+# --- forecast ---------------------------------------------------------------------------------
+
+
+def test_forecast_reports_the_first_failing_day_per_rule():
+    data = example()
+    data["staff"][1]["credentials"][1]["expires_on"] = "2027-01-14"  # 王芳's mental-health training
+    changes = forecast(Snapshot.from_dict(data), date(2027, 3, 1))
+    assert [(c.on.isoformat(), c.code) for c in changes] == [
+        ("2027-01-15", "CLASS_RATIO"),
+        ("2027-01-15", "CAREGIVER_QUALIFIED"),
+        ("2027-01-15", "HEALTH_CHECK"),  # 李娜 checked 2026-01-15
+    ]
+    assert changes[0].message.startswith("2027-01-15 起，乳儿班 A1 有 6 名婴幼儿")
+    assert changes[2].subjects == ("s2",)
+
+
+def test_forecast_is_empty_when_nothing_lapses_before_until():
+    assert forecast(Snapshot.from_dict(example()), date(2027, 1, 14)) == []
+    assert forecast(Snapshot.from_dict(example()), date(2026, 1, 1)) == []
+
+
+def test_forecast_ignores_a_rule_already_failing_until_it_recovers():
+    data = example()
+    data["staff"][4]["credentials"].append(cred("SECURITY_LICENSE", "2026-12-01", "2026-12-31"))
+    data["staff"][4]["credentials"][0]["status"] = "revoked"
+    changes = forecast(Snapshot.from_dict(data), date(2027, 1, 10))
+    assert [(c.on, c.code) for c in changes] == [(date(2027, 1, 1), "SECURITY")]
+
+
+def brute_force(snapshot: Snapshot, until: date) -> list[tuple[date, str]]:
+    found: dict[str, date] = {}
+    previous = {r.code: r.passed for r in evaluate(snapshot).rules}
+    day = snapshot.as_of
+    while day < until:
+        day += timedelta(days=1)
+        for r in evaluate(Snapshot(day, snapshot.facility, snapshot.classes, snapshot.staff)).rules:
+            if previous[r.code] and not r.passed:
+                found.setdefault(r.code, day)
+            previous[r.code] = r.passed
+    return sorted(((d, c) for c, d in found.items()), key=lambda x: (x[0], RULE_CODES.index(x[1])))
+
+
+# --- properties over random snapshots ---------------------------------------------------------
+
+
+LEVELS = {
+    "CHILDCARE_WORKER": [1, 2, 3, 4, 5],
+    "INFANT_CARER": [3, 4, 5],
+    "INFANT_DEVELOPMENT_GUIDE": [1, 2, 3, 4],
+}
+PLAIN_CODES = [
+    "DIRECTOR_TRAINING",
+    "CAREGIVER_TRAINING",
+    "MENTAL_HEALTH_TRAINING",
+    "HEALTH_CARE_TRAINING",
+    "SECURITY_LICENSE",
+]
+CLASS_RULES = {"CLASS_SIZE", "CLASS_RATIO"}
+STATUSES = ["valid", "suspended", "revoked", "expired", "superseded"]
+
+
+def near(as_of: date) -> st.SearchStrategy[date]:
+    """Days around as_of, so that things start and stop counting within a forecast's reach."""
+    return st.integers(-760, 120).map(lambda n: as_of + timedelta(days=n))
+
+
+@st.composite
+def credentials(draw, as_of: date) -> dict:
+    code = draw(st.sampled_from(PLAIN_CODES + list(LEVELS)))
+    issued = draw(near(as_of))
+    expires = draw(st.none() | st.integers(0, 900).map(lambda n: issued + timedelta(days=n)))
+    status = draw(st.sampled_from(["valid"] * 6 + STATUSES))
+    level = draw(st.sampled_from(LEVELS[code])) if code in LEVELS else None
+    return cred(code, issued.isoformat(), expires and expires.isoformat(), status, level)
+
+
+@st.composite
+def snapshots(draw) -> dict:
+    as_of = draw(st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 6, 30)))
+    staff = []
+    for i in range(draw(st.integers(0, 7))):
+        positions = draw(
+            st.lists(
+                st.sampled_from(["director", "caregiver", "health", "security"]),
+                min_size=1,
+                max_size=3,
+                unique=True,
+            )
+        )
+        checked = draw(st.none() | near(as_of))
+        staff.append(
+            person(
+                f"p{i}",
+                positions,
+                draw(st.lists(credentials(as_of), max_size=4)),
+                employment=draw(st.sampled_from(["full_time", "part_time"])),
+                education=draw(
+                    st.sampled_from(
+                        ["below_secondary", "secondary", "associate", "bachelor", "master_or_above"]
+                    )
+                ),
+                years=draw(st.integers(0, 6)),
+                health=checked and checked.isoformat(),
+                background=draw(st.sampled_from(["clear"] * 4 + ["flagged", "missing"])),
+            )
+        )
+    classes = [
+        klass(
+            f"C{j}",
+            draw(st.sampled_from(["infant", "toddler_small", "toddler_large", "mixed"])),
+            draw(st.integers(0, 200 if j == 0 else 22)),
+            [],
+        )
+        for j in range(draw(st.integers(0, 3)))
+    ]
+    for member in staff:
+        if "caregiver" in member["positions"] and classes:
+            where = draw(st.integers(-1, len(classes) - 1))
+            if where >= 0:
+                classes[where]["caregivers"].append(member["id"])
+    return facility_with(classes, staff, as_of=as_of.isoformat(), base_staff=False)
+
+
+@settings(max_examples=150, deadline=None)
+@given(snapshots())
+def test_report_shape_holds_for_any_snapshot(data):
+    snapshot = Snapshot.from_dict(data)
+    report = evaluate(snapshot)
+    assert tuple(r.code for r in report.rules) == CONTRACT_ORDER
+    assert report.compliant is all(r.passed for r in report.rules)
+    staff_ids = [s.id for s in snapshot.staff]
+    class_codes = [c.code for c in snapshot.classes]
+    for r in report.rules:
+        order = class_codes if r.code in CLASS_RULES else staff_ids
+        # known ids, in snapshot order
+        assert list(r.subjects) == [x for x in order if x in r.subjects]
+        assert r.message
+        if r.passed:
+            assert r.subjects == ()
+    assert Snapshot.from_dict(snapshot.to_dict()) == snapshot
+
+
+@settings(max_examples=150, deadline=None)
+@given(snapshots(), st.data())
+def test_adding_a_qualified_caregiver_never_breaks_the_ratio(data, draw):
+    before = run(data).result("CLASS_RATIO")
+    if not data["classes"]:
+        return
+    where = draw.draw(st.integers(0, len(data["classes"]) - 1))
+    data["staff"].append(caregiver("extra", health=None))
+    data["classes"][where]["caregivers"].append("extra")
+    after = run(data).result("CLASS_RATIO")
+    assert set(after.subjects) <= set(before.subjects)
+    assert after.passed or not before.passed
+
+
+@st.composite
+def lapsing_examples(draw) -> dict:
+    """The contract's example with its dates moved so that things lapse and start in reach."""
+    data = example()
+    as_of = date.fromisoformat(data["as_of"])
+    for member in data["staff"]:
+        member["health_check_on"] = (
+            as_of - timedelta(days=draw(st.integers(-30, 400)))
+        ).isoformat()
+        for credential in member["credentials"]:
+            issued = as_of - timedelta(days=draw(st.integers(-30, 400)))
+            credential["issued_on"] = issued.isoformat()
+            lasts = draw(st.none() | st.integers(0, 700))
+            expiry = None if lasts is None else issued + timedelta(days=lasts)
+            credential["expires_on"] = expiry and expiry.isoformat()
+    return data
+
+
+@settings(max_examples=40, deadline=None)
+@given(snapshots() | lapsing_examples(), st.integers(0, 500))
+def test_forecast_agrees_with_a_day_by_day_walk(data, horizon):
+    snapshot = Snapshot.from_dict(data)
+    until = snapshot.as_of + timedelta(days=horizon)
+    assert [(c.on, c.code) for c in forecast(snapshot, until)] == brute_force(snapshot, until)
+
+
+@given(st.dates(min_value=date(2019, 10, 8), max_value=date(2090, 1, 1)))
+def test_health_check_lasts_a_year_less_a_day(checked):
+    through = health_check_valid_through(checked, rules_in_force(checked))
+    assert 363 <= (through - checked).days <= 365
+    anniversary = through + timedelta(days=1)
+    assert anniversary.year == checked.year + 1
+    if (checked.month, checked.day) != (2, 29):
+        assert (anniversary.month, anniversary.day) == (checked.month, checked.day)
+    else:
+        assert (anniversary.month, anniversary.day) == (2, 28)
