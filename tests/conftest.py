@@ -2,7 +2,8 @@
 
 SQLite (default): migrations run once into a template file, copied for each test.
 PostgreSQL (DATABASE_URL=postgresql://…): the suite creates its own database
-``<name>_registry_test`` once, migrates it, and truncates it between tests.
+``<name>_registry_test`` (or ``$TEST_DB_NAME``) once, migrates it, and truncates it between
+tests.
 The app runs in the TestClient's own thread and loop, so factories run there too (``run``).
 """
 
@@ -35,7 +36,7 @@ os.environ.pop("REDIS_URL", None)
 
 def _pg_test_url(url: str) -> str:
     parsed = urlparse(url)
-    name = (parsed.path.lstrip("/") or "postgres") + "_registry_test"
+    name = os.environ.get("TEST_DB_NAME") or (parsed.path.lstrip("/") or "postgres") + "_registry_test"
     return urlunparse(parsed._replace(path="/" + name))
 
 
