@@ -10,6 +10,8 @@ The app runs in the TestClient's own thread and loop, so factories run there too
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import os
 import shutil
 import tempfile
@@ -68,7 +70,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
     if IS_PG:
         asyncio.run(_recreate_pg_database(BASE_URL, TEST_URL))
-    asyncio.run(migrate())
+    with contextlib.redirect_stdout(io.StringIO()):  # Piccolo prints its progress
+        asyncio.run(migrate())
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -1,0 +1,139 @@
+"""Browser tests: Playwright drives Debian's chromium against the app served by uvicorn on a
+free local port, with its own clean database. Skipped (with the reason) when chromium is
+missing, unless REQUIRE_BROWSER=1 (CI), where a missing browser fails the run."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import httpx
+import pytest
+
+from tests.conftest import IS_PG, PASSWORD, TMP
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+PHONE = {"width": 390, "height": 700}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+    if CHROMIUM is None and os.environ.get("REQUIRE_BROWSER") != "1":
+        skip = pytest.mark.skip(reason="未找到 chromium：跳过浏览器测试（apt-get install chromium）")
+        for item in items:
+            if "tests/browser/" in str(item.fspath):
+                item.add_marker(skip)
+
+
+def run_async(coro: Any) -> Any:
+    """Run a coroutine on a fresh loop in another thread (Playwright owns this thread's loop)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve the app on a free port against a fresh database; yield its base URL."""
+    from core.db import engine
+    from tests.conftest import _reset_pg
+
+    env = dict(os.environ)
+    if IS_PG:
+        run_async(_reset_pg())
+    else:
+        path = tmp_path_factory.mktemp("browser") / "browser.sqlite3"
+        shutil.copyfile(TMP / "template.sqlite3", path)
+        env["DATABASE_URL"] = f"sqlite:///{path}"
+        engine().path = str(path)  # this process's factories write to the same file
+    port = _free_port()
+    env.update(PORT=str(port), VAR_DIR=str(tmp_path_factory.mktemp("var")))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "core.asgi:app", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning"],
+        env=env, cwd=Path(__file__).resolve().parents[2],
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(base + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None:
+                raise RuntimeError("应用进程启动失败")
+            time.sleep(0.1)
+        else:
+            raise RuntimeError("应用启动超时")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    if CHROMIUM is None:
+        pytest.fail("REQUIRE_BROWSER=1 但未找到 chromium")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def new_page(browser: Any, live_server: str) -> Iterator[Callable[..., Any]]:
+    contexts: list[Any] = []
+
+    def factory(phone: bool = False) -> Any:
+        context = browser.new_context(
+            base_url=live_server, locale="zh-CN", viewport=PHONE if phone else None,
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield factory
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def db_user(live_server: str) -> Callable[..., int]:
+    """Create a user directly in the served database."""
+    from core.accounts.services import NewUser, create_user
+    from core.actor import Actor
+
+    def factory(role: str, username: str, display_name: str = "测试用户",
+                organisation_id: int | None = None) -> int:
+        return run_async(create_user(NewUser(username, PASSWORD, role, display_name,
+                                             organisation_id), Actor.system("test")))
+
+    return factory
+
+
+def sign_in(page: Any, username: str, password: str = PASSWORD) -> None:
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
