@@ -1,0 +1,93 @@
+"""Stateless workers: with REDIS_URL, sessions and counters are shared between app instances.
+Also the admin command and the Chinese 500 page."""
+
+import os
+import socket
+import subprocess
+import sys
+from dataclasses import replace
+
+import pytest
+
+from core.settings import get_settings
+from tests.conftest import PASSWORD, login
+
+
+def redis_available() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not redis_available() and os.environ.get("CI") != "true",
+                    reason="Redis 未运行（127.0.0.1:6379）")
+def test_two_workers_share_sessions_and_login_counters_through_redis(database):
+    import uuid
+
+    from litestar.testing import TestClient
+
+    from core.app import create_app
+
+    settings = replace(get_settings(), redis_url="redis://127.0.0.1:6379/15")
+    worker_a, worker_b = create_app(settings), create_app(settings)
+    username = f"shared{uuid.uuid4().hex[:8]}"
+    with TestClient(worker_a) as a, TestClient(worker_b) as b:
+        a.blocking_portal.call(_create_officer, username)
+        assert login(a, username).status_code in (302, 303)
+        b.cookies.update(a.cookies)
+        assert b.get("/audit").status_code == 200  # worker B knows worker A's session
+        for _ in range(5):
+            a.post("/api/v1/auth/token", json={"username": username, "password": "Wrong1234"})
+        r = b.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
+        assert r.status_code == 429  # the lock set by A holds on B
+
+
+async def _create_officer(username: str) -> None:
+    from core.accounts.services import NewUser, create_user
+    from core.actor import Actor
+
+    await create_user(NewUser(username, PASSWORD, "hrss_officer", "共享"), Actor.system("t"))
+
+
+def test_admin_command_creates_a_user_of_any_role(database, run, client):
+    from core.tables import User
+
+    env = {**os.environ, "NEW_USER_PASSWORD": "Command2026x",
+           "DATABASE_URL": os.environ["DATABASE_URL"]}
+    from core.db import engine
+
+    if hasattr(engine(), "path"):
+        env["DATABASE_URL"] = f"sqlite:///{engine().path}"
+    result = subprocess.run(
+        [sys.executable, "-m", "core.manage", "create-user", "--username", "reviewer9",
+         "--role", "health_reviewer", "--display-name", "审核员"],
+        env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "已创建用户 reviewer9" in result.stdout
+    row = run(User.select(User.role).where(User.username == "reviewer9").first)
+    assert row["role"] == "health_reviewer"
+    bad = subprocess.run(
+        [sys.executable, "-m", "core.manage", "create-user", "--username", "x",
+         "--role", "admin"], env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert bad.returncode != 0 and "用户名应为" in bad.stderr
+
+
+def test_unexpected_error_gives_chinese_500_page_without_details(app, make_user, monkeypatch):
+    from litestar.testing import TestClient
+
+    import core.home
+
+    def broken(role):
+        raise RuntimeError("secret detail 120221199003150026")
+
+    monkeypatch.setattr(core.home, "cards_for", broken)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        client.blocking_portal.call(_create_officer, "officer500")
+        login(client, "officer500")
+        r = client.get("/")
+    assert r.status_code == 500
+    assert "系统内部错误" in r.text and "secret detail" not in r.text

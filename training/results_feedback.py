@@ -1,0 +1,189 @@
+"""What the provider downloads around a results upload: the blank template, and the uploaded
+file handed back with an "错误说明" column beside each faulty row so it can be fixed in place.
+
+Pure: bytes in, bytes out. The service keeps the annotated file for 24 hours (issue 3 item 5).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import PurePath
+
+import openpyxl
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from training.results_file import COLUMN_BY_KEY, FileLimits, ParsedFile, RowError
+
+ERROR_HEADER = "错误说明"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_ERROR_FONT = Font(color="C00000")
+_ERROR_FILL = PatternFill("solid", fgColor="FDE9E7")
+_HEADER_FONT = Font(bold=True)
+
+
+def _messages_by_row(errors: Sequence[RowError]) -> tuple[dict[int, str], str]:
+    rows: dict[int, list[str]] = defaultdict(list)
+    whole: list[str] = []
+    for error in errors:
+        (whole if error.row is None else rows[error.row]).append(error.message)
+    return {row: "；".join(messages) for row, messages in rows.items()}, "；".join(whole)
+
+
+def _feedback_name(filename: str, extension: str) -> str:
+    stem = PurePath(filename or "成绩").stem or "成绩"
+    return f"{stem}_{ERROR_HEADER}.{extension}"
+
+
+def annotate_file(
+    data: bytes, parsed: ParsedFile, errors: Sequence[RowError]
+) -> tuple[bytes, str, str]:
+    """(body, filename, content type) of the uploaded file with the error column added.
+
+    ``errors`` is every problem of the upload: the parser's and the service's
+    (``check_against_candidates``). A file that could not be read at all (not a table, a zip
+    bomb, no header) is not reopened: the provider gets the error list as a workbook instead.
+    """
+    by_row, whole = _messages_by_row(errors)
+    if parsed.header_row is not None and parsed.kind == "csv":
+        body = _annotate_csv(data, parsed, by_row, whole)
+        content_type = f"text/csv; charset={'gb18030' if parsed.encoding == 'gb18030' else 'utf-8'}"
+        return body, _feedback_name(parsed.filename, "csv"), content_type
+    if parsed.header_row is not None and parsed.kind == "xlsx":
+        try:
+            body = _annotate_xlsx(data, parsed, by_row, whole)
+        except Exception:  # noqa: BLE001 - calamine read it, openpyxl may not: fall back to a list
+            body = error_list_xlsx(errors)
+        return body, _feedback_name(parsed.filename, "xlsx"), XLSX_TYPE
+    return error_list_xlsx(errors), _feedback_name(parsed.filename, "xlsx"), XLSX_TYPE
+
+
+def _annotate_xlsx(data: bytes, parsed: ParsedFile, by_row: dict[int, str], whole: str) -> bytes:
+    assert parsed.header_row is not None
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = workbook.worksheets[0]
+    column = max(sheet.max_column, parsed.width) + 1
+    header = sheet.cell(
+        parsed.header_row, column, f"{ERROR_HEADER}（{whole}）" if whole else ERROR_HEADER
+    )
+    header.font = Font(bold=True, color="C00000")
+    for row, message in by_row.items():
+        cell = sheet.cell(row, column, message)
+        cell.font, cell.fill = _ERROR_FONT, _ERROR_FILL
+    sheet.column_dimensions[openpyxl.utils.get_column_letter(column)].width = 60
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _annotate_csv(data: bytes, parsed: ParsedFile, by_row: dict[int, str], whole: str) -> bytes:
+    assert parsed.header_row is not None and parsed.encoding is not None
+    text = data.decode(parsed.encoding)
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=parsed.delimiter))
+    width = max([parsed.width, *(len(record) for record in records)])
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, delimiter=parsed.delimiter, lineterminator="\r\n")
+    for number, record in enumerate(records, start=1):
+        if number == parsed.header_row:
+            note = f"{ERROR_HEADER}（{whole}）" if whole else ERROR_HEADER
+        else:
+            note = by_row.get(number, "")
+        padded = record + [""] * (width - len(record)) if note else record
+        writer.writerow([*padded, note] if note else padded)
+    return out.getvalue().encode(parsed.encoding)
+
+
+def error_list_xlsx(errors: Sequence[RowError]) -> bytes:
+    """The errors alone, one per line: 行号, 列, 错误说明."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = ERROR_HEADER
+    sheet.append(["行号", "列", ERROR_HEADER])
+    for cell in sheet[1]:
+        cell.font = _HEADER_FONT
+    for error in errors:
+        sheet.append(
+            [error.row if error.row is not None else "整个文件", error.column or "", error.message]
+        )
+    sheet.column_dimensions["C"].width = 80
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# --- the blank template ----------------------------------------------------------------------
+
+_NOTES = {
+    "id_number": "18 位居民身份证号，末位可为 X。请保持“文本”格式，"
+    "否则 Excel 会把号码改成科学计数法。",
+    "name": "与报名时的姓名一致；少数民族姓名中的间隔号“·”可用任意一种。",
+    "theory": "0–100 的数字，最多两位小数，不能留空。",
+    "practical": "0–100 的数字，最多两位小数，不能留空。",
+    "review": "二级、一级必填：0–100 的数字，最多两位小数。",
+}
+_EXAMPLE = {
+    "id_number": "11010519491231002X",
+    "name": "张三",
+    "theory": 85,
+    "practical": 78.5,
+    "review": 80,
+}
+
+
+def template_file(needs_review: bool, kind: str = "xlsx") -> bytes:
+    """The downloadable template: Chinese headers; the XLSX adds notes and a 填写说明 sheet."""
+    keys = ["id_number", "name", "theory", "practical"] + (["review"] if needs_review else [])
+    headers = [COLUMN_BY_KEY[key].label for key in keys]
+    limits = FileLimits()
+    if kind == "csv":
+        return (",".join(headers) + "\r\n").encode("utf-8-sig")
+    if kind != "xlsx":
+        raise ValueError(f"unknown template kind: {kind}")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "成绩"
+    sheet.append(headers)
+    scores = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1="0",
+        formula2="100",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="成绩有误",
+        error="请输入 0–100 的数字",
+    )
+    sheet.add_data_validation(scores)
+    for index, key in enumerate(keys, start=1):
+        letter = openpyxl.utils.get_column_letter(index)
+        cell = sheet.cell(1, index)
+        cell.font = _HEADER_FONT
+        cell.comment = Comment(_NOTES[key], "托育平台")
+        sheet.column_dimensions[letter].width = 22 if key == "id_number" else 14
+        if key == "id_number":
+            for row in range(2, 1002):  # pre-formatted as text where people type
+                sheet.cell(row, index).number_format = "@"
+        elif key != "name":
+            scores.add(f"{letter}2:{letter}{limits.max_rows + 1}")
+    sheet.freeze_panes = "A2"
+    guide = workbook.create_sheet("填写说明")
+    guide.append(["填写说明（上传时只读取第一个工作表“成绩”，本页不会导入）"])
+    guide.append(
+        [
+            "每位考生一行；同一考生不能出现两次；任何一行有误则整批不导入，请按返回的错误说明修改后重新上传。"
+        ]
+    )
+    size = f"{limits.max_bytes // (1024 * 1024)} MB、{limits.max_rows:,} 行"
+    guide.append([f"文件为 .xlsx 或 CSV（UTF-8 或 GBK 编码），不超过 {size}。"])
+    guide.append([])
+    guide.append(["示例行："])
+    guide.append(headers)
+    guide.append([_EXAMPLE[key] for key in keys])
+    guide.column_dimensions["A"].width = 22
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
