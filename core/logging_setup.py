@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from typing import Any
@@ -14,6 +15,16 @@ from typing import Any
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 access_log = logging.getLogger("registry.access")
+
+
+ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(\d{4})\d{10}(\d{3}[\dXx])(?![0-9A-Za-z])")
+PHONE_LIKE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+
+
+def scrub(text: str) -> str:
+    """Mask anything shaped like an ID number or a mobile number (defence in depth)."""
+    text = ID_LIKE.sub(lambda m: m.group(1) + "*" * 10 + m.group(2), text)
+    return PHONE_LIKE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
 
 
 class JsonFormatter(logging.Formatter):
@@ -27,7 +38,7 @@ class JsonFormatter(logging.Formatter):
         data.update(getattr(record, "fields", {}))
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
-        return json.dumps(data, ensure_ascii=False)
+        return scrub(json.dumps(data, ensure_ascii=False))
 
 
 def configure_logging(level: str = "INFO") -> None:

@@ -90,4 +90,12 @@ def test_unexpected_error_gives_chinese_500_page_without_details(app, make_user,
         login(client, "officer500")
         r = client.get("/")
     assert r.status_code == 500
-    assert "系统内部错误" in r.text and "secret detail" not in r.text
+    assert "系统暂时无法处理您的请求" in r.text and "secret detail" not in r.text
+
+
+def test_log_lines_scrub_id_and_phone_shaped_numbers():
+    from core.logging_setup import scrub
+
+    line = scrub("boom 120221199003150026 and 13912345678 and order 2026112900")
+    assert "120221199003150026" not in line and "1202**********0026" in line
+    assert "139****5678" in line and "2026112900" in line
