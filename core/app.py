@@ -6,7 +6,6 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.middleware import DefineMiddleware
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi import OpenAPIConfig
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -20,6 +19,7 @@ from litestar.template.config import TemplateConfig
 from core import db, templating
 from core.accounts.auth import AuthMiddleware
 from core.accounts.controllers import AccountPages, AuthApi
+from core.accounts.sessions import SESSION_COOKIE, RenewingSessionConfig
 from core.admin_controllers import AdminUsersApi, AdminUsersController
 from core.audit_controllers import AuditController
 from core.home import HomeController, health
@@ -62,9 +62,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         directory=ROOT / "templates", engine=JinjaTemplateEngine,
         engine_callback=templating.configure,
     )
-    session_config = ServerSideSessionConfig(
+    session_config = RenewingSessionConfig(
         store="sessions", max_age=settings.session_ttl_seconds, httponly=True,
-        samesite="lax", secure=settings.cookie_secure, key="registry_session",
+        samesite="lax", secure=settings.cookie_secure, key=SESSION_COOKIE,
     )
     csrf_config = CSRFConfig(
         secret=settings.secret_key, cookie_name="csrftoken", cookie_secure=settings.cookie_secure,

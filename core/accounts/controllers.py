@@ -25,9 +25,10 @@ from core.accounts.schemas import (
     TokenRequest,
     TokenResponse,
 )
+from core.accounts.sessions import renew_session
 from core.errors import DomainError, ValidationError
 from core.identity import IdType
-from core.web import FormData, PageNumber, form_page, page, redirect_with
+from core.web import FormData, form_page, page, redirect_with
 
 ID_TYPE_OPTIONS = [(t.value, t.value) for t in IdType]
 
@@ -66,7 +67,7 @@ class AccountPages(Controller):
                                  {exc.field or "__all__": exc.message}, page_title="登录")
             response.status_code = exc.status_code if exc.status_code == 429 else 422
             return response
-        request.clear_session()
+        await renew_session(request)
         request.set_session({SESSION_USER_KEY: user.id})
         return redirect_with(request, safe_next(data.get("next")),
                              f"欢迎，{user.display_name}", "success")
@@ -91,7 +92,7 @@ class AccountPages(Controller):
             return form_page(request, "accounts/register.html", data,
                              {exc.field or "__all__": exc.message},
                              id_type_options=ID_TYPE_OPTIONS, page_title="学员注册")
-        request.clear_session()
+        await renew_session(request)
         request.set_session({SESSION_USER_KEY: user_id})
         return redirect_with(request, "/", "注册成功，欢迎使用")
 

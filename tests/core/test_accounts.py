@@ -126,3 +126,11 @@ def test_open_redirect_after_login_is_refused(client, make_user):
     r = post_form(client, "/login", {"username": "redir", "password": PASSWORD,
                                      "next": "//evil.example/x"}, follow_redirects=False)
     assert r.headers["location"] == "/"
+
+
+def test_session_id_is_renewed_at_sign_in(client, make_user):
+    make_user("trainee", "fixation")
+    client.cookies.set("registry_session", "a" * 64, domain="testserver.local")  # planted
+    response = login(client, "fixation")
+    issued = response.cookies.get("registry_session")
+    assert issued and issued != "a" * 64
