@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Controller, Request, get, post
 from litestar.params import FromQuery, JSONBody
 from litestar.response import Redirect, Template
