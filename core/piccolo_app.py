@@ -8,6 +8,7 @@ from piccolo.conf.apps import AppConfig
 
 from certification.tables import TABLES as CERTIFICATION_TABLES
 from core import tables as core_tables
+from employers.labour.tables import TABLES as LABOUR_TABLES
 from employers.tables import TABLES as EMPLOYERS_TABLES
 from training.tables import TABLES as TRAINING_TABLES
 
@@ -33,6 +34,7 @@ APP_CONFIG = AppConfig(
         *TRAINING_TABLES,
         *CERTIFICATION_TABLES,
         *EMPLOYERS_TABLES,
+        *LABOUR_TABLES,
     ],
     migration_dependencies=[],
     commands=[],
