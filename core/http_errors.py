@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
@@ -31,6 +32,31 @@ MESSAGES = {
     503: "服务暂不可用，请稍后再试",
 }
 ERROR_TEMPLATES = {403, 404, 413, 429, 500}
+
+# Pydantic / msgspec validation messages in Chinese (the API names the field; this says why).
+VALIDATION_MESSAGES = (
+    (re.compile(r"^Field required"), "必填"),
+    (re.compile(r"valid integer|Expected `int`"), "应为整数"),
+    (re.compile(r"valid number|Expected `(float|decimal)`"), "应为数字"),
+    (re.compile(r"valid string|Expected `str`"), "应为文本"),
+    (re.compile(r"valid boolean|Expected `bool`"), "应为是/否"),
+    (re.compile(r"valid date|Expected `date`"), "应为日期（YYYY-MM-DD）"),
+    (re.compile(r"valid list|Expected `array`"), "应为列表"),
+    (re.compile(r"at most (\d+) character"), "最多 {0} 个字符"),
+    (re.compile(r"at least (\d+) character"), "至少 {0} 个字符"),
+    (re.compile(r"greater than or equal to (\S+)"), "应不小于 {0}"),
+    (re.compile(r"less than or equal to (\S+)"), "应不大于 {0}"),
+    (re.compile(r"greater than (\S+)"), "应大于 {0}"),
+    (re.compile(r"less than (\S+)"), "应小于 {0}"),
+)
+
+
+def chinese_validation_message(message: str) -> str:
+    for pattern, text in VALIDATION_MESSAGES:
+        match = pattern.search(message or "")
+        if match:
+            return text.format(*match.groups())
+    return "格式不正确"
 
 
 def _is_api(request: Request) -> bool:
@@ -68,7 +94,8 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response | R
         return Redirect(path=f"/login?next={quote(target)}")
     if isinstance(exc, ValidationException):
         errors = [
-            {"field": e.get("key"), "message": e.get("message")} for e in (exc.extra or [])
+            {"field": e.get("key"), "message": chinese_validation_message(str(e.get("message")))}
+            for e in (exc.extra or [])
             if isinstance(e, dict)
         ]
         return _render(request, 400, "请求参数不正确：" + "；".join(
