@@ -1,0 +1,88 @@
+"""Credential checks (operators), and the person's own page: links to accept, and who viewed
+their records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, MultipartBody
+from litestar.response import Redirect, Template
+
+from core import db
+from core.accounts.auth import actor_of, roles
+from core.errors import DomainError
+from core.roles import Role
+from core.web import FormData, form_page, page, redirect_with
+from employers.controllers.common import LABELS, form_of, upload_of
+from employers.services import checks, staff
+
+ID_TYPES = [("居民身份证", "居民身份证"), ("港澳台居民居住证", "港澳台居民居住证"),
+            ("外国人永久居留身份证", "外国人永久居留身份证"), ("护照", "护照")]
+
+
+class CheckPages(Controller):
+    path = "/employers/checks"
+    include_in_schema = False
+    guards = [roles(Role.FACILITY_OPERATOR)]
+
+    @get("/")
+    async def index(self, request: Request) -> Template:
+        return page(request, "employers/checks.html", page_title="资质核查", id_types=ID_TYPES,
+                    results=None, form={"id_type": "居民身份证"})
+
+    @post("/")
+    async def check(self, request: Request, data: FormData) -> Template:
+        form = form_of(data)
+        try:
+            async with db.transaction():
+                result = await checks.check_person(
+                    actor_of(request), form.get("id_type", ""), form.get("id_number", ""),
+                    form.get("name", ""), form.get("reason", ""),
+                    form.get("certificate_number", ""))
+        except DomainError as error:
+            return form_page(request, "employers/checks.html", form,
+                             {error.field or "__all__": error.message}, page_title="资质核查",
+                             id_types=ID_TYPES, results=None)
+        return page(request, "employers/checks.html", page_title="资质核查", id_types=ID_TYPES,
+                    results=[result], form=form)
+
+    @post("/bulk")
+    async def bulk(self, request: Request, data: MultipartBody[dict[str, Any]]) -> Template:
+        form = form_of(data)
+        content, name = await upload_of(data, "file")
+        try:
+            if not content:
+                from core.errors import ValidationError
+
+                raise ValidationError("请选择 XLSX 或 CSV 文件", "file")
+            rows = checks.parse_list(content, name)
+            async with db.transaction():
+                results = await checks.bulk_check(actor_of(request), rows,
+                                                  form.get("bulk_reason", ""))
+        except DomainError as error:
+            field = "bulk_reason" if error.field == "reason" else (error.field or "__all__")
+            return form_page(request, "employers/checks.html", form, {field: error.message},
+                             page_title="资质核查", id_types=ID_TYPES, results=None)
+        return page(request, "employers/checks.html", page_title="资质核查", id_types=ID_TYPES,
+                    results=results, form=form)
+
+
+class MyEmploymentPages(Controller):
+    path = "/employers/my"
+    include_in_schema = False
+    guards = [roles(Role.TRAINEE)]
+
+    @get("/")
+    async def index(self, request: Request) -> Template:
+        actor = actor_of(request)
+        links = await staff.links_of_person(actor.person_id) if actor.person_id else []
+        log = await checks.access_log_for_person(actor.person_id) if actor.person_id else []
+        return page(request, "employers/my.html", page_title="我的任职与查询记录", links=links,
+                    log=log, labels=LABELS)
+
+    @post("/links/{link_id:int}/accept")
+    async def accept(self, request: Request, link_id: FromPath[int], data: FormData) -> Redirect:
+        async with db.transaction():
+            await staff.accept_link(link_id, actor_of(request))
+        return redirect_with(request, "/employers/my", "已同意关联，机构可查看您的证书记录")

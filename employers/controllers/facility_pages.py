@@ -1,0 +1,313 @@
+"""Operator (and officer) pages: facility list, registration, the facility page with its live
+report, what-if, forecast, classes, staff, checks and filing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery, MultipartBody
+from litestar.response import Redirect, Template
+
+from core import db, files
+from core.accounts.auth import actor_of, roles
+from core.errors import DomainError, NotFound
+from core.identity import mask_id_number
+from core.people import EDUCATION_LABELS, PersonInput
+from core.roles import Role
+from core.web import FormData, PageNumber, form_page, page, redirect_with
+from employers import whatif
+from employers.compliance.engine import evaluate_dict
+from employers.controllers.common import LABELS, form_of, many, parse_date, upload_of
+from employers.facilities import ClassInput, FacilityInput, StaffTerms, document_kinds
+from employers.services import checks, classes, facilities, filings, staff
+from employers.services.access import OFFICER_ROLES, facility_for, may_act
+from employers.services.snapshots import build_snapshot, staff_id
+from employers.services.staff import CheckInput
+from employers.tables import Filing
+
+BASE = "/employers/facilities"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SEE = (Role.FACILITY_OPERATOR, *OFFICER_ROLES)
+
+
+def _facility_input(form: dict, data: Any) -> FacilityInput:
+    return FacilityInput(
+        name=form.get("name", ""), uscc=form.get("uscc", ""),
+        for_profit=form.get("for_profit") == "1",
+        registering_authority=form.get("registering_authority", ""),
+        address=form.get("address", ""), street=form.get("street", ""),
+        service_types=many(data, "service_types"), capacity=form.get("capacity") or "0",
+        is_kindergarten_with_toddler_class=form.get("is_kindergarten_with_toddler_class") == "1")
+
+
+async def facility_context(request: Request, facility_id: int,
+                           what_if: dict | None = None) -> dict[str, Any]:
+    actor = actor_of(request)
+    facility = await facility_for(facility_id, actor)
+    snapshot = await build_snapshot(facility_id)
+    report = evaluate_dict(snapshot)
+    names = {s["id"]: s["name"] for s in snapshot["staff"]}
+    names.update({c["code"]: c["code"] for c in snapshot["classes"]})
+    people = await staff.staff_of(facility_id, include_ended=True)
+    for p in people:
+        p["snapshot_id"] = staff_id(p["id"])
+        p["id_masked"] = mask_id_number(p["id_number"])
+    return {
+        "page_title": facility.name, "facility": facility, "report": report, "names": names,
+        "classes": await classes.classes_of(facility_id), "people": people,
+        "forecast": whatif.coming_breaks(snapshot), "filings": await filings.history(facility_id),
+        "can_act": await may_act(facility_id, actor), "labels": LABELS,
+        "education": EDUCATION_LABELS, "documents": document_kinds(), "what_if": what_if,
+        "snapshot": snapshot,
+    }
+
+
+class FacilityPages(Controller):
+    path = BASE
+    include_in_schema = False
+    guards = [roles(*SEE)]
+
+    @get("/")
+    async def index(self, request: Request, q: FromQuery[str] = "",
+                    filing_status: FromQuery[str] = "", page_number: PageNumber = 1) -> Template:
+        result = await facilities.search(actor_of(request), q.strip()[:50], filing_status,
+                                         page_number)
+        return page(request, "employers/facilities.html", page_title="托育机构", result=result,
+                    filters={"q": q, "filing_status": filing_status}, labels=LABELS)
+
+    @get("/new", guards=[roles(Role.FACILITY_OPERATOR)])
+    async def new(self, request: Request) -> Template:
+        return page(request, "employers/facility_form.html", page_title="登记托育机构",
+                    labels=LABELS, selected=[])
+
+    @post("/new", guards=[roles(Role.FACILITY_OPERATOR)])
+    async def create(self, request: Request, data: FormData) -> Template | Redirect:
+        form = form_of(data)
+        try:
+            async with db.transaction():
+                row = await facilities.register_facility(_facility_input(form, data),
+                                                         actor_of(request))
+        except DomainError as error:
+            return form_page(request, "employers/facility_form.html", form,
+                             {error.field or "__all__": error.message}, page_title="登记托育机构",
+                             labels=LABELS, selected=many(data, "service_types"))
+        return redirect_with(request, f"{BASE}/{row.id}", "机构已登记")
+
+    @get("/export.xlsx", guards=[roles(*OFFICER_ROLES)])
+    async def export(self, request: Request, q: FromQuery[str] = "",
+                     filing_status: FromQuery[str] = "") -> Response[bytes]:
+        """Officers: the facility list with compliance and filing status as XLSX."""
+        from employers.exports import facilities_xlsx
+
+        result = await facilities.search(actor_of(request), q.strip()[:50], filing_status, 1,
+                                         100_000)
+        return Response(facilities_xlsx(result.items), media_type=XLSX, headers={
+            "Content-Disposition": 'attachment; filename="facilities.xlsx"'})
+
+    @get("/{facility_id:int}/edit", guards=[roles(Role.FACILITY_OPERATOR)])
+    async def edit(self, request: Request, facility_id: FromPath[int]) -> Template:
+        row = await facility_for(facility_id, actor_of(request), act=True)
+        form = {k: getattr(row, k) for k in ("name", "uscc", "registering_authority",
+                                             "address", "street", "capacity")}
+        form["for_profit"] = "1" if row.for_profit else ""
+        form["is_kindergarten_with_toddler_class"] = (
+            "1" if row.is_kindergarten_with_toddler_class else "")
+        return page(request, "employers/facility_form.html", page_title="修改机构信息",
+                    labels=LABELS, selected=list(row.service_types), form=form,
+                    action=f"{BASE}/{facility_id}/edit")
+
+    @post("/{facility_id:int}/edit", guards=[roles(Role.FACILITY_OPERATOR)])
+    async def update(self, request: Request, facility_id: FromPath[int],
+                     data: FormData) -> Template | Redirect:
+        form = form_of(data)
+        try:
+            async with db.transaction():
+                await facilities.update_facility(facility_id, _facility_input(form, data),
+                                                 actor_of(request))
+        except DomainError as error:
+            return form_page(request, "employers/facility_form.html", form,
+                             {error.field or "__all__": error.message}, page_title="修改机构信息",
+                             labels=LABELS, selected=many(data, "service_types"),
+                             action=f"{BASE}/{facility_id}/edit")
+        return redirect_with(request, f"{BASE}/{facility_id}", "机构信息已保存")
+
+    @get("/{facility_id:int}")
+    async def show(self, request: Request, facility_id: FromPath[int]) -> Template:
+        return page(request, "employers/facility.html",
+                    **await facility_context(request, facility_id))
+
+    async def _again(self, request: Request, facility_id: int, form: dict,
+                     error: DomainError, **extra: Any) -> Template:
+        context = await facility_context(request, facility_id, **extra)
+        return form_page(request, "employers/facility.html", form,
+                         {error.field or "__all__": error.message}, **context)
+
+    @post("/{facility_id:int}/what-if")
+    async def what_if(self, request: Request, facility_id: FromPath[int],
+                      data: FormData) -> Template:
+        form = form_of(data)
+        await facility_for(facility_id, actor_of(request))
+        snapshot = await build_snapshot(facility_id)
+        children = {}
+        for group in snapshot["classes"]:
+            value = form.get(f"children_{group['code']}", "")
+            if str(value).isdigit():
+                children[group["code"]] = int(value)
+        moves = {}
+        if form.get("move_staff"):
+            moves[form["move_staff"]] = form.get("move_to") or None
+        try:
+            result = whatif.what_if(snapshot, children, moves)
+        except DomainError as error:
+            return await self._again(request, facility_id, form, error)
+        return page(request, "employers/facility.html", form=form,
+                    **await facility_context(request, facility_id, what_if=result))
+
+    @post("/{facility_id:int}/classes")
+    async def add_class(self, request: Request, facility_id: FromPath[int],
+                        data: FormData) -> Template | Redirect:
+        form = form_of(data)
+        try:
+            async with db.transaction():
+                await classes.create_class(facility_id, ClassInput(
+                    form.get("code", ""), form.get("type", ""), form.get("children", "")),
+                    actor_of(request))
+        except DomainError as error:
+            return await self._again(request, facility_id, form, error)
+        return redirect_with(request, f"{BASE}/{facility_id}#classes", "班级已添加")
+
+    @post("/{facility_id:int}/classes/{class_id:int}")
+    async def edit_class(self, request: Request, facility_id: FromPath[int],
+                         class_id: FromPath[int], data: FormData) -> Template | Redirect:
+        form = form_of(data)
+        try:
+            async with db.transaction():
+                if form.get("action") == "close":
+                    await classes.close_class(class_id, actor_of(request))
+                elif form.get("action") == "assign":
+                    await classes.assign(class_id, int(form.get("staff_link_id") or 0),
+                                         actor_of(request))
+                elif form.get("action") == "unassign":
+                    await classes.unassign(class_id, int(form.get("staff_link_id") or 0),
+                                           actor_of(request))
+                else:
+                    await classes.update_class(class_id, ClassInput(
+                        form.get("code", ""), form.get("type", ""), form.get("children", "")),
+                        actor_of(request))
+        except DomainError as error:
+            return await self._again(request, facility_id, form, error)
+        return redirect_with(request, f"{BASE}/{facility_id}#classes", "班级已更新")
+
+    @post("/{facility_id:int}/staff")
+    async def add_staff(self, request: Request, facility_id: FromPath[int],
+                        data: FormData) -> Template | Redirect:
+        form = form_of(data)
+        try:
+            started_on = parse_date(form.get("started_on"), "started_on")
+            async with db.transaction():
+                await staff.link_person(
+                    facility_id, PersonInput(form.get("id_type") or "居民身份证",
+                                             form.get("id_number", ""), form.get("name", ""),
+                                             education=form.get("education") or None),
+                    StaffTerms(many(data, "positions"), form.get("employment", ""),
+                               form.get("employment_form", "full_time"), started_on,
+                               form.get("management_years") or "0"), actor_of(request))
+        except DomainError as error:
+            return await self._again(request, facility_id, form, error)
+        return redirect_with(request, f"{BASE}/{facility_id}#staff",
+                             "人员已关联，待本人在线同意或上传签字同意书后生效")
+
+    @post("/{facility_id:int}/staff/{link_id:int}")
+    async def staff_action(self, request: Request, facility_id: FromPath[int],
+                           link_id: FromPath[int],
+                           data: MultipartBody[dict[str, Any]]) -> Template | Redirect:
+        form = form_of(data)
+        actor = actor_of(request)
+        try:
+            link = await staff.link_for(link_id, actor)
+            if link.facility != facility_id:
+                raise NotFound("未找到该人员关联")
+            action = form.get("action")
+            async with db.transaction():
+                if action == "end":
+                    await staff.end_link(link_id, parse_date(form.get("ended_on"), "ended_on"),
+                                         form.get("end_reason", ""), actor)
+                    message = "已办理离职，查询权限随之终止"
+                elif action == "consent":
+                    content, name = await upload_of(data, "consent_form")
+                    await staff.upload_consent(link_id, content, name, actor)
+                    message = "已上传签字同意书，关联生效"
+                elif action == "check":
+                    content, name = await upload_of(data, "scan")
+                    await staff.record_check(link_id, CheckInput(
+                        form.get("code", ""), form.get("outcome", ""),
+                        parse_date(form.get("checked_on"), "checked_on"),
+                        form.get("issuer_name", ""), form.get("number", "")), content, name, actor)
+                    message = "检查结果已记录"
+                else:
+                    await staff.update_terms(link_id, StaffTerms(
+                        many(data, "positions"), form.get("employment", ""),
+                        form.get("employment_form", "full_time"),
+                        parse_date(form.get("started_on"), "started_on"),
+                        form.get("management_years") or "0"), actor)
+                    message = "已保存"
+        except DomainError as error:
+            return await self._again(request, facility_id, form, error)
+        return redirect_with(request, f"{BASE}/{facility_id}#staff", message)
+
+    @get("/{facility_id:int}/staff/{link_id:int}")
+    async def person(self, request: Request, facility_id: FromPath[int],
+                     link_id: FromPath[int], reason: FromQuery[str] = "") -> Template:
+        """A linked person's credentials (consent and active link, or an officer); logged."""
+        actor = actor_of(request)
+        link = await staff.link_for(link_id, actor)
+        if link.facility != facility_id:
+            raise NotFound("未找到该人员关联")
+        person = await staff.person_of(link)
+        credentials = None
+        if link.status == "active" or actor.role in OFFICER_ROLES:
+            async with db.transaction():
+                await checks.log_view(actor, person.id, facility_id, reason or "查看在职人员资质",
+                                      "officer" if actor.role in OFFICER_ROLES else "consent",
+                                      "staff")
+            credentials = await checks.full_view(person.id)
+        return page(request, "employers/person.html", page_title=person.name, link=link,
+                    person=person, credentials=credentials, facility_id=facility_id,
+                    id_masked=mask_id_number(person.id_number), labels=LABELS)
+
+    @post("/{facility_id:int}/filings", guards=[roles(Role.FACILITY_OPERATOR)])
+    async def submit(self, request: Request, facility_id: FromPath[int],
+                     data: MultipartBody[dict[str, Any]]) -> Template | Redirect:
+        from employers.controllers.api import filing_uploads
+
+        form = form_of(data)
+        uploads, explanation = await filing_uploads(data)
+        try:
+            async with db.transaction():
+                row = await filings.submit(facility_id, uploads, explanation, actor_of(request))
+        except DomainError as error:
+            return await self._again(request, facility_id, form, error)
+        return redirect_with(request, f"{BASE}/{facility_id}#filings",
+                             f"备案已提交，应于 {row.filing_due_on} 前办结")
+
+
+class FilingFiles(Controller):
+    """The filing's PDFs and documents, for the facility's operators and officers."""
+
+    path = "/employers/filings/{filing_id:int}/files"
+    include_in_schema = False
+    guards = [roles(*SEE)]
+
+    @get("/{file_id:int}")
+    async def download(self, request: Request, filing_id: FromPath[int],
+                       file_id: FromPath[int]) -> Response[bytes]:
+        row: Filing = await filings.filing_for(filing_id, actor_of(request))
+        allowed = {e["file_id"] for entries in row.documents.values() for e in entries}
+        allowed |= {row.pdf_file, row.receipt_file}
+        if file_id not in allowed:
+            raise NotFound("文件不存在")
+        stored, content = await files.read_file(file_id)
+        name = "receipt.pdf" if file_id == row.receipt_file else f"filing-{row.id}-{file_id}"
+        return Response(content, media_type=stored.content_type, headers={
+            "Content-Disposition": f'attachment; filename="{name}"'})

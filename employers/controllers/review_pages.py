@@ -1,0 +1,120 @@
+"""Reviewer pages (卫健委): filing queue with deadlines, facilities that no longer comply,
+a filing's detail with accept / return and re-verification; the working-day calendar officers
+maintain; and the public list (信息公示)."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from core import db
+from core.accounts.auth import actor_of, roles
+from core.errors import DomainError
+from core.roles import Role
+from core.web import FormData, PageNumber, form_page, page, redirect_with
+from employers.controllers.common import LABELS, form_of, parse_date
+from employers.facilities import document_kinds
+from employers.services import calendar, facilities, filings, rechecks
+from employers.services.access import OFFICER_ROLES
+from employers.services.snapshots import local_today
+
+REVIEWERS = (Role.HEALTH_REVIEWER, Role.ADMIN)
+
+
+class ReviewPages(Controller):
+    path = "/employers/filings"
+    include_in_schema = False
+
+    @get("/", guards=[roles(*REVIEWERS)])
+    async def index(self, request: Request) -> Template:
+        return page(request, "employers/review_queue.html", page_title="备案审核",
+                    queue=await filings.queue("submitted"),
+                    alerts=await rechecks.no_longer_compliant(), labels=LABELS)
+
+    async def _detail(self, request: Request, filing_id: int, form: dict | None = None,
+                      errors: dict | None = None) -> Template:
+        row = await filings.filing_for(filing_id, actor_of(request))
+        context = {"page_title": f"备案第 {row.id} 号", "filing": row,
+                   "verification": await filings.verify(filing_id, actor_of(request)),
+                   "documents": document_kinds(), "labels": LABELS,
+                   "names": {s["id"]: s["name"] for s in row.snapshot.get("staff", [])},
+                   "history": await filings.history(row.facility)}
+        if errors:
+            return form_page(request, "employers/filing.html", form or {}, errors, **context)
+        return page(request, "employers/filing.html", **context)
+
+    @get("/{filing_id:int}", guards=[roles(Role.FACILITY_OPERATOR, *OFFICER_ROLES)])
+    async def show(self, request: Request, filing_id: FromPath[int]) -> Template:
+        return await self._detail(request, filing_id)
+
+    @post("/{filing_id:int}/decision", guards=[roles(*REVIEWERS)])
+    async def decide(self, request: Request, filing_id: FromPath[int],
+                     data: FormData) -> Template | Redirect:
+        form = form_of(data)
+        try:
+            async with db.transaction():
+                if form.get("decision") == "accept":
+                    row = await filings.accept(filing_id, actor_of(request))
+                    message = f"已予备案，回执编号 {row.receipt_number}"
+                else:
+                    await filings.return_filing(filing_id, form.get("reasons", ""),
+                                                actor_of(request))
+                    message = "已退回，机构修改后可重新提交"
+        except DomainError as error:
+            return await self._detail(request, filing_id, form,
+                                      {error.field or "__all__": error.message})
+        return redirect_with(request, f"/employers/filings/{filing_id}", message)
+
+
+class CalendarPages(Controller):
+    path = "/employers/calendar"
+    include_in_schema = False
+    guards = [roles(*OFFICER_ROLES)]
+
+    async def _page(self, request: Request, year: int, form: dict | None = None,
+                    errors: dict | None = None) -> Template:
+        context = {"page_title": "工作日历（节假日与调休）", "year": year,
+                   "days": await calendar.list_days(year), "kinds": calendar.KINDS}
+        if errors:
+            return form_page(request, "employers/calendar.html", form or {}, errors, **context)
+        return page(request, "employers/calendar.html", form=form or {}, **context)
+
+    @get("/")
+    async def index(self, request: Request, year: FromQuery[int | None] = None) -> Template:
+        return await self._page(request, year or local_today().year)
+
+    @post("/")
+    async def save(self, request: Request, data: FormData) -> Template | Redirect:
+        form = form_of(data)
+        try:
+            day = parse_date(form.get("day"), "day")
+            async with db.transaction():
+                await calendar.save_day(day, form.get("kind", ""), form.get("name", ""),
+                                        form.get("source", ""), form.get("provisional") == "1",
+                                        actor_of(request))
+        except DomainError as error:
+            return await self._page(request, local_today().year, form,
+                                    {error.field or "__all__": error.message})
+        return redirect_with(request, f"/employers/calendar?year={day.year}", "已保存")
+
+    @post("/{day_id:int}/delete")
+    async def delete(self, request: Request, day_id: FromPath[int], data: FormData) -> Redirect:
+        try:
+            async with db.transaction():
+                await calendar.delete_day(day_id, actor_of(request))
+        except DomainError as error:
+            return redirect_with(request, "/employers/calendar", error.message, "error")
+        return redirect_with(request, "/employers/calendar", "已删除")
+
+
+class PublicPages(Controller):
+    path = "/facilities/public"
+    include_in_schema = False
+
+    @get("/", exclude_from_auth=True)
+    async def index(self, request: Request, q: FromQuery[str] = "",
+                    page_number: PageNumber = 1) -> Template:
+        result = await facilities.public_list(q.strip()[:50], page_number)
+        return page(request, "employers/public.html", page_title="托育机构备案信息公示",
+                    result=result, q=q, labels=LABELS)

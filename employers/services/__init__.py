@@ -1,0 +1,1 @@
+"""What the employers package does: queries, transactions and audit rows; no HTTP."""

@@ -1,0 +1,102 @@
+"""The working-day calendar as officers maintain it: rows of holidays and make-up days.
+
+`employers/data/holidays.json` seeds the table (a data migration); from then on officers edit
+the rows and deadlines are counted on them (`employers.workdays.WorkCalendar`).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+from core import audit
+from core.actor import Actor
+from core.errors import Conflict, NotFound, ValidationError
+from employers.tables import WorkCalendarDay
+from employers.workdays import DATA_FILE, WorkCalendar
+
+KINDS = {"holiday": "放假", "makeup_workday": "调休上班"}
+
+
+def rows_from_document(document: dict) -> list[dict]:
+    """Expand the data file's spans into one row per day."""
+    rows: list[dict] = []
+    for entry in document.get("years", {}).values():
+        source = entry.get("source", "")
+        provisional = bool(entry.get("provisional", False))
+        for span in entry.get("holidays", []):
+            day, last = date.fromisoformat(span["from"]), date.fromisoformat(span["to"])
+            while day <= last:
+                rows.append({"day": day, "kind": "holiday", "name": span.get("name", ""),
+                             "source": source, "provisional": provisional})
+                day += timedelta(days=1)
+        for text in entry.get("makeup_workdays", []):
+            rows.append({"day": date.fromisoformat(text), "kind": "makeup_workday",
+                         "name": "调休上班", "source": source, "provisional": provisional})
+    return rows
+
+
+async def seed_from_file() -> int:
+    """Insert the shipped calendar's days that are not in the table yet."""
+    document = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    existing = {r["day"] for r in await WorkCalendarDay.select(WorkCalendarDay.day)}
+    now = datetime.now(UTC)
+    new = [WorkCalendarDay(updated_at=now, **row)
+           for row in rows_from_document(document) if row["day"] not in existing]
+    if new:
+        await WorkCalendarDay.insert(*new)
+    return len(new)
+
+
+async def load() -> WorkCalendar:
+    """The calendar as the table holds it now."""
+    rows = await WorkCalendarDay.select(
+        WorkCalendarDay.day, WorkCalendarDay.kind, WorkCalendarDay.provisional)
+    years = {r["day"].year for r in rows}
+    provisional = {r["day"].year for r in rows if r["provisional"]}
+    return WorkCalendar(
+        frozenset(r["day"] for r in rows if r["kind"] == "holiday"),
+        frozenset(r["day"] for r in rows if r["kind"] == "makeup_workday"),
+        frozenset(years), frozenset(provisional),
+    )
+
+
+async def list_days(year: int | None = None) -> list[dict]:
+    query = WorkCalendarDay.select().order_by(WorkCalendarDay.day)
+    if year:
+        query = query.where(
+            (WorkCalendarDay.day >= date(year, 1, 1)) & (WorkCalendarDay.day <= date(year, 12, 31)))
+    return list(await query)
+
+
+async def save_day(day: date, kind: str, name: str, source: str, provisional: bool,
+                   actor: Actor) -> WorkCalendarDay:
+    """Add or change one day (call inside a transaction)."""
+    if kind not in KINDS:
+        raise ValidationError("请选择类型（放假或调休上班）", "kind")
+    if kind == "makeup_workday" and day.weekday() < 5:
+        raise ValidationError("调休上班日应为周六或周日", "day")
+    if not source.strip():
+        raise ValidationError("请填写依据（国务院办公厅通知名称、文号）", "source")
+    row = await WorkCalendarDay.objects().where(WorkCalendarDay.day == day).first()
+    before = None if row is None else {"kind": row.kind, "name": row.name}
+    now = datetime.now(UTC)
+    if row is None:
+        row = WorkCalendarDay(day=day)
+    row.kind, row.name, row.source = kind, name.strip(), source.strip()
+    row.provisional, row.updated_by, row.updated_at = provisional, actor.user_id, now
+    await row.save()
+    await audit.record(actor, "work_calendar.save", "work_calendar_day", row.id, before=before,
+                       after={"day": day, "kind": kind, "name": row.name})
+    return row
+
+
+async def delete_day(day_id: int, actor: Actor) -> None:
+    row = await WorkCalendarDay.objects().where(WorkCalendarDay.id == day_id).first()
+    if row is None:
+        raise NotFound("未找到该日期")
+    if row.day < date.today() - timedelta(days=366):
+        raise Conflict("一年以前的日期已用于计算期限，不能删除", "day")
+    await WorkCalendarDay.delete().where(WorkCalendarDay.id == day_id)
+    await audit.record(actor, "work_calendar.delete", "work_calendar_day", day_id,
+                       before={"day": row.day, "kind": row.kind, "name": row.name})

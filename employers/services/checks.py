@@ -1,0 +1,199 @@
+"""Credential checks by operators: with consent (an active link at one of their facilities)
+they see every credential the registry holds for the person and whether each counts today;
+otherwise only what public verification shows for a certificate number + name. Every view of
+a person's records is logged and shown to that person."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from core.actor import Actor, CurrentUser
+from core.credentials import STATUS_LABELS, counts_on
+from core.errors import DomainError, ValidationError
+from core.identity import IdType, mask_name, names_match, normalise_id_number, normalise_name
+from core.roles import Role
+from core.tables import Credential, Person, Qualification
+from employers.compliance.qualifications import health_check_valid_through
+from employers.compliance.rules import rules_in_force
+from employers.services.access import is_officer, operated_ids
+from employers.services.snapshots import local_today
+from employers.tables import CredentialAccessLog, StaffLink
+
+MAX_ROWS = 500
+
+
+@dataclass
+class CheckResult:
+    basis: str  # consent | officer | public | not_found
+    name: str
+    credentials: list[dict[str, Any]] = field(default_factory=list)
+    message: str = ""
+    row: int | None = None
+
+
+async def consenting_facility(actor: Actor, person_id: int) -> int | None:
+    """One of the actor's facilities where the person works with consent, if any."""
+    ids = await operated_ids(actor)
+    if not ids:
+        return None
+    row = await StaffLink.select(StaffLink.facility).where(
+        (StaffLink.person == person_id) & (StaffLink.status == "active")
+        & StaffLink.facility.is_in(ids)).first()
+    return row["facility"] if row else None
+
+
+async def _names() -> dict[str, str]:
+    return {r["code"]: r["name"] for r in await Qualification.select(
+        Qualification.code, Qualification.name)}
+
+
+def _counts_today(row: dict, today: date) -> bool:
+    if row["code"] == "HEALTH_CERT":
+        if row["status"] != "valid" or row["outcome"] != "pass":
+            return False
+        return row["issued_on"] <= today <= health_check_valid_through(
+            row["issued_on"], rules_in_force(today))
+    if row["code"] == "BACKGROUND_CHECK":
+        return row["status"] == "valid" and row["outcome"] == "clear"
+    return counts_on(row, today)
+
+
+async def full_view(person_id: int) -> list[dict[str, Any]]:
+    today, names = local_today(), await _names()
+    rows = await Credential.select(
+        Credential.id, Credential.code, Credential.level, Credential.number,
+        Credential.issuer_name, Credential.issued_on, Credential.expires_on, Credential.status,
+        Credential.outcome, Credential.source).where(Credential.person == person_id).order_by(
+        Credential.issued_on, ascending=False)
+    for row in rows:
+        row["name"] = names.get(row["code"], row["code"])
+        row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
+        row["counts_today"] = _counts_today(row, today)
+    return list(rows)
+
+
+async def public_view(number: str, name: str) -> list[dict[str, Any]]:
+    """What public verification shows: the certificate with that number, if the name matches."""
+    if not number.strip():
+        return []
+    row = await Credential.select(
+        Credential.code, Credential.level, Credential.number, Credential.issued_on,
+        Credential.expires_on, Credential.status, Credential.outcome,
+        Credential.person.name.as_alias("holder")).where(
+        (Credential.number == number.strip().upper()) | (Credential.number == number.strip())
+    ).first()
+    if row is None or not names_match(row.pop("holder"), name) or row["code"] in (
+            "HEALTH_CERT", "BACKGROUND_CHECK"):
+        return []
+    names = await _names()
+    row["name"] = names.get(row["code"], row["code"])
+    row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
+    row["counts_today"] = counts_on(row, local_today())
+    return [row]
+
+
+async def log_view(actor: Actor, person_id: int, facility_id: int | None, reason: str,
+                   basis: str, via: str) -> None:
+    await CredentialAccessLog(
+        at=datetime.now(UTC), person=person_id, viewer_id=actor.user_id,
+        viewer_name=actor.username, facility=facility_id, reason=reason.strip()[:500],
+        basis=basis, via=via).save()
+
+
+async def check_person(actor: Actor, id_type: str, id_number: str, name: str, reason: str,
+                       number: str = "", via: str = "check") -> CheckResult:
+    """One check; call inside a transaction (the view is logged)."""
+    if not (actor.role == Role.FACILITY_OPERATOR or is_officer(actor)):
+        raise ValidationError("无权查询", "id_number")
+    id_type = id_type or IdType.RESIDENT
+    number_norm = normalise_id_number(id_number, id_type)
+    name = normalise_name(name)
+    if not reason.strip():
+        raise ValidationError("请填写查询事由", "reason")
+    person = await Person.objects().where(
+        (Person.id_type == id_type) & (Person.id_number == number_norm)).first()
+    if person is not None and names_match(person.name, name):
+        facility_id = None if is_officer(actor) else await consenting_facility(actor, person.id)
+        if is_officer(actor) or facility_id is not None:
+            basis = "officer" if is_officer(actor) else "consent"
+            await log_view(actor, person.id, facility_id, reason, basis, via)
+            return CheckResult(basis, person.name, await full_view(person.id))
+    public = await public_view(number, name)
+    message = ("未获本人授权（无在职关联或同意），仅显示公开查验结果"
+               if public else "未获本人授权，需凭证书编号和姓名进行公开查验")
+    return CheckResult("public", mask_name(name), public, message)
+
+
+def parse_list(data: bytes, filename: str) -> list[dict[str, str]]:
+    """Rows of (id_type, id_number, name[, certificate number]) from XLSX or CSV."""
+    if data[:2] == b"PK":
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+            rows = [[("" if v is None else str(v)).strip() for v in r]
+                    for r in sheet.iter_rows(values_only=True)]
+        except Exception:  # noqa: BLE001 — any unreadable workbook is the user's file
+            raise ValidationError("无法读取该 XLSX 文件", "file") from None
+    else:
+        text = None
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        if text is None:
+            raise ValidationError("CSV 文件编码无法识别（请用 UTF-8 或 GBK）", "file")
+        rows = [[c.strip() for c in r] for r in csv.reader(io.StringIO(text))]
+    rows = [r for r in rows if any(r)]
+    if rows and rows[0] and ("证件" in rows[0][0] or "id" in rows[0][0].lower()):
+        rows = rows[1:]
+    if not rows:
+        raise ValidationError("文件中没有数据行", "file")
+    if len(rows) > MAX_ROWS:
+        raise ValidationError(f"一次最多核查 {MAX_ROWS} 人", "file")
+    out = []
+    for r in rows:
+        r = r + [""] * (4 - len(r))
+        out.append({"id_type": r[0] or IdType.RESIDENT, "id_number": r[1], "name": r[2],
+                    "number": r[3]})
+    return out
+
+
+async def bulk_check(actor: Actor, rows: list[dict[str, str]], reason: str) -> list[CheckResult]:
+    results = []
+    for i, row in enumerate(rows, start=2):
+        try:
+            result = await check_person(actor, row["id_type"], row["id_number"], row["name"],
+                                        reason, row["number"], via="bulk")
+        except DomainError as error:
+            result = CheckResult("invalid", mask_name(row["name"]) if row["name"] else "",
+                                 message=error.message)
+        result.row = i
+        results.append(result)
+    return results
+
+
+async def access_log_for_person(person_id: int, limit: int = 100) -> list[dict]:
+    return list(await CredentialAccessLog.select(
+        *CredentialAccessLog.all_columns(),
+        CredentialAccessLog.facility.name.as_alias("facility_name"),
+    ).where(CredentialAccessLog.person == person_id).order_by(
+        CredentialAccessLog.at, ascending=False).limit(limit))
+
+
+async def download_checker(user: CurrentUser, person_id: int) -> bool:
+    """certification.access: an operator whose facility employs the person with consent."""
+    if user.role != Role.FACILITY_OPERATOR:
+        return False
+    actor = Actor.of(user)
+    facility_id = await consenting_facility(actor, person_id)
+    if facility_id is None:
+        return False
+    await log_view(actor, person_id, facility_id, "下载证书", "consent", "download")
+    return True

@@ -1,0 +1,111 @@
+"""Facilities: registration by operators, editing, listing (own or all), the public list."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from core import audit
+from core.actor import Actor
+from core.errors import Conflict, Forbidden
+from core.pagination import Page
+from core.roles import Role
+from employers.facilities import FacilityInput
+from employers.services.access import facility_for, is_officer, operated_ids
+from employers.tables import ComplianceState, Facility, FacilityOperator
+
+
+async def register_facility(data: FacilityInput, actor: Actor) -> Facility:
+    """An operator registers a facility and becomes its operator (inside a transaction)."""
+    if actor.role != Role.FACILITY_OPERATOR:
+        raise Forbidden("只有托育机构经办人可以登记机构")
+    data = data.normalised()
+    if await Facility.exists().where(Facility.uscc == data.uscc):
+        raise Conflict("该统一社会信用代码的机构已登记；如需共同管理，请联系该机构经办人添加您",
+                       "uscc")
+    now = datetime.now(UTC)
+    row = Facility(**asdict(data), filing_status="none", created_by=actor.user_id,
+                   created_at=now, updated_at=now)
+    await row.save()
+    await FacilityOperator(facility=row.id, user=actor.user_id, created_at=now).save()
+    await audit.record(actor, "facility.register", "facility", row.id, after=asdict(data))
+    from employers.services.rechecks import recheck
+
+    await recheck([row.id])
+    return row
+
+
+async def update_facility(facility_id: int, data: FacilityInput, actor: Actor) -> Facility:
+    row = await facility_for(facility_id, actor, act=True)
+    data = data.normalised()
+    if data.uscc != row.uscc and await Facility.exists().where(Facility.uscc == data.uscc):
+        raise Conflict("该统一社会信用代码的机构已登记", "uscc")
+    before = {k: getattr(row, k) for k in asdict(data)}
+    for key, value in asdict(data).items():
+        setattr(row, key, value)
+    row.updated_at = datetime.now(UTC)
+    await row.save()
+    await audit.record(actor, "facility.update", "facility", row.id, before=before,
+                       after=asdict(data))
+    return row
+
+
+async def add_operator(facility_id: int, user_id: int, actor: Actor) -> None:
+    from core.tables import User
+
+    await facility_for(facility_id, actor, act=True)
+    user = await User.objects().where(User.id == user_id).first()
+    if user is None or user.role != Role.FACILITY_OPERATOR:
+        raise Conflict("该用户不是托育机构经办人", "user_id")
+    if await FacilityOperator.exists().where(
+            (FacilityOperator.facility == facility_id) & (FacilityOperator.user == user_id)):
+        return
+    await FacilityOperator(facility=facility_id, user=user_id,
+                           created_at=datetime.now(UTC)).save()
+    await audit.record(actor, "facility.add_operator", "facility", facility_id,
+                       after={"user_id": user_id})
+
+
+async def search(actor: Actor, q: str = "", filing_status: str = "", page: int = 1,
+                 per_page: int = 20) -> Page[dict]:
+    where = []
+    if not is_officer(actor):
+        ids = await operated_ids(actor)
+        if not ids:
+            return Page([], page, per_page, 0, {"q": q, "filing_status": filing_status})
+        where.append(Facility.id.is_in(ids))
+    if q:
+        where.append(Facility.name.ilike(f"%{q}%") | Facility.uscc.ilike(f"%{q}%")
+                     | Facility.street.ilike(f"%{q}%"))
+    if filing_status:
+        where.append(Facility.filing_status == filing_status)
+    query = Facility.select().order_by(Facility.id).output(load_json=True)
+    count = Facility.count()
+    for clause in where:
+        query, count = query.where(clause), count.where(clause)
+    total = await count
+    items = await query.limit(per_page).offset((page - 1) * per_page)
+    states = {}
+    if items:
+        rows = await ComplianceState.select(ComplianceState.facility, ComplianceState.compliant,
+                                            ComplianceState.since).where(
+            ComplianceState.facility.is_in([i["id"] for i in items]))
+        states = {r["facility"]: r for r in rows}
+    for item in items:
+        state = states.get(item["id"])
+        item["compliant"] = state["compliant"] if state else None
+    return Page(items, page, per_page, total, {"q": q, "filing_status": filing_status})
+
+
+async def public_list(q: str = "", page: int = 1, per_page: int = 20) -> Page[dict]:
+    """信息公示: accepted facilities with name, address, service types and capacity."""
+    query = Facility.select(Facility.id, Facility.name, Facility.address, Facility.street,
+                            Facility.service_types, Facility.capacity).where(
+        Facility.filing_status == "accepted").order_by(Facility.name).output(load_json=True)
+    count = Facility.count().where(Facility.filing_status == "accepted")
+    if q:
+        query = query.where(Facility.name.ilike(f"%{q}%") | Facility.street.ilike(f"%{q}%"))
+        count = count.where(Facility.name.ilike(f"%{q}%") | Facility.street.ilike(f"%{q}%"))
+    total = await count
+    items = await query.limit(per_page).offset((page - 1) * per_page)
+    return Page(items, page, per_page, total, {"q": q})

@@ -1,0 +1,231 @@
+"""Filing (备案): submit (freeze snapshot + report, PDF, hash, sign), accept with a receipt, or
+return with reasons; resubmission is a new filing with a new clock; history kept."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from core import audit, files
+from core.actor import Actor
+from core.errors import Conflict, Forbidden, NotFound, ValidationError
+from core.uploads import check_upload
+from employers import pdf
+from employers.compliance.engine import evaluate_dict
+from employers.facilities import document_kinds, filing_rules
+from employers.services import calendar, signing
+from employers.services.access import REVIEWER_ROLES, facility_for
+from employers.services.snapshots import LOCAL_TZ, build_snapshot, local_today
+from employers.tables import Facility, Filing, FilingEvent
+
+DOC_KINDS = frozenset({"pdf", "jpeg", "png"})
+MAX_DOC_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Upload:
+    kind: str
+    filename: str
+    data: bytes
+
+
+def facility_dict(row: Facility) -> dict[str, Any]:
+    return {"id": row.id, "name": row.name, "uscc": row.uscc, "address": row.address,
+            "street": row.street, "service_types": list(row.service_types),
+            "capacity": row.capacity, "for_profit": row.for_profit,
+            "registering_authority": row.registering_authority,
+            "is_kindergarten_with_toddler_class": row.is_kindergarten_with_toddler_class}
+
+
+def packet_of(row: Filing) -> dict[str, Any]:
+    """What is hashed and signed: the frozen facility, snapshot, report, explanation, the
+    documents (by SHA-256) and the staffing PDF's SHA-256."""
+    return {"filing_id": row.id, "facility_id": row.facility, "snapshot": row.snapshot,
+            "report": row.report, "explanation": row.explanation, "documents": row.documents,
+            "submitted_at": row.submitted_at.astimezone(UTC).isoformat(),
+            "previous_id": row.previous_id}
+
+
+async def submit(facility_id: int, uploads: list[Upload], explanation: str,
+                 actor: Actor) -> Filing:
+    """Call inside a transaction."""
+    facility = await facility_for(facility_id, actor, act=True)
+    if facility.filing_status == "submitted":
+        raise Conflict("该机构已有备案在审核中")
+    if facility.filing_status == "accepted":
+        raise Conflict("该机构已备案")
+    kinds = document_kinds()
+    stored: dict[str, list[dict[str, Any]]] = {}
+    for upload in uploads:
+        if upload.kind not in kinds:
+            raise ValidationError("材料类型无效", upload.kind)
+        kind = check_upload(upload.data, allowed=DOC_KINDS, max_bytes=MAX_DOC_BYTES,
+                            field=upload.kind, label=kinds[upload.kind]["label"])
+        row = await files.save_file(upload.data, kind=kind, original_name=upload.filename,
+                                    actor=actor)
+        stored.setdefault(upload.kind, []).append({"file_id": row.id, "sha256": row.sha256,
+                                                   "name": upload.filename[:100]})
+    for kind, rule in kinds.items():
+        if rule["required"] and kind not in stored:
+            raise ValidationError(f"请上传{rule['label']}", kind)
+    snapshot = await build_snapshot(facility_id)
+    report = evaluate_dict(snapshot)
+    explanation = explanation.strip()
+    if not report["compliant"] and not explanation:
+        raise ValidationError("人员配备核查未通过，提交备案须填写书面说明", "explanation")
+    now = datetime.now(UTC)
+    today = local_today()
+    cal = await calendar.load()
+    rules = filing_rules()
+    previous = await Filing.select(Filing.id).where(Filing.facility == facility_id).order_by(
+        Filing.id, ascending=False).first()
+    row = Filing(
+        facility=facility_id, previous_id=previous["id"] if previous else None,
+        state="submitted", snapshot=snapshot, report=report, compliant=report["compliant"],
+        explanation=explanation, documents=stored, submitted_by=actor.user_id, submitted_at=now,
+        filing_due_on=cal.add_workdays(today, rules["filing_workdays"]),
+        answer_due_on=None if report["compliant"] else cal.add_workdays(
+            today, rules["answer_workdays"]),
+        created_at=now)
+    await row.save()
+    pdf_bytes = await asyncio.to_thread(
+        pdf.staffing_form_pdf, facility_dict(facility), snapshot, report, explanation,
+        now.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"))
+    pdf_row = await files.save_file(pdf_bytes, kind="pdf",
+                                    original_name=f"人员配备情况表-{row.id}.pdf", actor=actor)
+    row.pdf_file = pdf_row.id
+    row.documents = {**stored, "staffing_form": [{"file_id": pdf_row.id,
+                                                  "sha256": pdf_row.sha256,
+                                                  "name": "托育机构人员配备情况表.pdf"}]}
+    row.packet_sha256 = signing.packet_hash(packet_of(row))
+    row.signature, row.key_ref = await signing.sign(row.packet_sha256)
+    await row.save()
+    facility.filing_status, facility.updated_at = "submitted", now
+    await facility.save()
+    await _event(row.id, "submitted", actor, explanation)
+    await audit.record(actor, "filing.submit", "filing", row.id,
+                       after={"facility": facility_id, "compliant": report["compliant"],
+                              "packet_sha256": row.packet_sha256})
+    return row
+
+
+async def _event(filing_id: int, kind: str, actor: Actor, note: str = "") -> None:
+    await FilingEvent(filing=filing_id, kind=kind, actor_id=actor.user_id,
+                      actor_name=actor.username, note=note,
+                      at=datetime.now(UTC)).save()
+
+
+async def filing_for(filing_id: int, actor: Actor) -> Filing:
+    row = await Filing.objects().output(load_json=True).where(Filing.id == filing_id).first()
+    if row is None:
+        raise NotFound("未找到该备案")
+    await facility_for(row.facility, actor)
+    return row
+
+
+async def _pending_for_review(filing_id: int, actor: Actor) -> tuple[Filing, Facility]:
+    if actor.role not in REVIEWER_ROLES:
+        raise Forbidden("只有卫健委审核人员可以审核备案")
+    row = await filing_for(filing_id, actor)
+    if row.state != "submitted":
+        raise Conflict("该备案已处理")
+    facility = await Facility.objects().output(load_json=True).where(
+        Facility.id == row.facility).first()
+    return row, facility
+
+
+async def _receipt_number(year: int) -> str:
+    prefix = f"宁卫托备〔{year}〕"
+    count = await Filing.count().where(Filing.receipt_number.like(prefix + "%"))
+    return f"{prefix}{count + 1:04d}号"
+
+
+async def accept(filing_id: int, actor: Actor) -> Filing:
+    row, facility = await _pending_for_review(filing_id, actor)
+    now = datetime.now(UTC)
+    today = local_today()
+    row.state, row.reviewer_id, row.reviewed_at = "accepted", actor.user_id, now
+    row.receipt_number = await _receipt_number(today.year)
+    receipt = await asyncio.to_thread(pdf.receipt_pdf, facility_dict(facility), {
+        "receipt_number": row.receipt_number, "packet_sha256": row.packet_sha256,
+        "submitted_on": row.submitted_at.astimezone(LOCAL_TZ).date().isoformat(),
+        "reviewed_on": today.isoformat()})
+    stored = await files.save_file(receipt, kind="pdf", original_name=f"备案回执-{row.id}.pdf",
+                                   actor=actor)
+    row.receipt_file = stored.id
+    await row.save()
+    facility.filing_status, facility.updated_at = "accepted", now
+    await facility.save()
+    await _event(row.id, "accepted", actor, row.receipt_number)
+    await audit.record(actor, "filing.accept", "filing", row.id, before={"state": "submitted"},
+                       after={"state": "accepted", "receipt_number": row.receipt_number})
+    return row
+
+
+async def return_filing(filing_id: int, reasons: str, actor: Actor) -> Filing:
+    if not reasons.strip():
+        raise ValidationError("请填写退回原因", "reasons")
+    row, facility = await _pending_for_review(filing_id, actor)
+    now = datetime.now(UTC)
+    row.state, row.reviewer_id, row.reviewed_at = "returned", actor.user_id, now
+    row.reasons = reasons.strip()
+    await row.save()
+    facility.filing_status, facility.updated_at = "returned", now
+    await facility.save()
+    await _event(row.id, "returned", actor, row.reasons)
+    await audit.record(actor, "filing.return", "filing", row.id, before={"state": "submitted"},
+                       after={"state": "returned"}, note=row.reasons)
+    return row
+
+
+async def verify(filing_id: int, actor: Actor) -> dict[str, Any]:
+    """Recompute the packet hash, check the signature and the stored files' hashes."""
+    row = await filing_for(filing_id, actor)
+    digest = signing.packet_hash(packet_of(row))
+    files_ok = True
+    for entries in row.documents.values():
+        for entry in entries:
+            try:
+                _, data = await files.read_file(entry["file_id"])
+            except NotFound:
+                files_ok = False
+                continue
+            files_ok = files_ok and hashlib.sha256(data).hexdigest() == entry["sha256"]
+    hash_ok = digest == row.packet_sha256
+    signature_ok = await signing.verify(row.packet_sha256, row.signature, row.key_ref)
+    return {"filing_id": row.id, "packet_sha256": row.packet_sha256, "computed_sha256": digest,
+            "hash_ok": hash_ok, "signature_ok": signature_ok, "files_ok": files_ok,
+            "valid": hash_ok and signature_ok and files_ok, "key_ref": row.key_ref}
+
+
+async def history(facility_id: int) -> list[dict]:
+    filings = await Filing.select(
+        Filing.id, Filing.state, Filing.compliant, Filing.submitted_at, Filing.reviewed_at,
+        Filing.reasons, Filing.receipt_number, Filing.filing_due_on, Filing.answer_due_on,
+        Filing.previous_id, Filing.packet_sha256).where(Filing.facility == facility_id).order_by(
+        Filing.id, ascending=False)
+    events = await FilingEvent.select().where(
+        FilingEvent.filing.is_in([f["id"] for f in filings] or [0])).order_by(FilingEvent.at)
+    for f in filings:
+        f["events"] = [e for e in events if e["filing"] == f["id"]]
+    return list(filings)
+
+
+async def queue(state: str = "submitted", page: int = 1, per_page: int = 50) -> list[dict]:
+    """The reviewer's queue with each filing's deadlines and days left (working days)."""
+    rows = await Filing.select(
+        Filing.id, Filing.facility, Filing.facility.name.as_alias("facility_name"),
+        Filing.state, Filing.compliant, Filing.submitted_at, Filing.filing_due_on,
+        Filing.answer_due_on, Filing.previous_id).where(Filing.state == state).order_by(
+        Filing.filing_due_on).limit(per_page).offset((page - 1) * per_page)
+    cal = await calendar.load()
+    today = local_today()
+    for row in rows:
+        row["filing_days_left"] = cal.workdays_between(today, row["filing_due_on"])
+        row["answer_days_left"] = (cal.workdays_between(today, row["answer_due_on"])
+                                   if row["answer_due_on"] else None)
+        row["overdue"] = row["filing_days_left"] < 0
+    return list(rows)
