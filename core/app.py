@@ -16,6 +16,7 @@ from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
 
+from certification import jobs
 from core import db, templating
 from core.accounts.auth import AuthMiddleware
 from core.accounts.controllers import AccountPages, AuthApi
@@ -84,8 +85,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[FlashPlugin(FlashConfig(template_config=template_config))],
         stores=build_stores(settings),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        on_startup=[db.on_startup],
-        on_shutdown=[db.on_shutdown],
+        on_startup=[db.on_startup, *([jobs.start_worker] if settings.run_jobs else [])],
+        on_shutdown=[*([jobs.stop_worker] if settings.run_jobs else []), db.on_shutdown],
         openapi_config=OpenAPIConfig(
             title="托育从业人员培训与认证平台 API", version="1.0.0", path="/schema",
             description="宁河区托育从业人员培训、认证、机构人员配备与备案的接口。",

@@ -53,6 +53,7 @@ class Settings:
     argon2_memory_kib: int = 64 * 1024
     demo_data: bool = True
     cookie_secure: bool = False
+    run_jobs: bool = True
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -91,6 +92,7 @@ def load_settings() -> Settings:
         argon2_memory_kib=_int("ARGON2_MEMORY_KIB", 64 * 1024),
         demo_data=_env("DEMO_DATA", "1") == "1",
         cookie_secure=_env("COOKIE_SECURE", "0") == "1",
+        run_jobs=_env("RUN_JOBS", "1") == "1",
     )
 
 

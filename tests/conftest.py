@@ -32,6 +32,7 @@ os.environ.update({
     "SECRET_KEY": "test-secret-key-not-for-production",
     "DEMO_DATA": "0",
     "LOG_LEVEL": "WARNING",
+    "RUN_JOBS": "0",  # tests run certificate jobs explicitly (certification.jobs.run_pending_jobs)
 })
 os.environ.pop("REDIS_URL", None)
 

@@ -1,0 +1,378 @@
+"""Public verification under load: requests/s, p99 and the ratio to a constant endpoint.
+
+    .venv/bin/python -m bench.verify [--db sqlite|postgres|both] [--rows 100000]
+        [--connections 64] [--seconds 10] [--pg-url postgresql://postgres@127.0.0.1:5432/postgres]
+
+For each database: a fresh database is migrated and filled with ``--rows`` certificates inserted
+directly (person, credential, certificate_record; no PDFs); the app is served by uvicorn (1 worker
+on SQLite, 2 on PostgreSQL) with the verification rate limit raised by
+VERIFY_RATE_LIMIT_PER_MINUTE; then a load generator (2 processes of asyncio keep-alive clients,
+raw HTTP/1.1) drives ``GET /api/v1/public/certificates/{number}?name=…`` with random certificates
+and, in the same run, a constant endpoint registered on the same app (``/bench/constant``).
+During the load an officer revokes a certificate through the API and the very next public lookup
+must say "revoked". Figures: requests/s, p50/p99 latency, ratio to the constant endpoint, and the
+summed RSS of all server processes. The load generator shares the machine's cores with the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = "芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
+PREFIX = "S999912000001"
+LEVEL_NAMES = ("五级/初级工", "四级/中级工", "三级/高级工", "二级/技师", "一级/高级技师")
+OFFICER = ("benchofficer", "Bench2026pass")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def holder_name(i: int) -> str:
+    return SURNAMES[i % 20] + GIVEN[(i // 20) % len(GIVEN)] + GIVEN[(i // 500) % len(GIVEN)]
+
+
+def number_of(i: int) -> str:
+    level = 5 - i % 5
+    return f"{PREFIX}26{level}{i // 5 + 1:06d}"
+
+
+# --- the app under test: the real app plus a constant endpoint ------------------------------
+
+def make_app():  # uvicorn --factory bench.verify:make_app
+    from litestar import get
+
+    from core.app import create_app
+
+    @get("/bench/constant", include_in_schema=False)
+    async def constant() -> dict:
+        return {"status": "ok"}
+
+    app = create_app()
+    app.register(constant)
+    return app
+
+
+# --- filling the database ------------------------------------------------------------------
+
+def _rows(count: int):
+    now = datetime.now(UTC)
+    for i in range(count):
+        pid = i + 1
+        person = (pid, "居民身份证", f"9{i:017d}", holder_name(i), now, now)
+        credential = (pid, pid, "CHILDCARE_WORKER", 5 - i % 5, number_of(i),
+                      "宁河区职业技能评价中心",
+                      "S9999", date(2026, 6, 1), None, "valid", "", None, "issued", "",
+                      f"{i:08d}", "bench", now)
+        record = (pid, pid, pid, "skill", f"bench:{i}", holder_name(i), "保育师", "4-10-01-03",
+                  "", LEVEL_NAMES[i % 5], "{}", i, "", False, now)
+        yield person, credential, record
+
+
+PERSON_SQL = ("INSERT INTO person (id, id_type, id_number, name, created_at, updated_at) "
+              "VALUES ({})")
+CREDENTIAL_SQL = (
+    "INSERT INTO credential (id, person, code, level, number, issuer_name, issuer_code, issued_on,"
+    " expires_on, status, status_reason, status_changed_at, source, origin_type,"
+    " verification_code, outcome, created_at) VALUES ({})")
+RECORD_SQL = (
+    "INSERT INTO certificate_record (id, credential, person, kind, origin_key, holder_name,"
+    " qualification_name, occupation_code, direction, level_name, details, status_index, vc_json,"
+    " needs_render, created_at) VALUES ({})")
+
+
+def _fix_credential(row: tuple) -> tuple:
+    # origin_type "bench" and no outcome: reorder into the column list above
+    (cid, person, code, level, number, issuer, issuer_code, issued_on, expires_on, status,
+     reason, changed, source, _, vcode, origin, created) = row
+    return (cid, person, code, level, number, issuer, issuer_code, issued_on, expires_on, status,
+            reason, changed, source, origin, vcode, None, created)
+
+
+def fill_sqlite(path: Path, count: int) -> None:
+    db = sqlite3.connect(path)
+    people, credentials, records = [], [], []
+    for person, credential, record in _rows(count):
+        people.append(tuple(str(v) if isinstance(v, datetime) else v for v in person))
+        credentials.append(tuple(
+            v.isoformat() if isinstance(v, (date, datetime)) else v
+            for v in _fix_credential(credential)))
+        records.append(tuple(v.isoformat() if isinstance(v, datetime) else v for v in record))
+    ph = lambda n: ", ".join("?" * n)  # noqa: E731
+    db.executemany(PERSON_SQL.format(ph(6)), people)
+    db.executemany(CREDENTIAL_SQL.format(ph(17)), credentials)
+    db.executemany(RECORD_SQL.format(ph(15)), records)
+    db.commit()
+    db.close()
+
+
+async def fill_postgres(url: str, count: int) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(url)
+    people, credentials, records = [], [], []
+    for person, credential, record in _rows(count):
+        people.append(person)
+        credentials.append(_fix_credential(credential))
+        records.append(record)
+    await conn.copy_records_to_table(
+        "person", records=people,
+        columns=["id", "id_type", "id_number", "name", "created_at", "updated_at"])
+    await conn.copy_records_to_table("credential", records=credentials, columns=[
+        "id", "person", "code", "level", "number", "issuer_name", "issuer_code", "issued_on",
+        "expires_on", "status", "status_reason", "status_changed_at", "source", "origin_type",
+        "verification_code", "outcome", "created_at"])
+    await conn.copy_records_to_table("certificate_record", records=records, columns=[
+        "id", "credential", "person", "kind", "origin_key", "holder_name", "qualification_name",
+        "occupation_code", "direction", "level_name", "details", "status_index", "vc_json",
+        "needs_render", "created_at"])
+    for table in ("person", "credential", "certificate_record"):
+        await conn.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"(SELECT max(id) FROM {table}))")
+    await conn.execute("ANALYZE")
+    await conn.close()
+
+
+async def _recreate_pg(admin_url: str, name: str) -> str:
+    import asyncpg
+
+    conn = await asyncpg.connect(admin_url)
+    await conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname=$1",
+                       name)
+    await conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    await conn.close()
+    parsed = urllib.parse.urlparse(admin_url)
+    return urllib.parse.urlunparse(parsed._replace(path="/" + name))
+
+
+def _env(database_url: str, var_dir: Path) -> dict[str, str]:
+    return os.environ | {
+        "DATABASE_URL": database_url, "VAR_DIR": str(var_dir), "DEMO_DATA": "0",
+        "LOG_LEVEL": "WARNING", "VERIFY_RATE_LIMIT_PER_MINUTE": str(10**9),
+        "SECRET_KEY": "bench-secret", "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_KIB": "256",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def _prepare(env: dict[str, str]) -> None:
+    py = sys.executable
+    subprocess.run([py, "-m", "core.manage", "migrate"], env=env, cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run([py, "-m", "core.manage", "create-user", "--username", OFFICER[0],
+                    "--role", "hrss_officer"], env=env | {"NEW_USER_PASSWORD": OFFICER[1]},
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+
+# --- load generator ------------------------------------------------------------------------
+
+async def _client(host: str, port: int, paths, deadline: float, latencies: list, errors: list):
+    reader, writer = await asyncio.open_connection(host, port)
+    while time.perf_counter() < deadline:
+        path = paths()
+        started = time.perf_counter()
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        await writer.drain()
+        head = await reader.readuntil(b"\r\n\r\n")
+        status = int(head[9:12])
+        length = 0
+        for line in head.split(b"\r\n"):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        await reader.readexactly(length)
+        latencies.append(time.perf_counter() - started)
+        if status != 200:
+            errors.append(status)
+    writer.close()
+
+
+def _load_process(args: tuple) -> tuple[list[float], list[int]]:
+    host, port, kind, rows, connections, seconds, seed = args
+    rng = random.Random(seed)
+
+    def paths() -> str:
+        if kind == "constant":
+            return "/bench/constant"
+        i = rng.randrange(rows)
+        return (f"/api/v1/public/certificates/{number_of(i)}?name="
+                + urllib.parse.quote(holder_name(i)))
+
+    latencies: list[float] = []
+    errors: list[int] = []
+
+    async def main() -> None:
+        deadline = time.perf_counter() + seconds
+        await asyncio.gather(*(_client(host, port, paths, deadline, latencies, errors)
+                               for _ in range(connections)))
+
+    asyncio.run(main())
+    return latencies, errors
+
+
+def run_load(port: int, kind: str, rows: int, connections: int, seconds: float) -> dict:
+    procs = 2
+    with multiprocessing.Pool(procs) as pool:
+        started = time.perf_counter()
+        results = pool.map(_load_process, [
+            ("127.0.0.1", port, kind, rows, connections // procs, seconds, n)
+            for n in range(procs)])
+        elapsed = time.perf_counter() - started
+    latencies = sorted(x for r in results for x in r[0])
+    errors = [x for r in results for x in r[1]]
+    n = len(latencies)
+    return {
+        "requests": n, "rps": n / seconds, "errors": len(errors),
+        "p50_ms": latencies[n // 2] * 1000 if n else None,
+        "p99_ms": latencies[int(n * 0.99)] * 1000 if n else None, "wall_s": elapsed,
+    }
+
+
+def server_rss_mb(pid: int) -> float:
+    """Summed VmRSS of the server process and all its descendants."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo.extend(children.get(current, []))
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def _http(method: str, url: str, body: dict | None = None, token: str | None = None) -> dict:
+    request = urllib.request.Request(url, method=method, data=json.dumps(body).encode()
+                                     if body is not None else None)
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def revocation_shows_at_once(port: int, rows: int) -> bool:
+    base = f"http://127.0.0.1:{port}"
+    token = _http("POST", f"{base}/api/v1/auth/token",
+                  {"username": OFFICER[0], "password": OFFICER[1]})["access_token"]
+    i = rows // 2
+    number, name = number_of(i), urllib.parse.quote(holder_name(i))
+    listing = _http("GET", f"{base}/api/v1/certification/certificates/?q={number}", token=token)
+    credential_id = listing["items"][0]["id"]
+    _http("POST", f"{base}/api/v1/certification/certificates/{credential_id}/revoke",
+          {"reason": "压测：撤销即时生效"}, token=token)
+    after = _http("GET", f"{base}/api/v1/public/certificates/{number}?name={name}")
+    return after["status"] == "revoked"
+
+
+def bench(db: str, args: argparse.Namespace) -> dict:
+    tmp = Path(tempfile.mkdtemp(prefix=f"bench-verify-{db}-"))
+    if db == "sqlite":
+        url = f"sqlite:///{tmp / 'bench.sqlite3'}"
+        workers = 1
+    else:
+        url = asyncio.run(_recreate_pg(args.pg_url, "bench_verify"))
+        workers = args.pg_workers
+    env = _env(url, tmp / "var")
+    started = time.perf_counter()
+    _prepare(env)
+    if db == "sqlite":
+        fill_sqlite(tmp / "bench.sqlite3", args.rows)
+    else:
+        asyncio.run(fill_postgres(url, args.rows))
+    fill_s = time.perf_counter() - started
+    port = args.port
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bench.verify:make_app", "--factory", "--port",
+         str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log",
+         *(["--http", "h11", "--loop", "asyncio"] if args.plain else [])],
+        env=env, cwd=ROOT)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/constant", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        run_load(port, "verify", args.rows, args.connections, 2)  # warm-up
+        constant = run_load(port, "constant", args.rows, args.connections, args.seconds)
+        verify = run_load(port, "verify", args.rows, args.connections, args.seconds)
+        rss = server_rss_mb(server.pid)
+        revoked = revocation_shows_at_once(port, args.rows)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {"db": db, "rows": args.rows, "workers": workers, "fill_s": round(fill_s, 1),
+            "verify": verify, "constant": constant,
+            "ratio": verify["rps"] / constant["rps"] if constant["rps"] else None,
+            "server_rss_mb": round(rss, 1), "revocation_shows_at_once": revoked}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.verify")
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--port", type=int, default=0, help="0: a free port")
+    parser.add_argument("--pg-workers", type=int, default=2)
+    parser.add_argument("--plain", action="store_true",
+                        help="force uvicorn's pure-Python h11 + asyncio (without httptools/uvloop)")
+    parser.add_argument("--pg-url", default=os.environ.get(
+        "BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    args = parser.parse_args()
+    args.port = args.port or free_port()
+    dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    import importlib.util
+
+    fast = all(importlib.util.find_spec(m) for m in ("httptools", "uvloop")) and not args.plain
+    print(f"cores: {os.cpu_count()} (load generator: 2 processes on the same cores); "
+          f"uvicorn {'httptools+uvloop' if fast else 'h11+asyncio'}")
+    for db in dbs:
+        result = bench(db, args)
+        v, c = result["verify"], result["constant"]
+        print(f"\n[{db}] {result['rows']} certificates (filled in {result['fill_s']} s), "
+              f"{result['workers']} server worker(s), {args.connections} connections")
+        print(f"  verify   : {v['rps']:8.0f} req/s  p50 {v['p50_ms']:.1f} ms  "
+              f"p99 {v['p99_ms']:.1f} ms  errors {v['errors']}")
+        print(f"  constant : {c['rps']:8.0f} req/s  p50 {c['p50_ms']:.1f} ms  "
+              f"p99 {c['p99_ms']:.1f} ms  errors {c['errors']}")
+        print(f"  ratio verify/constant: {result['ratio']:.2f}   "
+              f"server RSS (all processes): {result['server_rss_mb']} MB   "
+              f"revocation shows at once: {result['revocation_shows_at_once']}")
+        print("  " + json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""Who may download a holder's certificates (PDF and signed credential).
+
+The holder, bureau officers, and — through a checker the employers package registers — operators
+of a facility that employs the holder with the holder's consent. Everyone else gets 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from core.actor import CurrentUser
+from core.roles import Role
+
+DownloadChecker = Callable[[CurrentUser, int], Awaitable[bool]]
+OFFICER_ROLES = frozenset({Role.HRSS_OFFICER, Role.EDU_OFFICER, Role.HEALTH_REVIEWER, Role.ADMIN})
+# Who runs issuance and the lifecycle (人社局).
+ISSUING_ROLES = frozenset({Role.HRSS_OFFICER, Role.ADMIN})
+
+_checkers: list[DownloadChecker] = []
+
+
+def register_download_checker(fn: DownloadChecker) -> DownloadChecker:
+    """``fn(user, person_id) -> Awaitable[bool]``: True admits ``user`` to the person's
+    certificates (employers: an operator whose facility employs the person, with consent)."""
+    if fn not in _checkers:
+        _checkers.append(fn)
+    return fn
+
+
+async def may_download(user: CurrentUser | None, person_id: int) -> bool:
+    if user is None:
+        return False
+    if user.person_id == person_id or user.role in OFFICER_ROLES:
+        return True
+    for checker in _checkers:
+        if await checker(user, person_id):
+            return True
+    return False

@@ -1,0 +1,132 @@
+"""The officer's exam-session review (page and API): candidates with scores, approve or return,
+and the progress of the rendering/signing job that follows."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.response import Redirect, Template
+
+from certification.access import ISSUING_ROLES
+from certification.schemas import ApproveOut, CandidateOut, JobOut, ReturnIn, SessionOut
+from certification.services.approval import (
+    SessionView,
+    approve_session,
+    list_sessions,
+    return_session,
+    session_view,
+)
+from certification.services.jobs_queue import job_progress, recent_jobs
+from core.accounts.auth import actor_of, roles
+from core.errors import DomainError, NotFound
+from core.pagination import clamp_page
+from core.web import FormData, PageNumber, page, redirect_with
+from training.states import EXAM_STATE_LABELS
+
+# ``state`` is a reserved handler argument in Litestar: the query parameter is mapped by name.
+StateParam = Annotated[str, QueryParameter(name="state")]
+
+
+def session_out(view: SessionView) -> SessionOut:
+    return SessionOut(
+        id=view.id, title=view.title, provider=view.provider, qualification=view.qualification,
+        level=view.level, state=view.state, return_reason=view.return_reason,
+        passed=view.passed, total=len(view.candidates),
+        candidates=[CandidateOut(
+            registration_id=c.registration_id, person_id=c.person_id, name=c.name,
+            id_number=c.id_number, theory=c.theory, practical=c.practical, review=c.review,
+            passed=c.passed, credential_id=c.credential_id, number=c.number,
+        ) for c in view.candidates],
+    )
+
+
+def job_out(row: dict) -> JobOut:
+    return JobOut(**{k: row[k] for k in JobOut.model_fields})
+
+
+class ApprovalPages(Controller):
+    path = "/certification/sessions"
+    guards = [roles(*ISSUING_ROLES)]
+    include_in_schema = False
+
+    @get("/")
+    async def index(self, request: Request, session_state: StateParam = "submitted",
+                    page_number: PageNumber = 1) -> Template:
+        state = session_state
+        result = await list_sessions(state, page_number, 20)
+        return page(request, "certification/sessions.html", page_title="考核结果审核",
+                    result=result, state=state, state_labels=EXAM_STATE_LABELS,
+                    jobs=await recent_jobs(10))
+
+    @get("/{session_id:int}")
+    async def detail(self, request: Request, session_id: FromPath[int]) -> Template:
+        return page(request, "certification/session.html", page_title="考核结果审核",
+                    session=await session_view(session_id, full=True))
+
+    @post("/{session_id:int}/approve")
+    async def approve(self, request: Request, session_id: FromPath[int]) -> Template | Redirect:
+        try:
+            approval = await approve_session(session_id, actor_of(request))
+        except DomainError as error:
+            if isinstance(error, NotFound):
+                raise
+            return page(request, "certification/session.html", status_code=error.status_code,
+                        page_title="考核结果审核", errors={"__all__": error.message},
+                        session=await session_view(session_id, full=True))
+        return redirect_with(request, f"/certification/sessions/{session_id}",
+                             f"已审核通过，向 {len(approval.issued)} 名合格考生发证；"
+                             "证书文件正在生成")
+
+    @post("/{session_id:int}/return")
+    async def return_(self, request: Request, session_id: FromPath[int],
+                      data: FormData) -> Template | Redirect:
+        reason = str(data.get("reason", ""))
+        try:
+            await return_session(session_id, reason, actor_of(request))
+        except DomainError as error:
+            if isinstance(error, NotFound):
+                raise
+            return page(request, "certification/session.html", status_code=error.status_code,
+                        page_title="考核结果审核", form={"reason": reason},
+                        errors={error.field or "__all__": error.message},
+                        session=await session_view(session_id, full=True))
+        return redirect_with(request, "/certification/sessions/", "已退回培训机构更正")
+
+
+class ApprovalApi(Controller):
+    path = "/api/v1/certification"
+    guards = [roles(*ISSUING_ROLES)]
+    tags = ["考核审核与发证（人社局）"]
+
+    @get("/exam-sessions", summary="待审核（或指定状态）的考核批次")
+    async def sessions(self, session_state: StateParam = "submitted", page: FromQuery[int] = 1,
+                       per_page: FromQuery[int] = 20) -> list[SessionOut]:
+        number, per = clamp_page(page, per_page)
+        return [session_out(v) for v in (await list_sessions(session_state, number, per)).items]
+
+    @get("/exam-sessions/{session_id:int}", summary="考核批次：全部考生成绩与是否合格")
+    async def session(self, session_id: FromPath[int]) -> SessionOut:
+        return session_out(await session_view(session_id, full=True))
+
+    @post("/exam-sessions/{session_id:int}/approve", status_code=200,
+          summary="审核通过：以评价机构名义向合格考生发证（幂等：重复审核返回 409）")
+    async def approve(self, request: Request, session_id: FromPath[int]) -> ApproveOut:
+        approval = await approve_session(session_id, actor_of(request))
+        return ApproveOut(session_id=session_id, state="approved", issued=approval.issued,
+                          job_id=approval.job_id)
+
+    @post("/exam-sessions/{session_id:int}/return", status_code=200,
+          summary="退回机构更正（须填原因）")
+    async def return_(self, request: Request, session_id: FromPath[int],
+                      data: JSONBody[ReturnIn]) -> SessionOut:
+        await return_session(session_id, data.reason, actor_of(request))
+        return session_out(await session_view(session_id, full=True))
+
+    @get("/jobs/{job_id:int}", summary="证书生成与签名任务的进度")
+    async def job(self, job_id: FromPath[int]) -> JobOut:
+        row = await job_progress(job_id)
+        if row is None:
+            raise NotFound("未找到该任务")
+        return job_out(row)

@@ -1,0 +1,77 @@
+"""Certificate downloads (PDF, signed credential) for the holder, officers and entitled
+operators: pages use the session, the API a bearer token; anyone else gets 404."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get
+from litestar.params import FromPath
+
+from certification.schemas import CertificateOut, StatusChangeOut
+from certification.services.certificates import CertificateView, pdf_of, vc_of, viewable
+from certification.services.lifecycle import today_cst
+from core.accounts.auth import current_user, login_required
+
+VC_MEDIA_TYPE = "application/vc+ld+json"
+
+
+def certificate_out(view: CertificateView) -> CertificateOut:
+    return CertificateOut(
+        id=view.id, number=view.number, kind=view.kind, code=view.code,
+        qualification=view.qualification, level=view.level, level_name=view.level_name,
+        holder_name=view.holder_name, person_id=view.person_id, issuer=view.issuer,
+        issued_on=view.issued_on, expires_on=view.expires_on, status=view.status,
+        status_reason=view.status_reason, verification_code=view.verification_code,
+        verify_url=view.verify_url, superseded_by=view.superseded_by, pdf_ready=view.pdf_ready,
+        history=[StatusChangeOut(from_status=h["from_status"], to_status=h["to_status"],
+                                 reason=h["reason"], at=h["at"]) for h in view.history],
+    )
+
+
+async def _pdf_response(request: Request, credential_id: int) -> Response[bytes]:
+    view = await viewable(current_user(request), credential_id, today_cst())
+    data, sha = await pdf_of(view)
+    return Response(data, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{view.number}.pdf"',
+        "ETag": f'"{sha}"', "Cache-Control": "private, no-store",
+    })
+
+
+async def _vc_response(request: Request, credential_id: int) -> Response[dict]:
+    view = await viewable(current_user(request), credential_id, today_cst())
+    return Response(await vc_of(view), media_type=VC_MEDIA_TYPE, headers={
+        "Content-Disposition": f'attachment; filename="{view.number}.vc.json"',
+        "Cache-Control": "private, no-store",
+    })
+
+
+class DownloadPages(Controller):
+    path = "/certificates"
+    guards = [login_required]
+    include_in_schema = False
+
+    @get("/{credential_id:int}/pdf")
+    async def pdf(self, request: Request, credential_id: FromPath[int]) -> Response[bytes]:
+        return await _pdf_response(request, credential_id)
+
+    @get("/{credential_id:int}/credential.json")
+    async def vc(self, request: Request, credential_id: FromPath[int]) -> Response[dict]:
+        return await _vc_response(request, credential_id)
+
+
+class CertificatesApi(Controller):
+    path = "/api/v1/certificates"
+    guards = [login_required]
+    tags = ["证书"]
+
+    @get("/{credential_id:int}", summary="证书详情（持证人、主管部门、经同意的用人机构）")
+    async def one(self, request: Request, credential_id: FromPath[int]) -> CertificateOut:
+        return certificate_out(await viewable(current_user(request), credential_id, today_cst()))
+
+    @get("/{credential_id:int}/pdf", summary="下载证书 PDF",
+         response_description="application/pdf")
+    async def pdf(self, request: Request, credential_id: FromPath[int]) -> Response[bytes]:
+        return await _pdf_response(request, credential_id)
+
+    @get("/{credential_id:int}/vc", summary="下载签名的可验证凭证（W3C VC 2.0）")
+    async def vc(self, request: Request, credential_id: FromPath[int]) -> Response[dict]:
+        return await _vc_response(request, credential_id)

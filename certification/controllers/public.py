@@ -1,0 +1,120 @@
+"""Public pages and endpoints: verification (page, QR target, JSON), published keys, status lists
+and our JSON-LD context. No login; verification is rate-limited per client address."""
+
+from __future__ import annotations
+
+import json
+
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import TooManyRequestsException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from certification.keys import published_keys
+from certification.schemas import PublicCertificateOut
+from certification.services.documents import status_list_credential
+from certification.services.lifecycle import today_cst
+from certification.services.verification import PublicCertificate, lookup
+from certification.vc.jsonld import REGISTRY_CONTEXT, bundled_context
+from core import ratelimit
+from core.accounts.auth import client_ip
+from core.errors import DomainError, NotFound
+from core.settings import get_settings
+from core.web import FormData, page
+
+RATE_WINDOW_SECONDS = 60
+RATE_MESSAGE = "查验过于频繁，请稍等一分钟后再试"
+VC_MEDIA_TYPE = "application/vc+ld+json"
+
+
+async def check_rate(request: Request) -> None:
+    store = request.app.stores.get("rate_limit")
+    limit = get_settings().verify_rate_limit_per_minute
+    if not await ratelimit.allow(store, f"verify:{client_ip(request)}", limit,
+                                 RATE_WINDOW_SECONDS):
+        raise TooManyRequestsException(detail=RATE_MESSAGE,
+                                       headers={"Retry-After": str(RATE_WINDOW_SECONDS)})
+
+
+def public_out(cert: PublicCertificate) -> PublicCertificateOut:
+    return PublicCertificateOut(
+        number=cert.number, holder_name=cert.holder_name_masked, qualification=cert.qualification,
+        level=cert.level, level_name=cert.level_name, issuer=cert.issuer,
+        issued_on=cert.issued_on, expires_on=cert.expires_on, status=cert.status,
+        status_label=cert.status_label, status_date=cert.status_date,
+        status_reason=cert.status_reason, superseded_by=cert.superseded_by,
+    )
+
+
+class PublicVerificationApi(Controller):
+    path = "/api/v1/public/certificates"
+    tags = ["证书查验（公开）"]
+
+    @get("/{number:str}", summary="按证书编号和姓名查验证书",
+         description="编号不存在与姓名不符返回相同的 404；按来源地址限流（429）。")
+    async def verify(self, request: Request, number: FromPath[str],
+                     name: FromQuery[str] = "") -> PublicCertificateOut:
+        await check_rate(request)
+        return public_out(await lookup(number, name=name, today=today_cst()))
+
+
+class VerificationPages(Controller):
+    include_in_schema = False
+
+    @get("/verify")
+    async def form(self, request: Request) -> Template:
+        return page(request, "certification/verify.html", page_title="证书查验")
+
+    @post("/verify")
+    async def submit(self, request: Request, data: FormData) -> Template:
+        form = {"number": str(data.get("number", "")).strip(),
+                "name": str(data.get("name", "")).strip()}
+        errors = {}
+        if not form["number"]:
+            errors["number"] = "请填写证书编号"
+        if not form["name"]:
+            errors["name"] = "请填写持证人姓名"
+        if errors:
+            return page(request, "certification/verify.html", status_code=422,
+                        page_title="证书查验", form=form, errors=errors)
+        await check_rate(request)
+        try:
+            cert = await lookup(form["number"], name=form["name"], today=today_cst())
+        except NotFound as error:
+            return page(request, "certification/verify.html", status_code=404,
+                        page_title="证书查验", form=form, not_found=error.message)
+        return page(request, "certification/verify.html", page_title="证书查验结果",
+                    form=form, cert=cert)
+
+    @get("/verify/{number:str}")
+    async def by_code(self, request: Request, number: FromPath[str],
+                      code: FromQuery[str] = "") -> Template:
+        await check_rate(request)
+        try:
+            cert = await lookup(number, code=code, today=today_cst())
+        except DomainError as error:
+            return page(request, "certification/verify.html", status_code=404,
+                        page_title="证书查验", form={"number": number}, not_found=error.message)
+        return page(request, "certification/verify.html", page_title="证书查验结果",
+                    form={"number": number}, cert=cert, by_code=True)
+
+
+class PublishedDocuments(Controller):
+    tags = ["可验证凭证（公开）"]
+
+    @get("/.well-known/caregiver-registry/keys.json", summary="发证机关签名公钥清单")
+    async def keys(self) -> Response[dict]:
+        return Response(await published_keys(), headers={"Cache-Control": "max-age=300"})
+
+    @get("/credentials/status/{purpose:str}/{list_id:str}", summary="状态列表凭证（撤销/暂停）")
+    async def status_list(self, purpose: FromPath[str], list_id: FromPath[str]) -> Response[dict]:
+        signed = await status_list_credential(purpose, list_id)
+        if signed is None:
+            raise NotFound("状态列表不存在")
+        return Response(signed, media_type=VC_MEDIA_TYPE, headers={"Cache-Control": "no-cache"})
+
+    @get("/ns/credentials/v1", summary="本平台的 JSON-LD 上下文")
+    async def context(self) -> Response[bytes]:
+        body = json.dumps(bundled_context(REGISTRY_CONTEXT), ensure_ascii=False).encode()
+        return Response(body, media_type="application/ld+json",
+                        headers={"Cache-Control": "max-age=86400"})

@@ -1,0 +1,174 @@
+"""Officer pages and API: the certificate registry (search, detail, XLSX, statistics) and the
+lifecycle actions (suspend, reinstate, revoke, re-issue)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import Redirect, Template
+
+from certification.access import ISSUING_ROLES, OFFICER_ROLES
+from certification.controllers.downloads import certificate_out
+from certification.schemas import CertificateOut, CertificatePage, IdOut, LifecycleIn, ReissueIn
+from certification.services import lifecycle
+from certification.services.catalogue import names_by_code
+from certification.services.certificates import get_view
+from certification.services.lifecycle import today_cst
+from certification.services.registry import RegistryFilter, export_xlsx, search, statistics
+from certification.tables import LifecycleRequest
+from core.accounts.auth import actor_of, current_user, roles
+from core.credentials import STATUS_LABELS
+from core.errors import DomainError, ValidationError
+from core.pagination import clamp_page
+from core.people import former_names
+from core.web import FormData, PageNumber, page, redirect_with
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ACTIONS = {"suspend": "暂停", "reinstate": "恢复", "revoke": "撤销"}
+
+
+def _date(value: str | None, field: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError("日期格式应为 YYYY-MM-DD", field) from None
+
+
+def _filters(q, code, level, status, date_from, date_to) -> RegistryFilter:
+    if status and status not in STATUS_LABELS:
+        raise ValidationError("状态取值无效", "status")
+    return RegistryFilter(
+        q=(q or "").strip(), code=code or "", level=int(level) if level and str(level).isdigit()
+        else None, status=status or "", date_from=_date(date_from, "date_from"),
+        date_to=_date(date_to, "date_to"))
+
+
+async def _detail_context(credential_id: int) -> dict:
+    view = await get_view(credential_id, today_cst())
+    requests = await LifecycleRequest.select().where(
+        (LifecycleRequest.old_credential == credential_id)
+        | (LifecycleRequest.new_credential == credential_id))
+    return {"cert": view, "requests": requests, "former_names": await former_names(view.person_id),
+            "status_labels": STATUS_LABELS}
+
+
+class RegistryPages(Controller):
+    path = "/certification/certificates"
+    guards = [roles(*OFFICER_ROLES)]
+    include_in_schema = False
+
+    @get("/")
+    async def index(self, request: Request, q: FromQuery[str | None] = None,
+                    code: FromQuery[str | None] = None, level: FromQuery[str | None] = None,
+                    status: FromQuery[str | None] = None, date_from: FromQuery[str | None] = None,
+                    date_to: FromQuery[str | None] = None, page_number: PageNumber = 1) -> Template:
+        errors = {}
+        try:
+            filters = _filters(q, code, level, status, date_from, date_to)
+        except DomainError as error:
+            errors[error.field or "q"] = error.message
+            filters = RegistryFilter(q=(q or "").strip())
+        result = await search(filters, page_number, 20, today_cst())
+        return page(request, "certification/registry.html", page_title="证书登记簿",
+                    result=result, filters=filters, errors=errors,
+                    qualifications=await names_by_code(), status_labels=STATUS_LABELS,
+                    export_href="/certification/certificates/export.xlsx" + result.url_for_page(1))
+
+    @get("/export.xlsx")
+    async def export(self, q: FromQuery[str | None] = None, code: FromQuery[str | None] = None,
+                     level: FromQuery[str | None] = None, status: FromQuery[str | None] = None,
+                     date_from: FromQuery[str | None] = None,
+                     date_to: FromQuery[str | None] = None) -> Response[bytes]:
+        data = await export_xlsx(_filters(q, code, level, status, date_from, date_to), today_cst())
+        return Response(data, media_type=XLSX, headers={
+            "Content-Disposition": 'attachment; filename="certificates.xlsx"'})
+
+    @get("/stats")
+    async def stats(self, request: Request, date_from: FromQuery[str | None] = None,
+                    date_to: FromQuery[str | None] = None) -> Template:
+        data = await statistics(_date(date_from, "date_from"), _date(date_to, "date_to"))
+        return page(request, "certification/stats.html", page_title="发证统计", stats=data,
+                    filters={"date_from": date_from or "", "date_to": date_to or ""})
+
+    @get("/{credential_id:int}")
+    async def detail(self, request: Request, credential_id: FromPath[int]) -> Template:
+        user = current_user(request)
+        return page(request, "certification/detail.html", page_title="证书详情",
+                    can_act=user.role in ISSUING_ROLES, **await _detail_context(credential_id))
+
+    @post("/{credential_id:int}/{action:str}", guards=[roles(*ISSUING_ROLES)])
+    async def act(self, request: Request, credential_id: FromPath[int], action: FromPath[str],
+                  data: FormData) -> Template | Redirect:
+        form = {k: str(v) for k, v in data.items()}
+        actor = actor_of(request)
+        try:
+            if action in ACTIONS:
+                await getattr(lifecycle, action)(credential_id, form.get("reason", ""), actor)
+                message = f"证书已{ACTIONS[action]}"
+                target = credential_id
+            elif action == "reissue":
+                target = await lifecycle.reissue(
+                    credential_id, form.get("kind", ""), form.get("evidence", ""), actor,
+                    new_name=form.get("new_name", ""))
+                message = "已补发新证书，原证书已标记为被替换"
+            else:
+                raise ValidationError("不支持的操作", "action")
+        except DomainError as error:
+            context = await _detail_context(credential_id)
+            return page(request, "certification/detail.html", status_code=error.status_code,
+                        page_title="证书详情", can_act=True, form=form, action=action,
+                        errors={error.field or "__all__": error.message}, **context)
+        return redirect_with(request, f"/certification/certificates/{target}", message)
+
+
+class RegistryApi(Controller):
+    path = "/api/v1/certification/certificates"
+    guards = [roles(*OFFICER_ROLES)]
+    tags = ["证书登记簿（主管部门）"]
+
+    @get("/", summary="检索证书（编号、姓名、证件号码、类别、等级、状态、发证日期）")
+    async def list(self, q: FromQuery[str | None] = None, code: FromQuery[str | None] = None,
+                   level: FromQuery[int | None] = None, status: FromQuery[str | None] = None,
+                   date_from: FromQuery[date | None] = None, date_to: FromQuery[date | None] = None,
+                   page: FromQuery[int] = 1, per_page: FromQuery[int] = 20) -> CertificatePage:
+        number, per = clamp_page(page, per_page)
+        filters = _filters(q, code, str(level) if level else None, status,
+                           date_from.isoformat() if date_from else None,
+                           date_to.isoformat() if date_to else None)
+        result = await search(filters, number, per, today_cst())
+        return CertificatePage(items=[certificate_out(v) for v in result.items],
+                               total=result.total, page=result.number, per_page=result.per_page)
+
+    @post("/{credential_id:int}/suspend", guards=[roles(*ISSUING_ROLES)], status_code=200,
+          summary="暂停证书（须填原因）")
+    async def suspend(self, request: Request, credential_id: FromPath[int],
+                      data: JSONBody[LifecycleIn]) -> CertificateOut:
+        await lifecycle.suspend(credential_id, data.reason, actor_of(request))
+        return certificate_out(await get_view(credential_id, today_cst()))
+
+    @post("/{credential_id:int}/reinstate", guards=[roles(*ISSUING_ROLES)], status_code=200,
+          summary="恢复暂停的证书")
+    async def reinstate(self, request: Request, credential_id: FromPath[int],
+                        data: JSONBody[LifecycleIn]) -> CertificateOut:
+        await lifecycle.reinstate(credential_id, data.reason, actor_of(request))
+        return certificate_out(await get_view(credential_id, today_cst()))
+
+    @post("/{credential_id:int}/revoke", guards=[roles(*ISSUING_ROLES)], status_code=200,
+          summary="撤销证书（须填原因，不可恢复）")
+    async def revoke(self, request: Request, credential_id: FromPath[int],
+                     data: JSONBody[LifecycleIn]) -> CertificateOut:
+        await lifecycle.revoke(credential_id, data.reason, actor_of(request))
+        return certificate_out(await get_view(credential_id, today_cst()))
+
+    @post("/{credential_id:int}/reissue", guards=[roles(*ISSUING_ROLES)], status_code=201,
+          summary="补发（遗失）或更名换发：新编号，原证书标记为被替换")
+    async def reissue(self, request: Request, credential_id: FromPath[int],
+                      data: JSONBody[ReissueIn]) -> IdOut:
+        new_id = await lifecycle.reissue(credential_id, data.kind, data.evidence,
+                                         actor_of(request), new_name=data.new_name)
+        view = await get_view(new_id, today_cst(), with_history=False)
+        return IdOut(id=new_id, number=view.number)

@@ -1,0 +1,102 @@
+"""The registry's signing keys, kept in the database, and the rotation command.
+
+    python -m certification.keys rotate     # new current key; the old one is retired
+    python -m certification.keys list
+
+A key is generated on first use. A retired key signs nothing new, but keeps signing the status
+lists of the credentials it issued (verifiers require a list's issuer to be the credential's
+issuer), so rotating leaves every earlier credential verifiable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from certification.tables import SigningKey
+from certification.vc import keys as vckeys
+from core import audit, db
+from core.actor import Actor
+
+REGISTRY_NAME = "天津市宁河区人力资源和社会保障局"
+
+
+@lru_cache(maxsize=32)
+def private_key(pem: str) -> Ed25519PrivateKey:
+    return vckeys.private_key_from_pem(pem.encode("ascii"))
+
+
+async def _create(actor: Actor) -> SigningKey:
+    key = vckeys.generate_private_key()
+    row = SigningKey(
+        did=vckeys.did_key(key.public_key()),
+        private_pem=vckeys.private_key_to_pem(key).decode("ascii"),
+        status="current", since=datetime.now(UTC),
+    )
+    await row.save()
+    await audit.record(actor, "signing_key.create", "signing_key", row.id, after={"did": row.did})
+    return row
+
+
+async def current_key(actor: Actor | None = None) -> SigningKey:
+    """The key that signs new credentials; created on first use (call inside a transaction)."""
+    row = await SigningKey.objects().where(SigningKey.status == "current").order_by(
+        SigningKey.id, ascending=False).first()
+    if row is None:
+        row = await _create(actor or Actor.system("keys"))
+    return row
+
+
+async def key_by_id(key_id: int) -> SigningKey | None:
+    return await SigningKey.objects().where(SigningKey.id == key_id).first()
+
+
+def issuer_of(row: SigningKey) -> dict:
+    return {"id": row.did, "name": REGISTRY_NAME}
+
+
+async def rotate(actor: Actor) -> SigningKey:
+    async with db.transaction():
+        now = datetime.now(UTC)
+        olds = await SigningKey.objects().where(SigningKey.status == "current")
+        for old in olds:
+            old.status, old.retired_on = "retired", now
+            await old.save()
+            await audit.record(actor, "signing_key.retire", "signing_key", old.id)
+        return await _create(actor)
+
+
+async def published_keys() -> dict:
+    rows = await SigningKey.objects().order_by(SigningKey.id)
+    return vckeys.build_published_keys(REGISTRY_NAME, [
+        vckeys.PublishedKey(
+            public_key=private_key(row.private_pem).public_key(), status=row.status,
+            since=row.since, retired_on=row.retired_on,
+        ) for row in rows
+    ])
+
+
+async def _main(argv: list[str]) -> int:
+    command = argv[0] if argv else "list"
+    await db.on_startup()
+    try:
+        if command == "rotate":
+            row = await rotate(Actor.system("keys-command"))
+            print(f"新的签名密钥 (new current key): {row.did}")
+        elif command == "list":
+            for row in await SigningKey.objects().order_by(SigningKey.id):
+                print(f"{row.id}\t{row.status}\t{row.since:%Y-%m-%d}\t{row.did}")
+        else:
+            print("用法: python -m certification.keys [list|rotate]", file=sys.stderr)
+            return 2
+    finally:
+        await db.on_shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(_main(sys.argv[1:])))

@@ -1,0 +1,135 @@
+"""Hand-written Pydantic models of the certification API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+
+class PublicCertificateOut(BaseModel):
+    number: str = Field(description="证书编号")
+    holder_name: str = Field(description="持证人姓名（部分隐藏）")
+    qualification: str = Field(description="职业（工种）或培训名称")
+    level: int | None = Field(description="职业技能等级 1–5；培训证明为空")
+    level_name: str
+    issuer: str = Field(description="评价机构或培训机构")
+    issued_on: date
+    expires_on: date | None
+    status: str = Field(description="valid / suspended / revoked / expired / superseded")
+    status_label: str
+    status_date: date | None
+    status_reason: str
+    superseded_by: str | None = Field(description="补发后的新证书编号")
+
+
+class StatusChangeOut(BaseModel):
+    from_status: str
+    to_status: str
+    reason: str
+    at: datetime
+
+
+class CertificateOut(BaseModel):
+    id: int
+    number: str
+    kind: str
+    code: str
+    qualification: str
+    level: int | None
+    level_name: str
+    holder_name: str
+    person_id: int
+    issuer: str
+    issued_on: date
+    expires_on: date | None
+    status: str
+    status_reason: str
+    verification_code: str
+    verify_url: str
+    superseded_by: int | None
+    pdf_ready: bool
+    history: list[StatusChangeOut]
+
+
+class CertificatePage(BaseModel):
+    items: list[CertificateOut]
+    total: int
+    page: int
+    per_page: int
+
+
+class LifecycleIn(BaseModel):
+    reason: str = Field(min_length=0, max_length=500)
+
+
+class ReissueIn(BaseModel):
+    kind: str = Field(description="lost（遗失补发）| name_change（更名换发）")
+    evidence: str = Field(max_length=500)
+    new_name: str = ""
+
+
+class IdOut(BaseModel):
+    id: int
+    number: str | None = None
+
+
+class CandidateOut(BaseModel):
+    registration_id: int
+    person_id: int
+    name: str
+    id_number: str
+    theory: float | None
+    practical: float | None
+    review: float | None
+    passed: bool
+    credential_id: int | None
+    number: str | None
+
+
+class SessionOut(BaseModel):
+    id: int
+    title: str
+    provider: str
+    qualification: str
+    level: int | None
+    state: str
+    return_reason: str
+    candidates: list[CandidateOut] = []
+    passed: int
+    total: int
+
+
+class ReturnIn(BaseModel):
+    reason: str = Field(max_length=1000)
+
+
+class ApproveOut(BaseModel):
+    session_id: int
+    state: str
+    issued: list[int]
+    job_id: int | None
+
+
+class JobOut(BaseModel):
+    id: int
+    title: str
+    state: str
+    total: int
+    done_count: int
+    failed_count: int
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class ExternalCredentialOut(BaseModel):
+    id: int
+    code: str
+    number: str
+    issuer: str
+    issued_on: date
+    expires_on: date | None
+    outcome: str | None
+    status: str
+    holder_name: str
+    has_scan: bool

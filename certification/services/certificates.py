@@ -1,0 +1,130 @@
+"""Reading certificates issued here: one with its history, a holder's list, downloads."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from certification.access import may_download
+from certification.services.documents import verification_url
+from certification.services.verification import effective_status
+from certification.tables import CertificatePdf, CertificateRecord
+from core.actor import CurrentUser
+from core.errors import Conflict, NotFound
+from core.files import read_file
+from core.tables import Credential, CredentialStatusChange
+
+
+@dataclass
+class CertificateView:
+    id: int
+    number: str
+    kind: str
+    code: str
+    qualification: str
+    level: int | None
+    level_name: str
+    holder_name: str
+    person_id: int
+    issuer: str
+    issued_on: date
+    expires_on: date | None
+    status: str
+    stored_status: str
+    status_reason: str
+    status_changed_at: datetime | None
+    verification_code: str
+    verify_url: str
+    superseded_by: int | None
+    pdf_ready: bool
+    vc_ready: bool
+    record_id: int
+    history: list[dict] = field(default_factory=list)
+    pdf_hashes: list[dict] = field(default_factory=list)
+
+
+COLUMNS = (
+    CertificateRecord.id, CertificateRecord.kind, CertificateRecord.holder_name,
+    CertificateRecord.qualification_name, CertificateRecord.level_name, CertificateRecord.pdf,
+    CertificateRecord.vc_json, CertificateRecord.person,
+    CertificateRecord.credential.id, CertificateRecord.credential.number,
+    CertificateRecord.credential.code, CertificateRecord.credential.level,
+    CertificateRecord.credential.issuer_name, CertificateRecord.credential.issued_on,
+    CertificateRecord.credential.expires_on, CertificateRecord.credential.status,
+    CertificateRecord.credential.status_reason, CertificateRecord.credential.status_changed_at,
+    CertificateRecord.credential.verification_code, CertificateRecord.credential.superseded_by,
+)
+
+
+def view_of(row: dict, today: date) -> CertificateView:
+    c = "credential."
+    return CertificateView(
+        id=row[c + "id"], number=row[c + "number"], kind=row["kind"], code=row[c + "code"],
+        qualification=row["qualification_name"], level=row[c + "level"],
+        level_name=row["level_name"], holder_name=row["holder_name"], person_id=row["person"],
+        issuer=row[c + "issuer_name"], issued_on=row[c + "issued_on"],
+        expires_on=row[c + "expires_on"],
+        status=effective_status(row[c + "status"], row[c + "expires_on"], today),
+        stored_status=row[c + "status"], status_reason=row[c + "status_reason"],
+        status_changed_at=row[c + "status_changed_at"],
+        verification_code=row[c + "verification_code"],
+        verify_url=verification_url(row[c + "number"], row[c + "verification_code"]),
+        superseded_by=row[c + "superseded_by"], pdf_ready=row["pdf"] is not None,
+        vc_ready=bool(row["vc_json"]), record_id=row["id"],
+    )
+
+
+def select_views():
+    return CertificateRecord.select(*COLUMNS)
+
+
+async def get_view(credential_id: int, today: date, *,
+                   with_history: bool = True) -> CertificateView:
+    row = await select_views().where(CertificateRecord.credential == credential_id).first()
+    if row is None:
+        raise NotFound("未找到该证书")
+    view = view_of(row, today)
+    if with_history:
+        view.history = await CredentialStatusChange.select().where(
+            CredentialStatusChange.credential == credential_id).order_by(CredentialStatusChange.id)
+        view.pdf_hashes = await CertificatePdf.select(
+            CertificatePdf.sha256, CertificatePdf.reason, CertificatePdf.created_at,
+        ).where(CertificatePdf.record == view.record_id).order_by(CertificatePdf.id)
+    return view
+
+
+async def views_for_person(person_id: int, today: date) -> list[CertificateView]:
+    rows = await select_views().where(CertificateRecord.person == person_id).order_by(
+        CertificateRecord.id, ascending=False)
+    views = [view_of(row, today) for row in rows]
+    for view in views:
+        view.history = await CredentialStatusChange.select().where(
+            CredentialStatusChange.credential == view.id).order_by(CredentialStatusChange.id)
+    return views
+
+
+async def viewable(user: CurrentUser | None, credential_id: int, today: date) -> CertificateView:
+    """The certificate if ``user`` may download it; otherwise the same 404 as a missing one."""
+    person = await Credential.select(Credential.person).where(
+        (Credential.id == credential_id) & (Credential.source == "issued")).first()
+    if person is None or not await may_download(user, person["person"]):
+        raise NotFound("未找到该证书")
+    return await get_view(credential_id, today)
+
+
+async def pdf_of(view: CertificateView) -> tuple[bytes, str]:
+    record = await CertificateRecord.select(CertificateRecord.pdf).where(
+        CertificateRecord.id == view.record_id).first()
+    if record["pdf"] is None:
+        raise Conflict("证书文件正在生成，请稍后再试")
+    stored, data = await read_file(record["pdf"])
+    return data, stored.sha256
+
+
+async def vc_of(view: CertificateView) -> dict:
+    record = await CertificateRecord.select(CertificateRecord.vc_json).where(
+        CertificateRecord.id == view.record_id).first()
+    if not record["vc_json"]:
+        raise Conflict("可验证凭证正在签发，请稍后再试")
+    return json.loads(record["vc_json"])

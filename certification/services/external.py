@@ -1,0 +1,96 @@
+"""Credentials issued elsewhere (保安员证, health checks, background checks, 卫生保健 training),
+recorded by officers and facility operators with a scan checked by content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from certification.services.catalogue import expiry_for, qualification
+from core import db
+from core.actor import Actor
+from core.credentials import CredentialInput, create_credential
+from core.errors import NotFound, ValidationError
+from core.files import save_file
+from core.pagination import Page
+from core.people import PersonInput, find_or_create_person
+from core.roles import Role
+from core.tables import Credential, Qualification
+from core.uploads import SCAN_KINDS, check_upload
+
+MAX_SCAN_BYTES = 5 * 1024 * 1024
+OUTCOME_LABELS = {"pass": "合格", "fail": "不合格", "clear": "无记录", "flagged": "有记录"}
+SEE_ALL_ROLES = frozenset({Role.HRSS_OFFICER, Role.EDU_OFFICER, Role.HEALTH_REVIEWER, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class ExternalInput:
+    id_type: str
+    id_number: str
+    name: str
+    code: str
+    number: str
+    issuer_name: str
+    issued_on: date | None
+    expires_on: date | None = None
+    outcome: str | None = None
+
+
+async def external_codes() -> list[tuple[str, str]]:
+    rows = await Qualification.select(Qualification.code, Qualification.name).where(
+        (Qualification.kind == "external") & (Qualification.active == True))  # noqa: E712
+    return [(r["code"], r["name"]) for r in rows]
+
+
+async def record_external(data: ExternalInput, scan: bytes, scan_name: str, actor: Actor) -> int:
+    if data.code not in dict(await external_codes()):
+        raise ValidationError("请选择证件类别", "code")
+    if not data.issuer_name.strip():
+        raise ValidationError("请填写发证机构", "issuer_name")
+    if data.issued_on is None:
+        raise ValidationError("请填写发证（检查）日期", "issued_on")
+    kind = check_upload(scan, allowed=SCAN_KINDS, max_bytes=MAX_SCAN_BYTES, field="scan",
+                        label="扫描件")
+    info = await qualification(data.code)
+    expires_on = data.expires_on or expiry_for(data.issued_on, info.validity_months)
+    async with db.transaction():
+        person = await find_or_create_person(
+            PersonInput(data.id_type, data.id_number, data.name), actor)
+        stored = await save_file(scan, kind=kind, original_name=scan_name, actor=actor)
+        row = await create_credential(CredentialInput(
+            person_id=person.id, code=data.code, number=data.number.strip(),
+            issued_on=data.issued_on, issuer_name=data.issuer_name.strip(),
+            expires_on=expires_on, source="recorded", outcome=data.outcome or None,
+            scan_id=stored.id, origin_type="manual",
+        ), actor)
+        return row.id
+
+
+def _visible(actor: Actor):
+    condition = Credential.source == "recorded"
+    if actor.role not in SEE_ALL_ROLES:
+        condition = condition & (Credential.recorded_by == actor.user_id)
+    return condition
+
+
+async def list_external(actor: Actor, page: int, per_page: int, q: str = "") -> Page[dict]:
+    where = _visible(actor)
+    if q.strip():
+        where = where & (Credential.person.name.like(f"%{q.strip()}%")
+                         | (Credential.number == q.strip()))
+    total = await Credential.count().where(where)
+    result = Page([], page, per_page, total, query={"q": q})
+    result.items = await Credential.select(
+        Credential.id, Credential.code, Credential.number, Credential.issuer_name,
+        Credential.issued_on, Credential.expires_on, Credential.outcome, Credential.status,
+        Credential.scan, Credential.person.name.as_alias("holder_name"),
+    ).where(where).order_by(Credential.id, ascending=False).limit(per_page).offset(result.offset)
+    return result
+
+
+async def scan_of(credential_id: int, actor: Actor) -> int:
+    row = await Credential.select(Credential.scan).where(
+        _visible(actor) & (Credential.id == credential_id)).first()
+    if row is None or row["scan"] is None:
+        raise NotFound("未找到该记录")
+    return row["scan"]

@@ -1,0 +1,130 @@
+"""The officers' registry: search, XLSX export and statistics of certificates issued here."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections import Counter
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from certification.services.certificates import CertificateView, select_views, view_of
+from certification.tables import CertificateRecord
+from core.credentials import STATUS_LABELS
+from core.errors import ValidationError
+from core.identity import mask_id_number, normalise_id_number
+from core.pagination import Page
+from core.tables import Person
+
+EXPORT_LIMIT = 50_000
+
+
+@dataclass(frozen=True)
+class RegistryFilter:
+    q: str = ""  # number, name or ID number
+    code: str = ""
+    level: int | None = None
+    status: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def query(self) -> dict:
+        return {k: ("" if v is None else str(v)) for k, v in asdict(self).items()}
+
+
+def _conditions(filters: RegistryFilter) -> list:
+    where = []
+    credential = CertificateRecord.credential
+    q = filters.q.strip()
+    if q:
+        upper = q.upper()
+        id_number = None
+        with contextlib.suppress(ValidationError):
+            id_number = normalise_id_number(q)
+        if id_number:
+            where.append(CertificateRecord.person.id_number == id_number)
+        elif upper.isascii() and any(ch.isdigit() for ch in upper):
+            where.append(credential.number.like(f"{upper}%"))
+        else:
+            where.append(CertificateRecord.holder_name.like(f"%{q}%")
+                         | CertificateRecord.person.name.like(f"%{q}%"))
+    if filters.code:
+        where.append(credential.code == filters.code)
+    if filters.level:
+        where.append(credential.level == filters.level)
+    if filters.status:
+        where.append(credential.status == filters.status)
+    if filters.date_from:
+        where.append(credential.issued_on >= filters.date_from)
+    if filters.date_to:
+        where.append(credential.issued_on <= filters.date_to)
+    return where
+
+
+async def search(filters: RegistryFilter, page: int, per_page: int,
+                 today: date) -> Page[CertificateView]:
+    where = _conditions(filters)
+    count = CertificateRecord.count()
+    rows = select_views().order_by(CertificateRecord.id, ascending=False)
+    if where:
+        count, rows = count.where(*where), rows.where(*where)
+    result = Page([], page, per_page, await count, query=filters.query())
+    result.items = [view_of(r, today) for r in await rows.limit(per_page).offset(result.offset)]
+    return result
+
+
+async def export_xlsx(filters: RegistryFilter, today: date) -> bytes:
+    where = _conditions(filters)
+    rows = select_views().order_by(CertificateRecord.id).limit(EXPORT_LIMIT)
+    if where:
+        rows = rows.where(*where)
+    views = [view_of(r, today) for r in await rows]
+    ids = await Person.select(Person.id, Person.id_type, Person.id_number).where(
+        Person.id.is_in([v.person_id for v in views] or [0]))
+    id_numbers = {p["id"]: (p["id_type"], p["id_number"]) for p in ids}
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("证书")
+    sheet.append(["证书编号", "姓名", "证件类型", "证件号码", "证书类别", "等级", "发证机构",
+                  "发证日期", "有效期至", "状态", "状态原因"])
+    for v in views:
+        id_type, id_number = id_numbers.get(v.person_id, ("", ""))
+        sheet.append([v.number, v.holder_name, id_type, mask_id_number(id_number),
+                      v.qualification, v.level_name, v.issuer, v.issued_on, v.expires_on,
+                      STATUS_LABELS[v.status], v.status_reason])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def statistics(date_from: date | None = None, date_to: date | None = None) -> dict:
+    """Issued certificates by qualification, by qualification + level, and by month."""
+    credential = CertificateRecord.credential
+    query = CertificateRecord.select(
+        CertificateRecord.qualification_name, CertificateRecord.level_name,
+        credential.issued_on, credential.status,
+    )
+    if date_from:
+        query = query.where(credential.issued_on >= date_from)
+    if date_to:
+        query = query.where(credential.issued_on <= date_to)
+    rows = await query
+    by_qualification: Counter = Counter()
+    by_level: Counter = Counter()
+    by_month: Counter = Counter()
+    by_status: Counter = Counter()
+    for row in rows:
+        issued = row["credential.issued_on"]
+        issued = issued if isinstance(issued, date) else date.fromisoformat(str(issued))
+        by_qualification[row["qualification_name"]] += 1
+        by_level[(row["qualification_name"], row["level_name"] or "—")] += 1
+        by_month[issued.strftime("%Y-%m")] += 1
+        by_status[row["credential.status"]] += 1
+    return {
+        "total": len(rows),
+        "by_qualification": sorted(by_qualification.items(), key=lambda kv: -kv[1]),
+        "by_level": sorted(by_level.items()),
+        "by_month": sorted(by_month.items()),
+        "by_status": [(STATUS_LABELS[k], v) for k, v in sorted(by_status.items())],
+    }
