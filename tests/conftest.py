@@ -73,6 +73,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         asyncio.run(_recreate_pg_database(BASE_URL, TEST_URL))
     with contextlib.redirect_stdout(io.StringIO()):  # Piccolo prints its progress
         asyncio.run(migrate())
+    if IS_PG:
+        asyncio.run(_snapshot_seed_pg())
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -85,13 +87,40 @@ def _table_names() -> list[str]:
     return [t._meta.tablename for t in APP_CONFIG.table_classes]
 
 
-async def _reset_pg() -> None:
-    from core.catalogue_seed import seed_catalogue
+SEED_SCHEMA = "registry_seed"
+
+
+async def _snapshot_seed_pg() -> None:
+    """Keep a copy of every table the migrations filled (catalogue, calendar, minimum wage…)."""
     from core.db import engine
 
+    db = engine()
+    await db.run_ddl(f"DROP SCHEMA IF EXISTS {SEED_SCHEMA} CASCADE")
+    await db.run_ddl(f"CREATE SCHEMA {SEED_SCHEMA}")
+    for name in _table_names():
+        rows = await db.run_ddl(f'SELECT 1 FROM "{name}" LIMIT 1')
+        if rows:
+            await db.run_ddl(f'CREATE TABLE {SEED_SCHEMA}."{name}" AS SELECT * FROM "{name}"')
+
+
+async def _reset_pg() -> None:
+    """Empty every table, then put back what the migrations seeded."""
+    from core.db import engine
+
+    db = engine()
     tables = ", ".join(f'"{name}"' for name in _table_names())
-    await engine().run_ddl(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-    await seed_catalogue()
+    seeded = [r["table_name"] for r in await db.run_ddl(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+        f"'{SEED_SCHEMA}'")]
+    statements = [f"TRUNCATE {tables} RESTART IDENTITY CASCADE"]
+    for name in sorted(seeded, key=_table_names().index):
+        statements.append(f'INSERT INTO "{name}" SELECT * FROM {SEED_SCHEMA}."{name}"')
+        statements.append(
+            f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
+            f'(SELECT COALESCE(MAX(id), 0) + 1 FROM "{name}"), false)')
+    async with db.transaction():
+        for statement in statements:
+            await db.run_ddl(statement)
 
 
 @pytest.fixture

@@ -23,19 +23,29 @@ def redis_available() -> bool:
 
 @pytest.mark.skipif(not redis_available() and os.environ.get("CI") != "true",
                     reason="Redis 未运行（127.0.0.1:6379）")
-def test_two_workers_share_sessions_and_login_counters_through_redis(database):
+def test_two_workers_share_sessions_and_login_counters_through_redis(database, tmp_path):
+    """Two uvicorn processes behind an imaginary load balancer, sharing Redis."""
+    import asyncio
+    import re
     import uuid
 
-    from litestar.testing import TestClient
+    import httpx
 
-    from core.app import create_app
+    from core.db import engine
+    from tests.servers import served_app
 
-    settings = replace(get_settings(), redis_url="redis://127.0.0.1:6379/15")
-    worker_a, worker_b = create_app(settings), create_app(settings)
     username = f"shared{uuid.uuid4().hex[:8]}"
-    with TestClient(worker_a) as a, TestClient(worker_b) as b:
-        a.blocking_portal.call(_create_officer, username)
-        assert login(a, username).status_code in (302, 303)
+    asyncio.run(_create_officer(username))
+    env = {"REDIS_URL": "redis://127.0.0.1:6379/15", "VAR_DIR": str(tmp_path)}
+    if hasattr(engine(), "path"):
+        env["DATABASE_URL"] = f"sqlite:///{engine().path}"
+    with served_app(**env) as a_url, served_app(**env) as b_url:
+        a, b = httpx.Client(base_url=a_url), httpx.Client(base_url=b_url)
+        page = a.get("/login")
+        token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
+        r = a.post("/login", data={"username": username, "password": PASSWORD,
+                                   "_csrf_token": token})
+        assert r.status_code in (302, 303)
         b.cookies.update(a.cookies)
         assert b.get("/audit").status_code == 200  # worker B knows worker A's session
         for _ in range(5):
@@ -76,7 +86,7 @@ def test_admin_command_creates_a_user_of_any_role(database, run, client):
     assert bad.returncode != 0 and "用户名应为" in bad.stderr
 
 
-def test_unexpected_error_gives_chinese_500_page_without_details(app, make_user, monkeypatch):
+def test_unexpected_error_gives_chinese_500_page_without_details(app, monkeypatch):
     from litestar.testing import TestClient
 
     import core.home

@@ -1,0 +1,51 @@
+"""Serve the app in a real uvicorn process on a free local port (browser and worker tests)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def served_app(**env_overrides: str) -> Iterator[str]:
+    """Start ``uvicorn core.asgi:app`` with the test environment plus overrides; yield its URL."""
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), **env_overrides}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "core.asgi:app", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning"],
+        env=env, cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                if httpx.get(base + "/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None:
+                raise RuntimeError("应用进程启动失败")
+            time.sleep(0.1)
+        else:
+            raise RuntimeError("应用启动超时")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
