@@ -6,8 +6,8 @@ from typing import Any
 
 from certification import dashboards as hrss_dashboards
 from certification import routes as certification_routes
-from employers.labour import routes as labour_routes
 from employers import routes as employers_routes
+from employers.labour import routes as labour_routes
 from training import routes as training_routes
 
 PACKAGES = (training_routes, certification_routes, employers_routes, labour_routes,

@@ -1,0 +1,162 @@
+"""Server-rendered charts: grouped bar and line charts as SVG strings (pure; no JS, no CDN).
+
+Every text that comes from data (labels, series names, the title) is XML-escaped here, so a
+template may output the result with `| safe`. Each chart is meant to sit next to a table of the
+same numbers (the table is the accessible version; the SVG has role="img" and a title).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+
+PALETTE = ("#1f6fb2", "#e07b39", "#3a9d5d", "#c0392b", "#8e6bbf", "#7f8c8d", "#d4a017")
+FONT = "'Noto Sans CJK SC','Microsoft YaHei',sans-serif"
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: Sequence[float | int | None]
+
+
+def _esc(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def nice_max(value: float) -> float:
+    """A round upper bound for the axis (1, 2, 2.5, 5 × 10^n) at or above `value`."""
+    if value <= 0:
+        return 1
+    magnitude = 1.0
+    while magnitude * 10 <= value:
+        magnitude *= 10
+    while magnitude > value:
+        magnitude /= 10
+    for step in (1, 2, 2.5, 5, 10):
+        if step * magnitude >= value:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def _frame(title: str, width: int, height: int, body: list[str], series: Sequence[Series]) -> str:
+    legend = []
+    x, y = 60, height - 18
+    for index, item in enumerate(series):
+        colour = PALETTE[index % len(PALETTE)]
+        item_w = 24 + 12 * len(item.name)
+        if x + item_w > width - 10 and x > 60:  # wrap: the chart grows by one legend row
+            x, y = 60, y + 16
+        legend.append(
+            f'<rect x="{x}" y="{y}" width="10" height="10" fill="{colour}"/>'
+            f'<text x="{x + 14}" y="{y + 9}" font-size="11">{_esc(item.name)}</text>'
+        )
+        x += item_w
+    height = y + 18
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'aria-label="{_esc(title)}" font-family="{FONT}">'
+        f"<title>{_esc(title)}</title>"
+        f'<text x="{width / 2}" y="16" font-size="13" text-anchor="middle" font-weight="bold">'
+        f"{_esc(title)}</text>" + "".join(body) + "".join(legend) + "</svg>"
+    )
+
+
+def axis_top(value: float) -> float:
+    """The axis maximum: four round steps covering `value` (0, 1, 2, 3, 4 for a 3)."""
+    return nice_max(value / 4) * 4 if value > 0 else 4
+
+
+def _axes(width: int, height: int, top: float, unit: str,
+          many: bool = False) -> tuple[list[str], float, float, float]:
+    """Gridlines and y labels; returns (parts, plot left, plot bottom, plot height)."""
+    left, bottom, plot_top = 50.0, height - (78.0 if many else 46.0), 28.0
+    plot_h = bottom - plot_top
+    parts = []
+    for i in range(5):
+        value = top * i / 4
+        y = bottom - plot_h * i / 4
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" stroke="#ddd"/>'
+            f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end">'
+            f"{_fmt(value)}{_esc(unit)}</text>"
+        )
+    parts.append(f'<line x1="{left}" y1="{bottom}" x2="{width - 10}" y2="{bottom}" stroke="#888"/>')
+    return parts, left, bottom, plot_h
+
+
+def _x_label(x: float, y: float, label: str, many: bool) -> str:
+    if many:
+        return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="10" text-anchor="end" '
+                f'transform="rotate(-40 {x:.1f} {y:.1f})">{_esc(label)}</text>')
+    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="10" text-anchor="middle">{_esc(label)}</text>'
+
+
+def bar_chart(title: str, categories: Sequence[str], series: Sequence[Series], *,
+              width: int = 640, height: int = 280, unit: str = "",
+              max_value: float | None = None) -> str:
+    """Grouped vertical bars: one group per category, one bar per series."""
+    values = [v or 0 for s in series for v in s.values]
+    top = max_value if max_value is not None else axis_top(max(values, default=0))
+    count = max(len(categories), 1)
+    many = count > 8 or max((len(c) for c in categories), default=0) * count > 60
+    parts, left, bottom, plot_h = _axes(width, height, top, unit, many)
+    group_w = (width - 10 - left) / count
+    bar_w = group_w * 0.8 / max(len(series), 1)
+    for ci, category in enumerate(categories):
+        gx = left + ci * group_w + group_w * 0.1
+        for si, item in enumerate(series):
+            value = item.values[ci] if ci < len(item.values) else None
+            h = 0 if not value or top == 0 else plot_h * min(value, top) / top
+            x = gx + si * bar_w
+            parts.append(
+                f'<rect x="{x:.1f}" y="{bottom - h:.1f}" width="{max(bar_w - 1, 1):.1f}" '
+                f'height="{h:.1f}" fill="{PALETTE[si % len(PALETTE)]}">'
+                f"<title>{_esc(category)} {_esc(item.name)}：{_fmt(value or 0)}{_esc(unit)}</title>"
+                "</rect>"
+            )
+        parts.append(_x_label(left + (ci + 0.5) * group_w, bottom + 14, category, many))
+    return _frame(title, width, height, parts, series)
+
+
+def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
+               width: int = 640, height: int = 280, unit: str = "",
+               max_value: float | None = None) -> str:
+    """One polyline per series over the labels (months, usually); gaps where a value is None."""
+    values = [v for s in series for v in s.values if v is not None]
+    top = max_value if max_value is not None else axis_top(max(values, default=0))
+    count = max(len(labels), 1)
+    many = count > 8
+    parts, left, bottom, plot_h = _axes(width, height, top, unit, many)
+    step = (width - 10 - left) / count
+    for si, item in enumerate(series):
+        colour = PALETTE[si % len(PALETTE)]
+        points: list[str] = []
+        segments: list[list[str]] = [points]
+        for i, value in enumerate(item.values[: len(labels)]):
+            if value is None:
+                points = []
+                segments.append(points)
+                continue
+            x = left + (i + 0.5) * step
+            y = bottom - (plot_h * min(value, top) / top if top else 0)
+            points.append(f"{x:.1f},{y:.1f}")
+            parts.append(
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}">'
+                f"<title>{_esc(labels[i])} {_esc(item.name)}：{_fmt(value)}{_esc(unit)}</title>"
+                "</circle>"
+            )
+        for segment in segments:
+            if len(segment) > 1:
+                parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" '
+                             f'points="{" ".join(segment)}"/>')
+    for i, label in enumerate(labels):
+        if not many or i % max(count // 12, 1) == 0:
+            parts.append(_x_label(left + (i + 0.5) * step, bottom + 14, label, many))
+    return _frame(title, width, height, parts, series)

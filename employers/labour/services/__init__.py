@@ -1,0 +1,1 @@
+"""Labour-rights services: records (writes with audit), findings, register, reminders, views."""

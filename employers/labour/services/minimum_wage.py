@@ -1,0 +1,62 @@
+"""The minimum wage as a dated parameter: seeded from the shipped file, maintained by officers."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from core import audit, db
+from core.actor import Actor
+from core.errors import Conflict
+from employers.labour.minimum_wage import DEFAULT_REGION, load_minimum_wages
+from employers.labour.schemas import MinimumWageIn
+from employers.labour.services.access import today
+from employers.labour.services.findings import refresh_all
+from employers.labour.tables import MinimumWageRate
+
+
+async def seed_minimum_wages() -> int:
+    """Insert the shipped rows not yet in the table (by region and date); returns how many."""
+    existing = {
+        (r["region"], r["effective_from"])
+        for r in await MinimumWageRate.select(MinimumWageRate.region,
+                                              MinimumWageRate.effective_from)
+    }
+    rows = [
+        MinimumWageRate(region=r.region, effective_from=r.effective_from,
+                        monthly_fen=r.monthly_fen, hourly_fen=r.hourly_fen, source=r.source,
+                        provisional=r.provisional, created_at=datetime.now(timezone.utc))
+        for r in load_minimum_wages(region=None)
+        if (r.region, r.effective_from) not in existing
+    ]
+    if rows:
+        await MinimumWageRate.insert(*rows)
+    return len(rows)
+
+
+async def list_rates(region: str = DEFAULT_REGION) -> list[dict[str, Any]]:
+    return await MinimumWageRate.select().where(MinimumWageRate.region == region).order_by(
+        MinimumWageRate.effective_from, ascending=False)
+
+
+async def add_rate(actor: Actor, data: MinimumWageIn, region: str = DEFAULT_REGION) -> int:
+    """A new standard (or a correction of a provisional one with the same date)."""
+    values = data.model_dump()
+    async with db.transaction():
+        existing = await MinimumWageRate.select().where(
+            (MinimumWageRate.region == region)
+            & (MinimumWageRate.effective_from == data.effective_from)).first()
+        if existing and not existing["provisional"]:
+            raise Conflict("该日期已有经核对的最低工资标准", "effective_from")
+        if existing:
+            await MinimumWageRate.update(values).where(MinimumWageRate.id == existing["id"])
+            row_id = existing["id"]
+        else:
+            row = MinimumWageRate(region=region, created_at=datetime.now(timezone.utc), **values)
+            await row.save()
+            row_id = row.id
+        await audit.record(actor, "labour.minimum_wage.save", "minimum_wage", row_id,
+                           before={k: existing[k] for k in values} if existing else None,
+                           after=values)
+    await refresh_all(today())  # every wage finding may change
+    return row_id
