@@ -107,6 +107,9 @@ class ParsedFile:
     width: int = 0  # cells in the header row: the error column goes after them
     encoding: str | None = None  # CSV only: 'utf-8-sig', 'utf-8' or 'gb18030'
     delimiter: str = ","
+    # (row, ID number, name) of rows refused for another reason (a score): the candidate check
+    # still looks at them, so one upload lists every problem of the file.
+    partial: list[tuple[int, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -402,6 +405,8 @@ def _check_rows(parsed: ParsedFile, grid: list[list[Any]], limits: FileLimits) -
                 seen[id_number] = problems.row
         if problems.found:
             parsed.errors.extend(problems.in_column_order())
+            if id_number is not None and name is not None:
+                parsed.partial.append((problems.row, id_number, name))
             continue
         assert id_number and name and theory is not None and practical is not None
         parsed.rows.append(ResultRow(problems.row, id_number, name, theory, practical, review))
@@ -514,13 +519,14 @@ def check_against_candidates(parsed: ParsedFile, candidates: Mapping[str, str]) 
     errors: list[RowError] = []
     id_header = parsed.columns.get("id_number", (0, "身份证号"))[1]
     name_header = parsed.columns.get("name", (0, "姓名"))[1]
-    for row in parsed.rows:
-        registered = candidates.get(row.id_number)
+    rows = [(row.row, row.id_number, row.name) for row in parsed.rows] + parsed.partial
+    for number, id_number, name in sorted(rows):
+        registered = candidates.get(id_number)
         if registered is None:
-            errors.append(RowError(row.row, id_header, "该身份证号不是本场考试的报名考生"))
-        elif not names_match(row.name, registered):
+            errors.append(RowError(number, id_header, "该身份证号不是本场考试的报名考生"))
+        elif not names_match(name, registered):
             message = f"姓名与报名信息不一致（报名姓名为“{mask_name(registered)}”）"
-            errors.append(RowError(row.row, name_header, message))
+            errors.append(RowError(number, name_header, message))
     return errors
 
 

@@ -1,8 +1,185 @@
-"""Piccolo tables of the training package: the data and nothing else."""
+"""Piccolo tables of the training package: the data and nothing else.
+
+State values are in ``training.states`` (a contract shared with certification).
+"""
 
 from __future__ import annotations
 
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    Serial,
+    SmallInt,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.table import Table
 
+from core.tables import Person, StoredFile
+
+
+class Provider(Table, tablename="training_provider"):
+    """A training provider (培训机构); when filed as an assessment body (评价机构) it also has
+    body type Y/S, a 4-digit body code and a 6-digit site serial (certificate number parts).
+    Staff users point here with ``User.organisation_id``."""
+
+    id = Serial(primary_key=True)
+    name = Varchar(length=100, index=True)
+    uscc = Varchar(length=18, unique=True)
+    address = Varchar(length=200, default="")
+    contact_name = Varchar(length=50, default="")
+    contact_phone = Varchar(length=20, default="")
+    status = Varchar(length=20, default="pending", index=True)
+    status_reason = Text(default="")
+    is_assessment_body = Boolean(default=False)
+    body_type = Varchar(length=1, null=True, default=None)  # Y | S
+    body_code = Varchar(length=4, null=True, default=None)
+    site_serial = Varchar(length=6, null=True, default=None)
+    province_code = Varchar(length=2, default="12")
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class ProviderScope(Table, tablename="training_provider_scope"):
+    """A qualification (and level) a provider may train or examine."""
+
+    id = Serial(primary_key=True)
+    provider = ForeignKey(Provider, index=True)
+    qualification_code = Varchar(length=40)
+    level = SmallInt(null=True, default=None)
+    scope = Varchar(length=10)  # train | examine
+
+
+class Course(Table, tablename="training_course"):
+    """A class (班次): skill course for a qualification+level, or a training course that ends
+    in a training certificate issued by the provider."""
+
+    id = Serial(primary_key=True)
+    provider = ForeignKey(Provider, index=True)
+    kind = Varchar(length=10)  # skill | training
+    title = Varchar(length=100)
+    qualification_code = Varchar(length=40, index=True)
+    level = SmallInt(null=True, default=None, index=True)
+    theory_hours_required = Integer(default=0)
+    practical_hours_required = Integer(default=0)
+    capacity = Integer()
+    starts_on = Date(index=True)
+    ends_on = Date()
+    place = Varchar(length=200, default="")
+    fee_fen = Integer(default=0)
+    subsidy_eligible = Boolean(default=False)
+    description = Text(default="")
+    state = Varchar(length=20, default="draft", index=True)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class Enrolment(Table, tablename="training_enrolment"):
+    id = Serial(primary_key=True)
+    course = ForeignKey(Course, index=True)
+    person = ForeignKey(Person, index=True)
+    state = Varchar(length=20, default="applied", index=True)
+    reason = Text(default="")
+    applied_at = Timestamptz()
+    decided_at = Timestamptz(null=True, default=None)
+    decided_by = Integer(null=True, default=None)
+    completed_at = Timestamptz(null=True, default=None)
+    credential_id = Integer(null=True, default=None)  # training certificate issued on completion
+
+
+class ClassSession(Table, tablename="training_class_session"):
+    id = Serial(primary_key=True)
+    course = ForeignKey(Course, index=True)
+    held_on = Date()
+    kind = Varchar(length=10)  # theory | practical
+    hours = Integer()
+    topic = Varchar(length=200, default="")
+    recorded_by = Integer(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class Attendance(Table, tablename="training_attendance"):
+    id = Serial(primary_key=True)
+    session = ForeignKey(ClassSession, index=True)
+    enrolment = ForeignKey(Enrolment, index=True)
+    present = Boolean(default=True)
+
+
+class ExamSession(Table, tablename="training_exam_session"):
+    """States: training.states.EXAM_* (a shared contract)."""
+
+    id = Serial(primary_key=True)
+    provider = ForeignKey(Provider, index=True)
+    qualification_code = Varchar(length=40, index=True)
+    level = SmallInt()
+    exam_on = Date(index=True)
+    place = Varchar(length=200, default="")
+    state = Varchar(length=20, default="draft", index=True)
+    return_reason = Text(default="")
+    results_uploaded_at = Timestamptz(null=True, default=None)
+    submitted_at = Timestamptz(null=True, default=None)
+    submitted_by = Integer(null=True, default=None)
+    approved_at = Timestamptz(null=True, default=None)
+    approved_by = Integer(null=True, default=None)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class ExamRegistration(Table, tablename="training_exam_registration"):
+    id = Serial(primary_key=True)
+    session = ForeignKey(ExamSession, index=True)
+    person = ForeignKey(Person, index=True)
+    route = Varchar(length=12)  # course | conditions
+    enrolment = ForeignKey(Enrolment, null=True, default=None)
+    diplomas = JSON(default=[])  # diploma kinds declared at registration
+    apprenticeship = Boolean(default=False)
+    eligible = Boolean(default=False)
+    eligibility = JSON(default={})  # the check's result as shown to the provider
+    status = Varchar(length=20, default="pending", index=True)  # pending | confirmed | rejected
+    reason = Text(default="")
+    confirmed_at = Timestamptz(null=True, default=None)
+    confirmed_by = Integer(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class ResultUpload(Table, tablename="training_result_upload"):
+    """One upload attempt; a refused one keeps its errors and, for 24 h, the annotated file."""
+
+    id = Serial(primary_key=True)
+    session = ForeignKey(ExamSession, index=True)
+    file = ForeignKey(StoredFile, null=True, default=None)
+    feedback_file = ForeignKey(StoredFile, null=True, default=None)
+    feedback_expires_at = Timestamptz(null=True, default=None)
+    original_name = Varchar(length=255, default="")
+    ok = Boolean(default=False)
+    accepted = Integer(default=0)
+    passed = Integer(default=0)
+    errors = JSON(default=[])
+    uploaded_by = Integer(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class ExamResult(Table, tablename="training_exam_result"):
+    """Replaced as a whole by each accepted upload; locked once the session is submitted."""
+
+    id = Serial(primary_key=True)
+    session = ForeignKey(ExamSession, index=True)
+    registration = ForeignKey(ExamRegistration, index=True)
+    person = ForeignKey(Person, index=True)
+    theory = Numeric(digits=(5, 2))
+    practical = Numeric(digits=(5, 2))
+    review = Numeric(digits=(5, 2), null=True, default=None)
+    passed = Boolean(default=False)
+    upload = ForeignKey(ResultUpload, null=True, default=None)
+    created_at = Timestamptz()
+
+
 # Every table of this package, in creation order; core.piccolo_app registers them.
-TABLES: list[type[Table]] = []
+TABLES: list[type[Table]] = [Provider, ProviderScope, Course, Enrolment, ClassSession,
+                              Attendance, ExamSession, ExamRegistration, ResultUpload,
+                              ExamResult]

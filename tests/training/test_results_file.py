@@ -426,7 +426,9 @@ def test_annotated_xlsx_keeps_the_cells_and_adds_the_error_column():
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert rows[1] == HEADERS + [ERROR_HEADER]
     assert rows[2] == [ID1, "张三", 85, 90, "该身份证号不是本场考试的报名考生"]
-    assert rows[3] == [ID2, "李四", "八十", 90, "理论成绩必须是 0–100 的数字，实际为“八十”"]
+    # a row refused for its score is still checked against the candidates
+    both = "理论成绩必须是 0–100 的数字，实际为“八十”；该身份证号不是本场考试的报名考生"
+    assert rows[3] == [ID2, "李四", "八十", 90, both]
     assert "A1:D1" in {str(r) for r in sheet.merged_cells.ranges}
 
 

@@ -1,0 +1,142 @@
+"""The main journey in a browser (issue 3, done when): a trainee enrols, the provider accepts
+and records hours, the trainee registers for the exam, the provider confirms, uploads results
+(a faulty file first, then the corrected one) and submits them."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import openpyxl
+import pytest
+
+from tests.browser.conftest import (  # noqa: F401, F811 — fixtures used by name
+    CHROMIUM,
+    browser,
+    db_user,
+    live_server,
+    new_page,
+    run_async,
+    sign_in,
+)
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(CHROMIUM is None, reason="未找到 chromium：跳过浏览器测试")]
+
+
+def _xlsx(rows) -> bytes:
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+async def _arrange() -> dict:
+    from core.accounts.services import NewUser, TraineeRegistration, create_user, register_trainee
+    from core.actor import Actor
+    from core.identity import id_check_char, uscc_check_char
+    from training.services import exams
+    from training.services.courses import CourseInput, create_course, transition
+    from training.services.providers import ProviderInput, ScopeInput, create_provider, set_status
+
+    system = Actor.system("test")
+    officer = Actor(None, "j_hrss", "hrss_officer")
+    first17 = "91120221MA9000001"
+    pid = await create_provider(ProviderInput(
+        name="旅程测试学校", uscc=first17 + uscc_check_char(first17), is_assessment_body=True,
+        body_type="S", body_code="0777", site_serial="000777",
+        scopes=[ScopeInput("CHILDCARE_WORKER", 4, "train"),
+                ScopeInput("CHILDCARE_WORKER", 4, "examine")]), officer)
+    await set_status(pid, "approved", "", officer)
+    staff_id = await create_user(NewUser("j_staff", PASSWORD, "provider_staff", "张老师", pid),
+                                 system)
+    staff = Actor(staff_id, "j_staff", "provider_staff", organisation_id=pid)
+    id17 = "12022119900505123"
+    id_number = id17 + id_check_char(id17)
+    await register_trainee(TraineeRegistration("刘洋", "居民身份证", id_number, "13900001234",
+                                               "j_trainee", PASSWORD, PASSWORD), system)
+    today = date.today()
+    course = await create_course(CourseInput(
+        kind="skill", title="旅程保育师四级班", qualification_code="CHILDCARE_WORKER", level=4,
+        theory_hours_required=3, practical_hours_required=0, capacity=10, starts_on=today,
+        ends_on=today + timedelta(days=20)), staff)
+    await transition(course, "open", staff)
+    session = await exams.create_session("CHILDCARE_WORKER", 4, today + timedelta(days=25),
+                                         "三楼考场", staff)
+    await exams.move(session, "open", staff)
+    return {"course": course, "session": session, "id_number": id_number}
+
+
+def _stranger() -> str:
+    from core.identity import id_check_char
+
+    return "12022119800101777" + id_check_char("12022119800101777")
+
+
+STRANGER = _stranger()
+
+
+def click(page, selector: str) -> None:
+    page.click(selector)
+    page.wait_for_load_state()
+
+
+def test_main_journey(new_page):  # noqa: F811 — the imported fixture
+    ids = run_async(_arrange())
+    course, session = ids["course"], ids["session"]
+    trainee = new_page(phone=True)
+    sign_in(trainee, "j_trainee")
+    trainee.goto(f"/courses/{course}")
+    click(trainee, "form[action$='/apply'] button")
+    assert "已提交报名" in trainee.content()
+
+    staff = new_page()
+    sign_in(staff, "j_staff")
+    staff.goto(f"/training/provider/courses/{course}")
+    click(staff, "button[value=accept]")
+    assert "已录取" in staff.content()
+    click(staff, "button:has-text('开班')")
+    click(staff, "a:has-text('记录学时')")
+    staff.fill("#held_on", date.today().isoformat())
+    staff.fill("#hours", "3")
+    staff.fill("#topic", "婴幼儿生活照料")
+    click(staff, "button:has-text('保存本次课')")
+    assert "出勤 1 人" in staff.content()
+    click(staff, "button[value=complete]")
+    assert "已结业" in staff.content()
+
+    trainee.goto("/training/my")
+    assert "理论学时 3 / 3" in trainee.content()
+    trainee.goto(f"/training/exams/{session}/register")
+    assert "已完成本职业本等级培训班次" in trainee.content()
+    click(trainee, "button[value=register]")
+    assert "报名已提交" in trainee.content()
+    assert trainee.evaluate("document.documentElement.scrollWidth") <= 390
+
+    staff.goto(f"/training/provider/exams/{session}")
+    click(staff, "button[value=confirm]")
+    click(staff, "button:has-text('截止报名')")
+    assert "报名截止" in staff.content()
+    header = ["身份证号", "姓名", "理论成绩", "实操成绩"]
+    staff.set_input_files("#file", files=[{
+        "name": "成绩.xlsx", "mimeType": "application/octet-stream",
+        "buffer": _xlsx([header, [ids["id_number"], "刘阳", 85, 90],
+                           [STRANGER, "某某", 85, "缺考"]])}])
+    click(staff, "button:has-text('上传成绩')")
+    content = staff.content()
+    assert "未保存任何成绩" in content and "姓名与报名信息不一致" in content
+    assert "实际为“缺考”" in content
+    with staff.expect_download() as download:
+        staff.click("a:has-text('下载标注错误的文件')")
+    assert download.value.suggested_filename.endswith(".xlsx")
+    staff.set_input_files("#file", files=[{
+        "name": "成绩.xlsx", "mimeType": "application/octet-stream",
+        "buffer": _xlsx([header, [ids["id_number"], "刘洋", 85, 90]])}])
+    click(staff, "button:has-text('上传成绩')")
+    assert "成绩已保存：1 人，合格 1 人" in staff.content()
+    click(staff, "button:has-text('提交人社局审核')")
+    assert "已提交人社局审核" in staff.content()
+    assert "已锁定" in staff.content()

@@ -1,0 +1,320 @@
+"""The training API under /api/v1: providers (officers), courses, enrolment, class hours,
+exam sessions, registrations and the bulk results upload."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from litestar import Controller, Request, Response, get, post, put
+from litestar.datastructures import UploadFile
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
+
+from core.accounts.auth import actor_of, login_required, roles
+from core.pagination import clamp_page
+from core.roles import Role
+from training import schemas as sc
+from training.services import courses, enrolment, exams, hours, providers, results
+from training.services.courses import CatalogueFilter, CourseInput
+from training.services.providers import ProviderInput, ScopeInput
+from training.tables import Course
+
+OFFICERS = (Role.HRSS_OFFICER, Role.ADMIN)
+STAFF = (Role.PROVIDER_STAFF,)
+
+
+async def provider_out(provider_id: int, request: Request) -> sc.ProviderOut:
+    row = await providers.get_provider(provider_id, actor_of(request))
+    scopes = [sc.ScopeIn(qualification_code=r["qualification_code"], level=r["level"],
+                         scope=r["scope"]) for r in await providers.scopes_of(row.id)]
+    return sc.ProviderOut(
+        id=row.id, name=row.name, uscc=row.uscc, address=row.address,
+        contact_name=row.contact_name, status=row.status, status_reason=row.status_reason,
+        is_assessment_body=row.is_assessment_body, body_type=row.body_type,
+        body_code=row.body_code, site_serial=row.site_serial, province_code=row.province_code,
+        scopes=scopes)
+
+
+def provider_input(data: sc.ProviderIn) -> ProviderInput:
+    return ProviderInput(
+        name=data.name, uscc=data.uscc, address=data.address, contact_name=data.contact_name,
+        contact_phone=data.contact_phone, is_assessment_body=data.is_assessment_body,
+        body_type=data.body_type, body_code=data.body_code, site_serial=data.site_serial,
+        province_code=data.province_code,
+        scopes=[ScopeInput(s.qualification_code, s.level, s.scope) for s in data.scopes])
+
+
+class ProvidersApi(Controller):
+    path = "/api/v1/providers"
+    guards = [roles(*OFFICERS, Role.PROVIDER_STAFF)]
+    tags = ["培训机构"]
+
+    @get("/", summary="培训机构列表（人社局）", guards=[roles(*OFFICERS)])
+    async def index(self, request: Request, q: FromQuery[str] = "", status: FromQuery[str] = "",
+                    page: FromQuery[int] = 1, per_page: FromQuery[int] = 20) -> sc.ProviderPage:
+        number, per = clamp_page(page, per_page)
+        result = await providers.search(q.strip(), status, number, per)
+        return sc.ProviderPage(items=[await provider_out(r["id"], request) for r in result.items],
+                               total=result.total, page=number, per_page=per)
+
+    @post("/", summary="新建培训机构（人社局）", guards=[roles(*OFFICERS)], status_code=201)
+    async def create(self, request: Request, data: JSONBody[sc.ProviderIn]) -> sc.ProviderOut:
+        provider_id = await providers.create_provider(provider_input(data), actor_of(request))
+        return await provider_out(provider_id, request)
+
+    @get("/{provider_id:int}", summary="培训机构详情（本机构或人社局）")
+    async def one(self, request: Request, provider_id: FromPath[int]) -> sc.ProviderOut:
+        return await provider_out(provider_id, request)
+
+    @post("/{provider_id:int}/approve", summary="批准培训机构", guards=[roles(*OFFICERS)],
+          status_code=200)
+    async def approve(self, request: Request, provider_id: FromPath[int]) -> sc.ProviderOut:
+        await providers.set_status(provider_id, "approved", "", actor_of(request))
+        return await provider_out(provider_id, request)
+
+    @post("/{provider_id:int}/suspend", summary="暂停培训机构（须填原因）",
+          guards=[roles(*OFFICERS)], status_code=200)
+    async def suspend(self, request: Request, provider_id: FromPath[int],
+                      data: JSONBody[sc.ReasonIn]) -> sc.ProviderOut:
+        await providers.set_status(provider_id, "suspended", data.reason, actor_of(request))
+        return await provider_out(provider_id, request)
+
+
+def course_out(row: dict) -> sc.CourseOut:
+    return sc.CourseOut(
+        id=row["id"], provider_id=row["provider"], provider_name=row.get("provider.name", ""),
+        kind=row["kind"], title=row["title"], qualification_code=row["qualification_code"],
+        level=row["level"], theory_hours_required=row["theory_hours_required"],
+        practical_hours_required=row["practical_hours_required"], capacity=row["capacity"],
+        starts_on=row["starts_on"], ends_on=row["ends_on"], place=row["place"],
+        fee_fen=row["fee_fen"], subsidy_eligible=row["subsidy_eligible"],
+        state=row.get("state", "open"))
+
+
+def course_input(data: sc.CourseIn) -> CourseInput:
+    return CourseInput(**data.model_dump())
+
+
+class CoursesApi(Controller):
+    path = "/api/v1/courses"
+    tags = ["培训班次"]
+
+    @get("/", summary="公开的班次目录（报名中）")
+    async def catalogue(self, qualification_code: FromQuery[str] = "",
+                        level: FromQuery[int | None] = None,
+                        provider_id: FromQuery[int | None] = None,
+                        date_from: FromQuery[date | None] = None,
+                        date_to: FromQuery[date | None] = None, q: FromQuery[str] = "",
+                        page: FromQuery[int] = 1, per_page: FromQuery[int] = 20) -> sc.CoursePage:
+        number, per = clamp_page(page, per_page)
+        result = await courses.catalogue(CatalogueFilter(
+            qualification_code, level, provider_id, date_from, date_to, q.strip()), number, per)
+        return sc.CoursePage(items=[course_out(r) for r in result.items], total=result.total,
+                             page=number, per_page=per)
+
+    @post("/", summary="新建班次（培训机构）", guards=[roles(*STAFF)], status_code=201)
+    async def create(self, request: Request, data: JSONBody[sc.CourseIn]) -> sc.CourseOut:
+        course_id = await courses.create_course(course_input(data), actor_of(request))
+        return await self._out(course_id, request)
+
+    async def _out(self, course_id: int, request: Request) -> sc.CourseOut:
+        await courses.get_course(course_id, actor_of(request))
+        row = await Course.select(*Course.all_columns(), Course.provider.name).where(
+            Course.id == course_id).first()
+        return course_out(row)
+
+    @get("/{course_id:int}", summary="班次详情（本机构）", guards=[roles(*STAFF, *OFFICERS)])
+    async def one(self, request: Request, course_id: FromPath[int]) -> sc.CourseOut:
+        return await self._out(course_id, request)
+
+    @put("/{course_id:int}", summary="修改班次（草稿或报名中）", guards=[roles(*STAFF)])
+    async def update(self, request: Request, course_id: FromPath[int],
+                     data: JSONBody[sc.CourseIn]) -> sc.CourseOut:
+        await courses.update_course(course_id, course_input(data), actor_of(request))
+        return await self._out(course_id, request)
+
+    @post("/{course_id:int}/state", summary="班次状态：开放报名、开班、结业、取消",
+          guards=[roles(*STAFF)], status_code=200)
+    async def state(self, request: Request, course_id: FromPath[int],
+                    data: JSONBody[sc.CourseStateIn]) -> sc.CourseOut:
+        await courses.transition(course_id, data.state, actor_of(request), data.reason)
+        return await self._out(course_id, request)
+
+    @post("/{course_id:int}/enrolments", summary="报名班次（学员）", guards=[roles(Role.TRAINEE)],
+          status_code=201)
+    async def apply(self, request: Request, course_id: FromPath[int]) -> sc.StateOut:
+        enrolment_id = await enrolment.apply(course_id, actor_of(request))
+        return sc.StateOut(id=enrolment_id, state="applied")
+
+    @get("/{course_id:int}/enrolments", summary="班次报名名单（本机构）", guards=[roles(*STAFF)])
+    async def enrolments(self, request: Request, course_id: FromPath[int]) -> list[sc.EnrolmentOut]:
+        course = await courses.get_course(course_id, actor_of(request))
+        progress = await hours.progress_by_enrolment(course)
+        return [_enrolment_out(r, progress.get(r["id"])) for r in
+                await enrolment.course_enrolments(course_id, actor_of(request))]
+
+    @post("/{course_id:int}/class-sessions", summary="记录一次课及全班出勤", guards=[roles(*STAFF)],
+          status_code=201)
+    async def class_session(self, request: Request, course_id: FromPath[int],
+                            data: JSONBody[sc.ClassSessionIn]) -> sc.IdOut:
+        session_id = await hours.record_session(course_id, data.held_on, data.kind, data.hours,
+                                                data.topic, set(data.present), actor_of(request))
+        return sc.IdOut(id=session_id)
+
+
+def _enrolment_out(row: dict, progress: hours.Progress | None) -> sc.EnrolmentOut:
+    return sc.EnrolmentOut(
+        id=row["id"], course_id=row["course"], course_title=row.get("course.title"),
+        state=row["state"], reason=row["reason"], applied_at=row["applied_at"],
+        theory_done=progress.theory_done if progress else None,
+        practical_done=progress.practical_done if progress else None,
+        theory_required=progress.theory_required if progress else None,
+        practical_required=progress.practical_required if progress else None,
+        credential_id=row["credential_id"])
+
+
+class EnrolmentsApi(Controller):
+    path = "/api/v1/enrolments"
+    tags = ["报名与学时"]
+    guards = [login_required]
+
+    @post("/{enrolment_id:int}/decision", summary="录取、不录取（须填原因）或列入候补",
+          guards=[roles(*STAFF)], status_code=200)
+    async def decide(self, request: Request, enrolment_id: FromPath[int],
+                     data: JSONBody[sc.DecisionIn]) -> sc.StateOut:
+        state = await enrolment.decide(enrolment_id, data.decision, data.reason, actor_of(request))
+        return sc.StateOut(id=enrolment_id, state=state)
+
+    @post("/{enrolment_id:int}/withdraw", summary="学员开班前退出", guards=[roles(Role.TRAINEE)],
+          status_code=200)
+    async def withdraw(self, request: Request, enrolment_id: FromPath[int]) -> sc.StateOut:
+        await enrolment.withdraw(enrolment_id, actor_of(request))
+        return sc.StateOut(id=enrolment_id, state="withdrawn")
+
+    @post("/{enrolment_id:int}/complete", summary="结业（学时达标；培训班次同时发放培训合格证明）",
+          guards=[roles(*STAFF)], status_code=200)
+    async def complete(self, request: Request, enrolment_id: FromPath[int]) -> sc.CompletionOut:
+        credential_id = await hours.complete(enrolment_id, actor_of(request))
+        return sc.CompletionOut(enrolment_id=enrolment_id, state="completed",
+                                credential_id=credential_id)
+
+    @get("/mine", summary="我的报名与学时进度（学员）", guards=[roles(Role.TRAINEE)])
+    async def mine(self, request: Request) -> list[sc.EnrolmentOut]:
+        result = await enrolment.my_enrolments(actor_of(request), 1, 200)
+        out = []
+        for row in result.items:
+            out.append(_enrolment_out(row, await hours.progress_of(row["id"])))
+        return out
+
+
+def session_out(row) -> sc.ExamSessionOut:
+    get = row.get if isinstance(row, dict) else lambda k: getattr(row, k)
+    return sc.ExamSessionOut(
+        id=get("id"), provider_id=get("provider"), qualification_code=get("qualification_code"),
+        level=get("level"), exam_on=get("exam_on"), place=get("place"), state=get("state"),
+        return_reason=get("return_reason"), submitted_at=get("submitted_at"))
+
+
+@dataclass
+class ResultsFile:
+    file: UploadFile
+
+
+class ExamSessionsApi(Controller):
+    path = "/api/v1/exam-sessions"
+    tags = ["考试场次与成绩"]
+    guards = [login_required]
+
+    @post("/", summary="新建考试场次（评价机构）", guards=[roles(*STAFF)], status_code=201)
+    async def create(self, request: Request, data: JSONBody[sc.ExamSessionIn]) -> sc.ExamSessionOut:
+        actor = actor_of(request)
+        session_id = await exams.create_session(data.qualification_code, data.level,
+                                                data.exam_on, data.place, actor)
+        return session_out(await exams.get_session(session_id, actor))
+
+    @get("/open", summary="报名中的考试场次")
+    async def open_sessions(self) -> list[sc.ExamSessionOut]:
+        return [session_out(r) for r in await exams.open_sessions()]
+
+    @get("/{session_id:int}", summary="考试场次详情（本机构）", guards=[roles(*STAFF, *OFFICERS)])
+    async def one(self, request: Request, session_id: FromPath[int]) -> sc.ExamSessionOut:
+        return session_out(await exams.get_session(session_id, actor_of(request)))
+
+    @post("/{session_id:int}/{action:str}",
+          summary="开放报名 open、截止报名 close、提交审核 submit",
+          guards=[roles(*STAFF)], status_code=200)
+    async def move(self, request: Request, session_id: FromPath[int],
+                   action: FromPath[str]) -> sc.ExamSessionOut:
+        actor = actor_of(request)
+        await exams.move(session_id, action, actor)
+        return session_out(await exams.get_session(session_id, actor))
+
+    @post("/{session_id:int}/registrations", summary="报名考试（学员；按申报条件审查）",
+          guards=[roles(Role.TRAINEE)], status_code=201)
+    async def register(self, request: Request, session_id: FromPath[int],
+                       data: JSONBody[sc.RegistrationIn]) -> sc.RegistrationOut:
+        reg_id, view = await exams.register(session_id, actor_of(request),
+                                            frozenset(data.diplomas), data.apprenticeship)
+        return sc.RegistrationOut(id=reg_id, session_id=session_id, status="pending",
+                                  route=view.route, eligibility=sc.EligibilityOut(**{
+                                      k: v for k, v in asdict(view).items()
+                                      if k in sc.EligibilityOut.model_fields}))
+
+    @post("/{session_id:int}/results",
+          summary="上传成绩文件（CSV/XLSX，全部正确才保存，替换原有成绩）",
+          guards=[roles(*STAFF)], status_code=200,
+          responses={422: ResponseSpec(data_container=sc.ResultsRefused,
+                                       description="文件中的全部问题；未保存任何成绩")})
+    async def upload(self, request: Request, session_id: FromPath[int],
+                     data: MultipartBody[ResultsFile]) -> Response[sc.ResultsAccepted]:
+        body = await data.file.read()
+        outcome = await results.upload_results(session_id, body, data.file.filename or "",
+                                               actor_of(request))
+        if not outcome.ok:
+            return Response({"errors": [e.as_dict() for e in outcome.errors or []]},
+                            status_code=422)
+        return Response(sc.ResultsAccepted(accepted=outcome.accepted, passed=outcome.passed))
+
+    @get("/{session_id:int}/results", summary="本场成绩（本机构或人社局）",
+         guards=[roles(*STAFF, *OFFICERS)])
+    async def results(self, request: Request, session_id: FromPath[int]) -> list[sc.ExamResultOut]:
+        return [sc.ExamResultOut(registration_id=r["registration"], name=r["person.name"],
+                                 theory=r["theory"], practical=r["practical"],
+                                 review=r["review"], passed=r["passed"])
+                for r in await results.results_of(session_id, actor_of(request))]
+
+
+class RegistrationsApi(Controller):
+    path = "/api/v1/exam-registrations"
+    tags = ["考试场次与成绩"]
+    guards = [login_required]
+
+    @get("/mine", summary="我的考试报名与成绩（学员）", guards=[roles(Role.TRAINEE)])
+    async def mine(self, request: Request) -> list[sc.MyRegistrationOut]:
+        return [sc.MyRegistrationOut(
+            id=r["id"], session_id=r["session"],
+            qualification_code=r["session.qualification_code"], level=r["session.level"],
+            exam_on=r["session.exam_on"], provider_name=r["session.provider.name"],
+            status=r["status"], route=r["route"], reason=r["reason"],
+            result=sc.MyResultOut(theory=r["result"]["theory"],
+                                  practical=r["result"]["practical"],
+                                  review=r["result"]["review"], passed=r["result"]["passed"])
+            if r["result"] else None,
+        ) for r in await exams.my_registrations(actor_of(request))]
+
+    @post("/{registration_id:int}/confirm", summary="确认考生报名", guards=[roles(*STAFF)],
+          status_code=200)
+    async def confirm(self, request: Request, registration_id: FromPath[int]) -> sc.StateOut:
+        await exams.decide_registration(registration_id, True, "", actor_of(request))
+        return sc.StateOut(id=registration_id, state="confirmed")
+
+    @post("/{registration_id:int}/reject", summary="不予通过（须填原因）", guards=[roles(*STAFF)],
+          status_code=200)
+    async def reject(self, request: Request, registration_id: FromPath[int],
+                     data: JSONBody[sc.ReasonIn]) -> sc.StateOut:
+        await exams.decide_registration(registration_id, False, data.reason, actor_of(request))
+        return sc.StateOut(id=registration_id, state="rejected")
+
+
+API_ROUTES = [ProvidersApi, CoursesApi, EnrolmentsApi, ExamSessionsApi, RegistrationsApi]

@@ -1,0 +1,56 @@
+"""Small helpers shared by the training page controllers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from core.errors import ValidationError
+from training import states as s
+from training.services.catalogue import level_names, qualification_names
+
+
+def form_of(data: Mapping[str, Any]) -> dict[str, str]:
+    return {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()
+            if k != "_csrf_token"}
+
+
+def parse_date(value: str | None, field: str, required: bool = False) -> date | None:
+    if not value:
+        if required:
+            raise ValidationError("请填写日期", field)
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError("日期格式应为 YYYY-MM-DD", field) from None
+
+
+def parse_int(value: Any, field: str, label: str, required: bool = True) -> int | None:
+    if value in (None, ""):
+        if required:
+            raise ValidationError(f"请填写{label}", field)
+        return None
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise ValidationError(f"{label}应为整数", field) from None
+
+
+def parse_yuan(value: Any, field: str) -> int:
+    """Yuan as typed (1500 or 1500.50) -> fen."""
+    text = str(value or "0").strip().replace(",", "")
+    try:
+        amount = round(float(text) * 100)
+    except ValueError:
+        raise ValidationError("费用应为金额（元）", field) from None
+    if amount < 0:
+        raise ValidationError("费用不能为负数", field)
+    return amount
+
+
+async def labels() -> dict[str, Any]:
+    """Names templates need: qualifications, levels (key 'CODE:level') and state labels."""
+    levels = {f"{code}:{lvl}": name for (code, lvl), name in (await level_names()).items()}
+    return {"quals": await qualification_names(), "levels": levels, "st": s}

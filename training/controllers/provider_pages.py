@@ -1,0 +1,300 @@
+"""Provider staff pages: courses, enrolments, attendance (whole class in one form), hours
+progress and completion, exam sessions, registrations, results upload and submission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.params import FromPath, MultipartBody, QueryParameter
+from litestar.response import Redirect, Template
+
+from core.accounts.auth import actor_of, roles
+from core.errors import DomainError
+from core.roles import Role
+from core.web import FormData, PageNumber, form_page, page, redirect_with
+from training.controllers.common import form_of, labels, parse_date, parse_int, parse_yuan
+from training.results_feedback import XLSX_TYPE, template_file
+from training.services import courses, enrolment, exams, hours, results
+from training.services.catalogue import level_rule, skill_levels
+from training.services.courses import CourseInput
+from training.services.providers import scopes_of
+
+BASE = "/training/provider"
+StateQuery = Annotated[str, QueryParameter(name="state")]
+
+
+async def _course_options(provider_id: int) -> list[tuple[str, str]]:
+    ctx = await labels()
+    out = []
+    for row in await scopes_of(provider_id):
+        if row["scope"] != "train":
+            continue
+        code, lvl = row["qualification_code"], row["level"]
+        label = ctx["quals"].get(code, code)
+        if lvl is not None:
+            out.append((f"{code}:{lvl}", f"{label} {ctx['levels'].get(f'{code}:{lvl}', lvl)}"))
+        else:
+            out.append((code, label))
+    return out
+
+
+def _course_input(form: dict) -> CourseInput:
+    choice = form.get("qualification", "")
+    code, _, lvl = choice.partition(":")
+    if not code:
+        from core.errors import ValidationError
+        raise ValidationError("请选择职业（工种）或培训项目", "qualification")
+    return CourseInput(
+        kind="skill" if lvl else "training", title=form.get("title", ""),
+        qualification_code=code, level=int(lvl) if lvl else None,
+        theory_hours_required=parse_int(form.get("theory_hours_required"),
+                                        "theory_hours_required", "理论学时"),
+        practical_hours_required=parse_int(form.get("practical_hours_required"),
+                                           "practical_hours_required", "实操学时"),
+        capacity=parse_int(form.get("capacity"), "capacity", "招生人数"),
+        starts_on=parse_date(form.get("starts_on"), "starts_on", True),
+        ends_on=parse_date(form.get("ends_on"), "ends_on", True),
+        place=form.get("place", ""), fee_fen=parse_yuan(form.get("fee_yuan"), "fee_yuan"),
+        subsidy_eligible=form.get("subsidy_eligible") == "1",
+        description=form.get("description", "")[:2000])
+
+
+class ProviderCoursePages(Controller):
+    path = BASE + "/courses"
+    include_in_schema = False
+    guards = [roles(Role.PROVIDER_STAFF)]
+
+    @get("/")
+    async def index(self, request: Request, course_state: StateQuery = "",
+                    page_number: PageNumber = 1) -> Template:
+        result = await courses.provider_courses(actor_of(request), course_state, page_number)
+        return page(request, "training/provider_courses.html", page_title="班次管理",
+                    result=result, state=course_state, **await labels())
+
+    @get("/new")
+    async def new(self, request: Request) -> Template:
+        actor = actor_of(request)
+        return page(request, "training/course_form.html", page_title="新建班次",
+                    options=await _course_options(actor.organisation_id or 0),
+                    form={"capacity": "30", "fee_yuan": "0"})
+
+    @post("/new")
+    async def create(self, request: Request, data: FormData) -> Template | Redirect:
+        form = form_of(data)
+        actor = actor_of(request)
+        try:
+            course_id = await courses.create_course(_course_input(form), actor)
+        except DomainError as error:
+            field = {"qualification_code": "qualification", "level": "qualification",
+                     "fee_fen": "fee_yuan"}.get(error.field or "", error.field or "__all__")
+            return form_page(request, "training/course_form.html", form, {field: error.message},
+                             page_title="新建班次",
+                             options=await _course_options(actor.organisation_id or 0))
+        return redirect_with(request, f"{BASE}/courses/{course_id}",
+                             "班次已创建（草稿），开放报名后学员即可报名")
+
+    @get("/{course_id:int}")
+    async def detail(self, request: Request, course_id: FromPath[int]) -> Template:
+        actor = actor_of(request)
+        course = await courses.get_course(course_id, actor)
+        return page(request, "training/provider_course.html", page_title=course.title,
+                    course=course, enrolments=await enrolment.course_enrolments(course_id, actor),
+                    progress=await hours.progress_by_enrolment(course),
+                    sessions=await hours.sessions_of(course_id, actor),
+                    seats=await courses.seats_taken(course_id), **await labels())
+
+    @post("/{course_id:int}/state")
+    async def state(self, request: Request, course_id: FromPath[int], data: FormData) -> Redirect:
+        form = form_of(data)
+        try:
+            await courses.transition(course_id, form.get("state", ""), actor_of(request),
+                                     form.get("reason", ""))
+        except DomainError as error:
+            return redirect_with(request, f"{BASE}/courses/{course_id}", error.message, "error")
+        return redirect_with(request, f"{BASE}/courses/{course_id}", "班次状态已更新")
+
+    @post("/{course_id:int}/enrolments/{enrolment_id:int}")
+    async def decide(self, request: Request, course_id: FromPath[int],
+                     enrolment_id: FromPath[int], data: FormData) -> Redirect:
+        form = form_of(data)
+        back = f"{BASE}/courses/{course_id}"
+        actor = actor_of(request)
+        try:
+            if form.get("decision") == "complete":
+                credential_id = await hours.complete(enrolment_id, actor)
+                message = "已结业" + ("，培训合格证明已发放" if credential_id else "")
+            else:
+                state = await enrolment.decide(enrolment_id, form.get("decision", ""),
+                                               form.get("reason", ""), actor)
+                message = {"accepted": "已录取", "rejected": "已不予录取",
+                           "waitlisted": "已列入候补"}.get(state, "已处理")
+        except DomainError as error:
+            return redirect_with(request, back, error.message, "error")
+        return redirect_with(request, back, message)
+
+    @post("/{course_id:int}/complete-all")
+    async def complete_all(self, request: Request, course_id: FromPath[int]) -> Redirect:
+        back = f"{BASE}/courses/{course_id}"
+        try:
+            done, short = await hours.complete_all(course_id, actor_of(request))
+        except DomainError as error:
+            return redirect_with(request, back, error.message, "error")
+        return redirect_with(request, back, f"{done} 人结业；{short} 人学时不足未结业")
+
+    async def _attendance_page(self, request: Request, course_id: int, form: dict,
+                               errors: dict, status_code: int = 200) -> Template:
+        actor = actor_of(request)
+        course = await courses.get_course(course_id, actor)
+        members = await enrolment.course_enrolments(course_id, actor, "accepted")
+        return page(request, "training/attendance.html", status_code=status_code,
+                    page_title="记录学时", course=course, members=members, form=form,
+                    errors=errors)
+
+    @get("/{course_id:int}/attendance")
+    async def attendance_form(self, request: Request, course_id: FromPath[int]) -> Template:
+        return await self._attendance_page(request, course_id, {"kind": "theory", "hours": "4",
+                                                                 "all_present": True}, {})
+
+    @post("/{course_id:int}/attendance")
+    async def attendance(self, request: Request, course_id: FromPath[int],
+                         data: FormData) -> Template | Redirect:
+        form = form_of(data)
+        raw = data.get("present", [])
+        present_raw = [raw] if isinstance(raw, str) else list(raw)
+        try:
+            present = {int(x) for x in present_raw}
+            session_id = await hours.record_session(
+                course_id, parse_date(form.get("held_on"), "held_on", True),
+                form.get("kind", ""), parse_int(form.get("hours"), "hours", "学时"),
+                form.get("topic", ""), present, actor_of(request))
+        except (DomainError, ValueError) as error:
+            message = getattr(error, "message", "出勤名单无效")
+            field = getattr(error, "field", None) or "__all__"
+            return await self._attendance_page(
+                request, course_id, {**form, "present": present_raw}, {field: message}, 422)
+        del session_id
+        return redirect_with(request, f"{BASE}/courses/{course_id}",
+                             f"已记录本次课，出勤 {len(present)} 人")
+
+
+
+@dataclass
+class UploadForm:
+    file: UploadFile | None = None
+    _csrf_token: str = ""
+
+
+class ProviderExamPages(Controller):
+    path = BASE + "/exams"
+    include_in_schema = False
+    guards = [roles(Role.PROVIDER_STAFF)]
+
+    async def _index(self, request: Request, form: dict, errors: dict, status_code: int = 200,
+                     page_number: int = 1) -> Template:
+        actor = actor_of(request)
+        options = [(k, v) for k, v in await skill_levels()
+                   if k in {f"{r['qualification_code']}:{r['level']}"
+                            for r in await scopes_of(actor.organisation_id or 0)
+                            if r["scope"] == "examine"}]
+        return page(request, "training/provider_exams.html", status_code=status_code,
+                    page_title="考试场次", result=await exams.provider_sessions(actor, page_number),
+                    options=options, form=form, errors=errors, **await labels())
+
+    @get("/")
+    async def index(self, request: Request, page_number: PageNumber = 1) -> Template:
+        return await self._index(request, {}, {}, page_number=page_number)
+
+    @post("/")
+    async def create(self, request: Request, data: FormData) -> Template | Redirect:
+        form = form_of(data)
+        code, _, lvl = form.get("qualification", "").partition(":")
+        try:
+            if not lvl.isdigit():
+                from core.errors import ValidationError
+                raise ValidationError("请选择职业（工种）和等级", "qualification")
+            session_id = await exams.create_session(
+                code, int(lvl), parse_date(form.get("exam_on"), "exam_on", True),
+                form.get("place", ""), actor_of(request))
+        except DomainError as error:
+            field = "qualification" if error.field in ("qualification_code", "level") \
+                else error.field or "__all__"
+            return await self._index(request, form, {field: error.message}, 422)
+        return redirect_with(request, f"{BASE}/exams/{session_id}", "考试场次已创建（草稿）")
+
+    async def _detail(self, request: Request, session_id: int, errors: list | None = None,
+                      status_code: int = 200, upload: dict | None = None) -> Template:
+        actor = actor_of(request)
+        session = await exams.get_session(session_id, actor)
+        rule = await level_rule(session.qualification_code, session.level)
+        latest = upload or await results.latest_upload(session_id)
+        return page(request, "training/provider_exam.html", status_code=status_code,
+                    page_title="考试场次", session=session, rule=rule,
+                    registrations=await exams.registrations_of(session_id, actor),
+                    results=await results.results_of(session_id, actor, limit=200),
+                    counts=await results.result_counts(session_id), latest=latest,
+                    upload_errors=errors, **await labels())
+
+    @get("/{session_id:int}")
+    async def detail(self, request: Request, session_id: FromPath[int]) -> Template:
+        return await self._detail(request, session_id)
+
+    @post("/{session_id:int}/move")
+    async def move(self, request: Request, session_id: FromPath[int], data: FormData) -> Redirect:
+        action = str(data.get("action", ""))
+        back = f"{BASE}/exams/{session_id}"
+        try:
+            await exams.move(session_id, action, actor_of(request))
+        except DomainError as error:
+            return redirect_with(request, back, error.message, "error")
+        done = {"open": "已开放报名", "close": "已截止报名", "submit": "成绩已提交人社局审核"}
+        return redirect_with(request, back, done.get(action, "已更新"))
+
+    @post("/{session_id:int}/registrations/{registration_id:int}")
+    async def decide(self, request: Request, session_id: FromPath[int],
+                     registration_id: FromPath[int], data: FormData) -> Redirect:
+        form = form_of(data)
+        back = f"{BASE}/exams/{session_id}"
+        try:
+            await exams.decide_registration(registration_id, form.get("decision") == "confirm",
+                                            form.get("reason", ""), actor_of(request))
+        except DomainError as error:
+            return redirect_with(request, back, error.message, "error")
+        return redirect_with(request, back, "已处理该报名")
+
+    @post("/{session_id:int}/results")
+    async def upload(self, request: Request, session_id: FromPath[int],
+                     data: MultipartBody[UploadForm]) -> Template | Redirect:
+        file = data.file
+        body = await file.read() if isinstance(file, UploadFile) else b""
+        name = file.filename if isinstance(file, UploadFile) else ""
+        try:
+            outcome = await results.upload_results(session_id, body, name or "", actor_of(request))
+        except DomainError as error:
+            return redirect_with(request, f"{BASE}/exams/{session_id}", error.message, "error")
+        if not outcome.ok:
+            return await self._detail(request, session_id, outcome.errors, 422)
+        return redirect_with(request, f"{BASE}/exams/{session_id}",
+                             f"成绩已保存：{outcome.accepted} 人，合格 {outcome.passed} 人")
+
+    @get("/{session_id:int}/template/{ext:str}")
+    async def template(self, request: Request, session_id: FromPath[int],
+                       ext: FromPath[str]) -> Response[bytes]:
+        session = await exams.get_session(session_id, actor_of(request))
+        rule = await level_rule(session.qualification_code, session.level)
+        kind = "csv" if ext == "csv" else "xlsx"
+        return Response(template_file(rule.needs_review, kind),
+                        media_type="text/csv; charset=utf-8" if kind == "csv" else XLSX_TYPE,
+                        headers={"Content-Disposition":
+                                 f"attachment; filename=\"results-template.{kind}\""})
+
+    @get("/{session_id:int}/uploads/{upload_id:int}/feedback")
+    async def feedback(self, request: Request, session_id: FromPath[int],
+                       upload_id: FromPath[int]) -> Response[bytes]:
+        name, content_type, body = await results.feedback_file(session_id, upload_id,
+                                                               actor_of(request))
+        from urllib.parse import quote
+        return Response(body, media_type=content_type, headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})

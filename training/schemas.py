@@ -1,0 +1,239 @@
+"""Hand-written Pydantic models of the training API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class IdOut(BaseModel):
+    id: int
+
+
+class StateOut(BaseModel):
+    id: int
+    state: str
+
+
+class ScopeIn(BaseModel):
+    qualification_code: str = Field(max_length=40)
+    level: int | None = Field(default=None, ge=1, le=5)
+    scope: Literal["train", "examine"]
+
+
+class ProviderIn(BaseModel):
+    name: str = Field(max_length=100)
+    uscc: str = Field(max_length=40, description="统一社会信用代码")
+    address: str = Field(default="", max_length=200)
+    contact_name: str = Field(default="", max_length=50)
+    contact_phone: str = Field(default="", max_length=20)
+    is_assessment_body: bool = False
+    body_type: Literal["Y", "S"] | None = None
+    body_code: str | None = Field(default=None, description="评价机构代码（4 位数字）")
+    site_serial: str | None = Field(default=None, description="评价站点序号（6 位数字）")
+    province_code: str = Field(default="12", max_length=2)
+    scopes: list[ScopeIn] = Field(default_factory=list)
+
+
+class ProviderOut(BaseModel):
+    id: int
+    name: str
+    uscc: str
+    address: str
+    contact_name: str
+    status: str
+    status_reason: str
+    is_assessment_body: bool
+    body_type: str | None
+    body_code: str | None
+    site_serial: str | None
+    province_code: str
+    scopes: list[ScopeIn]
+
+
+class ProviderPage(BaseModel):
+    items: list[ProviderOut]
+    total: int
+    page: int
+    per_page: int
+
+
+class ReasonIn(BaseModel):
+    reason: str = Field(default="", max_length=500)
+
+
+class CourseIn(BaseModel):
+    kind: Literal["skill", "training"]
+    title: str = Field(max_length=100)
+    qualification_code: str = Field(max_length=40)
+    level: int | None = Field(default=None, ge=1, le=5)
+    theory_hours_required: int = Field(ge=0, le=2000)
+    practical_hours_required: int = Field(ge=0, le=2000)
+    capacity: int = Field(ge=1, le=1000)
+    starts_on: date
+    ends_on: date
+    place: str = Field(default="", max_length=200)
+    fee_fen: int = Field(default=0, ge=0, description="费用（分）")
+    subsidy_eligible: bool = False
+    description: str = Field(default="", max_length=2000)
+
+
+class CourseOut(BaseModel):
+    id: int
+    provider_id: int
+    provider_name: str
+    kind: str
+    title: str
+    qualification_code: str
+    level: int | None
+    theory_hours_required: int
+    practical_hours_required: int
+    capacity: int
+    starts_on: date
+    ends_on: date
+    place: str
+    fee_fen: int
+    subsidy_eligible: bool
+    state: str
+
+
+class CoursePage(BaseModel):
+    items: list[CourseOut]
+    total: int
+    page: int
+    per_page: int
+
+
+class CourseStateIn(BaseModel):
+    state: Literal["open", "running", "finished", "cancelled"]
+    reason: str = Field(default="", max_length=500)
+
+
+class DecisionIn(BaseModel):
+    decision: Literal["accept", "reject", "waitlist"]
+    reason: str = Field(default="", max_length=500)
+
+
+class EnrolmentOut(BaseModel):
+    id: int
+    course_id: int
+    course_title: str | None = None
+    state: str
+    reason: str
+    applied_at: datetime
+    theory_done: int | None = None
+    practical_done: int | None = None
+    theory_required: int | None = None
+    practical_required: int | None = None
+    credential_id: int | None = None
+
+
+class ClassSessionIn(BaseModel):
+    held_on: date
+    kind: Literal["theory", "practical"]
+    hours: int = Field(ge=1, le=12)
+    topic: str = Field(default="", max_length=200)
+    present: list[int] = Field(description="出勤学员的报名 id；本班其余已录取学员记为缺勤")
+
+
+class ProgressOut(BaseModel):
+    enrolment_id: int
+    theory_done: int
+    practical_done: int
+    theory_required: int
+    practical_required: int
+    complete: bool
+
+
+class CompletionOut(BaseModel):
+    enrolment_id: int
+    state: str
+    credential_id: int | None
+
+
+class ExamSessionIn(BaseModel):
+    qualification_code: str = Field(max_length=40)
+    level: int = Field(ge=1, le=5)
+    exam_on: date
+    place: str = Field(default="", max_length=200)
+
+
+class ExamSessionOut(BaseModel):
+    id: int
+    provider_id: int
+    qualification_code: str
+    level: int
+    exam_on: date
+    place: str
+    state: str
+    return_reason: str
+    submitted_at: datetime | None
+
+
+class RegistrationIn(BaseModel):
+    diplomas: list[str] = Field(default_factory=list, description="申报时声明的学历类别")
+    apprenticeship: bool = False
+
+
+class EligibilityOut(BaseModel):
+    eligible: bool
+    route: str
+    met: str | None
+    missing: list[str]
+    relies_on_declared: bool
+    edition: str
+
+
+class RegistrationOut(BaseModel):
+    id: int
+    session_id: int
+    status: str
+    route: str
+    eligibility: EligibilityOut
+
+
+class ResultsAccepted(BaseModel):
+    accepted: int
+    passed: int
+
+
+class ResultError(BaseModel):
+    row: int | None
+    column: str | None
+    message: str
+
+
+class ResultsRefused(BaseModel):
+    errors: list[ResultError]
+
+
+class MyResultOut(BaseModel):
+    theory: Decimal
+    practical: Decimal
+    review: Decimal | None
+    passed: bool
+
+
+class MyRegistrationOut(BaseModel):
+    id: int
+    session_id: int
+    qualification_code: str
+    level: int
+    exam_on: date
+    provider_name: str
+    status: str
+    route: str
+    reason: str
+    result: MyResultOut | None = Field(description="经人社局审核通过后公布")
+
+
+class ExamResultOut(BaseModel):
+    registration_id: int
+    name: str
+    theory: Decimal
+    practical: Decimal
+    review: Decimal | None
+    passed: bool

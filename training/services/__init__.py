@@ -1,0 +1,1 @@
+"""What the training side does: queries, transactions and audit rows; no HTTP."""

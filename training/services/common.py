@@ -1,0 +1,56 @@
+"""Shared helpers of the training services: the clock, who may see which provider's data."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+from core.actor import Actor
+from core.errors import Forbidden, NotFound
+from core.roles import Role
+
+CST = timezone(timedelta(hours=8))
+OFFICER_ROLES = frozenset({Role.HRSS_OFFICER.value, Role.ADMIN.value})
+READ_ROLES = OFFICER_ROLES | {Role.EDU_OFFICER.value}
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    """Today in China Standard Time: the day users mean."""
+    return datetime.now(CST).date()
+
+
+def is_officer(actor: Actor) -> bool:
+    return actor.role in OFFICER_ROLES
+
+
+def own_provider_id(actor: Actor) -> int:
+    """The provider a staff user works for; anybody else is refused."""
+    if actor.role != Role.PROVIDER_STAFF.value or actor.organisation_id is None:
+        raise Forbidden("仅培训机构工作人员可以办理")
+    return actor.organisation_id
+
+
+def check_provider_access(actor: Actor, provider_id: int, message: str = "未找到该记录") -> None:
+    """Staff see only their provider's data; officers see all; others: 404 (not revealed)."""
+    if actor.role in READ_ROLES:
+        return
+    if actor.role == Role.PROVIDER_STAFF.value and actor.organisation_id == provider_id:
+        return
+    raise NotFound(message)
+
+
+def person_of(actor: Actor) -> int:
+    if actor.person_id is None:
+        raise Forbidden("账号未关联人员信息，请以学员身份登录")
+    return actor.person_id
+
+
+def contains(column, text: str):  # noqa: ANN001, ANN201 — a Piccolo column and its Where
+    """Case-insensitive substring match: ILIKE on PostgreSQL, LIKE on SQLite (no ILIKE there)."""
+    from core.db import is_sqlite
+
+    pattern = "%" + text.replace("%", "").replace("_", "") + "%"
+    return column.like(pattern) if is_sqlite() else column.ilike(pattern)

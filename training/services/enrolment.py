@@ -1,0 +1,158 @@
+"""Enrolment: a trainee applies; the provider accepts (within capacity), rejects with a
+reason or puts on the waiting list; a freed seat goes to the first on the waiting list;
+trainees withdraw before the start.
+
+Capacity under concurrency: every accept runs in one write transaction that first locks the
+course row — ``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite the IMMEDIATE transaction of
+``core.db.transaction`` already serialises writers — then counts the seats taken.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core import audit
+from core.actor import Actor
+from core.db import is_sqlite, transaction
+from core.errors import Conflict, NotFound, ValidationError
+from core.pagination import Page
+from training import states as s
+from training.services.common import check_provider_access, now, own_provider_id, person_of, today
+from training.services.courses import seats_taken
+from training.tables import Course, Enrolment
+
+ACTIVE = (s.ENROL_APPLIED, s.ENROL_ACCEPTED, s.ENROL_WAITLISTED, s.ENROL_COMPLETED)
+
+
+async def lock_course(course_id: int) -> None:
+    """Serialise seat decisions of one course (inside a transaction)."""
+    if not is_sqlite():
+        await Course.raw("SELECT id FROM training_course WHERE id = {} FOR UPDATE", course_id)
+
+
+async def apply(course_id: int, actor: Actor) -> int:
+    person_id = person_of(actor)
+    async with transaction():
+        course = await Course.objects().where(Course.id == course_id).first()
+        if course is None or course.state not in (s.COURSE_OPEN,):
+            if course is None or course.state == s.COURSE_DRAFT:
+                raise NotFound("未找到该班次")
+            raise Conflict("该班次不在报名期，不能报名")
+        if await Enrolment.exists().where((Enrolment.course == course_id)
+                                          & (Enrolment.person == person_id)
+                                          & Enrolment.state.is_in(list(ACTIVE))):
+            raise Conflict("您已报名该班次")
+        row = Enrolment(course=course_id, person=person_id, state=s.ENROL_APPLIED,
+                        applied_at=now())
+        await row.save()
+        await audit.record(actor, "enrolment.apply", "enrolment", row.id,
+                           after={"course": course_id, "state": row.state})
+    return row.id
+
+
+async def _load_for_provider(enrolment_id: int, actor: Actor) -> tuple[Enrolment, Course]:
+    own_provider_id(actor)
+    row = await Enrolment.objects().where(Enrolment.id == enrolment_id).first()
+    if row is None:
+        raise NotFound("未找到该报名")
+    course = await Course.objects().where(Course.id == row.course).first()
+    check_provider_access(actor, course.provider, "未找到该报名")
+    return row, course
+
+
+async def _set(row: Enrolment, state: str, actor: Actor, reason: str = "",
+               action: str = "") -> None:
+    before = row.state
+    row.state, row.reason, row.decided_at, row.decided_by = state, reason, now(), actor.user_id
+    await row.save()
+    await audit.record(actor, action or f"enrolment.{state}", "enrolment", row.id,
+                       before={"state": before}, after={"state": state}, note=reason)
+
+
+async def decide(enrolment_id: int, decision: str, reason: str, actor: Actor) -> str:
+    """accept | reject | waitlist. Returns the new state."""
+    reason = (reason or "").strip()
+    async with transaction():
+        row, course = await _load_for_provider(enrolment_id, actor)
+        await lock_course(course.id)
+        row = await Enrolment.objects().where(Enrolment.id == enrolment_id).first()
+        if course.state not in (s.COURSE_OPEN, s.COURSE_RUNNING):
+            raise Conflict("班次不在报名或开班期，不能处理报名")
+        if decision == "accept":
+            if row.state not in (s.ENROL_APPLIED, s.ENROL_WAITLISTED):
+                raise Conflict(f"该报名当前为“{s.ENROL_STATE_LABELS[row.state]}”，不能录取")
+            if await seats_taken(course.id) >= course.capacity:
+                raise Conflict("名额已满，不能录取；可列入候补")
+            await _set(row, s.ENROL_ACCEPTED, actor, reason)
+        elif decision == "reject":
+            if not reason:
+                raise ValidationError("请填写不录取原因", "reason")
+            if row.state not in (s.ENROL_APPLIED, s.ENROL_WAITLISTED):
+                raise Conflict(f"该报名当前为“{s.ENROL_STATE_LABELS[row.state]}”，不能拒绝")
+            await _set(row, s.ENROL_REJECTED, actor, reason)
+        elif decision == "waitlist":
+            if row.state != s.ENROL_APPLIED:
+                raise Conflict("只有待处理的报名可以列入候补")
+            await _set(row, s.ENROL_WAITLISTED, actor, reason)
+        else:
+            raise ValidationError("处理方式无效", "decision")
+    return row.state
+
+
+async def _offer_freed_seat(course: Course, actor: Actor) -> int | None:
+    """The first on the waiting list (by application time) takes a freed seat."""
+    if await seats_taken(course.id) >= course.capacity:
+        return None
+    first = await Enrolment.objects().where(
+        (Enrolment.course == course.id) & (Enrolment.state == s.ENROL_WAITLISTED)
+    ).order_by(Enrolment.applied_at).order_by(Enrolment.id).first()
+    if first is None:
+        return None
+    await _set(first, s.ENROL_ACCEPTED, actor, "候补递补", action="enrolment.offer_from_waitlist")
+    return first.id
+
+
+async def withdraw(enrolment_id: int, actor: Actor) -> int | None:
+    """Trainee withdraws before the start; a freed seat goes to the waiting list.
+    Returns the id of the enrolment that took the seat, if any."""
+    person_id = person_of(actor)
+    async with transaction():
+        row = await Enrolment.objects().where(Enrolment.id == enrolment_id).first()
+        if row is None or row.person != person_id:
+            raise NotFound("未找到该报名")
+        course = await Course.objects().where(Course.id == row.course).first()
+        await lock_course(course.id)
+        if row.state not in (s.ENROL_APPLIED, s.ENROL_ACCEPTED, s.ENROL_WAITLISTED):
+            raise Conflict(f"该报名当前为“{s.ENROL_STATE_LABELS[row.state]}”，不能退出")
+        if course.state not in (s.COURSE_OPEN, s.COURSE_DRAFT) or today() >= course.starts_on:
+            raise Conflict("班次已开班，不能退出；请联系培训机构")
+        freed = row.state == s.ENROL_ACCEPTED
+        await _set(row, s.ENROL_WITHDRAWN, actor, "学员主动退出", action="enrolment.withdraw")
+        return await _offer_freed_seat(course, actor) if freed else None
+
+
+async def course_enrolments(course_id: int, actor: Actor, state: str = "") -> list[dict]:
+    from training.services.courses import get_course
+
+    await get_course(course_id, actor)
+    where = Enrolment.course == course_id
+    if state:
+        where &= Enrolment.state == state
+    return await Enrolment.select(
+        *Enrolment.all_columns(), Enrolment.person.name, Enrolment.person.id_number,
+        Enrolment.person.phone,
+    ).where(where).order_by(Enrolment.applied_at).order_by(Enrolment.id)
+
+
+async def my_enrolments(actor: Actor, page: int = 1, per_page: int = 20) -> Page[dict[str, Any]]:
+    person_id = person_of(actor)
+    where = Enrolment.person == person_id
+    result = Page([], page, per_page, await Enrolment.count().where(where))
+    result.items = await Enrolment.select(
+        *Enrolment.all_columns(), Enrolment.course.title, Enrolment.course.kind,
+        Enrolment.course.qualification_code, Enrolment.course.level, Enrolment.course.starts_on,
+        Enrolment.course.ends_on, Enrolment.course.state, Enrolment.course.place,
+        Enrolment.course.theory_hours_required, Enrolment.course.practical_hours_required,
+        Enrolment.course.provider.name,
+    ).where(where).order_by(Enrolment.id, ascending=False).limit(per_page).offset(result.offset)
+    return result

@@ -1,0 +1,265 @@
+"""Exam sessions (run by a provider filed as an assessment body, for a qualification and level
+it may examine) and exam registration: open to anyone meeting the 申报条件 — completing a
+matching course is one route, the conditions checked against the registry's evidence the other.
+The provider confirms each registration. States: training.states.EXAM_*."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from core import audit
+from core.actor import Actor
+from core.db import transaction
+from core.errors import Conflict, NotFound, ValidationError
+from core.pagination import Page
+from core.tables import Credential, WorkPeriod
+from training import eligibility as el
+from training import states as s
+from training.services import providers
+from training.services.catalogue import level_rule
+from training.services.common import check_provider_access, now, own_provider_id, person_of, today
+from training.tables import Enrolment, ExamRegistration, ExamResult, ExamSession
+
+DIPLOMA_KINDS = tuple(el._data()["diploma_kinds"].keys())
+
+
+async def create_session(qualification_code: str, level: int, exam_on: date, place: str,
+                         actor: Actor) -> int:
+    provider_id = own_provider_id(actor)
+    provider = await providers.require_approved(provider_id)
+    if not provider.is_assessment_body:
+        raise Conflict("本机构未备案为评价机构，不能组织考试")
+    await level_rule(qualification_code, level)
+    if not await providers.may(provider_id, s.SCOPE_EXAMINE, qualification_code, level):
+        raise ValidationError("本机构未获准评价该职业（等级）", "qualification_code")
+    if exam_on < today():
+        raise ValidationError("考试日期不能早于今天", "exam_on")
+    async with transaction():
+        at = now()
+        row = ExamSession(provider=provider_id, qualification_code=qualification_code,
+                          level=level, exam_on=exam_on, place=(place or "").strip()[:200],
+                          state=s.EXAM_DRAFT, created_at=at, updated_at=at)
+        await row.save()
+        await audit.record(actor, "exam_session.create", "exam_session", row.id, after={
+            "qualification_code": qualification_code, "level": level, "exam_on": exam_on})
+    return row.id
+
+
+async def get_session(session_id: int, actor: Actor) -> ExamSession:
+    row = await ExamSession.objects().where(ExamSession.id == session_id).first()
+    if row is None:
+        raise NotFound("未找到该考试场次")
+    check_provider_access(actor, row.provider, "未找到该考试场次")
+    return row
+
+
+# Provider-side moves; the officer's approve / return belongs to certification.
+MOVES = {
+    "open": ((s.EXAM_DRAFT,), s.EXAM_OPEN),
+    "close": ((s.EXAM_OPEN,), s.EXAM_CLOSED),
+    "submit": ((s.EXAM_RESULTS_UPLOADED,), s.EXAM_SUBMITTED),
+}
+
+
+async def move(session_id: int, action: str, actor: Actor) -> str:
+    own_provider_id(actor)
+    if action not in MOVES:
+        raise ValidationError("不支持的操作", "action")
+    sources, target = MOVES[action]
+    async with transaction():
+        row = await get_session(session_id, actor)
+        if row.state not in sources:
+            raise Conflict(f"考试场次当前为“{s.EXAM_STATE_LABELS[row.state]}”，不能执行此操作")
+        if action == "open":
+            await providers.require_approved(row.provider)
+        if action == "close" and await ExamRegistration.exists().where(
+                (ExamRegistration.session == row.id)
+                & (ExamRegistration.status == s.REG_PENDING)):
+            raise Conflict("还有待确认的报名，请先逐一确认或不予通过")
+        if action == "submit" and not await ExamResult.exists().where(
+                ExamResult.session == row.id):
+            raise Conflict("尚未上传成绩，不能提交审核")
+        before = row.state
+        values: dict[Any, Any] = {ExamSession.state: target, ExamSession.updated_at: now()}
+        if action == "submit":
+            values.update({ExamSession.submitted_at: now(),
+                           ExamSession.submitted_by: actor.user_id})
+        await ExamSession.update(values).where(ExamSession.id == row.id)
+        await audit.record(actor, f"exam_session.{action}", "exam_session", row.id,
+                           before={"state": before, "return_reason": row.return_reason},
+                           after={"state": target})
+    return target
+
+
+# --- registration --------------------------------------------------------------------------
+
+
+async def evidence_for(person_id: int, diplomas: frozenset[str],
+                       apprenticeship: bool) -> el.ApplicantEvidence:
+    """The registry's evidence: the person's credentials and declared work history."""
+    certs = await Credential.select(Credential.code, Credential.level, Credential.issued_on,
+                                    Credential.status, Credential.expires_on).where(
+        Credential.person == person_id)
+    periods = await WorkPeriod.select().where(WorkPeriod.person == person_id)
+    return el.ApplicantEvidence(
+        certificates=tuple(el.HeldCertificate(c["code"], c["level"], c["issued_on"],
+                                              c["status"], c["expires_on"]) for c in certs),
+        work_periods=tuple(el.WorkPeriod(p["employer"], p["occupation"], p["started_on"],
+                                         p["ended_on"], "declared") for p in periods),
+        diplomas=diplomas, apprenticeship=apprenticeship)
+
+
+async def _completed_course(person_id: int, code: str, level: int) -> int | None:
+    row = await Enrolment.select(Enrolment.id).where(
+        (Enrolment.person == person_id) & (Enrolment.state == s.ENROL_COMPLETED)
+        & (Enrolment.course.kind == s.COURSE_SKILL)
+        & (Enrolment.course.qualification_code == code) & (Enrolment.course.level == level)
+    ).order_by(Enrolment.completed_at, ascending=False).first()
+    return row["id"] if row else None
+
+
+@dataclass(frozen=True)
+class EligibilityView:
+    eligible: bool
+    route: str  # course | conditions
+    met: str | None
+    missing: list[str]
+    relies_on_declared: bool
+    edition: str
+    source: str
+    enrolment_id: int | None = None
+
+
+async def check(session: ExamSession, person_id: int, diplomas: frozenset[str],
+                apprenticeship: bool) -> EligibilityView:
+    bad = diplomas - set(DIPLOMA_KINDS)
+    if bad:
+        raise ValidationError("学历类别无效", "diplomas")
+    on = today()
+    rules = el.conditions_for(session.qualification_code, session.level, on)
+    enrolment_id = await _completed_course(person_id, session.qualification_code, session.level)
+    if enrolment_id is not None:
+        return EligibilityView(True, s.ROUTE_COURSE, "已完成本职业本等级培训班次的学习", [], False,
+                               rules.edition, rules.source, enrolment_id)
+    result = el.check_eligibility(rules, await evidence_for(person_id, diplomas, apprenticeship),
+                                  on)
+    return EligibilityView(result.eligible, s.ROUTE_CONDITIONS, result.met, result.missing,
+                           result.relies_on_declared, rules.edition, rules.source)
+
+
+async def open_session_for_registration(session_id: int) -> ExamSession:
+    row = await ExamSession.objects().where(ExamSession.id == session_id).first()
+    if row is None or row.state == s.EXAM_DRAFT:
+        raise NotFound("未找到该考试场次")
+    return row
+
+
+async def preview(session_id: int, actor: Actor, diplomas: frozenset[str],
+                  apprenticeship: bool) -> EligibilityView:
+    session = await open_session_for_registration(session_id)
+    return await check(session, person_of(actor), diplomas, apprenticeship)
+
+
+async def register(session_id: int, actor: Actor, diplomas: frozenset[str] = frozenset(),
+                   apprenticeship: bool = False) -> tuple[int, EligibilityView]:
+    person_id = person_of(actor)
+    async with transaction():
+        session = await open_session_for_registration(session_id)
+        if session.state != s.EXAM_OPEN:
+            raise Conflict("该考试场次不在报名期")
+        if await ExamRegistration.exists().where(
+                (ExamRegistration.session == session_id)
+                & (ExamRegistration.person == person_id)
+                & (ExamRegistration.status != s.REG_REJECTED)):
+            raise Conflict("您已报名该考试场次")
+        view = await check(session, person_id, diplomas, apprenticeship)
+        if not view.eligible:
+            raise ValidationError("不符合申报条件：" + "；".join(view.missing), "diplomas")
+        row = ExamRegistration(
+            session=session_id, person=person_id, route=view.route,
+            enrolment=view.enrolment_id, diplomas=sorted(diplomas),
+            apprenticeship=apprenticeship, eligible=True, eligibility=asdict(view),
+            status=s.REG_PENDING, created_at=now())
+        await row.save()
+        await audit.record(actor, "exam_registration.create", "exam_registration", row.id,
+                           after={"session": session_id, "route": view.route, "met": view.met})
+    return row.id, view
+
+
+async def decide_registration(registration_id: int, confirm: bool, reason: str,
+                              actor: Actor) -> None:
+    own_provider_id(actor)
+    reason = (reason or "").strip()
+    async with transaction():
+        row = await ExamRegistration.objects().where(
+            ExamRegistration.id == registration_id).first()
+        if row is None:
+            raise NotFound("未找到该报名")
+        session = await get_session(row.session, actor)
+        if session.state not in (s.EXAM_OPEN, s.EXAM_CLOSED):
+            raise Conflict("考试场次已上传成绩，不能再处理报名")
+        if row.status != s.REG_PENDING:
+            raise Conflict("该报名已处理")
+        if not confirm and not reason:
+            raise ValidationError("请填写不予通过的原因", "reason")
+        row.status = s.REG_CONFIRMED if confirm else s.REG_REJECTED
+        row.reason, row.confirmed_at, row.confirmed_by = reason, now(), actor.user_id
+        await row.save()
+        await audit.record(actor, f"exam_registration.{'confirm' if confirm else 'reject'}",
+                           "exam_registration", row.id, before={"status": s.REG_PENDING},
+                           after={"status": row.status}, note=reason)
+
+
+def _decoded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """JSON columns come back as text on SQLite."""
+    for row in rows:
+        for key in ("eligibility", "diplomas"):
+            if isinstance(row.get(key), str):
+                row[key] = json.loads(row[key])
+    return rows
+
+
+async def registrations_of(session_id: int, actor: Actor) -> list[dict[str, Any]]:
+    await get_session(session_id, actor)
+    return _decoded(await ExamRegistration.select(
+        *ExamRegistration.all_columns(), ExamRegistration.person.name,
+        ExamRegistration.person.id_number,
+    ).where(ExamRegistration.session == session_id).order_by(ExamRegistration.id))
+
+
+async def provider_sessions(actor: Actor, page: int, per_page: int = 20) -> Page[dict]:
+    provider_id = own_provider_id(actor)
+    where = ExamSession.provider == provider_id
+    result = Page([], page, per_page, await ExamSession.count().where(where))
+    result.items = await ExamSession.select().where(where).order_by(
+        ExamSession.exam_on, ascending=False).order_by(ExamSession.id, ascending=False).limit(
+        per_page).offset(result.offset)
+    return result
+
+
+async def open_sessions() -> list[dict[str, Any]]:
+    return await ExamSession.select(*ExamSession.all_columns(), ExamSession.provider.name).where(
+        ExamSession.state == s.EXAM_OPEN).order_by(ExamSession.exam_on)
+
+
+async def my_registrations(actor: Actor) -> list[dict[str, Any]]:
+    person_id = person_of(actor)
+    rows = await ExamRegistration.select(
+        *ExamRegistration.all_columns(), ExamRegistration.session.qualification_code,
+        ExamRegistration.session.level, ExamRegistration.session.exam_on,
+        ExamRegistration.session.place, ExamRegistration.session.state,
+        ExamRegistration.session.provider.name,
+    ).where(ExamRegistration.person == person_id).order_by(ExamRegistration.id, ascending=False)
+    _decoded(rows)
+    results = {r["registration"]: r for r in await ExamResult.select().where(
+        ExamResult.person == person_id)}
+    for row in rows:
+        # Results are shown to the candidate once the bureau approved them.
+        result = results.get(row["id"])
+        row["result"] = result if row["session.state"] == s.EXAM_APPROVED else None
+    return rows
+
+

@@ -1,0 +1,234 @@
+"""Bulk exam results upload: all or nothing, replacing every result of the session; locked
+once the session is submitted. A refused upload keeps its error list and, for 24 hours, the
+file back with an error column (training.results_feedback)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from core import audit
+from core.actor import Actor
+from core.db import transaction
+from core.errors import Conflict, NotFound
+from core.files import read_file
+from core.settings import get_settings
+from core.tables import StoredFile
+from training import states as s
+from training.results_feedback import annotate_file
+from training.results_file import (
+    RowError,
+    check_against_candidates,
+    parse_results_file,
+    passed,
+    sort_errors,
+)
+from training.services.catalogue import level_rule
+from training.services.common import now, own_provider_id
+from training.services.exams import get_session
+from training.tables import ExamRegistration, ExamResult, ExamSession, ResultUpload
+
+FEEDBACK_HOURS = 24
+
+
+@dataclass
+class UploadOutcome:
+    upload_id: int
+    ok: bool
+    accepted: int = 0
+    passed: int = 0
+    errors: list[RowError] | None = None
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+async def store_bytes(data: bytes, content_type: str, name: str, extension: str,
+                      actor: Actor) -> int:
+    """Like core.files.save_file, for the CSV/XLSX kinds a results file may have."""
+    digest = hashlib.sha256(data).hexdigest()
+    relative = Path(digest[:2]) / f"{digest}.{extension}"
+    await asyncio.to_thread(_write, get_settings().files_dir / relative, data)
+    row = StoredFile(sha256=digest, path=str(relative), content_type=content_type,
+                     size=len(data), original_name=name[:255], created_by=actor.user_id,
+                     created_at=now())
+    await row.save()
+    return row.id
+
+
+async def _candidates(session_id: int) -> dict[str, tuple[str, int, int]]:
+    """normalised ID number -> (registered name, registration id, person id)."""
+    rows = await ExamRegistration.select(
+        ExamRegistration.id, ExamRegistration.person, ExamRegistration.person.id_number,
+        ExamRegistration.person.name,
+    ).where((ExamRegistration.session == session_id)
+            & (ExamRegistration.status == s.REG_CONFIRMED))
+    return {r["person.id_number"]: (r["person.name"], r["id"], r["person"]) for r in rows}
+
+
+def _check_file(data: bytes, filename: str, needs_review: bool,
+                candidates: dict[str, tuple[str, int, int]]) -> tuple[Any, list[RowError]]:
+    parsed = parse_results_file(data, filename, needs_review=needs_review)
+    errors = list(parsed.errors)
+    if parsed.rows or parsed.partial:
+        errors += check_against_candidates(parsed, {k: v[0] for k, v in candidates.items()})
+    return parsed, sort_errors(errors)
+
+
+async def upload_results(session_id: int, data: bytes, filename: str,
+                         actor: Actor) -> UploadOutcome:
+    own_provider_id(actor)
+    session = await get_session(session_id, actor)
+    if session.state not in s.EXAM_UPLOADABLE:
+        if session.state in (s.EXAM_SUBMITTED, s.EXAM_APPROVED):
+            raise Conflict("成绩已提交审核，已锁定，不能再上传；如需更正请联系人社局")
+        raise Conflict("报名截止后才能上传成绩")
+    rule = await level_rule(session.qualification_code, session.level)
+    candidates = await _candidates(session_id)
+    parsed, errors = await asyncio.to_thread(_check_file, data, filename, rule.needs_review,
+                                             candidates)
+    if errors:
+        return await _refused(session_id, data, filename, parsed, errors, actor)
+    pass_mark = Decimal(rule.pass_mark)
+    at = now()
+    async with transaction():
+        # Re-read inside the write transaction: a submit may have happened meanwhile.
+        state = (await ExamSession.select(ExamSession.state).where(
+            ExamSession.id == session_id).first())["state"]
+        if state not in s.EXAM_UPLOADABLE:
+            raise Conflict("成绩已提交审核，已锁定，不能再上传；如需更正请联系人社局")
+        upload = ResultUpload(session=session_id, original_name=filename[:255], ok=True,
+                              uploaded_by=actor.user_id, created_at=at)
+        await upload.save()
+        await ExamResult.delete().where(ExamResult.session == session_id)
+        values = []
+        n_passed = 0
+        for row in parsed.rows:
+            _, registration_id, person_id = candidates[row.id_number]
+            ok = passed(row, pass_mark)
+            n_passed += ok
+            values.append((session_id, registration_id, person_id, row.theory, row.practical,
+                           row.review, ok, upload.id, at))
+        await _insert_results(values)
+        await ResultUpload.update({ResultUpload.accepted: len(values),
+                                   ResultUpload.passed: n_passed}).where(
+            ResultUpload.id == upload.id)
+        await ExamSession.update({ExamSession.state: s.EXAM_RESULTS_UPLOADED,
+                                  ExamSession.results_uploaded_at: at,
+                                  ExamSession.updated_at: at}).where(
+            ExamSession.id == session_id)
+        await audit.record(actor, "exam_results.upload", "exam_session", session_id,
+                           before={"state": state},
+                           after={"state": s.EXAM_RESULTS_UPLOADED, "accepted": len(values),
+                                  "passed": n_passed, "file": filename[:100]})
+    return UploadOutcome(upload.id, True, len(values), n_passed, [])
+
+
+_RESULT_COLUMNS = ("session", "registration", "person", "theory", "practical", "review", "passed",
+                   "upload", "created_at")
+
+
+async def _insert_results(values: list[tuple]) -> None:
+    """One prepared INSERT run for every row on the transaction's own connection: building
+    10,000 Piccolo objects or query strings costs more than the database work. Decimal, bool
+    and datetime are converted by the drivers (Piccolo registers the SQLite adapters)."""
+    from core.db import engine, is_sqlite
+
+    table = ExamResult._meta.tablename
+    columns = ", ".join(_RESULT_COLUMNS)
+    current = engine().current_transaction.get()
+    connection = getattr(current, "connection", None)
+    if connection is None:  # not inside core.db.transaction(): keep the ORM path
+        await ExamResult.insert(*[ExamResult(**dict(zip(_RESULT_COLUMNS, row, strict=True)))
+                                  for row in values])
+        return
+    if is_sqlite():
+        marks = ", ".join("?" * len(_RESULT_COLUMNS))
+    else:
+        marks = ", ".join(f"${n}" for n in range(1, len(_RESULT_COLUMNS) + 1))
+    await connection.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
+
+
+async def _refused(session_id: int, data: bytes, filename: str, parsed: Any,
+                   errors: list[RowError], actor: Actor) -> UploadOutcome:
+    """Keep the error list and the annotated file (24 h); no result is touched."""
+    await purge_expired_feedback()
+    feedback_id = None
+    if data:
+        body, name, content_type = await asyncio.to_thread(annotate_file, data, parsed, errors)
+        feedback_id = await store_bytes(body, content_type.split(";")[0], name,
+                                        name.rsplit(".", 1)[-1], actor)
+    async with transaction():
+        upload = ResultUpload(
+            session=session_id, original_name=filename[:255], ok=False,
+            errors=[e.as_dict() for e in errors[:1000]], feedback_file=feedback_id,
+            feedback_expires_at=now() + timedelta(hours=FEEDBACK_HOURS),
+            uploaded_by=actor.user_id, created_at=now())
+        await upload.save()
+    return UploadOutcome(upload.id, False, errors=errors)
+
+
+async def purge_expired_feedback() -> int:
+    """Drop annotated files past their 24 hours (rows and, when no other row shares the
+    content-addressed file, the file on disk). Returns how many were dropped."""
+    expired = await ResultUpload.select(ResultUpload.id, ResultUpload.feedback_file).where(
+        ResultUpload.feedback_file.is_not_null()
+        & (ResultUpload.feedback_expires_at < now()))
+    for row in expired:
+        async with transaction():
+            await ResultUpload.update({ResultUpload.feedback_file: None}).where(
+                ResultUpload.id == row["id"])
+            stored = await StoredFile.select(StoredFile.path).where(
+                StoredFile.id == row["feedback_file"]).first()
+            await StoredFile.delete().where(StoredFile.id == row["feedback_file"])
+            shared = stored and await StoredFile.exists().where(
+                StoredFile.path == stored["path"])
+        if stored and not shared:
+            path = get_settings().files_dir / stored["path"]
+            await asyncio.to_thread(path.unlink, True)
+    return len(expired)
+
+
+async def latest_upload(session_id: int) -> dict[str, Any] | None:
+    return await ResultUpload.select().where(ResultUpload.session == session_id).order_by(
+        ResultUpload.id, ascending=False).first()
+
+
+async def feedback_file(session_id: int, upload_id: int, actor: Actor) -> tuple[str, str, bytes]:
+    await get_session(session_id, actor)
+    row = await ResultUpload.objects().where((ResultUpload.id == upload_id)
+                                             & (ResultUpload.session == session_id)).first()
+    if row is None or row.feedback_file is None:
+        raise NotFound("未找到该反馈文件")
+    expires = row.feedback_expires_at
+    if expires is not None and expires.tzinfo is None:
+        expires = expires.replace(tzinfo=UTC)
+    if expires is None or expires < datetime.now(UTC):
+        raise NotFound("标注错误的文件只保留 24 小时，已过期；请重新上传以获得新的标注文件")
+    stored, body = await read_file(row.feedback_file)
+    return stored.original_name, stored.content_type, body
+
+
+async def results_of(session_id: int, actor: Actor,
+                     limit: int | None = None) -> list[dict[str, Any]]:
+    await get_session(session_id, actor)
+    query = ExamResult.select(
+        *ExamResult.all_columns(), ExamResult.person.name, ExamResult.person.id_number,
+    ).where(ExamResult.session == session_id).order_by(ExamResult.id)
+    return await (query.limit(limit) if limit else query)
+
+
+async def result_counts(session_id: int) -> tuple[int, int]:
+    """(results, passed) of a session."""
+    where = ExamResult.session == session_id
+    return (await ExamResult.count().where(where),
+            await ExamResult.count().where(where & (ExamResult.passed == True)))  # noqa: E712
