@@ -7,9 +7,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 
@@ -23,13 +23,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def served_app(**env_overrides: str) -> Iterator[str]:
-    """Start ``uvicorn core.asgi:app`` with the test environment plus overrides; yield its URL."""
+def served_app(target: str = "core.asgi:app", *, factory: bool = False,
+               **env_overrides: str) -> Iterator[str]:
+    """Start uvicorn on ``target`` with the test environment plus overrides; yield its URL."""
     port = free_port()
-    env = {**os.environ, "PORT": str(port), **env_overrides}
+    env = {**os.environ, "PORT": str(port), "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+           **env_overrides}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "core.asgi:app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
+        [sys.executable, "-m", "uvicorn", target, *(["--factory"] if factory else []),
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
         env=env, cwd=ROOT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -48,4 +50,4 @@ def served_app(**env_overrides: str) -> Iterator[str]:
         yield base
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        proc.wait(timeout=30)

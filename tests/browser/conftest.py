@@ -7,18 +7,16 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
-import httpx
 import pytest
 
-from tests.conftest import IS_PG, PASSWORD, TMP
+from tests.conftest import IS_PG, PASSWORD, TMP, _reset_pg
+from tests.servers import served_app
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -31,7 +29,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
     if CHROMIUM is None and os.environ.get("REQUIRE_BROWSER") != "1":
-        skip = pytest.mark.skip(reason="未找到 chromium：跳过浏览器测试（apt-get install chromium）")
+        skip = pytest.mark.skip(
+            reason="未找到 chromium：跳过浏览器测试（apt-get install chromium）")
         for item in items:
             if "tests/browser/" in str(item.fspath):
                 item.add_marker(skip)
@@ -43,50 +42,30 @@ def run_async(coro: Any) -> Any:
         return pool.submit(asyncio.run, coro).result()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+@contextmanager
+def fresh_database(tmp_dir: Path) -> Iterator[dict[str, str]]:
+    """A clean database that a served app and this process's factories share; yields the env."""
+    from core.db import engine
+
+    env = {"VAR_DIR": str(tmp_dir / "var")}
+    if IS_PG:
+        run_async(_reset_pg())
+        yield env
+        return
+    path = tmp_dir / "served.sqlite3"
+    shutil.copyfile(TMP / "template.sqlite3", path)
+    original, engine().path = engine().path, str(path)
+    try:
+        yield {**env, "DATABASE_URL": f"sqlite:///{path}"}
+    finally:
+        engine().path = original
 
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Serve the app on a free port against a fresh database; yield its base URL."""
-    from core.db import engine
-    from tests.conftest import _reset_pg
-
-    env = dict(os.environ)
-    if IS_PG:
-        run_async(_reset_pg())
-    else:
-        path = tmp_path_factory.mktemp("browser") / "browser.sqlite3"
-        shutil.copyfile(TMP / "template.sqlite3", path)
-        env["DATABASE_URL"] = f"sqlite:///{path}"
-        engine().path = str(path)  # this process's factories write to the same file
-    port = _free_port()
-    env.update(PORT=str(port), VAR_DIR=str(tmp_path_factory.mktemp("var")))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "core.asgi:app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        env=env, cwd=Path(__file__).resolve().parents[2],
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(base + "/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None:
-                raise RuntimeError("应用进程启动失败")
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("应用启动超时")
+    with fresh_database(tmp_path_factory.mktemp("browser")) as env, served_app(**env) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -5,19 +5,23 @@ verifies it by the share link (QR target) and by number + name."""
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, _free_port, run_async, sign_in
-from tests.conftest import IS_PG, PASSWORD, TMP
+from tests.browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    fresh_database,
+    run_async,
+    sign_in,
+)
+from tests.conftest import PASSWORD
+from tests.servers import served_app
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,42 +32,10 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from core.db import engine
-    from tests.conftest import _reset_pg
-
-    env = dict(os.environ)
-    original = None
-    if IS_PG:
-        run_async(_reset_pg())
-    else:
-        path = tmp_path_factory.mktemp("journey") / "journey.sqlite3"
-        shutil.copyfile(TMP / "template.sqlite3", path)
-        env["DATABASE_URL"] = f"sqlite:///{path}"
-        original, engine().path = engine().path, str(path)
-    port = _free_port()
-    env.update(PORT=str(port), VAR_DIR=str(tmp_path_factory.mktemp("var")),
-               PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "tests.certification.worker_app:make_app", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=env, cwd=Path(__file__).resolve().parents[2])
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                if httpx.get(base + "/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None:
-                raise RuntimeError("应用进程启动失败")
-            time.sleep(0.1)
+    """The app with its certificate worker running (RUN_JOBS=1) on a fresh database."""
+    with fresh_database(tmp_path_factory.mktemp("journey")) as env, \
+            served_app(RUN_JOBS="1", **env) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        if original is not None:
-            engine().path = original
 
 
 async def _arrange() -> None:
