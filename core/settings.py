@@ -41,6 +41,7 @@ class Settings:
     port: int = 8000
     public_base_url: str = "http://127.0.0.1:8000"
     redis_url: str = ""
+    redis_namespace: str = "registry"
     debug: bool = False
     log_level: str = "INFO"
     token_ttl_seconds: int = 8 * 3600
@@ -80,6 +81,7 @@ def load_settings() -> Settings:
         port=port,
         public_base_url=_env("PUBLIC_BASE_URL", f"http://{host}:{port}").rstrip("/"),
         redis_url=os.environ.get("REDIS_URL", "").strip(),
+        redis_namespace=_env("REDIS_NAMESPACE", "registry"),
         debug=_env("DEBUG", "0") == "1",
         log_level=_env("LOG_LEVEL", "INFO"),
         token_ttl_seconds=_int("TOKEN_TTL_SECONDS", 8 * 3600),

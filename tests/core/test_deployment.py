@@ -36,7 +36,9 @@ def test_two_workers_share_sessions_and_login_counters_through_redis(database, t
 
     username = f"shared{uuid.uuid4().hex[:8]}"
     asyncio.run(_create_officer(username))
-    env = {"REDIS_URL": "redis://127.0.0.1:6379/15", "VAR_DIR": str(tmp_path)}
+    # A namespace of its own, so counters of earlier runs never lock this one out.
+    env = {"REDIS_URL": "redis://127.0.0.1:6379/15", "REDIS_NAMESPACE": f"test-{uuid.uuid4().hex}",
+           "VAR_DIR": str(tmp_path)}
     if hasattr(engine(), "path"):
         env["DATABASE_URL"] = f"sqlite:///{engine().path}"
     with served_app(**env) as a_url, served_app(**env) as b_url:
