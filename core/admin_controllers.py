@@ -33,10 +33,18 @@ class UserCreated(BaseModel):
 
 
 async def list_users(q: str, number: int, per: int) -> Page[dict]:
-    query, count = User.select(
-        User.id, User.username, User.display_name, User.role, User.is_active, User.created_at,
-        User.last_login_at,
-    ).order_by(User.id), User.count()
+    query, count = (
+        User.select(
+            User.id,
+            User.username,
+            User.display_name,
+            User.role,
+            User.is_active,
+            User.created_at,
+            User.last_login_at,
+        ).order_by(User.id),
+        User.count(),
+    )
     if q:
         cond = User.username.ilike(f"%{q}%") | User.display_name.ilike(f"%{q}%")
         query, count = query.where(cond), count.where(cond)
@@ -51,30 +59,47 @@ class AdminUsersController(Controller):
     include_in_schema = False
 
     @get("/")
-    async def index(self, request: Request, q: FromQuery[str] = "",
-                    page_number: PageNumber = 1) -> Template:
+    async def index(
+        self, request: Request, q: FromQuery[str] = "", page_number: PageNumber = 1
+    ) -> Template:
         number, per = clamp_page(page_number, 50)
-        return page(request, "admin/users.html", page_title="用户管理",
-                    result=await list_users(q.strip(), number, per), q=q,
-                    role_labels={r.value: lbl for r, lbl in ROLE_LABELS.items()},
-                    role_options=ROLE_OPTIONS)
+        return page(
+            request,
+            "admin/users.html",
+            page_title="用户管理",
+            result=await list_users(q.strip(), number, per),
+            q=q,
+            role_labels={r.value: lbl for r, lbl in ROLE_LABELS.items()},
+            role_options=ROLE_OPTIONS,
+        )
 
     @post("/", status_code=HTTP_200_OK)
     async def create(self, request: Request, data: FormData) -> Template | Redirect:
         try:
             org = str(data.get("organisation_id") or "").strip()
-            await services.create_user(services.NewUser(
-                username=str(data.get("username", "")), password=str(data.get("password", "")),
-                role=str(data.get("role", "")), display_name=str(data.get("display_name", "")),
-                organisation_id=int(org) if org.isdigit() else None,
-            ), actor_of(request))
+            await services.create_user(
+                services.NewUser(
+                    username=str(data.get("username", "")),
+                    password=str(data.get("password", "")),
+                    role=str(data.get("role", "")),
+                    display_name=str(data.get("display_name", "")),
+                    organisation_id=int(org) if org.isdigit() else None,
+                ),
+                actor_of(request),
+            )
         except DomainError as exc:
             number, per = clamp_page(1, 50)
-            return form_page(request, "admin/users.html", data,
-                             {exc.field or "__all__": exc.message}, page_title="用户管理",
-                             result=await list_users("", number, per), q="",
-                             role_labels={r.value: lbl for r, lbl in ROLE_LABELS.items()},
-                             role_options=ROLE_OPTIONS)
+            return form_page(
+                request,
+                "admin/users.html",
+                data,
+                {exc.field or "__all__": exc.message},
+                page_title="用户管理",
+                result=await list_users("", number, per),
+                q="",
+                role_labels={r.value: lbl for r, lbl in ROLE_LABELS.items()},
+                role_options=ROLE_OPTIONS,
+            )
         return redirect_with(request, "/admin/users", "用户已创建")
 
 
@@ -85,6 +110,7 @@ class AdminUsersApi(Controller):
 
     @post("/", status_code=HTTP_201_CREATED, summary="创建任意角色的用户")
     async def create(self, request: Request, data: JSONBody[NewUserRequest]) -> UserCreated:
-        user_id = await services.create_user(services.NewUser(**data.model_dump()),
-                                             actor_of(request))
+        user_id = await services.create_user(
+            services.NewUser(**data.model_dump()), actor_of(request)
+        )
         return UserCreated(id=user_id)

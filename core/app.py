@@ -60,26 +60,47 @@ def create_app(settings: Settings | None = None) -> Litestar:
     register_core_nav()
     setup_all()
     template_config = TemplateConfig(
-        directory=ROOT / "templates", engine=JinjaTemplateEngine,
+        directory=ROOT / "templates",
+        engine=JinjaTemplateEngine,
         engine_callback=templating.configure,
     )
     session_config = RenewingSessionConfig(
-        store="sessions", max_age=settings.session_ttl_seconds, httponly=True,
-        samesite="lax", secure=settings.cookie_secure, key=SESSION_COOKIE,
+        store="sessions",
+        max_age=settings.session_ttl_seconds,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        key=SESSION_COOKIE,
     )
     csrf_config = CSRFConfig(
-        secret=settings.secret_key, cookie_name="csrftoken", cookie_secure=settings.cookie_secure,
-        cookie_samesite="lax", exclude=["/api/", "/health"], safe_methods={"GET", "HEAD", "OPTIONS"},
+        secret=settings.secret_key,
+        cookie_name="csrftoken",
+        cookie_secure=settings.cookie_secure,
+        cookie_samesite="lax",
+        exclude=["/api/", "/health"],
+        safe_methods={"GET", "HEAD", "OPTIONS"},
     )
     return Litestar(
         route_handlers=[
-            HomeController, health, AccountPages, AuthApi, AuditController, AdminUsersController, AdminUsersApi,
-            PeopleApi, ProfilePage, *all_routes(),
-            create_static_files_router(path="/static", directories=[ROOT / "static"],
-                                       include_in_schema=False),
+            HomeController,
+            health,
+            AccountPages,
+            AuthApi,
+            AuditController,
+            AdminUsersController,
+            AdminUsersApi,
+            PeopleApi,
+            ProfilePage,
+            *all_routes(),
+            create_static_files_router(
+                path="/static", directories=[ROOT / "static"], include_in_schema=False
+            ),
         ],
-        middleware=[access_log_middleware, session_config.middleware,
-                    DefineMiddleware(AuthMiddleware, exclude=["^/static/", "^/schema"])],
+        middleware=[
+            access_log_middleware,
+            session_config.middleware,
+            DefineMiddleware(AuthMiddleware, exclude=["^/static/", "^/schema"]),
+        ],
         csrf_config=csrf_config,
         template_config=template_config,
         plugins=[FlashPlugin(FlashConfig(template_config=template_config))],
@@ -88,10 +109,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_startup=[db.on_startup, *([jobs.start_worker] if settings.run_jobs else [])],
         on_shutdown=[*([jobs.stop_worker] if settings.run_jobs else []), db.on_shutdown],
         openapi_config=OpenAPIConfig(
-            title="托育从业人员培训与认证平台 API", version="1.0.0", path="/schema",
+            title="托育从业人员培训与认证平台 API",
+            version="1.0.0",
+            path="/schema",
             description="宁河区托育从业人员培训、认证、机构人员配备与备案的接口。",
         ),
         request_max_body_size=MAX_BODY_BYTES,
         debug=settings.debug,
     )
-

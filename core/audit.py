@@ -7,9 +7,10 @@ or a phone into the log.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
-from typing import Any, Mapping
+from datetime import UTC, date, datetime, time
+from typing import Any
 
 from core.actor import Actor
 from core.identity import mask_id_number, mask_phone
@@ -62,7 +63,7 @@ async def record(
         summary["note"] = note
     await AuditLog.insert(
         AuditLog(
-            at=datetime.now(timezone.utc),
+            at=datetime.now(UTC),
             actor_id=actor.user_id,
             actor_name=actor.username,
             actor_role=actor.role,
@@ -96,9 +97,9 @@ async def search(filters: AuditFilter, page: int, per_page: int) -> Page[dict[st
     if filters.action:
         where.append(AuditLog.action == filters.action)
     if filters.date_from:
-        where.append(AuditLog.at >= datetime.combine(filters.date_from, time.min, timezone.utc))
+        where.append(AuditLog.at >= datetime.combine(filters.date_from, time.min, UTC))
     if filters.date_to:
-        where.append(AuditLog.at <= datetime.combine(filters.date_to, time.max, timezone.utc))
+        where.append(AuditLog.at <= datetime.combine(filters.date_to, time.max, UTC))
     count = AuditLog.count()
     rows = AuditLog.select().order_by(AuditLog.id, ascending=False)
     if where:

@@ -49,12 +49,21 @@ def _date(value: str | None, field: str) -> date | None:
         raise ValidationError("日期格式应为 YYYY-MM-DD", field) from None
 
 
-def _filters(actor: str | None, entity_type: str | None, entity_id: str | None,
-             action: str | None, date_from: str | None, date_to: str | None) -> audit.AuditFilter:
+def _filters(
+    actor: str | None,
+    entity_type: str | None,
+    entity_id: str | None,
+    action: str | None,
+    date_from: str | None,
+    date_to: str | None,
+) -> audit.AuditFilter:
     return audit.AuditFilter(
-        actor=(actor or "").strip(), entity_type=(entity_type or "").strip(),
-        entity_id=(entity_id or "").strip(), action=(action or "").strip(),
-        date_from=_date(date_from, "date_from"), date_to=_date(date_to, "date_to"),
+        actor=(actor or "").strip(),
+        entity_type=(entity_type or "").strip(),
+        entity_id=(entity_id or "").strip(),
+        action=(action or "").strip(),
+        date_from=_date(date_from, "date_from"),
+        date_to=_date(date_to, "date_to"),
     )
 
 
@@ -63,25 +72,41 @@ class AuditController(Controller):
 
     @get("/audit", include_in_schema=False)
     async def audit_page(
-        self, request: Request, actor: FromQuery[str | None] = None, entity_type: FromQuery[str | None] = None,
-        entity_id: FromQuery[str | None] = None, action: FromQuery[str | None] = None, date_from: FromQuery[str | None] = None,
+        self,
+        request: Request,
+        actor: FromQuery[str | None] = None,
+        entity_type: FromQuery[str | None] = None,
+        entity_id: FromQuery[str | None] = None,
+        action: FromQuery[str | None] = None,
+        date_from: FromQuery[str | None] = None,
         date_to: FromQuery[str | None] = None,
         page_number: PageNumber = 1,
     ) -> Template:
         filters = _filters(actor, entity_type, entity_id, action, date_from, date_to)
         number, per = clamp_page(page_number, 50)
         result = await audit.search(filters, number, per)
-        return page(request, "audit/list.html", page_title="审计日志", result=result,
-                    filters=filters)
+        return page(
+            request, "audit/list.html", page_title="审计日志", result=result, filters=filters
+        )
 
     @get("/api/v1/audit", tags=["审计日志"], summary="查询审计日志")
     async def audit_api(
-        self, actor: FromQuery[str | None] = None, entity_type: FromQuery[str | None] = None,
-        entity_id: FromQuery[str | None] = None, action: FromQuery[str | None] = None, date_from: FromQuery[str | None] = None,
-        date_to: FromQuery[str | None] = None, page: FromQuery[int] = 1, per_page: FromQuery[int] = 50,
+        self,
+        actor: FromQuery[str | None] = None,
+        entity_type: FromQuery[str | None] = None,
+        entity_id: FromQuery[str | None] = None,
+        action: FromQuery[str | None] = None,
+        date_from: FromQuery[str | None] = None,
+        date_to: FromQuery[str | None] = None,
+        page: FromQuery[int] = 1,
+        per_page: FromQuery[int] = 50,
     ) -> AuditPage:
         filters = _filters(actor, entity_type, entity_id, action, date_from, date_to)
         number, per = clamp_page(page, per_page)
         result = await audit.search(filters, number, per)
-        return AuditPage(items=[AuditEntry(**row) for row in result.items], page=result.number,
-                         per_page=result.per_page, total=result.total)
+        return AuditPage(
+            items=[AuditEntry(**row) for row in result.items],
+            page=result.number,
+            per_page=result.per_page,
+            total=result.total,
+        )

@@ -8,9 +8,9 @@ Other packages react to credential changes by registering a listener
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from typing import Awaitable, Callable
+from datetime import UTC, date, datetime
 
 from core import audit
 from core.actor import Actor
@@ -47,8 +47,10 @@ def on_credential_changed(listener: Listener) -> Listener:
 
 async def _emit(credential: Credential, kind: str) -> None:
     await CredentialEvent(
-        credential=credential.id, person=credential.person, kind=kind,
-        at=datetime.now(timezone.utc),
+        credential=credential.id,
+        person=credential.person,
+        kind=kind,
+        at=datetime.now(UTC),
     ).save()
     for listener in _listeners:
         await listener(credential.id, credential.person, kind)
@@ -90,31 +92,57 @@ async def create_credential(data: CredentialInput, actor: Actor) -> Credential:
     if await Credential.exists().where(Credential.number == data.number):
         raise Conflict("该证书编号已存在", "number")
     row = Credential(
-        person=data.person_id, code=data.code, level=data.level, number=data.number,
-        issuer_name=data.issuer_name, issuer_code=data.issuer_code,
-        issued_on=data.issued_on, expires_on=data.expires_on, status="valid",
-        source=data.source, recorded_by=actor.user_id if data.source == "recorded" else None,
-        scan=data.scan_id, outcome=data.outcome, verification_code=data.verification_code,
-        origin_type=data.origin_type, origin_id=data.origin_id,
-        created_at=datetime.now(timezone.utc),
+        person=data.person_id,
+        code=data.code,
+        level=data.level,
+        number=data.number,
+        issuer_name=data.issuer_name,
+        issuer_code=data.issuer_code,
+        issued_on=data.issued_on,
+        expires_on=data.expires_on,
+        status="valid",
+        source=data.source,
+        recorded_by=actor.user_id if data.source == "recorded" else None,
+        scan=data.scan_id,
+        outcome=data.outcome,
+        verification_code=data.verification_code,
+        origin_type=data.origin_type,
+        origin_id=data.origin_id,
+        created_at=datetime.now(UTC),
     )
     await row.save()
     await CredentialStatusChange(
-        credential=row.id, from_status="", to_status="valid", reason="",
-        actor_id=actor.user_id, at=datetime.now(timezone.utc),
+        credential=row.id,
+        from_status="",
+        to_status="valid",
+        reason="",
+        actor_id=actor.user_id,
+        at=datetime.now(UTC),
     ).save()
     await audit.record(
-        actor, "credential.create", "credential", row.id,
-        after={"code": row.code, "level": row.level, "number": row.number,
-               "issued_on": row.issued_on, "source": row.source},
+        actor,
+        "credential.create",
+        "credential",
+        row.id,
+        after={
+            "code": row.code,
+            "level": row.level,
+            "number": row.number,
+            "issued_on": row.issued_on,
+            "source": row.source,
+        },
     )
     await _emit(row, "created")
     return row
 
 
 async def change_status(
-    credential_id: int, to_status: str, reason: str, actor: Actor,
-    *, superseded_by: int | None = None,
+    credential_id: int,
+    to_status: str,
+    reason: str,
+    actor: Actor,
+    *,
+    superseded_by: int | None = None,
 ) -> Credential:
     """Move a credential to another status; call inside a transaction."""
     row = await Credential.objects().where(Credential.id == credential_id).first()
@@ -130,18 +158,27 @@ async def change_status(
     if to_status in ("suspended", "revoked") and not reason.strip():
         raise ValidationError("请填写原因", "reason")
     before = row.status
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     row.status, row.status_reason, row.status_changed_at = to_status, reason.strip(), now
     if superseded_by is not None:
         row.superseded_by = superseded_by
     await row.save()
     await CredentialStatusChange(
-        credential=row.id, from_status=before, to_status=to_status, reason=reason.strip(),
-        actor_id=actor.user_id, at=now,
+        credential=row.id,
+        from_status=before,
+        to_status=to_status,
+        reason=reason.strip(),
+        actor_id=actor.user_id,
+        at=now,
     ).save()
     await audit.record(
-        actor, f"credential.{to_status}", "credential", row.id,
-        before={"status": before}, after={"status": to_status}, note=reason.strip(),
+        actor,
+        f"credential.{to_status}",
+        "credential",
+        row.id,
+        before={"status": before},
+        after={"status": to_status},
+        note=reason.strip(),
     )
     await _emit(row, "status_changed")
     return row
@@ -151,4 +188,6 @@ def counts_on(row: Credential | dict, on: date) -> bool:
     """A credential counts on a day when valid, issued by then and not yet expired."""
     get = row.get if isinstance(row, dict) else lambda k: getattr(row, k)
     expires = get("expires_on")
-    return get("status") == "valid" and get("issued_on") <= on and (expires is None or on <= expires)
+    return (
+        get("status") == "valid" and get("issued_on") <= on and (expires is None or on <= expires)
+    )

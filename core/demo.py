@@ -3,8 +3,8 @@ own demo records. Logins are printed by ``make run`` and listed in the README.""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Awaitable, Callable
 
 from core.accounts.services import NewUser, create_user
 from core.actor import Actor
@@ -51,20 +51,28 @@ async def seed_demo() -> bool:
         if login.role is Role.TRAINEE:
             from core.accounts.services import TraineeRegistration, register_trainee
 
-            await register_trainee(TraineeRegistration(
-                name=login.display_name, id_type="居民身份证", id_number=demo_id_number("12022119900315002"),
-                phone="13820001234", username=login.username, password=DEMO_PASSWORD,
-                password_confirm=DEMO_PASSWORD,
-            ), actor)
+            await register_trainee(
+                TraineeRegistration(
+                    name=login.display_name,
+                    id_type="居民身份证",
+                    id_number=demo_id_number("12022119900315002"),
+                    phone="13820001234",
+                    username=login.username,
+                    password=DEMO_PASSWORD,
+                    password_confirm=DEMO_PASSWORD,
+                ),
+                actor,
+            )
             continue
-        await create_user(NewUser(login.username, DEMO_PASSWORD, login.role, login.display_name),
-                          actor)
+        await create_user(
+            NewUser(login.username, DEMO_PASSWORD, login.role, login.display_name), actor
+        )
     for seeder in SEEDERS:
         await seeder(actor)
     return True
 
 
 def logins_text() -> str:
-    lines = ["演示账号（密码均为 %s）：" % DEMO_PASSWORD]
+    lines = [f"演示账号（密码均为 {DEMO_PASSWORD}）："]
     lines += [f"  {d.role.label:<10} {d.username}" for d in DEMO_LOGINS]
     return "\n".join(lines)

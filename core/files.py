@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from core.actor import Actor
@@ -27,16 +27,21 @@ def _write(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
-async def save_file(data: bytes, *, kind: str, original_name: str = "",
-                    actor: Actor | None = None) -> StoredFile:
+async def save_file(
+    data: bytes, *, kind: str, original_name: str = "", actor: Actor | None = None
+) -> StoredFile:
     """Store bytes of a checked kind (see core.uploads) and record them."""
     digest = hashlib.sha256(data).hexdigest()
     relative = Path(digest[:2]) / f"{digest}.{kind}"
     await asyncio.to_thread(_write, _root() / relative, data)
     row = StoredFile(
-        sha256=digest, path=str(relative), content_type=KIND_BY_CODE[kind].media_type,
-        size=len(data), original_name=original_name[:255],
-        created_by=actor.user_id if actor else None, created_at=datetime.now(timezone.utc),
+        sha256=digest,
+        path=str(relative),
+        content_type=KIND_BY_CODE[kind].media_type,
+        size=len(data),
+        original_name=original_name[:255],
+        created_by=actor.user_id if actor else None,
+        created_at=datetime.now(UTC),
     )
     await row.save()
     return row

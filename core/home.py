@@ -24,8 +24,13 @@ class HomeController(Controller):
         user = current_user(request)
         if user is None:
             return page(request, "home/public.html", page_title="首页")
-        return page(request, "home/dashboard.html", page_title=ROLE_HOME_TITLES[user.role],
-                    heading=ROLE_HOME_TITLES[user.role], cards=cards_for(user.role))
+        return page(
+            request,
+            "home/dashboard.html",
+            page_title=ROLE_HOME_TITLES[user.role],
+            heading=ROLE_HOME_TITLES[user.role],
+            cards=cards_for(user.role),
+        )
 
 
 @get("/health", tags=["运维"], summary="健康检查")

@@ -63,8 +63,9 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _render(request: Request, status: int, message: str, field: str | None = None,
-            extra: dict | None = None) -> Response:
+def _render(
+    request: Request, status: int, message: str, field: str | None = None, extra: dict | None = None
+) -> Response:
     if _is_api(request):
         body = {"status_code": status, "detail": message}
         if field:
@@ -74,8 +75,9 @@ def _render(request: Request, status: int, message: str, field: str | None = Non
     from core.web import page  # late import: web imports auth which imports services
 
     template = f"errors/{status}.html" if status in ERROR_TEMPLATES else "errors/generic.html"
-    response = page(request, template, status_code=status, status_code_value=status,
-                    message=message)
+    response = page(
+        request, template, status_code=status, status_code_value=status, message=message
+    )
     response.context["status_code"] = status
     return response  # type: ignore[return-value]
 
@@ -98,12 +100,20 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response | R
             for e in (exc.extra or [])
             if isinstance(e, dict)
         ]
-        return _render(request, 400, "请求参数不正确：" + "；".join(
-            f"{e['field']}: {e['message']}" for e in errors) if errors else MESSAGES[400],
-            extra={"errors": errors})
+        return _render(
+            request,
+            400,
+            "请求参数不正确：" + "；".join(f"{e['field']}: {e['message']}" for e in errors)
+            if errors
+            else MESSAGES[400],
+            extra={"errors": errors},
+        )
     message = MESSAGES.get(status, detail or "请求失败")
-    if isinstance(exc, (NotAuthorizedException, PermissionDeniedException)) and detail and \
-            not detail.isascii():
+    if (
+        isinstance(exc, (NotAuthorizedException, PermissionDeniedException))
+        and detail
+        and not detail.isascii()
+    ):
         message = detail
     if status == 429 and detail and not detail.isascii():
         message = detail

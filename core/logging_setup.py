@@ -69,9 +69,16 @@ def access_log_middleware(app: ASGIApp) -> ASGIApp:
         try:
             await app(scope, receive, send_wrapper)
         finally:
-            access_log.info("request", extra={"fields": {
-                "method": scope.get("method"), "path": scope.get("path"), "status": status,
-                "ms": round((time.perf_counter() - started) * 1000, 1),
-            }})
+            access_log.info(
+                "request",
+                extra={
+                    "fields": {
+                        "method": scope.get("method"),
+                        "path": scope.get("path"),
+                        "status": status,
+                        "ms": round((time.perf_counter() - started) * 1000, 1),
+                    }
+                },
+            )
 
     return middleware

@@ -37,8 +37,13 @@ async def create_user_cmd(args: argparse.Namespace) -> None:
     password = os.environ.get("NEW_USER_PASSWORD") or getpass.getpass("密码：")
     try:
         user_id = await create_user(
-            NewUser(args.username, password, args.role, args.display_name or args.username,
-                    args.organisation_id),
+            NewUser(
+                args.username,
+                password,
+                args.role,
+                args.display_name or args.username,
+                args.organisation_id,
+            ),
             Actor.system("manage"),
         )
     except DomainError as exc:
@@ -68,15 +73,23 @@ def serve() -> None:
         if settings.demo_data:
             asyncio.run(_with_db(demo))
     print(f"服务地址：http://{settings.host}:{settings.port}", flush=True)
-    uvicorn.run("core.asgi:app", host=settings.host, port=settings.port, workers=1,
-                log_level="warning", access_log=False)
+    uvicorn.run(
+        "core.asgi:app",
+        host=settings.host,
+        port=settings.port,
+        workers=1,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m core.manage")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="应用数据库迁移")
-    cu = sub.add_parser("create-user", help="创建任意角色的用户（密码取自 NEW_USER_PASSWORD 或交互输入）")
+    cu = sub.add_parser(
+        "create-user", help="创建任意角色的用户（密码取自 NEW_USER_PASSWORD 或交互输入）"
+    )
     cu.add_argument("--username", required=True)
     cu.add_argument("--role", required=True, choices=[r.value for r in Role])
     cu.add_argument("--display-name", default="")

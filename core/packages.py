@@ -10,8 +10,7 @@ from employers import routes as employers_routes
 from employers.labour import routes as labour_routes
 from training import routes as training_routes
 
-PACKAGES = (training_routes, certification_routes, employers_routes, labour_routes,
-            hrss_dashboards)
+PACKAGES = (training_routes, certification_routes, employers_routes, labour_routes, hrss_dashboards)
 _done = False
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from core import audit
 from core.actor import Actor
@@ -59,9 +59,11 @@ def _derived(id_type: str, id_number: str) -> dict[str, object]:
 
 async def find_person(id_type: str, id_number: str) -> Person | None:
     number = normalise_id_number(id_number, id_type)
-    return await Person.objects().where(
-        (Person.id_type == id_type) & (Person.id_number == number)
-    ).first()
+    return (
+        await Person.objects()
+        .where((Person.id_type == id_type) & (Person.id_number == number))
+        .first()
+    )
 
 
 async def get_person(person_id: int) -> Person:
@@ -75,9 +77,11 @@ async def find_or_create_person(data: PersonInput, actor: Actor) -> Person:
     """The Person for this identity; created when new. A different name is refused:
     a name changes only through a correction with evidence (``correct_name``)."""
     data = data.normalised()
-    person = await Person.objects().where(
-        (Person.id_type == data.id_type) & (Person.id_number == data.id_number)
-    ).first()
+    person = (
+        await Person.objects()
+        .where((Person.id_type == data.id_type) & (Person.id_number == data.id_number))
+        .first()
+    )
     if person is not None:
         if not names_match(person.name, data.name):
             raise ValidationError("姓名与该证件号码登记的姓名不一致", "name")
@@ -87,10 +91,10 @@ async def find_or_create_person(data: PersonInput, actor: Actor) -> Person:
         if data.education and not person.education:
             person.education, changed = data.education, True
         if changed:
-            person.updated_at = datetime.now(timezone.utc)
+            person.updated_at = datetime.now(UTC)
             await person.save()
         return person
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     person = Person(
         id_type=data.id_type,
         id_number=data.id_number,
@@ -103,7 +107,10 @@ async def find_or_create_person(data: PersonInput, actor: Actor) -> Person:
     )
     await person.save()
     await audit.record(
-        actor, "person.create", "person", person.id,
+        actor,
+        "person.create",
+        "person",
+        person.id,
         after={"name": person.name, "id_type": person.id_type, "id_number": person.id_number},
     )
     return person
@@ -121,20 +128,31 @@ async def correct_name(
         raise Conflict("新姓名与现姓名相同", "name")
     old = person.name
     await PersonName(
-        person=person.id, name=old, replaced_on=on, evidence=evidence.strip(),
-        approved_by=actor.user_id, created_at=datetime.now(timezone.utc),
+        person=person.id,
+        name=old,
+        replaced_on=on,
+        evidence=evidence.strip(),
+        approved_by=actor.user_id,
+        created_at=datetime.now(UTC),
     ).save()
     person.name = name
-    person.updated_at = datetime.now(timezone.utc)
+    person.updated_at = datetime.now(UTC)
     await person.save()
     await audit.record(
-        actor, "person.correct_name", "person", person.id,
-        before={"name": old}, after={"name": name}, note=evidence.strip(),
+        actor,
+        "person.correct_name",
+        "person",
+        person.id,
+        before={"name": old},
+        after={"name": name},
+        note=evidence.strip(),
     )
     return person
 
 
 async def former_names(person_id: int) -> list[dict]:
-    return await PersonName.select().where(PersonName.person == person_id).order_by(
-        PersonName.replaced_on
+    return (
+        await PersonName.select()
+        .where(PersonName.person == person_id)
+        .order_by(PersonName.replaced_on)
     )

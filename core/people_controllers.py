@@ -49,13 +49,18 @@ def can_see_person(user: CurrentUser, person_id: int) -> bool:
 async def person_out(person_id: int, *, full: bool) -> PersonOut:
     person = await get_person(person_id)
     return PersonOut(
-        id=person.id, id_type=person.id_type,
+        id=person.id,
+        id_type=person.id_type,
         id_number=person.id_number if full else mask_id_number(person.id_number),
-        name=person.name, sex=person.sex, birth_date=person.birth_date,
+        name=person.name,
+        sex=person.sex,
+        birth_date=person.birth_date,
         phone=(person.phone if full else mask_phone(person.phone)) if person.phone else None,
         education=person.education,
-        former_names=[FormerName(name=r["name"], replaced_on=r["replaced_on"],
-                                 evidence=r["evidence"]) for r in await former_names(person.id)],
+        former_names=[
+            FormerName(name=r["name"], replaced_on=r["replaced_on"], evidence=r["evidence"])
+            for r in await former_names(person.id)
+        ],
     )
 
 

@@ -30,6 +30,4 @@ ROLE_LABELS: dict[Role, str] = {
 }
 
 # Officers of the three bureaus and admins may browse the audit log.
-OFFICER_ROLES = frozenset(
-    {Role.HRSS_OFFICER, Role.EDU_OFFICER, Role.HEALTH_REVIEWER, Role.ADMIN}
-)
+OFFICER_ROLES = frozenset({Role.HRSS_OFFICER, Role.EDU_OFFICER, Role.HEALTH_REVIEWER, Role.ADMIN})

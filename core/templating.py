@@ -42,8 +42,13 @@ def role_label(value: str) -> str:
 def configure(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     env.filters.update(
-        mask_id=mask_id_number, mask_name=mask_name, mask_phone=mask_phone,
-        datefmt=fmt_date, yuan=fmt_yuan, json=fmt_json, role_label=role_label,
+        mask_id=mask_id_number,
+        mask_name=mask_name,
+        mask_phone=mask_phone,
+        datefmt=fmt_date,
+        yuan=fmt_yuan,
+        json=fmt_json,
+        role_label=role_label,
         status_label=lambda s: STATUS_LABELS.get(s, s),
         education_label=lambda e: EDUCATION_LABELS.get(e or "", e or ""),
     )

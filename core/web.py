@@ -6,8 +6,9 @@ Domain packages add their navigation entries and dashboard cards with ``register
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Iterable, Mapping
+from typing import Annotated, Any
 
 from litestar import Request
 from litestar.params import QueryParameter, URLEncodedBody
@@ -60,8 +61,9 @@ def register_nav(label: str, href: str, roles: Iterable[Role] | None, order: int
         _nav.append(entry)
 
 
-def register_card(title: str, description: str, href: str, roles: Iterable[Role],
-                  order: int = 50) -> None:
+def register_card(
+    title: str, description: str, href: str, roles: Iterable[Role], order: int = 50
+) -> None:
     card = Card(title, description, href, frozenset(roles), order)
     if card not in _cards:
         _cards.append(card)
@@ -69,12 +71,16 @@ def register_card(title: str, description: str, href: str, roles: Iterable[Role]
 
 def nav_for(role: Role | None, path: str) -> list[dict[str, Any]]:
     entries = [
-        e for e in sorted(_nav, key=lambda e: e.order)
+        e
+        for e in sorted(_nav, key=lambda e: e.order)
         if (e.roles is None) or (role is not None and role in e.roles)
     ]
     return [
-        {"label": e.label, "href": e.href,
-         "active": path == e.href or (e.href != "/" and path.startswith(e.href + "/"))}
+        {
+            "label": e.label,
+            "href": e.href,
+            "active": path == e.href or (e.href != "/" and path.startswith(e.href + "/")),
+        }
         for e in entries
     ]
 
@@ -82,7 +88,8 @@ def nav_for(role: Role | None, path: str) -> list[dict[str, Any]]:
 def cards_for(role: Role) -> list[dict[str, Any]]:
     return [
         {"title": c.title, "description": c.description, "href": c.href}
-        for c in sorted(_cards, key=lambda c: c.order) if role in c.roles
+        for c in sorted(_cards, key=lambda c: c.order)
+        if role in c.roles
     ]
 
 
@@ -95,8 +102,13 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
     return Template(template_name=template, context=context, status_code=status_code)
 
 
-def form_page(request: Request, template: str, form: Mapping[str, Any], errors: Mapping[str, str],
-              **context: Any) -> Template:
+def form_page(
+    request: Request,
+    template: str,
+    form: Mapping[str, Any],
+    errors: Mapping[str, str],
+    **context: Any,
+) -> Template:
     """Re-render a form with the user's values and errors next to their fields (422)."""
     safe_form = {k: v for k, v in form.items() if "password" not in k and k != "_csrf_token"}
     return page(request, template, status_code=422, form=safe_form, errors=dict(errors), **context)

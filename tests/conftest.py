@@ -15,8 +15,9 @@ import io
 import os
 import shutil
 import tempfile
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Iterator
+from typing import Any
 from urllib.parse import urlparse, urlunparse
 
 import pytest
@@ -25,21 +26,25 @@ TMP = Path(tempfile.mkdtemp(prefix="registry-tests-"))
 BASE_URL = os.environ.get("DATABASE_URL", "")
 IS_PG = BASE_URL.startswith(("postgresql://", "postgres://"))
 
-os.environ.update({
-    "ARGON2_TIME_COST": "1",
-    "ARGON2_MEMORY_KIB": "256",
-    "VAR_DIR": str(TMP / "var"),
-    "SECRET_KEY": "test-secret-key-not-for-production",
-    "DEMO_DATA": "0",
-    "LOG_LEVEL": "WARNING",
-    "RUN_JOBS": "0",  # tests run certificate jobs explicitly (certification.jobs.run_pending_jobs)
-})
+os.environ.update(
+    {
+        "ARGON2_TIME_COST": "1",
+        "ARGON2_MEMORY_KIB": "256",
+        "VAR_DIR": str(TMP / "var"),
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "DEMO_DATA": "0",
+        "LOG_LEVEL": "WARNING",
+        "RUN_JOBS": "0",  # tests run certificate jobs themselves (run_pending_jobs)
+    }
+)
 os.environ.pop("REDIS_URL", None)
 
 
 def _pg_test_url(url: str) -> str:
     parsed = urlparse(url)
-    name = os.environ.get("TEST_DB_NAME") or (parsed.path.lstrip("/") or "postgres") + "_registry_test"
+    name = (
+        os.environ.get("TEST_DB_NAME") or (parsed.path.lstrip("/") or "postgres") + "_registry_test"
+    )
     return urlunparse(parsed._replace(path="/" + name))
 
 
@@ -109,15 +114,19 @@ async def _reset_pg() -> None:
 
     db = engine()
     tables = ", ".join(f'"{name}"' for name in _table_names())
-    seeded = [r["table_name"] for r in await db.run_ddl(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = "
-        f"'{SEED_SCHEMA}'")]
+    seeded = [
+        r["table_name"]
+        for r in await db.run_ddl(
+            f"SELECT table_name FROM information_schema.tables WHERE table_schema = '{SEED_SCHEMA}'"
+        )
+    ]
     statements = [f"TRUNCATE {tables} RESTART IDENTITY CASCADE"]
     for name in sorted(seeded, key=_table_names().index):
         statements.append(f'INSERT INTO "{name}" SELECT * FROM {SEED_SCHEMA}."{name}"')
         statements.append(
             f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
-            f'(SELECT COALESCE(MAX(id), 0) + 1 FROM "{name}"), false)')
+            f'(SELECT COALESCE(MAX(id), 0) + 1 FROM "{name}"), false)'
+        )
     async with db.transaction():
         for statement in statements:
             await db.run_ddl(statement)
@@ -164,7 +173,9 @@ def client(app: Any) -> Iterator[Any]:
 def run(client: Any) -> Callable[..., Any]:
     """Run an async function in the app's event loop (where its database pool lives)."""
 
-    def runner(fn: Callable[..., Awaitable[Any]] | Awaitable[Any], *args: Any, **kwargs: Any) -> Any:
+    def runner(
+        fn: Callable[..., Awaitable[Any]] | Awaitable[Any], *args: Any, **kwargs: Any
+    ) -> Any:
         async def call() -> Any:
             return await (fn(*args, **kwargs) if callable(fn) else fn)
 
@@ -183,11 +194,19 @@ def make_user(run: Callable[..., Any]) -> Callable[..., int]:
 
     counter = iter(range(1, 10_000))
 
-    def factory(role: str, username: str | None = None, password: str = PASSWORD,
-                display_name: str = "测试用户", organisation_id: int | None = None) -> int:
+    def factory(
+        role: str,
+        username: str | None = None,
+        password: str = PASSWORD,
+        display_name: str = "测试用户",
+        organisation_id: int | None = None,
+    ) -> int:
         name = username or f"{role}{next(counter)}"
-        return run(create_user, NewUser(name, password, role, display_name, organisation_id),
-                   Actor.system("test"))
+        return run(
+            create_user,
+            NewUser(name, password, role, display_name, organisation_id),
+            Actor.system("test"),
+        )
 
     return factory
 
@@ -204,8 +223,9 @@ def post_form(client: Any, path: str, data: dict[str, Any], **kwargs: Any) -> An
 
 
 def login(client: Any, username: str, password: str = PASSWORD) -> Any:
-    return post_form(client, "/login", {"username": username, "password": password},
-                     follow_redirects=False)
+    return post_form(
+        client, "/login", {"username": username, "password": password}, follow_redirects=False
+    )
 
 
 def api_token(client: Any, username: str, password: str = PASSWORD) -> dict[str, str]:
@@ -223,14 +243,22 @@ def make_person(run: Callable[..., Any]) -> Callable[..., Any]:
 
     counter = iter(range(1, 100_000))
 
-    def factory(name: str = "测试学员", id_number: str | None = None, phone: str | None = None,
-                education: str | None = None, id_type: str = "居民身份证") -> Any:
+    def factory(
+        name: str = "测试学员",
+        id_number: str | None = None,
+        phone: str | None = None,
+        education: str | None = None,
+        id_type: str = "居民身份证",
+    ) -> Any:
         if id_number is None:
             first17 = f"1202211990{next(counter):07d}"
             first17 = first17[:10] + "0101" + first17[14:]
             id_number = first17 + id_check_char(first17)
-        return run(find_or_create_person,
-                   PersonInput(id_type, id_number, name, phone, education), Actor.system("test"))
+        return run(
+            find_or_create_person,
+            PersonInput(id_type, id_number, name, phone, education),
+            Actor.system("test"),
+        )
 
     return factory
 
@@ -249,14 +277,31 @@ def make_credential(run: Callable[..., Any]) -> Callable[..., Any]:
         async with db.transaction():
             return await create_credential(data, Actor.system("test"))
 
-    def factory(person_id: int, code: str, *, level: int | None = None,
-                issued_on: date = date(2025, 1, 1), expires_on: date | None = None,
-                number: str | None = None, outcome: str | None = None,
-                source: str = "issued", issuer_name: str = "测试发证机构") -> Any:
-        return run(create, CredentialInput(
-            person_id=person_id, code=code, level=level, issued_on=issued_on,
-            expires_on=expires_on, number=number or f"T{secrets.token_hex(6).upper()}",
-            outcome=outcome, source=source, issuer_name=issuer_name,
-        ))
+    def factory(
+        person_id: int,
+        code: str,
+        *,
+        level: int | None = None,
+        issued_on: date = date(2025, 1, 1),
+        expires_on: date | None = None,
+        number: str | None = None,
+        outcome: str | None = None,
+        source: str = "issued",
+        issuer_name: str = "测试发证机构",
+    ) -> Any:
+        return run(
+            create,
+            CredentialInput(
+                person_id=person_id,
+                code=code,
+                level=level,
+                issued_on=issued_on,
+                expires_on=expires_on,
+                number=number or f"T{secrets.token_hex(6).upper()}",
+                outcome=outcome,
+                source=source,
+                issuer_name=issuer_name,
+            ),
+        )
 
     return factory

@@ -23,16 +23,33 @@ def free_port() -> int:
 
 
 @contextmanager
-def served_app(target: str = "core.asgi:app", *, factory: bool = False,
-               **env_overrides: str) -> Iterator[str]:
+def served_app(
+    target: str = "core.asgi:app", *, factory: bool = False, **env_overrides: str
+) -> Iterator[str]:
     """Start uvicorn on ``target`` with the test environment plus overrides; yield its URL."""
     port = free_port()
-    env = {**os.environ, "PORT": str(port), "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-           **env_overrides}
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        **env_overrides,
+    }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", target, *(["--factory"] if factory else []),
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=env, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            target,
+            *(["--factory"] if factory else []),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -47,11 +47,12 @@ class AccountPages(Controller):
     include_in_schema = False
 
     @get("/login")
-    async def login_form(self, request: Request, next: FromQuery[str | None] = None) -> Template | Redirect:
+    async def login_form(
+        self, request: Request, next: FromQuery[str | None] = None
+    ) -> Template | Redirect:
         if request.user:
             return Redirect(path=safe_next(next))
-        return page(request, "accounts/login.html", form={"next": next or ""},
-                    page_title="登录")
+        return page(request, "accounts/login.html", form={"next": next or ""}, page_title="登录")
 
     @post("/login", status_code=HTTP_200_OK)
     async def login(self, request: Request, data: FormData) -> Template | Redirect:
@@ -63,14 +64,20 @@ class AccountPages(Controller):
                 raise ValidationError("请填写用户名", "username")
             user = await services.authenticate(username, password, client_ip(request), store)
         except DomainError as exc:
-            response = form_page(request, "accounts/login.html", data,
-                                 {exc.field or "__all__": exc.message}, page_title="登录")
+            response = form_page(
+                request,
+                "accounts/login.html",
+                data,
+                {exc.field or "__all__": exc.message},
+                page_title="登录",
+            )
             response.status_code = exc.status_code if exc.status_code == 429 else 422
             return response
         await renew_session(request)
         request.set_session({SESSION_USER_KEY: user.id})
-        return redirect_with(request, safe_next(data.get("next")),
-                             f"欢迎，{user.display_name}", "success")
+        return redirect_with(
+            request, safe_next(data.get("next")), f"欢迎，{user.display_name}", "success"
+        )
 
     @post("/logout", status_code=HTTP_200_OK)
     async def logout(self, request: Request) -> Redirect:
@@ -79,8 +86,13 @@ class AccountPages(Controller):
 
     @get("/register")
     async def register_form(self, request: Request) -> Template:
-        return page(request, "accounts/register.html", id_type_options=ID_TYPE_OPTIONS,
-                    form={"id_type": IdType.RESIDENT.value}, page_title="学员注册")
+        return page(
+            request,
+            "accounts/register.html",
+            id_type_options=ID_TYPE_OPTIONS,
+            form={"id_type": IdType.RESIDENT.value},
+            page_title="学员注册",
+        )
 
     @post("/register", status_code=HTTP_200_OK)
     async def register(self, request: Request, data: FormData) -> Template | Redirect:
@@ -89,19 +101,34 @@ class AccountPages(Controller):
                 services_registration(data), actor_of(request)
             )
         except DomainError as exc:
-            return form_page(request, "accounts/register.html", data,
-                             {exc.field or "__all__": exc.message},
-                             id_type_options=ID_TYPE_OPTIONS, page_title="学员注册")
+            return form_page(
+                request,
+                "accounts/register.html",
+                data,
+                {exc.field or "__all__": exc.message},
+                id_type_options=ID_TYPE_OPTIONS,
+                page_title="学员注册",
+            )
         await renew_session(request)
         request.set_session({SESSION_USER_KEY: user_id})
         return redirect_with(request, "/", "注册成功，欢迎使用")
 
 
 def services_registration(data: dict[str, Any]) -> services.TraineeRegistration:
-    return services.TraineeRegistration(**{
-        key: str(data.get(key, "")) for key in
-        ("name", "id_type", "id_number", "phone", "username", "password", "password_confirm")
-    })
+    return services.TraineeRegistration(
+        **{
+            key: str(data.get(key, ""))
+            for key in (
+                "name",
+                "id_type",
+                "id_number",
+                "phone",
+                "username",
+                "password",
+                "password_confirm",
+            )
+        }
+    )
 
 
 class AuthApi(Controller):
@@ -115,8 +142,12 @@ class AuthApi(Controller):
         token, ttl = await services.issue_token(user, actor_of(request))
         return TokenResponse(access_token=token, expires_in=ttl)
 
-    @post("/token/revoke", status_code=HTTP_204_NO_CONTENT, guards=[login_required],
-          summary="注销当前访问令牌")
+    @post(
+        "/token/revoke",
+        status_code=HTTP_204_NO_CONTENT,
+        guards=[login_required],
+        summary="注销当前访问令牌",
+    )
     async def revoke(self, request: Request) -> None:
         await services.revoke_token(str(request.auth), actor_of(request))
 
@@ -130,6 +161,11 @@ class AuthApi(Controller):
     @get("/me", guards=[login_required], summary="当前用户")
     async def me(self, request: Request) -> MeResponse:
         user = require_user(request)
-        return MeResponse(id=user.id, username=user.username, display_name=user.display_name,
-                          role=str(user.role), role_label=user.role_label,
-                          organisation_id=user.organisation_id)
+        return MeResponse(
+            id=user.id,
+            username=user.username,
+            display_name=user.display_name,
+            role=str(user.role),
+            role_label=user.role_label,
+            organisation_id=user.organisation_id,
+        )

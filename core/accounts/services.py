@@ -6,7 +6,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from litestar.stores.base import Store
 
@@ -34,13 +34,24 @@ class TooManyAttempts(DomainError):
 
 def to_current_user(row: dict) -> CurrentUser:
     return CurrentUser(
-        id=row["id"], username=row["username"], display_name=row["display_name"],
-        role=Role(row["role"]), organisation_id=row["organisation_id"], person_id=row["person"],
+        id=row["id"],
+        username=row["username"],
+        display_name=row["display_name"],
+        role=Role(row["role"]),
+        organisation_id=row["organisation_id"],
+        person_id=row["person"],
     )
 
 
-USER_FIELDS = (User.id, User.username, User.display_name, User.role, User.organisation_id,
-               User.person, User.is_active)
+USER_FIELDS = (
+    User.id,
+    User.username,
+    User.display_name,
+    User.role,
+    User.organisation_id,
+    User.person,
+    User.is_active,
+)
 
 
 async def load_user(user_id: int) -> CurrentUser | None:
@@ -79,13 +90,18 @@ async def create_user(data: NewUser, actor: Actor) -> int:
         if await User.exists().where(User.username == username):
             raise Conflict("该用户名已被使用", "username")
         row = User(
-            username=username, password_hash=password_hash, role=role,
-            display_name=data.display_name.strip(), organisation_id=data.organisation_id,
-            person=data.person_id, created_at=datetime.now(timezone.utc),
+            username=username,
+            password_hash=password_hash,
+            role=role,
+            display_name=data.display_name.strip(),
+            organisation_id=data.organisation_id,
+            person=data.person_id,
+            created_at=datetime.now(UTC),
         )
         await row.save()
-        await audit.record(actor, "user.create", "user", row.id,
-                           after={"username": username, "role": str(role)})
+        await audit.record(
+            actor, "user.create", "user", row.id, after={"username": username, "role": str(role)}
+        )
     return row.id
 
 
@@ -115,12 +131,21 @@ async def register_trainee(data: TraineeRegistration, actor: Actor) -> int:
         if await User.exists().where((User.person == person.id) & (User.role == Role.TRAINEE)):
             raise Conflict("该证件号码已注册学员账号，请直接登录", "id_number")
         row = User(
-            username=username, password_hash=password_hash, role=Role.TRAINEE,
-            display_name=person.name, person=person.id, created_at=datetime.now(timezone.utc),
+            username=username,
+            password_hash=password_hash,
+            role=Role.TRAINEE,
+            display_name=person.name,
+            person=person.id,
+            created_at=datetime.now(UTC),
         )
         await row.save()
-        await audit.record(actor, "user.register", "user", row.id,
-                           after={"username": username, "role": "trainee", "person_id": person.id})
+        await audit.record(
+            actor,
+            "user.register",
+            "user",
+            row.id,
+            after={"username": username, "role": "trainee", "person_id": person.id},
+        )
     return row.id
 
 
@@ -133,9 +158,11 @@ async def authenticate(username: str, password: str, ip: str, store: Store) -> C
         if wait:
             minutes = max(wait // 60, 1)
             raise TooManyAttempts(f"登录失败次数过多，请 {minutes} 分钟后再试", "username")
-    row = await User.select(*USER_FIELDS, User.password_hash).where(
-        User.username == username.strip()
-    ).first()
+    row = (
+        await User.select(*USER_FIELDS, User.password_hash)
+        .where(User.username == username.strip())
+        .first()
+    )
     ok = False
     if row is None:
         await dummy_verify(password)
@@ -150,7 +177,7 @@ async def authenticate(username: str, password: str, ip: str, store: Store) -> C
             await ratelimit.lock(store, ip_key, settings.login_lock_seconds)
         raise ValidationError("用户名或密码错误", "password")
     await ratelimit.reset(store, user_key, FAILURE_WINDOW_S)
-    await User.update({User.last_login_at: datetime.now(timezone.utc)}).where(User.id == row["id"])
+    await User.update({User.last_login_at: datetime.now(UTC)}).where(User.id == row["id"])
     return to_current_user(row)
 
 
@@ -161,22 +188,28 @@ def _token_hash(token: str) -> str:
 async def issue_token(user: CurrentUser, actor: Actor) -> tuple[str, int]:
     ttl = get_settings().token_ttl_seconds
     token = secrets.token_urlsafe(32)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     async with db.transaction():
-        row = ApiToken(user=user.id, token_hash=_token_hash(token), created_at=now,
-                       expires_at=now + timedelta(seconds=ttl))
+        row = ApiToken(
+            user=user.id,
+            token_hash=_token_hash(token),
+            created_at=now,
+            expires_at=now + timedelta(seconds=ttl),
+        )
         await row.save()
         await audit.record(actor, "token.issue", "api_token", row.id)
     return token, ttl
 
 
 async def user_for_token(token: str) -> CurrentUser | None:
-    row = await ApiToken.select(ApiToken.user, ApiToken.expires_at, ApiToken.revoked_at).where(
-        ApiToken.token_hash == _token_hash(token)
-    ).first()
+    row = (
+        await ApiToken.select(ApiToken.user, ApiToken.expires_at, ApiToken.revoked_at)
+        .where(ApiToken.token_hash == _token_hash(token))
+        .first()
+    )
     if row is None or row["revoked_at"] is not None:
         return None
-    if row["expires_at"] <= datetime.now(timezone.utc):
+    if row["expires_at"] <= datetime.now(UTC):
         return None
     return await load_user(row["user"])
 
@@ -186,6 +219,6 @@ async def revoke_token(token: str, actor: Actor) -> None:
         row = await ApiToken.objects().where(ApiToken.token_hash == _token_hash(token)).first()
         if row is None or row.revoked_at is not None:
             return
-        row.revoked_at = datetime.now(timezone.utc)
+        row.revoked_at = datetime.now(UTC)
         await row.save()
         await audit.record(actor, "token.revoke", "api_token", row.id)

@@ -19,8 +19,14 @@ from tests.conftest import IS_PG, PASSWORD, TMP, _reset_pg
 from tests.servers import served_app
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PHONE = {"width": 390, "height": 700}
 
 
@@ -30,7 +36,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
     if CHROMIUM is None and os.environ.get("REQUIRE_BROWSER") != "1":
         skip = pytest.mark.skip(
-            reason="未找到 chromium：跳过浏览器测试（apt-get install chromium）")
+            reason="未找到 chromium：跳过浏览器测试（apt-get install chromium）"
+        )
         for item in items:
             if "tests/browser/" in str(item.fspath):
                 item.add_marker(skip)
@@ -86,7 +93,9 @@ def new_page(browser: Any, live_server: str) -> Iterator[Callable[..., Any]]:
 
     def factory(phone: bool = False) -> Any:
         context = browser.new_context(
-            base_url=live_server, locale="zh-CN", viewport=PHONE if phone else None,
+            base_url=live_server,
+            locale="zh-CN",
+            viewport=PHONE if phone else None,
         )
         contexts.append(context)
         return context.new_page()
@@ -102,10 +111,15 @@ def db_user(live_server: str) -> Callable[..., int]:
     from core.accounts.services import NewUser, create_user
     from core.actor import Actor
 
-    def factory(role: str, username: str, display_name: str = "测试用户",
-                organisation_id: int | None = None) -> int:
-        return run_async(create_user(NewUser(username, PASSWORD, role, display_name,
-                                             organisation_id), Actor.system("test")))
+    def factory(
+        role: str, username: str, display_name: str = "测试用户", organisation_id: int | None = None
+    ) -> int:
+        return run_async(
+            create_user(
+                NewUser(username, PASSWORD, role, display_name, organisation_id),
+                Actor.system("test"),
+            )
+        )
 
     return factory
 

@@ -4,7 +4,7 @@ an officer sees the finding in the district view and exports it as XLSX."""
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from openpyxl import load_workbook
 
@@ -20,20 +20,36 @@ async def _facility_with_staff(operator_id: int) -> tuple[int, int]:
     from employers.tables import Facility, FacilityOperator, StaffLink
 
     await seed_minimum_wages()  # PostgreSQL runs start from truncated tables
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     first17 = "91120221MA0099001"
-    facility = Facility(name="芦台街浏览器测试托育园", uscc=first17 + uscc_check_char(first17),
-                        registering_authority="civil", address="宁河区光明路1号",
-                        street="芦台街道", capacity=40, created_at=now, updated_at=now)
+    facility = Facility(
+        name="芦台街浏览器测试托育园",
+        uscc=first17 + uscc_check_char(first17),
+        registering_authority="civil",
+        address="宁河区光明路1号",
+        street="芦台街道",
+        capacity=40,
+        created_at=now,
+        updated_at=now,
+    )
     await facility.save()
     await FacilityOperator(facility=facility.id, user=operator_id, created_at=now).save()
     id17 = "12022119950505002"
-    person = await find_or_create_person(PersonInput("居民身份证", id17 + id_check_char(id17),
-                                                     "孙丽", "13820005678"), Actor.system("test"))
-    link = StaffLink(facility=facility.id, person=person.id, positions=["caregiver"],
-                     employment="full_time", employment_form="full_time",
-                     started_on=today() - timedelta(days=75), status="active",
-                     created_at=now, updated_at=now)
+    person = await find_or_create_person(
+        PersonInput("居民身份证", id17 + id_check_char(id17), "孙丽", "13820005678"),
+        Actor.system("test"),
+    )
+    link = StaffLink(
+        facility=facility.id,
+        person=person.id,
+        positions=["caregiver"],
+        employment="full_time",
+        employment_form="full_time",
+        started_on=today() - timedelta(days=75),
+        status="active",
+        created_at=now,
+        updated_at=now,
+    )
     await link.save()
     return facility.id, link.id
 

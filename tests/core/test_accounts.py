@@ -1,5 +1,7 @@
 """Accounts: registration, sign-in, tokens, throttling, CSRF."""
 
+from datetime import UTC
+
 from core.identity import id_check_char
 from core.tables import AuditLog, Person, User
 from tests.conftest import PASSWORD, api_token, csrf_token, login, post_form
@@ -9,16 +11,23 @@ ID_NUMBER = FIRST17 + id_check_char(FIRST17)
 
 
 def registration(**overrides):
-    data = {"name": "王芳", "id_type": "居民身份证", "id_number": ID_NUMBER,
-            "phone": "13900001111", "username": "wangfang", "password": "Abcdefg123",
-            "password_confirm": "Abcdefg123"}
+    data = {
+        "name": "王芳",
+        "id_type": "居民身份证",
+        "id_number": ID_NUMBER,
+        "phone": "13900001111",
+        "username": "wangfang",
+        "password": "Abcdefg123",
+        "password_confirm": "Abcdefg123",
+    }
     data.update(overrides)
     return data
 
 
 def test_trainee_registers_on_the_page_and_is_signed_in(client, run):
-    r = post_form(client, "/register", registration(id_number=ID_NUMBER.lower()),
-                  follow_redirects=False)
+    r = post_form(
+        client, "/register", registration(id_number=ID_NUMBER.lower()), follow_redirects=False
+    )
     assert r.status_code in (302, 303)
     person = run(Person.objects().where(Person.id_number == ID_NUMBER).first)
     assert person.sex == "男" and str(person.birth_date) == "1988-08-08"
@@ -81,7 +90,7 @@ def test_repeated_failures_lock_the_account_for_a_while(client, make_user):
 
 
 def test_token_expires_and_can_be_revoked(client, make_user, run):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from core.tables import ApiToken
 
@@ -91,8 +100,11 @@ def test_token_expires_and_can_be_revoked(client, make_user, run):
     assert client.post("/api/v1/auth/token/revoke", headers=headers).status_code == 204
     assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
     headers = api_token(client, "officer")
-    run(ApiToken.update({ApiToken.expires_at: datetime.now(timezone.utc) - timedelta(seconds=1)})
-        .where(ApiToken.revoked_at.is_null()))
+    run(
+        ApiToken.update({ApiToken.expires_at: datetime.now(UTC) - timedelta(seconds=1)}).where(
+            ApiToken.revoked_at.is_null()
+        )
+    )
     r = client.get("/api/v1/auth/me", headers=headers)
     assert r.status_code == 401 and "令牌" in r.json()["detail"]
 
@@ -123,8 +135,12 @@ def test_logout_ends_the_session(client, make_user):
 
 def test_open_redirect_after_login_is_refused(client, make_user):
     make_user("trainee", "redir")
-    r = post_form(client, "/login", {"username": "redir", "password": PASSWORD,
-                                     "next": "//evil.example/x"}, follow_redirects=False)
+    r = post_form(
+        client,
+        "/login",
+        {"username": "redir", "password": PASSWORD, "next": "//evil.example/x"},
+        follow_redirects=False,
+    )
     assert r.headers["location"] == "/"
 
 

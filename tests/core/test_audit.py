@@ -14,8 +14,10 @@ from tests.core.test_accounts import ID_NUMBER
 def test_audit_row_commits_with_the_change_and_masks_personal_data(client, run):
     async def create():
         async with db.transaction():
-            await find_or_create_person(PersonInput("居民身份证", ID_NUMBER, "王芳", "13900001111"),
-                                        Actor(7, "clerk", "hrss_officer", "10.1.2.3"))
+            await find_or_create_person(
+                PersonInput("居民身份证", ID_NUMBER, "王芳", "13900001111"),
+                Actor(7, "clerk", "hrss_officer", "10.1.2.3"),
+            )
 
     run(create)
     rows = run(AuditLog.select().where(AuditLog.action == "person.create"))
@@ -29,8 +31,9 @@ def test_audit_row_commits_with_the_change_and_masks_personal_data(client, run):
 def test_failed_change_leaves_no_audit_row(client, run):
     async def create_then_fail():
         async with db.transaction():
-            await find_or_create_person(PersonInput("居民身份证", ID_NUMBER, "王芳"),
-                                        Actor.system("t"))
+            await find_or_create_person(
+                PersonInput("居民身份证", ID_NUMBER, "王芳"), Actor.system("t")
+            )
             raise Conflict("后续步骤失败")
 
     with pytest.raises(Conflict):
@@ -44,8 +47,7 @@ def test_officer_filters_audit_log_in_page_and_api(client, make_user, run):
     make_user("hrss_officer", "auditor")
     run(audit.record, Actor(1, "boss", "admin"), "thing.do", "thing", 5)
     headers = api_token(client, "auditor")
-    r = client.get("/api/v1/audit", params={"actor": "boss", "action": "thing.do"},
-                   headers=headers)
+    r = client.get("/api/v1/audit", params={"actor": "boss", "action": "thing.do"}, headers=headers)
     assert r.status_code == 200
     body = r.json()
     assert body["total"] == 1 and body["items"][0]["entity_id"] == "5"

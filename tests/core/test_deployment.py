@@ -5,11 +5,9 @@ import os
 import socket
 import subprocess
 import sys
-from dataclasses import replace
 
 import pytest
 
-from core.settings import get_settings
 from tests.conftest import PASSWORD, login
 
 
@@ -21,8 +19,10 @@ def redis_available() -> bool:
     return True
 
 
-@pytest.mark.skipif(not redis_available() and os.environ.get("CI") != "true",
-                    reason="Redis 未运行（127.0.0.1:6379）")
+@pytest.mark.skipif(
+    not redis_available() and os.environ.get("CI") != "true",
+    reason="Redis 未运行（127.0.0.1:6379）",
+)
 def test_two_workers_share_sessions_and_login_counters_through_redis(database, tmp_path):
     """Two uvicorn processes behind an imaginary load balancer, sharing Redis."""
     import asyncio
@@ -37,16 +37,20 @@ def test_two_workers_share_sessions_and_login_counters_through_redis(database, t
     username = f"shared{uuid.uuid4().hex[:8]}"
     asyncio.run(_create_officer(username))
     # A namespace of its own, so counters of earlier runs never lock this one out.
-    env = {"REDIS_URL": "redis://127.0.0.1:6379/15", "REDIS_NAMESPACE": f"test-{uuid.uuid4().hex}",
-           "VAR_DIR": str(tmp_path)}
+    env = {
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
+        "REDIS_NAMESPACE": f"test-{uuid.uuid4().hex}",
+        "VAR_DIR": str(tmp_path),
+    }
     if hasattr(engine(), "path"):
         env["DATABASE_URL"] = f"sqlite:///{engine().path}"
     with served_app(**env) as a_url, served_app(**env) as b_url:
         a, b = httpx.Client(base_url=a_url), httpx.Client(base_url=b_url)
         page = a.get("/login")
         token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
-        r = a.post("/login", data={"username": username, "password": PASSWORD,
-                                   "_csrf_token": token})
+        r = a.post(
+            "/login", data={"username": username, "password": PASSWORD, "_csrf_token": token}
+        )
         assert r.status_code in (302, 303)
         b.cookies.update(a.cookies)
         assert b.get("/audit").status_code == 200  # worker B knows worker A's session
@@ -66,24 +70,43 @@ async def _create_officer(username: str) -> None:
 def test_admin_command_creates_a_user_of_any_role(database, run, client):
     from core.tables import User
 
-    env = {**os.environ, "NEW_USER_PASSWORD": "Command2026x",
-           "DATABASE_URL": os.environ["DATABASE_URL"]}
+    env = {
+        **os.environ,
+        "NEW_USER_PASSWORD": "Command2026x",
+        "DATABASE_URL": os.environ["DATABASE_URL"],
+    }
     from core.db import engine
 
     if hasattr(engine(), "path"):
         env["DATABASE_URL"] = f"sqlite:///{engine().path}"
     result = subprocess.run(
-        [sys.executable, "-m", "core.manage", "create-user", "--username", "reviewer9",
-         "--role", "health_reviewer", "--display-name", "审核员"],
-        env=env, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "core.manage",
+            "create-user",
+            "--username",
+            "reviewer9",
+            "--role",
+            "health_reviewer",
+            "--display-name",
+            "审核员",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert "已创建用户 reviewer9" in result.stdout
     row = run(User.select(User.role).where(User.username == "reviewer9").first)
     assert row["role"] == "health_reviewer"
     bad = subprocess.run(
-        [sys.executable, "-m", "core.manage", "create-user", "--username", "x",
-         "--role", "admin"], env=env, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "core.manage", "create-user", "--username", "x", "--role", "admin"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert bad.returncode != 0 and "用户名应为" in bad.stderr
 

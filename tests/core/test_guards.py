@@ -5,8 +5,11 @@ import pytest
 from core.roles import Role
 from tests.conftest import api_token, login
 
-PAGES = {"/audit": {"hrss_officer", "edu_officer", "health_reviewer", "admin"},
-         "/admin/users": {"admin"}, "/me": {"trainee"}}
+PAGES = {
+    "/audit": {"hrss_officer", "edu_officer", "health_reviewer", "admin"},
+    "/admin/users": {"admin"},
+    "/me": {"trainee"},
+}
 
 
 @pytest.mark.parametrize("role", [r.value for r in Role])

@@ -55,7 +55,12 @@ def test_passport_has_no_check():
         normalise_id_number("E12-34", "护照")
 
 
-@given(st.from_regex(r"[0-9]{6}(19[5-9][0-9]|200[0-9])(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])[0-9]{3}", fullmatch=True))
+@given(
+    st.from_regex(
+        r"[0-9]{6}(19[5-9][0-9]|200[0-9])(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])[0-9]{3}",
+        fullmatch=True,
+    )
+)
 def test_any_number_with_its_check_char_is_valid(first17):
     number = first17 + id_check_char(first17)
     assert normalise_id_number(number.lower()) == number

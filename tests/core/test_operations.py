@@ -37,8 +37,11 @@ def test_request_log_line_has_no_query_string(client, caplog):
         logger.removeHandler(caplog.handler)
     records = [r for r in caplog.records if r.name == "registry.access"]
     assert records and records[-1].fields["path"] == "/health"
-    ours = " ".join(f"{r.getMessage()} {getattr(r, 'fields', '')}" for r in caplog.records
-                    if r.name.startswith("registry"))
+    ours = " ".join(
+        f"{r.getMessage()} {getattr(r, 'fields', '')}"
+        for r in caplog.records
+        if r.name.startswith("registry")
+    )
     assert "张三" not in ours and "1202211990" not in ours
 
 
@@ -47,6 +50,7 @@ def test_malformed_api_body_names_the_field_in_chinese(client):
     assert r.status_code == 400
     assert r.json()["errors"] == [{"field": "password", "message": "必填"}]
     assert "password: 必填" in r.json()["detail"]
-    r = client.post("/api/v1/auth/token", content=b"{broken",
-                    headers={"content-type": "application/json"})
+    r = client.post(
+        "/api/v1/auth/token", content=b"{broken", headers={"content-type": "application/json"}
+    )
     assert r.status_code == 400 and r.json()["detail"] == "请求格式不正确"

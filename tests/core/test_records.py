@@ -14,25 +14,39 @@ from core.tables import AuditLog, CredentialEvent, CredentialStatusChange, Perso
 
 def test_one_person_per_identity_and_name_must_match(run, make_person):
     person = make_person("王芳")
-    same = run(find_or_create_person, PersonInput(person.id_type, person.id_number.lower(), " 王芳 "),
-               Actor.system("t"))
+    same = run(
+        find_or_create_person,
+        PersonInput(person.id_type, person.id_number.lower(), " 王芳 "),
+        Actor.system("t"),
+    )
     assert same.id == person.id and run(Person.count) == 1
     with pytest.raises(ValidationError, match="姓名与该证件号码登记的姓名不一致"):
-        run(find_or_create_person, PersonInput(person.id_type, person.id_number, "王方"),
-            Actor.system("t"))
+        run(
+            find_or_create_person,
+            PersonInput(person.id_type, person.id_number, "王方"),
+            Actor.system("t"),
+        )
 
 
 def test_name_correction_keeps_the_former_name_with_evidence(run, make_person):
     person = make_person("王芳")
-    run(correct_name, person.id, "王芳芳", "户籍变更证明 2026-001", date(2026, 3, 1),
-        Actor(9, "officer", "hrss_officer"))
+    run(
+        correct_name,
+        person.id,
+        "王芳芳",
+        "户籍变更证明 2026-001",
+        date(2026, 3, 1),
+        Actor(9, "officer", "hrss_officer"),
+    )
     history = run(former_names, person.id)
     assert [(h["name"], h["evidence"], h["approved_by"]) for h in history] == [
-        ("王芳", "户籍变更证明 2026-001", 9)]
+        ("王芳", "户籍变更证明 2026-001", 9)
+    ]
 
 
 def test_credential_status_change_writes_history_event_audit_and_calls_listeners(
-        run, make_person, make_credential):
+    run, make_person, make_credential
+):
     seen: list[tuple[int, str]] = []
 
     async def listener(credential_id: int, person_id: int, kind: str) -> None:
@@ -44,21 +58,26 @@ def test_credential_status_change_writes_history_event_audit_and_calls_listeners
 
     async def revoke():
         async with db.transaction():
-            return await change_status(cred.id, "revoked", "材料造假", Actor(3, "o", "hrss_officer"))
+            return await change_status(
+                cred.id, "revoked", "材料造假", Actor(3, "o", "hrss_officer")
+            )
 
     revoked = run(revoke)
     assert revoked.status == "revoked" and revoked.status_reason == "材料造假"
     assert seen == [(person.id, "created"), (person.id, "status_changed")]
     assert run(CredentialEvent.count) == 2
-    assert [r["to_status"] for r in run(CredentialStatusChange.select().order_by(
-        CredentialStatusChange.id))] == ["valid", "revoked"]
+    assert [
+        r["to_status"]
+        for r in run(CredentialStatusChange.select().order_by(CredentialStatusChange.id))
+    ] == ["valid", "revoked"]
     assert run(AuditLog.count().where(AuditLog.action == "credential.revoked")) == 1
     with pytest.raises(Conflict, match="不能改为"):
         run(revoke)
 
 
-def test_suspension_needs_a_reason_and_nothing_changes_without_it(run, make_person,
-                                                                 make_credential):
+def test_suspension_needs_a_reason_and_nothing_changes_without_it(
+    run, make_person, make_credential
+):
     cred = make_credential(make_person().id, "SECURITY_LICENSE")
 
     async def suspend():
