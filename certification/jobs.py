@@ -129,14 +129,32 @@ async def _process(item: dict, executor: Executor | None) -> None:
 
 
 async def run_pending_jobs(executor: Executor | None = None, *, limit: int | None = None) -> int:
-    """Process pending items until none are left (or ``limit``); returns how many were done."""
+    """Process pending items until none are left (or ``limit``); returns how many were done.
+
+    Up to ``BATCH`` items are in flight; a new item is claimed as soon as one finishes, so the
+    pool never waits for the slowest item of a batch or for the stores of the others.
+    """
     processed = 0
-    while limit is None or processed < limit:
-        batch = await _claim(BATCH if limit is None else min(BATCH, limit - processed))
-        if not batch:
-            break
-        await asyncio.gather(*(_process(item, executor) for item in batch))
-        processed += len(batch)
+    running: set[asyncio.Task] = set()
+    try:
+        while True:
+            room = BATCH - len(running)
+            if limit is not None:
+                room = min(room, limit - processed - len(running))
+            if room > 0:
+                for item in await _claim(room):
+                    running.add(asyncio.create_task(_process(item, executor)))
+            if not running:
+                break
+            done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                task.result()
+            processed += len(done)
+    finally:
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.gather(*running, return_exceptions=True)
     return processed
 
 

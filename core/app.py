@@ -17,6 +17,7 @@ from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
 
 from certification import jobs
+from certification.services import verification
 from core import db, templating
 from core.accounts.auth import AuthMiddleware
 from core.accounts.controllers import AccountPages, AuthApi
@@ -32,6 +33,7 @@ from core.roles import OFFICER_ROLES, Role
 from core.settings import ROOT, Settings, get_settings
 from core.web import register_nav
 
+PUBLIC_API = "^/api/v1/public/"
 MAX_BODY_BYTES = 10 * 1024 * 1024  # uploads: 10 MB (results files); larger answers 413
 
 
@@ -71,6 +73,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         samesite="lax",
         secure=settings.cookie_secure,
         key=SESSION_COOKIE,
+        # public lookups need no session or user: skip the session store and the user query
+        exclude=[PUBLIC_API],
     )
     csrf_config = CSRFConfig(
         secret=settings.secret_key,
@@ -99,7 +103,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[
             access_log_middleware,
             session_config.middleware,
-            DefineMiddleware(AuthMiddleware, exclude=["^/static/", "^/schema"]),
+            DefineMiddleware(AuthMiddleware, exclude=["^/static/", "^/schema", PUBLIC_API]),
         ],
         csrf_config=csrf_config,
         template_config=template_config,
@@ -107,7 +111,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         stores=build_stores(settings),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         on_startup=[db.on_startup, *([jobs.start_worker] if settings.run_jobs else [])],
-        on_shutdown=[*([jobs.stop_worker] if settings.run_jobs else []), db.on_shutdown],
+        on_shutdown=[
+            *([jobs.stop_worker] if settings.run_jobs else []),
+            verification.close_readers,
+            db.on_shutdown,
+        ],
         openapi_config=OpenAPIConfig(
             title="托育从业人员培训与认证平台 API",
             version="1.0.0",

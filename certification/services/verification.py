@@ -6,6 +6,7 @@ so the answers cannot be used to harvest numbers. One query per lookup (the endp
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -55,13 +56,59 @@ def _sqlite_reader(path: str) -> sqlite3.Connection:
     return reader
 
 
+class _PgReaders:
+    """A few connections of this event loop kept for lookups. Piccolo's pool resets every
+    connection on release (one more round trip than the lookup itself) and re-plans the query;
+    these connections keep the prepared statement and are used for plain autocommit reads,
+    so each lookup sees the latest commit (a revocation shows at once)."""
+
+    SIZE = 8
+
+    def __init__(self) -> None:
+        self.slots = asyncio.Semaphore(self.SIZE)
+        self.idle: list = []
+
+    async def fetch(self, db, query: str, *args: object) -> list:
+        async with self.slots:
+            conn = self.idle.pop() if self.idle else await db.get_new_connection()
+            try:
+                rows = await conn.fetch(query, *args)
+            except BaseException:
+                conn.terminate()
+                raise
+            self.idle.append(conn)
+            return rows
+
+    async def close(self) -> None:
+        idle, self.idle = self.idle, []
+        for conn in idle:
+            await conn.close()
+
+
+_pg_readers: dict[asyncio.AbstractEventLoop, _PgReaders] = {}
+_PG_QUERY = _QUERY.replace("{}", "$1")
+
+
+async def close_readers() -> None:
+    """Close this event loop's lookup connections (the app's on_shutdown)."""
+    readers = _pg_readers.pop(asyncio.get_running_loop(), None)
+    if readers is not None:
+        await readers.close()
+
+
 async def _fetch(number: str) -> list:
     db = engine()
     if isinstance(db, SQLiteEngine):
         # An indexed lookup takes tens of microseconds: cheaper inline than a thread hop.
         cursor = _sqlite_reader(db.path).execute(_QUERY.replace("{}", "?"), (number,))
         return [dict(row) for row in cursor.fetchall()]
-    return await CertificateRecord.raw(_QUERY, number)
+    if getattr(db, "current_transaction", None) is not None and db.current_transaction.get():
+        return await CertificateRecord.raw(_QUERY, number)  # see the transaction's own writes
+    loop = asyncio.get_running_loop()
+    readers = _pg_readers.get(loop)
+    if readers is None:
+        readers = _pg_readers[loop] = _PgReaders()
+    return await readers.fetch(db, _PG_QUERY, number)
 
 
 @dataclass(frozen=True)
