@@ -13,13 +13,20 @@ from core import audit, files
 from core.actor import Actor
 from core.errors import Conflict, Forbidden, NotFound, ValidationError
 from core.uploads import check_upload
-from employers import pdf
 from employers.compliance.engine import evaluate_dict
 from employers.facilities import document_kinds, filing_rules
 from employers.services import calendar, signing
 from employers.services.access import REVIEWER_ROLES, facility_for
 from employers.services.snapshots import LOCAL_TZ, build_snapshot, local_today
 from employers.tables import Facility, Filing, FilingEvent
+
+
+def _pdf():  # type: ignore[no-untyped-def]
+    """WeasyPrint is heavy (~40 MB, 0.6 s): load it in the worker that renders, not at start-up."""
+    from employers import pdf
+
+    return pdf
+
 
 DOC_KINDS = frozenset({"pdf", "jpeg", "png"})
 MAX_DOC_BYTES = 10 * 1024 * 1024
@@ -92,7 +99,7 @@ async def submit(facility_id: int, uploads: list[Upload], explanation: str,
         created_at=now)
     await row.save()
     pdf_bytes = await asyncio.to_thread(
-        pdf.staffing_form_pdf, facility_dict(facility), snapshot, report, explanation,
+        _pdf().staffing_form_pdf, facility_dict(facility), snapshot, report, explanation,
         now.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"))
     pdf_row = await files.save_file(pdf_bytes, kind="pdf",
                                     original_name=f"人员配备情况表-{row.id}.pdf", actor=actor)
@@ -149,7 +156,7 @@ async def accept(filing_id: int, actor: Actor) -> Filing:
     today = local_today()
     row.state, row.reviewer_id, row.reviewed_at = "accepted", actor.user_id, now
     row.receipt_number = await _receipt_number(today.year)
-    receipt = await asyncio.to_thread(pdf.receipt_pdf, facility_dict(facility), {
+    receipt = await asyncio.to_thread(_pdf().receipt_pdf, facility_dict(facility), {
         "receipt_number": row.receipt_number, "packet_sha256": row.packet_sha256,
         "submitted_on": row.submitted_at.astimezone(LOCAL_TZ).date().isoformat(),
         "reviewed_on": today.isoformat()})
