@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from litestar import Controller, Request, get
@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from core import audit
 from core.accounts.auth import roles
-from core.errors import ValidationError
+from core.forms import parse_date as _date
 from core.pagination import clamp_page
 from core.roles import OFFICER_ROLES
 from core.web import PageNumber, page
@@ -38,15 +38,6 @@ class AuditPage(BaseModel):
     page: int
     per_page: int
     total: int
-
-
-def _date(value: str | None, field: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError("日期格式应为 YYYY-MM-DD", field) from None
 
 
 def _filters(

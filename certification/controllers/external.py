@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
@@ -19,8 +18,9 @@ from certification.services.external import (
     scan_of,
 )
 from core.accounts.auth import actor_of, roles
-from core.errors import DomainError, ValidationError
+from core.errors import DomainError
 from core.files import read_file
+from core.forms import parse_date as _date
 from core.identity import IdType
 from core.pagination import clamp_page
 from core.roles import Role
@@ -28,18 +28,6 @@ from core.web import PageNumber, form_page, page, redirect_with
 
 RECORDING_ROLES = (Role.HRSS_OFFICER, Role.EDU_OFFICER, Role.HEALTH_REVIEWER, Role.ADMIN,
                    Role.FACILITY_OPERATOR)
-
-
-def _date(value: Any, field: str, required: bool = False) -> date | None:
-    text = str(value or "").strip()
-    if not text:
-        if required:
-            raise ValidationError("请填写日期", field)
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError("日期格式应为 YYYY-MM-DD", field) from None
 
 
 async def _record(request: Request, data: dict[str, Any]) -> int:

@@ -21,21 +21,13 @@ from certification.tables import LifecycleRequest
 from core.accounts.auth import actor_of, current_user, roles
 from core.credentials import STATUS_LABELS
 from core.errors import DomainError, ValidationError
+from core.forms import parse_date as _date
 from core.pagination import clamp_page
 from core.people import former_names
 from core.web import FormData, PageNumber, page, redirect_with
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ACTIONS = {"suspend": "暂停", "reinstate": "恢复", "revoke": "撤销"}
-
-
-def _date(value: str | None, field: str) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError("日期格式应为 YYYY-MM-DD", field) from None
 
 
 def _filters(q, code, level, status, date_from, date_to) -> RegistryFilter:

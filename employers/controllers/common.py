@@ -8,8 +8,13 @@ from typing import Any
 
 from litestar.datastructures import UploadFile
 
-from core.errors import ValidationError
+from core.forms import parse_date as core_parse_date
 from employers import facilities as vocab
+
+
+def parse_date(value: Any, field: str, required: bool = True) -> date | None:
+    """Form dates here are required unless said otherwise."""
+    return core_parse_date(value, field, required)
 
 
 def form_of(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -22,17 +27,6 @@ def many(data: Mapping[str, Any], key: str) -> list[str]:
     if isinstance(value, str):
         return [value] if value else []
     return [str(v) for v in value]
-
-
-def parse_date(value: Any, field: str, required: bool = True) -> date | None:
-    if not value:
-        if required:
-            raise ValidationError("请填写日期", field)
-        return None
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError("日期格式应为 YYYY-MM-DD", field) from None
 
 
 async def upload_of(data: Mapping[str, Any], key: str) -> tuple[bytes, str]:

@@ -8,7 +8,7 @@ ordinary records so the district view and dashboards show real numbers.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from core import audit, db
 from core.actor import Actor
@@ -141,7 +141,7 @@ async def _kindergarten(operator_id: int, day: date) -> None:
 
 async def seed_labour_demo(actor: Actor) -> None:
     day = today()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     await seed_minimum_wages()
     operator = await User.select(User.id).where(User.username == "operator").first()
     mine = await staff.facilities_of_user(operator["id"]) if operator else []

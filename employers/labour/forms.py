@@ -11,6 +11,13 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 
 from core.errors import ValidationError
+from core.forms import parse_date as core_parse_date
+
+
+def parse_date(value: Any, field: str, required: bool = True) -> date | None:
+    """Form dates here are required unless said otherwise."""
+    return core_parse_date(value, field, required)
+
 
 YUAN_RE = re.compile(r"^\d{1,9}(\.\d{1,2})?$")
 M = TypeVar("M", bound=BaseModel)
@@ -26,18 +33,6 @@ def parse_yuan(value: Any, field: str, *, required: bool = True) -> int | None:
     if not YUAN_RE.match(text):
         raise ValidationError("金额格式应为元，最多两位小数，如 2510.00", field)
     return int(Decimal(text) * 100)
-
-
-def parse_date(value: Any, field: str, *, required: bool = True) -> date | None:
-    text = str(value or "").strip()
-    if not text:
-        if required:
-            raise ValidationError("请填写日期", field)
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError("日期格式应为 YYYY-MM-DD", field) from None
 
 
 def parse_hours(value: Any, field: str = "hours") -> Decimal | None:

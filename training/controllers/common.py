@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from core.errors import ValidationError
@@ -14,17 +13,6 @@ from training.services.catalogue import level_names, qualification_names
 def form_of(data: Mapping[str, Any]) -> dict[str, str]:
     return {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()
             if k != "_csrf_token"}
-
-
-def parse_date(value: str | None, field: str, required: bool = False) -> date | None:
-    if not value:
-        if required:
-            raise ValidationError("请填写日期", field)
-        return None
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationError("日期格式应为 YYYY-MM-DD", field) from None
 
 
 def parse_int(value: Any, field: str, label: str, required: bool = True) -> int | None:

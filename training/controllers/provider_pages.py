@@ -13,9 +13,10 @@ from litestar.response import Redirect, Template
 
 from core.accounts.auth import actor_of, roles
 from core.errors import DomainError
+from core.forms import parse_date
 from core.roles import Role
 from core.web import FormData, PageNumber, form_page, page, redirect_with
-from training.controllers.common import form_of, labels, parse_date, parse_int, parse_yuan
+from training.controllers.common import form_of, labels, parse_int, parse_yuan
 from training.results_feedback import XLSX_TYPE, template_file
 from training.services import courses, enrolment, exams, hours, results
 from training.services.catalogue import level_rule, skill_levels

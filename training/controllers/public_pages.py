@@ -11,10 +11,11 @@ from litestar.response import Redirect, Template
 
 from core.accounts.auth import actor_of, roles
 from core.errors import DomainError
+from core.forms import parse_date
 from core.roles import Role
 from core.web import FormData, PageNumber, page, redirect_with
 from training import eligibility as el
-from training.controllers.common import form_of, labels, parse_date
+from training.controllers.common import form_of, labels
 from training.services import courses, enrolment, exams, hours
 from training.services.courses import CatalogueFilter
 

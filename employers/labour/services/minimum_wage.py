@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from core import audit, db
@@ -25,7 +25,7 @@ async def seed_minimum_wages() -> int:
     rows = [
         MinimumWageRate(region=r.region, effective_from=r.effective_from,
                         monthly_fen=r.monthly_fen, hourly_fen=r.hourly_fen, source=r.source,
-                        provisional=r.provisional, created_at=datetime.now(timezone.utc))
+                        provisional=r.provisional, created_at=datetime.now(UTC))
         for r in load_minimum_wages(region=None)
         if (r.region, r.effective_from) not in existing
     ]
@@ -52,7 +52,7 @@ async def add_rate(actor: Actor, data: MinimumWageIn, region: str = DEFAULT_REGI
             await MinimumWageRate.update(values).where(MinimumWageRate.id == existing["id"])
             row_id = existing["id"]
         else:
-            row = MinimumWageRate(region=region, created_at=datetime.now(timezone.utc), **values)
+            row = MinimumWageRate(region=region, created_at=datetime.now(UTC), **values)
             await row.save()
             row_id = row.id
         await audit.record(actor, "labour.minimum_wage.save", "minimum_wage", row_id,

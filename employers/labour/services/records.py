@@ -4,7 +4,7 @@ recomputed in the same transaction."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -39,7 +39,7 @@ from employers.labour.tables import (
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _public(row: dict[str, Any] | None) -> dict[str, Any] | None:
