@@ -150,3 +150,16 @@ def test_session_id_is_renewed_at_sign_in(client, make_user):
     response = login(client, "fixation")
     issued = response.cookies.get("registry_session")
     assert issued and issued != "a" * 64
+
+
+def test_anonymous_visits_leave_no_session_behind(client, make_user, run):
+    sessions = client.app.stores.get("sessions")
+    for path in ("/", "/courses", "/verify", "/login"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert "registry_session" not in response.headers.get("set-cookie", "")
+    assert "registry_session" not in client.cookies
+    make_user("trainee", "anon.then.signed")
+    login(client, "anon.then.signed")
+    session_id = client.cookies.get("registry_session")
+    assert session_id and run(sessions.exists(session_id))
