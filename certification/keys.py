@@ -14,8 +14,7 @@ import asyncio
 import sys
 from datetime import UTC, datetime
 from functools import lru_cache
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from typing import TYPE_CHECKING
 
 from certification.tables import SigningKey
 from certification.vc import keys as vckeys
@@ -23,6 +22,9 @@ from core import audit, db
 from core.actor import Actor
 
 REGISTRY_NAME = "天津市宁河区人力资源和社会保障局"
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 
 @lru_cache(maxsize=32)

@@ -13,7 +13,6 @@ from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
 from litestar.stores.file import FileStore
 from litestar.stores.memory import MemoryStore
-from litestar.stores.redis import RedisStore
 from litestar.template.config import TemplateConfig
 
 from certification import jobs
@@ -40,6 +39,8 @@ MAX_BODY_BYTES = 10 * 1024 * 1024  # uploads: 10 MB (results files); larger answ
 def build_stores(settings: Settings) -> dict[str, Store]:
     """Sessions and counters: files/memory for one process, Redis when REDIS_URL is set."""
     if settings.redis_url:
+        from litestar.stores.redis import RedisStore  # redis-py (~20 MB) only when configured
+
         redis = RedisStore.with_client(url=settings.redis_url, namespace=settings.redis_namespace)
         return {name: redis.with_namespace(name) for name in ("sessions", "throttle", "rate_limit")}
     return {

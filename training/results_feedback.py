@@ -12,18 +12,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import PurePath
 
-import openpyxl
-from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from training.results_file import COLUMN_BY_KEY, FileLimits, ParsedFile, RowError
 
 ERROR_HEADER = "错误说明"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_ERROR_FONT = Font(color="C00000")
-_ERROR_FILL = PatternFill("solid", fgColor="FDE9E7")
-_HEADER_FONT = Font(bold=True)
+# openpyxl (~20 MB per process) is imported by the functions that write workbooks, so a server
+# process that never writes one never loads it.
 
 
 def _messages_by_row(errors: Sequence[RowError]) -> tuple[dict[int, str], str]:
@@ -63,6 +57,9 @@ def annotate_file(
 
 
 def _annotate_xlsx(data: bytes, parsed: ParsedFile, by_row: dict[int, str], whole: str) -> bytes:
+    import openpyxl
+    from openpyxl.styles import Font, PatternFill
+
     assert parsed.header_row is not None
     workbook = openpyxl.load_workbook(io.BytesIO(data))
     sheet = workbook.worksheets[0]
@@ -73,7 +70,8 @@ def _annotate_xlsx(data: bytes, parsed: ParsedFile, by_row: dict[int, str], whol
     header.font = Font(bold=True, color="C00000")
     for row, message in by_row.items():
         cell = sheet.cell(row, column, message)
-        cell.font, cell.fill = _ERROR_FONT, _ERROR_FILL
+        cell.font = Font(color="C00000")
+        cell.fill = PatternFill("solid", fgColor="FDE9E7")
     sheet.column_dimensions[openpyxl.utils.get_column_letter(column)].width = 60
     out = io.BytesIO()
     workbook.save(out)
@@ -99,12 +97,15 @@ def _annotate_csv(data: bytes, parsed: ParsedFile, by_row: dict[int, str], whole
 
 def error_list_xlsx(errors: Sequence[RowError]) -> bytes:
     """The errors alone, one per line: 行号, 列, 错误说明."""
+    import openpyxl
+    from openpyxl.styles import Font
+
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = ERROR_HEADER
     sheet.append(["行号", "列", ERROR_HEADER])
     for cell in sheet[1]:
-        cell.font = _HEADER_FONT
+        cell.font = Font(bold=True)
     for error in errors:
         sheet.append(
             [error.row if error.row is not None else "整个文件", error.column or "", error.message]
@@ -143,6 +144,11 @@ def template_file(needs_review: bool, kind: str = "xlsx") -> bytes:
         return (",".join(headers) + "\r\n").encode("utf-8-sig")
     if kind != "xlsx":
         raise ValueError(f"unknown template kind: {kind}")
+    import openpyxl
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "成绩"
@@ -161,7 +167,7 @@ def template_file(needs_review: bool, kind: str = "xlsx") -> bytes:
     for index, key in enumerate(keys, start=1):
         letter = openpyxl.utils.get_column_letter(index)
         cell = sheet.cell(1, index)
-        cell.font = _HEADER_FONT
+        cell.font = Font(bold=True)
         cell.comment = Comment(_NOTES[key], "托育平台")
         sheet.column_dimensions[letter].width = 22 if key == "id_number" else 14
         if key == "id_number":

@@ -11,9 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING
 
 from certification.vc.encoding import from_multibase_base58btc, multibase_base58btc
 from certification.vc.jsonld import CanonicalizationError, canonicalize
@@ -23,7 +21,13 @@ PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-rdfc-2022"
 PROOF_PURPOSE = "assertionMethod"
 
-PublicKeyResolver = Callable[[str], Ed25519PublicKey]
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
+
+PublicKeyResolver = Callable[[str], "Ed25519PublicKey"]
 
 
 def xsd_datetime(moment: datetime) -> str:
@@ -90,6 +94,8 @@ def verify_proof(
         hash_data = _hash_data(unsecured, proof_config)
     except CanonicalizationError as error:
         return False, f"文档无法规范化 (cannot canonicalize the document): {error}"
+    from cryptography.exceptions import InvalidSignature
+
     try:
         public_key.verify(signature, hash_data)
     except InvalidSignature:

@@ -12,7 +12,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pyld import jsonld
+# pyld (~19 MB per process) is imported where a document is canonicalised: web processes that
+# only verify numbers never load it.
 
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 REGISTRY_CONTEXT = "https://caregiver-registry.example/ns/credentials/v1"
@@ -49,6 +50,8 @@ def _bundled_text(url: str) -> str:
 
 def document_loader(url: str, options: dict | None = None) -> dict:
     """pyld document loader serving only the bundled contexts."""
+    from pyld import jsonld
+
     try:
         document = bundled_context(url)
     except CanonicalizationError as error:
@@ -90,6 +93,8 @@ def _check_absolute_iris(node: Any) -> None:
 
 def canonicalize(document: dict) -> str:
     """RDFC-1.0 (URDNA2015) canonical N-Quads of a JSON-LD document."""
+    from pyld import jsonld
+
     options = {"documentLoader": document_loader, "base": None}
     try:
         expanded = jsonld.JsonLdProcessor(on_property_dropped=_raise_dropped).expand(

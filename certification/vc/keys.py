@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING
 
 from certification.vc.encoding import from_multibase_base58btc, multibase_base58btc
 
@@ -21,17 +19,29 @@ ED25519_PUB_MULTICODEC = b"\xed\x01"
 DID_KEY_PREFIX = "did:key:"
 KEY_STATUSES = ("current", "retired")
 
+# cryptography (~8 MB per process) is imported by the functions that use a key: a web process
+# that only looks certificates up never loads it.
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
+
 
 class KeyResolutionError(ValueError):
     """A did:key or verification method that does not name an Ed25519 public key."""
 
 
 def generate_private_key() -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     return Ed25519PrivateKey.generate()
 
 
 def public_key_multibase(public_key: Ed25519PublicKey) -> str:
     """Multikey ``publicKeyMultibase``: ``z6Mk…``."""
+    from cryptography.hazmat.primitives import serialization
+
     raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return multibase_base58btc(ED25519_PUB_MULTICODEC + raw)
 
@@ -59,6 +69,8 @@ def public_key_from_multibase(multibase: str) -> Ed25519PublicKey:
         raise KeyResolutionError(str(error)) from error
     if not decoded.startswith(ED25519_PUB_MULTICODEC) or len(decoded) != 34:
         raise KeyResolutionError(f"不是 Ed25519 公钥 (not an Ed25519 multikey): {multibase[:16]}…")
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     return Ed25519PublicKey.from_public_bytes(decoded[2:])
 
 
@@ -79,6 +91,8 @@ def resolve_verification_method(verification_method: str) -> Ed25519PublicKey:
 
 
 def private_key_to_pem(private_key: Ed25519PrivateKey, password: bytes | None = None) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     encryption = (
         serialization.BestAvailableEncryption(password)
         if password
@@ -90,6 +104,9 @@ def private_key_to_pem(private_key: Ed25519PrivateKey, password: bytes | None = 
 
 
 def private_key_from_pem(pem: bytes, password: bytes | None = None) -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     key = serialization.load_pem_private_key(pem, password=password)
     if not isinstance(key, Ed25519PrivateKey):
         raise ValueError("PEM 中不是 Ed25519 私钥 (the PEM does not hold an Ed25519 private key)")

@@ -10,9 +10,6 @@ from typing import Any
 from urllib.parse import quote
 
 from litestar import Response
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Spreadsheet programs run a cell starting with these as a formula: neutralise it.
@@ -38,6 +35,11 @@ def _cell(value: Any) -> Any:
 
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     """One workbook, one worksheet per Sheet, bold frozen header row."""
+    # openpyxl costs ~20 MB per process: loaded by the first export, not at start-up
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     book.remove(book.active)
     for sheet in sheets:

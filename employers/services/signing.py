@@ -10,13 +10,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from typing import Any
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING, Any
 
 from core.settings import get_settings
+
+if TYPE_CHECKING:  # cryptography is loaded when a packet is signed or checked
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
 
 LOCAL_KEY_FILE = "employers_filing_ed25519.pem"
 
@@ -31,6 +33,9 @@ def packet_hash(packet: dict[str, Any]) -> str:
 
 
 def _local_key() -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     path = get_settings().var_dir / LOCAL_KEY_FILE
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -69,6 +74,8 @@ async def sign(digest_hex: str) -> tuple[str, str]:
 
 
 async def verify(digest_hex: str, signature_b64: str, key_ref: str) -> bool:
+    from cryptography.exceptions import InvalidSignature
+
     public = await _public_key(key_ref)
     if public is None or not signature_b64:
         return False
