@@ -1,15 +1,19 @@
 """Fixed-window counters kept in a Litestar store (memory/file for one process, Redis for many).
 
-Used for login throttling and for the public verification endpoints.
+Used for login throttling (exact: every failure is one Redis round trip) and for the public
+verification endpoints (``batched``: see SharedCounters).
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import sys
 import time
+from typing import Any
 
 from litestar.stores.base import StorageObject, Store
 from litestar.stores.memory import MemoryStore
-from litestar.stores.redis import RedisStore
 
 
 def _window_key(key: str, window: int) -> str:
@@ -21,34 +25,134 @@ async def count(store: Store, key: str, window: int) -> int:
     return int(raw) if raw else 0
 
 
-async def hit(store: Store, key: str, window: int) -> int:
-    """Add one to the counter of the current window and return the new value."""
+_INCR_LUA = """
+local value = redis.call('INCR', KEYS[1])
+if value == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return value
+"""
+_INCR_SCRIPTS: dict[Any, Any] = {}  # per Redis client
+
+
+def _is_redis(store: Store) -> bool:
+    # litestar.stores.redis is imported only when REDIS_URL is set (it pulls in redis-py)
+    module = sys.modules.get("litestar.stores.redis")
+    return module is not None and type(store) is module.RedisStore
+
+
+log = logging.getLogger("registry.ratelimit")
+SWEEP_EVERY = 10_000  # memory counters: drop expired windows every so many hits
+
+
+class SharedCounters:
+    """Counters of a shared (Redis) store with the hits of this process added in batches.
+
+    A hit is counted at once in this process and sent to Redis with every other pending hit in
+    one round trip, at most FLUSH_SECONDS later; the answer (each key's total over all
+    processes) is what this process starts from afterwards. A client is therefore limited on the
+    whole of its traffic, and another process's hits show here within FLUSH_SECONDS: a client
+    spreading a burst over N processes can exceed its limit by what it sends in that time. Under
+    a flood the refusals cost no round trip at all, and if Redis is unreachable the hits stay
+    pending (and counted locally) until it answers again, while lookups go on.
+    """
+
+    FLUSH_SECONDS = 0.05
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.pending: dict[str, tuple[int, int]] = {}  # window key -> (hits not sent, window)
+        self.known: dict[str, tuple[int, float]] = {}  # window key -> (total, forget after)
+        self.flusher: asyncio.Task | None = None
+
+    def hit(self, key: str, window: int) -> int:
+        wkey = _window_key(key, window)
+        count = self.pending.get(wkey, (0, window))[0] + 1
+        self.pending[wkey] = (count, window)
+        loop = asyncio.get_running_loop()
+        if self.flusher is None or self.flusher.done() or self.flusher.get_loop() is not loop:
+            self.flusher = loop.create_task(self._flush_soon())
+        known = self.known.get(wkey)
+        return (known[0] if known else 0) + count
+
+    async def _flush_soon(self) -> None:
+        await asyncio.sleep(self.FLUSH_SECONDS)
+        while self.pending:
+            batch, self.pending = self.pending, {}
+            try:
+                totals = await self._send(batch)
+            except Exception as error:  # noqa: BLE001 — keep counting locally, retry later
+                log.warning("rate-limit counters not sent to the shared store: %s", error)
+                for wkey, (count, window) in batch.items():
+                    self.pending[wkey] = (self.pending.get(wkey, (0, window))[0] + count, window)
+                await asyncio.sleep(1)
+                continue
+            now = time.monotonic()
+            self.known = {k: v for k, v in self.known.items() if v[1] > now}
+            for (wkey, (_, window)), total in zip(batch.items(), totals, strict=True):
+                self.known[wkey] = (total, now + window)
+
+    async def _send(self, batch: dict[str, tuple[int, int]]) -> list[int]:
+        store: Any = self.store
+        async with store._redis.pipeline(transaction=True) as pipe:
+            for wkey, (count, window) in batch.items():
+                rkey = store._make_key(wkey)
+                pipe.incrby(rkey, count)
+                pipe.expire(rkey, window)
+            replies = await pipe.execute()
+        return [int(total) for total in replies[::2]]
+
+
+_shared: dict[Store, SharedCounters] = {}
+
+
+def _memory_hit(store: MemoryStore, wkey: str, window: int) -> int:
+    # One process: count in the store's dict without awaiting (atomic on the event loop),
+    # instead of a locked get and a locked set per request.
+    entries = store._store
+    entry = entries.get(wkey)
+    value = (int(entry.data) if entry is not None and not entry.expired else 0) + 1
+    entries[wkey] = StorageObject.new(data=str(value).encode(), expires_in=window)
+    global _hits_since_sweep
+    _hits_since_sweep += 1
+    if _hits_since_sweep >= SWEEP_EVERY:  # counters of past windows would otherwise pile up
+        _hits_since_sweep = 0
+        for old in [k for k, v in entries.items() if v.expired]:
+            del entries[old]
+    return value
+
+
+_hits_since_sweep = 0
+
+
+async def hit(store: Store, key: str, window: int, *, batched: bool = False) -> int:
+    """Add one to the counter of the current window and return the new value.
+
+    ``batched`` (hot public endpoints): with a shared store, count through SharedCounters
+    instead of one round trip per hit."""
     wkey = _window_key(key, window)
     if type(store) is MemoryStore:
-        # One process: count in the store's dict without awaiting (atomic on the event loop),
-        # instead of a locked get and a locked set per request.
-        entries = store._store
-        entry = entries.get(wkey)
-        value = (int(entry.data) if entry is not None and not entry.expired else 0) + 1
-        entries[wkey] = StorageObject.new(data=str(value).encode(), expires_in=window)
-        return value
-    if type(store) is RedisStore:
-        # Several processes: one atomic INCR (+ EXPIRE) in one round trip.
-        async with store._redis.pipeline(transaction=True) as pipe:
-            rkey = store._make_key(wkey)
-            pipe.incr(rkey)
-            pipe.expire(rkey, window)
-            value, _ = await pipe.execute()
-        return int(value)
+        return _memory_hit(store, wkey, window)
+    if _is_redis(store):
+        if batched:
+            counters = _shared.get(store)
+            if counters is None:
+                counters = _shared[store] = SharedCounters(store)
+            return counters.hit(key, window)
+        # Several processes: one atomic script (INCR, EXPIRE on the first hit), one round trip
+        # and one command (a MULTI/INCR/EXPIRE/EXEC pipeline costs twice the client CPU).
+        script = _INCR_SCRIPTS.get(store._redis)
+        if script is None:
+            script = _INCR_SCRIPTS[store._redis] = store._redis.register_script(_INCR_LUA)
+        return int(await script(keys=[store._make_key(wkey)], args=[window]))
     raw = await store.get(wkey)
     value = (int(raw) if raw else 0) + 1
     await store.set(wkey, str(value), expires_in=window)
     return value
 
 
-async def allow(store: Store, key: str, limit: int, window: int) -> bool:
+async def allow(store: Store, key: str, limit: int, window: int, *,
+                batched: bool = False) -> bool:
     """Count this request; False when the limit of the window is exceeded."""
-    return await hit(store, key, window) <= limit
+    return await hit(store, key, window, batched=batched) <= limit
 
 
 async def lock(store: Store, key: str, seconds: int) -> None:

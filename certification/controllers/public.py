@@ -31,7 +31,7 @@ async def check_rate(request: Request) -> None:
     store = request.app.stores.get("rate_limit")
     limit = get_settings().verify_rate_limit_per_minute
     if not await ratelimit.allow(store, f"verify:{client_ip(request)}", limit,
-                                 RATE_WINDOW_SECONDS):
+                                 RATE_WINDOW_SECONDS, batched=True):
         raise TooManyRequestsException(detail=RATE_MESSAGE,
                                        headers={"Retry-After": str(RATE_WINDOW_SECONDS)})
 
