@@ -16,7 +16,7 @@ import random
 import statistics
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
@@ -29,7 +29,7 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", 5))
 DB_NAME = "labour_bench"
 STREETS = ("芦台街道", "桥北街道", "宁河镇", "苗庄镇", "丰台镇", "岳龙镇", "板桥镇", "潘庄镇",
            "造甲城镇", "七里海镇", "大北涧沽镇", "东棘坨镇", "俵口镇", "北淮淀镇")
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
 def _urls() -> tuple[str, str]:

@@ -1,17 +1,23 @@
 """Public verification under load: requests/s, p99 and the ratio to a constant endpoint.
 
     .venv/bin/python -m bench.verify [--db sqlite|postgres|both] [--rows 100000]
-        [--connections 64] [--seconds 10] [--pg-url postgresql://postgres@127.0.0.1:5432/postgres]
+        [--connections 64] [--seconds 10] [--generator auto|wrk|python] [--redis URL|none]
+        [--pg-url postgresql://postgres@127.0.0.1:5432/postgres]
 
 For each database: a fresh database is migrated and filled with ``--rows`` certificates inserted
 directly (person, credential, certificate_record; no PDFs); the app is served by uvicorn (1 worker
 on SQLite, 2 on PostgreSQL) with the verification rate limit raised by
-VERIFY_RATE_LIMIT_PER_MINUTE; then a load generator (2 processes of asyncio keep-alive clients,
-raw HTTP/1.1) drives ``GET /api/v1/public/certificates/{number}?name=…`` with random certificates
-and, in the same run, a constant endpoint registered on the same app (``/bench/constant``).
-During the load an officer revokes a certificate through the API and the very next public lookup
-must say "revoked". Figures: requests/s, p50/p99 latency, ratio to the constant endpoint, and the
-summed RSS of all server processes. The load generator shares the machine's cores with the server.
+VERIFY_RATE_LIMIT_PER_MINUTE. With several workers the rate-limit counters (and sessions) go to
+Redis, as in production (``--redis none`` keeps per-process counters, for comparison). Then a load
+generator drives ``GET /api/v1/public/certificates/{number}?name=…`` with random certificates
+and, in the same run, a constant endpoint registered on the same app under the same public prefix
+(so it passes the same middleware). The generator is wrk (C, one thread; ``bin/system-deps
+--bench`` installs it) when present, else two processes of asyncio keep-alive clients in Python,
+which cost the server about a third of the CPU. During the load an officer revokes a certificate
+through the API and the very next public lookup must say "revoked". Figures: requests/s, p50/p99
+latency, ratio to the constant endpoint, and the memory of all server processes together (summed
+RSS, which counts shared pages once per process, and summed PSS, which shares them out). The load
+generator shares the machine's cores with the server and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -22,6 +28,9 @@ import json
 import multiprocessing
 import os
 import random
+import re
+import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -38,11 +47,10 @@ GIVEN = "芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
 PREFIX = "S999912000001"
 LEVEL_NAMES = ("五级/初级工", "四级/中级工", "三级/高级工", "二级/技师", "一级/高级技师")
 OFFICER = ("benchofficer", "Bench2026pass")
+CONSTANT_PATH = "/api/v1/public/bench-constant"
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -64,7 +72,8 @@ def make_app():  # uvicorn --factory bench.verify:make_app
 
     from core.app import create_app
 
-    @get("/bench/constant", include_in_schema=False)
+    # under the public prefix, so it passes the same middleware as the verification endpoint
+    @get(CONSTANT_PATH, include_in_schema=False)
     async def constant() -> dict:
         return {"status": "ok"}
 
@@ -167,8 +176,11 @@ async def _recreate_pg(admin_url: str, name: str) -> str:
     return urllib.parse.urlunparse(parsed._replace(path="/" + name))
 
 
-def _env(database_url: str, var_dir: Path) -> dict[str, str]:
-    return os.environ | {
+def _env(database_url: str, var_dir: Path, redis_url: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    if redis_url:
+        env |= {"REDIS_URL": redis_url, "REDIS_NAMESPACE": f"bench-verify-{os.getpid()}"}
+    return env | {
         "DATABASE_URL": database_url, "VAR_DIR": str(var_dir), "DEMO_DATA": "0",
         "LOG_LEVEL": "WARNING", "VERIFY_RATE_LIMIT_PER_MINUTE": str(10**9),
         "SECRET_KEY": "bench-secret", "ARGON2_TIME_COST": "1", "ARGON2_MEMORY_KIB": "256",
@@ -213,7 +225,7 @@ def _load_process(args: tuple) -> tuple[list[float], list[int]]:
 
     def paths() -> str:
         if kind == "constant":
-            return "/bench/constant"
+            return CONSTANT_PATH
         i = rng.randrange(rows)
         return (f"/api/v1/public/certificates/{number_of(i)}?name="
                 + urllib.parse.quote(holder_name(i)))
@@ -248,8 +260,45 @@ def run_load(port: int, kind: str, rows: int, connections: int, seconds: float) 
     }
 
 
-def server_rss_mb(pid: int) -> float:
-    """Summed VmRSS of the server process and all its descendants."""
+WRK_SCRIPT = """
+local paths = {}
+for line in io.lines("%s") do paths[#paths + 1] = line end
+math.randomseed(%d)
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+"""
+WRK_LATENCY = re.compile(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+
+
+def run_wrk(port: int, kind: str, rows: int, connections: int, seconds: float,
+            workdir: Path) -> dict:
+    """wrk, one thread, keep-alive connections; paths sampled like the Python generator's."""
+    rng = random.Random(7)
+    paths_file = workdir / f"paths-{kind}.txt"
+    if kind == "constant":
+        paths_file.write_text(CONSTANT_PATH + "\n")
+    else:
+        paths_file.write_text("".join(
+            f"/api/v1/public/certificates/{number_of(i)}?name={urllib.parse.quote(holder_name(i))}\n"
+            for i in (rng.randrange(rows) for _ in range(50_000))))
+    script = workdir / f"wrk-{kind}.lua"
+    script.write_text(WRK_SCRIPT % (paths_file, rng.randrange(1 << 30)))
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--latency", "-s", str(script),
+         f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True).stdout
+    unit = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    latency = {int(m[1]): float(m[2]) * unit[m[3]] for m in WRK_LATENCY.finditer(out)}
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = (int(bad.group(1)) if bad else 0) + (sum(map(int, sock.groups())) if sock else 0)
+    return {"requests": requests, "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
+            "errors": errors, "p50_ms": latency.get(50), "p99_ms": latency.get(99),
+            "wall_s": seconds}
+
+
+def _descendants(pid: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -259,17 +308,37 @@ def server_rss_mb(pid: int) -> float:
                 continue
             ppid = int(stat.rsplit(")", 1)[1].split()[1])
             children.setdefault(ppid, []).append(int(entry))
-    total, todo = 0, [pid]
+    found, todo = [], [pid]
     while todo:
         current = todo.pop()
+        found.append(current)
         todo.extend(children.get(current, []))
+    return found
+
+
+def server_memory_mb(pid: int) -> tuple[float, float]:
+    """(summed RSS, summed PSS) of the server process and all its descendants, in MB."""
+    rss = pss = 0
+    for proc in _descendants(pid):
         try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+            for line in Path(f"/proc/{proc}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
         except OSError:
             pass
-    return total / 1024
+    return rss / 1024, pss / 1024
+
+
+def redis_reachable(url: str) -> bool:
+    parsed = urllib.parse.urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379),
+                                      timeout=1):
+            return True
+    except OSError:
+        return False
 
 
 def _http(method: str, url: str, body: dict | None = None, token: str | None = None) -> dict:
@@ -304,7 +373,12 @@ def bench(db: str, args: argparse.Namespace) -> dict:
     else:
         url = asyncio.run(_recreate_pg(args.pg_url, "bench_verify"))
         workers = args.pg_workers
-    env = _env(url, tmp / "var")
+    redis_url = None
+    if workers > 1 and args.redis != "none":
+        if not redis_reachable(args.redis):
+            raise SystemExit(f"Redis not reachable at {args.redis} (or run with --redis none)")
+        redis_url = args.redis
+    env = _env(url, tmp / "var", redis_url)
     started = time.perf_counter()
     _prepare(env)
     if db == "sqlite":
@@ -321,22 +395,30 @@ def bench(db: str, args: argparse.Namespace) -> dict:
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/constant", timeout=1)
+                urllib.request.urlopen(f"http://127.0.0.1:{port}", timeout=1)
                 break
             except OSError:
                 time.sleep(0.2)
-        run_load(port, "verify", args.rows, args.connections, 2)  # warm-up
-        constant = run_load(port, "constant", args.rows, args.connections, args.seconds)
-        verify = run_load(port, "verify", args.rows, args.connections, args.seconds)
-        rss = server_rss_mb(server.pid)
+        if args.generator == "wrk":
+            def load(kind: str, seconds: float) -> dict:
+                return run_wrk(port, kind, args.rows, args.connections, seconds, tmp)
+        else:
+            def load(kind: str, seconds: float) -> dict:
+                return run_load(port, kind, args.rows, args.connections, seconds)
+        load("verify", 2)  # warm-up
+        constant = load("constant", args.seconds)
+        verify = load("verify", args.seconds)
+        rss, pss = server_memory_mb(server.pid)
         revoked = revocation_shows_at_once(port, args.rows)
     finally:
         server.terminate()
         server.wait(timeout=30)
     return {"db": db, "rows": args.rows, "workers": workers, "fill_s": round(fill_s, 1),
+            "counters": "redis" if redis_url else "per-process memory",
             "verify": verify, "constant": constant,
             "ratio": verify["rps"] / constant["rps"] if constant["rps"] else None,
-            "server_rss_mb": round(rss, 1), "revocation_shows_at_once": revoked}
+            "server_rss_mb": round(rss, 1), "server_pss_mb": round(pss, 1),
+            "revocation_shows_at_once": revoked}
 
 
 def main() -> None:
@@ -347,29 +429,41 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--port", type=int, default=0, help="0: a free port")
     parser.add_argument("--pg-workers", type=int, default=2)
+    parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto",
+                        help="auto: wrk when installed (bin/system-deps --bench), else Python")
+    parser.add_argument("--redis", default=os.environ.get("BENCH_REDIS_URL",
+                                                          "redis://127.0.0.1:6379/0"),
+                        help="Redis for counters and sessions with several workers; 'none': "
+                             "per-process counters")
     parser.add_argument("--plain", action="store_true",
                         help="force uvicorn's pure-Python h11 + asyncio (without httptools/uvloop)")
     parser.add_argument("--pg-url", default=os.environ.get(
         "BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
     args = parser.parse_args()
     args.port = args.port or free_port()
+    if args.generator == "auto":
+        args.generator = "wrk" if shutil.which("wrk") else "python"
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     import importlib.util
 
     fast = all(importlib.util.find_spec(m) for m in ("httptools", "uvloop")) and not args.plain
-    print(f"cores: {os.cpu_count()} (load generator: 2 processes on the same cores); "
+    generator = ("wrk, 1 thread" if args.generator == "wrk"
+                 else "Python asyncio clients, 2 processes")
+    print(f"cores: {os.cpu_count()} (load generator: {generator}, on the same cores); "
           f"uvicorn {'httptools+uvloop' if fast else 'h11+asyncio'}")
     for db in dbs:
         result = bench(db, args)
         v, c = result["verify"], result["constant"]
         print(f"\n[{db}] {result['rows']} certificates (filled in {result['fill_s']} s), "
-              f"{result['workers']} server worker(s), {args.connections} connections")
+              f"{result['workers']} server worker(s), {args.connections} connections, "
+              f"rate-limit counters: {result['counters']}")
         print(f"  verify   : {v['rps']:8.0f} req/s  p50 {v['p50_ms']:.1f} ms  "
               f"p99 {v['p99_ms']:.1f} ms  errors {v['errors']}")
         print(f"  constant : {c['rps']:8.0f} req/s  p50 {c['p50_ms']:.1f} ms  "
               f"p99 {c['p99_ms']:.1f} ms  errors {c['errors']}")
         print(f"  ratio verify/constant: {result['ratio']:.2f}   "
-              f"server RSS (all processes): {result['server_rss_mb']} MB   "
+              f"server memory (all processes): RSS {result['server_rss_mb']} MB, "
+              f"PSS {result['server_pss_mb']} MB   "
               f"revocation shows at once: {result['revocation_shows_at_once']}")
         print("  " + json.dumps(result, ensure_ascii=False))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -62,7 +62,7 @@ def labour_world(run, make_user, make_person) -> Callable[..., World]:  # type: 
                 trainee: str | None = None, kindergarten: bool = False,
                 accepted: bool = False, positions: tuple[str, ...] = ("caregiver",)) -> World:
         n = next(_serial)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         username = operator or f"op{n}"
         exists = run(User.select(User.id).where(User.username == username).first())
         user_id = exists["id"] if exists else make_user("facility_operator", username)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 from openpyxl import load_workbook
 
@@ -56,7 +56,7 @@ def test_month_window_is_twelve_months() -> None:
 
 def test_hrss_training_panels_count_enrolments_completions_and_pass_rates(
         client, run, make_person) -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from certification.dashboards import today, training_panels
     from training.tables import (
@@ -69,7 +69,7 @@ def test_hrss_training_panels_count_enrolments_completions_and_pass_rates(
     )
 
     day = today()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     provider = Provider(name="宁河职业培训学校", uscc="91120221MA0000001X", status="approved",
                         created_at=now, updated_at=now)
     run(provider.save())
