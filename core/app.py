@@ -17,7 +17,7 @@ from litestar.template.config import TemplateConfig
 
 from certification import jobs
 from certification.services import verification
-from core import db, templating
+from core import db, housekeeping, templating
 from core.accounts.auth import AuthMiddleware
 from core.accounts.controllers import AccountPages, AuthApi
 from core.accounts.sessions import SESSION_COOKIE, RenewingSessionConfig
@@ -111,8 +111,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[FlashPlugin(FlashConfig(template_config=template_config))],
         stores=build_stores(settings),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        on_startup=[db.on_startup, *([jobs.start_worker] if settings.run_jobs else [])],
+        on_startup=[db.on_startup, housekeeping.start,
+                    *([jobs.start_worker] if settings.run_jobs else [])],
         on_shutdown=[
+            housekeeping.stop,
             *([jobs.stop_worker] if settings.run_jobs else []),
             verification.close_readers,
             db.on_shutdown,

@@ -54,3 +54,18 @@ def test_malformed_api_body_names_the_field_in_chinese(client):
         "/api/v1/auth/token", content=b"{broken", headers={"content-type": "application/json"}
     )
     assert r.status_code == 400 and r.json()["detail"] == "请求格式不正确"
+
+
+def test_housekeeping_drops_expired_sessions_and_keeps_live_ones(client, make_user, run):
+    from core import housekeeping
+    from tests.conftest import login
+
+    make_user("hrss_officer", "keeps.session")
+    login(client, "keeps.session")
+    live = client.cookies.get("registry_session")
+    sessions = client.app.stores.get("sessions")
+    run(sessions.set, "stale-session", b"{}", expires_in=-1)  # written long ago, now expired
+    run(housekeeping.run_once, client.app)
+    assert not run(sessions.exists, "stale-session")
+    assert run(sessions.exists, live)
+    assert client.get("/audit").status_code == 200  # still signed in

@@ -278,9 +278,10 @@ def test_trainee_sees_results_once_approved(client, run, closed_session):
     assert "理论 85" in page.text and "不合格" in page.text
 
 
-def test_expired_feedback_files_are_purged(client, run, closed_session):
+def test_expired_feedback_files_are_purged_by_housekeeping(client, run, closed_session):
     from datetime import datetime
 
+    from core import housekeeping
     from core.settings import get_settings
     from core.tables import StoredFile
     from training.services.results import purge_expired_feedback
@@ -296,7 +297,7 @@ def test_expired_feedback_files_are_purged(client, run, closed_session):
     run(ResultUpload.update({ResultUpload.feedback_expires_at:
                              datetime.now(UTC) - timedelta(hours=1)}).where(
         ResultUpload.id == row.id))
-    assert run(purge_expired_feedback) == 1
+    run(housekeeping.run_once, client.app)  # what each server process runs every hour
     assert not path.exists()
     assert run(ResultUpload.objects().first).feedback_file is None
     assert run(ResultUpload.objects().first).errors  # the error list is kept
