@@ -73,11 +73,14 @@ async def rotate(actor: Actor) -> SigningKey:
 
 
 async def published_keys() -> dict:
-    rows = await SigningKey.objects().order_by(SigningKey.id)
+    """The public keys, read from the did:key identifiers (the private keys are not read)."""
+    rows = await SigningKey.select(
+        SigningKey.did, SigningKey.status, SigningKey.since, SigningKey.retired_on
+    ).order_by(SigningKey.id)
     return vckeys.build_published_keys(REGISTRY_NAME, [
         vckeys.PublishedKey(
-            public_key=private_key(row.private_pem).public_key(), status=row.status,
-            since=row.since, retired_on=row.retired_on,
+            public_key=vckeys.resolve_did_key(row["did"]), status=row["status"],
+            since=row["since"], retired_on=row["retired_on"],
         ) for row in rows
     ])
 
