@@ -211,6 +211,23 @@ def make_user(run: Callable[..., Any]) -> Callable[..., int]:
     return factory
 
 
+def redis_available() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+# Redis runs on the development and CI machines; elsewhere these tests are skipped (never in CI).
+needs_redis = pytest.mark.skipif(
+    not redis_available() and os.environ.get("CI") != "true",
+    reason="Redis 未运行（127.0.0.1:6379）",
+)
+
+
 def csrf_token(client: Any) -> str:
     if "csrftoken" not in client.cookies:
         client.get("/login")

@@ -2,27 +2,13 @@
 Also the admin command and the Chinese 500 page."""
 
 import os
-import socket
 import subprocess
 import sys
 
-import pytest
-
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, login, needs_redis
 
 
-def redis_available() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(
-    not redis_available() and os.environ.get("CI") != "true",
-    reason="Redis 未运行（127.0.0.1:6379）",
-)
+@needs_redis
 def test_two_workers_share_sessions_and_login_counters_through_redis(database, tmp_path):
     """Two uvicorn processes behind an imaginary load balancer, sharing Redis."""
     import asyncio

@@ -1,7 +1,6 @@
 """Rate-limit counters: exact in one process, batched through Redis for the hot public endpoint."""
 
 import asyncio
-import os
 import socket
 import uuid
 
@@ -9,20 +8,13 @@ import pytest
 from litestar.stores.memory import MemoryStore
 
 from core import ratelimit
+from tests.conftest import needs_redis
 
 
-def redis_available() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-    except OSError:
-        return False
-    return True
-
-
-needs_redis = pytest.mark.skipif(
-    not redis_available() and os.environ.get("CI") != "true",
-    reason="Redis 未运行（127.0.0.1:6379）",
-)
+@pytest.fixture(autouse=True)
+def quick_flush(monkeypatch):
+    monkeypatch.setattr(ratelimit.SharedCounters, "FLUSH_SECONDS", 0.01)
+    ratelimit._shared.clear()
 
 
 def _redis_store(url: str = "redis://127.0.0.1:6379/15"):
@@ -48,9 +40,7 @@ def test_memory_counters_limit_and_drop_past_windows(monkeypatch):
 
 
 @needs_redis
-def test_batched_counters_of_two_processes_add_up_in_redis(monkeypatch):
-    monkeypatch.setattr(ratelimit.SharedCounters, "FLUSH_SECONDS", 0.02)
-
+def test_batched_counters_of_two_processes_add_up_in_redis():
     async def scenario():
         store = _redis_store()
         a, b = ratelimit.SharedCounters(store), ratelimit.SharedCounters(store)  # two workers
@@ -69,12 +59,9 @@ def test_batched_counters_of_two_processes_add_up_in_redis(monkeypatch):
 
 
 @needs_redis
-def test_batched_limit_refuses_once_the_shared_total_is_reached(monkeypatch):
-    monkeypatch.setattr(ratelimit.SharedCounters, "FLUSH_SECONDS", 0.02)
-
+def test_batched_limit_refuses_once_the_shared_total_is_reached():
     async def scenario():
         store = _redis_store()
-        ratelimit._shared.clear()
         first = [await ratelimit.allow(store, "verify:ip", 4, 60, batched=True) for _ in range(3)]
         other = ratelimit.SharedCounters(store)  # another worker, which took two hits
         other.hit("verify:ip", 60), other.hit("verify:ip", 60)
@@ -90,7 +77,6 @@ def test_batched_limit_refuses_once_the_shared_total_is_reached(monkeypatch):
 
 
 def test_batched_counters_keep_counting_when_redis_is_unreachable(monkeypatch, caplog):
-    monkeypatch.setattr(ratelimit.SharedCounters, "FLUSH_SECONDS", 0.01)
     monkeypatch.setattr(ratelimit.log, "handlers", [caplog.handler])  # "registry" may not propagate
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
