@@ -176,7 +176,7 @@ async def _recreate_pg(admin_url: str, name: str) -> str:
     return urllib.parse.urlunparse(parsed._replace(path="/" + name))
 
 
-def _env(database_url: str, var_dir: Path, redis_url: str | None) -> dict[str, str]:
+def _env(database_url: str, var_dir: Path, redis_url: str | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     if redis_url:
         env |= {"REDIS_URL": redis_url, "REDIS_NAMESPACE": f"bench-verify-{os.getpid()}"}
