@@ -2,6 +2,11 @@
 
     python -m certification.keys rotate     # new current key; the old one is retired
     python -m certification.keys list
+    python -m certification.keys seal       # encrypt the keys still kept in clear
+
+A key is stored as PKCS#8 PEM, encrypted with SIGNING_KEY_PASSPHRASE when that is set (as it
+should be in production: a copy of the database alone then cannot sign anything); without it
+(the embedded demo set-up) in clear. ``seal`` encrypts the keys written before it was set.
 
 A key is generated on first use. A retired key signs nothing new, but keeps signing the status
 lists of the credentials it issued (verifiers require a list's issuer to be the credential's
@@ -20,6 +25,7 @@ from certification.tables import SigningKey
 from certification.vc import keys as vckeys
 from core import audit, db
 from core.actor import Actor
+from core.settings import get_settings
 
 REGISTRY_NAME = "天津市宁河区人力资源和社会保障局"
 
@@ -27,16 +33,44 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 
-@lru_cache(maxsize=32)
+ENCRYPTED_PEM = "-----BEGIN ENCRYPTED PRIVATE KEY-----"
+
+
+class SigningKeyLocked(RuntimeError):
+    """An encrypted signing key and no (or the wrong) SIGNING_KEY_PASSPHRASE."""
+
+
+def _passphrase() -> bytes | None:
+    value = get_settings().signing_key_passphrase
+    return value.encode("utf-8") if value else None
+
+
 def private_key(pem: str) -> Ed25519PrivateKey:
-    return vckeys.private_key_from_pem(pem.encode("ascii"))
+    return _load(pem, _passphrase())
+
+
+@lru_cache(maxsize=32)
+def _load(pem: str, passphrase: bytes | None) -> Ed25519PrivateKey:
+    if not pem.startswith(ENCRYPTED_PEM):
+        return vckeys.private_key_from_pem(pem.encode("ascii"))
+    if not passphrase:
+        raise SigningKeyLocked("签名密钥已加密保存：请设置环境变量 SIGNING_KEY_PASSPHRASE")
+    try:
+        return vckeys.private_key_from_pem(pem.encode("ascii"), passphrase)
+    except ValueError:
+        raise SigningKeyLocked(
+            "无法解开签名密钥：SIGNING_KEY_PASSPHRASE 与加密时所用的不同") from None
+
+
+def _stored_pem(key: Ed25519PrivateKey) -> str:
+    return vckeys.private_key_to_pem(key, _passphrase()).decode("ascii")
 
 
 async def _create(actor: Actor) -> SigningKey:
     key = vckeys.generate_private_key()
     row = SigningKey(
         did=vckeys.did_key(key.public_key()),
-        private_pem=vckeys.private_key_to_pem(key).decode("ascii"),
+        private_pem=_stored_pem(key),
         status="current", since=datetime.now(UTC),
     )
     await row.save()
@@ -72,6 +106,24 @@ async def rotate(actor: Actor) -> SigningKey:
         return await _create(actor)
 
 
+async def seal(actor: Actor) -> int:
+    """Encrypt with SIGNING_KEY_PASSPHRASE every key still stored in clear; returns how many."""
+    if not _passphrase():
+        raise SigningKeyLocked("请先设置环境变量 SIGNING_KEY_PASSPHRASE")
+    async with db.transaction():
+        rows = await SigningKey.objects().order_by(SigningKey.id)
+        sealed = 0
+        for row in rows:
+            if row.private_pem.startswith(ENCRYPTED_PEM):
+                continue
+            row.private_pem = _stored_pem(private_key(row.private_pem))
+            await row.save()
+            await audit.record(actor, "signing_key.seal", "signing_key", row.id,
+                               after={"did": row.did})
+            sealed += 1
+    return sealed
+
+
 async def published_keys() -> dict:
     """The public keys, read from the did:key identifiers (the private keys are not read)."""
     rows = await SigningKey.select(
@@ -92,12 +144,17 @@ async def _main(argv: list[str]) -> int:
         if command == "rotate":
             row = await rotate(Actor.system("keys-command"))
             print(f"新的签名密钥 (new current key): {row.did}")
+        elif command == "seal":
+            print(f"已加密保存 {await seal(Actor.system('keys-command'))} 个签名密钥")
         elif command == "list":
             for row in await SigningKey.objects().order_by(SigningKey.id):
                 print(f"{row.id}\t{row.status}\t{row.since:%Y-%m-%d}\t{row.did}")
         else:
-            print("用法: python -m certification.keys [list|rotate]", file=sys.stderr)
+            print("用法: python -m certification.keys [list|rotate|seal]", file=sys.stderr)
             return 2
+    except SigningKeyLocked as error:
+        print(error, file=sys.stderr)
+        return 1
     finally:
         await db.on_shutdown()
     return 0

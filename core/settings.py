@@ -55,6 +55,7 @@ class Settings:
     demo_data: bool = True
     cookie_secure: bool = False
     run_jobs: bool = True
+    signing_key_passphrase: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -95,6 +96,7 @@ def load_settings() -> Settings:
         demo_data=_env("DEMO_DATA", "1") == "1",
         cookie_secure=_env("COOKIE_SECURE", "0") == "1",
         run_jobs=_env("RUN_JOBS", "1") == "1",
+        signing_key_passphrase=os.environ.get("SIGNING_KEY_PASSPHRASE", ""),
     )
 
 
