@@ -15,6 +15,10 @@ from typing import Any
 from litestar.stores.base import StorageObject, Store
 from litestar.stores.memory import MemoryStore
 
+log = logging.getLogger("registry.ratelimit")
+SWEEP_EVERY = 10_000  # memory counters: drop expired windows every so many hits
+_hits_since_sweep = 0
+
 
 def _window_key(key: str, window: int) -> str:
     return f"{key}:{int(time.time()) // window}"
@@ -37,10 +41,6 @@ def _is_redis(store: Store) -> bool:
     # litestar.stores.redis is imported only when REDIS_URL is set (it pulls in redis-py)
     module = sys.modules.get("litestar.stores.redis")
     return module is not None and type(store) is module.RedisStore
-
-
-log = logging.getLogger("registry.ratelimit")
-SWEEP_EVERY = 10_000  # memory counters: drop expired windows every so many hits
 
 
 class SharedCounters:
@@ -118,9 +118,6 @@ def _memory_hit(store: MemoryStore, wkey: str, window: int) -> int:
         for old in [k for k, v in entries.items() if v.expired]:
             del entries[old]
     return value
-
-
-_hits_since_sweep = 0
 
 
 async def hit(store: Store, key: str, window: int, *, batched: bool = False) -> int:
