@@ -32,12 +32,12 @@ NAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 
 def make_app():  # uvicorn --factory bench.batch:make_app
     from certification.jobs import start_worker, stop_worker
-    from core.app import create_app, settle
+    from core.app import create_app
 
     app = create_app()
     app.on_startup.append(start_worker)
     app.on_shutdown.insert(0, stop_worker)
-    return settle(app)  # as core/asgi.py serves it
+    return app
 
 
 async def _issue(count: int) -> None:

@@ -70,7 +70,7 @@ def number_of(i: int) -> str:
 def make_app():  # uvicorn --factory bench.verify:make_app
     from litestar import get
 
-    from core.app import create_app, settle
+    from core.app import create_app
 
     # under the public prefix, so it passes the same middleware as the verification endpoint
     @get(CONSTANT_PATH, include_in_schema=False)
@@ -79,7 +79,7 @@ def make_app():  # uvicorn --factory bench.verify:make_app
 
     app = create_app()
     app.register(constant)
-    return settle(app)  # as core/asgi.py serves it
+    return app
 
 
 # --- filling the database ------------------------------------------------------------------

@@ -3,8 +3,6 @@ stores and every package's routes. No rules live here."""
 
 from __future__ import annotations
 
-import gc
-
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.middleware import DefineMiddleware
@@ -130,13 +128,3 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=MAX_BODY_BYTES,
         debug=settings.debug,
     )
-
-
-def settle(app: Litestar) -> Litestar:
-    """Ready a serving process's app: what was built at start-up lives as long as the process,
-    so it is moved out of the garbage collector's sight. Otherwise every full collection walks
-    those ~127,000 objects (40–70 ms) while the requests in flight wait. Tests, which build an
-    app per test, do not call this."""
-    gc.collect()
-    gc.freeze()
-    return app

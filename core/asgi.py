@@ -1,5 +1,5 @@
 """ASGI entry point for uvicorn/granian: ``uvicorn core.asgi:app``."""
 
-from core.app import create_app, settle
+from core.app import create_app
 
-app = settle(create_app())
+app = create_app()
