@@ -13,6 +13,7 @@ def test_two_workers_share_sessions_and_login_counters_through_redis(database, t
     """Two uvicorn processes behind an imaginary load balancer, sharing Redis."""
     import asyncio
     import re
+    import time
     import uuid
 
     import httpx
@@ -27,6 +28,7 @@ def test_two_workers_share_sessions_and_login_counters_through_redis(database, t
         "REDIS_URL": "redis://127.0.0.1:6379/15",
         "REDIS_NAMESPACE": f"test-{uuid.uuid4().hex}",
         "VAR_DIR": str(tmp_path),
+        "VERIFY_RATE_LIMIT_PER_MINUTE": "6",
     }
     if hasattr(engine(), "path"):
         env["DATABASE_URL"] = f"sqlite:///{engine().path}"
@@ -44,6 +46,21 @@ def test_two_workers_share_sessions_and_login_counters_through_redis(database, t
             a.post("/api/v1/auth/token", json={"username": username, "password": "Wrong1234"})
         r = b.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
         assert r.status_code == 429  # the lock set by A holds on B
+
+        # Public verification: one client's lookups count on both workers (batched in Redis).
+        path = "/api/v1/public/certificates/S999900000000265000001?name=%E7%8E%8B"
+        statuses = [a.get(path).status_code for _ in range(4)]
+        statuses += [b.get(path).status_code for _ in range(2)]
+        assert statuses == [404] * 6  # the limit (6) is reached, not passed
+        for worker in (a, b):
+            extra = []
+            for _ in range(3):  # each learns the other's hits within a flush or two
+                time.sleep(0.2)
+                extra.append(worker.get(path))
+                if extra[-1].status_code == 429:
+                    break
+            assert extra[-1].status_code == 429 and len(extra) <= 2
+            assert "查验过于频繁" in extra[-1].text
 
 
 async def _create_officer(username: str) -> None:
