@@ -13,7 +13,7 @@ import pytest
 from core.errors import ValidationError
 from employers.compliance.__main__ import main
 from employers.compliance.snapshot import Snapshot
-from tests.employers.test_compliance_engine import EXAMPLES, caregiver, cred, example, klass
+from tests.employers.compliance_builders import EXAMPLES, caregiver, cred, example, klass
 
 ROOT = Path(__file__).parents[2]
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
