@@ -3,6 +3,7 @@
     python -m certification.keys rotate     # new current key; the old one is retired
     python -m certification.keys list
     python -m certification.keys seal       # encrypt the keys still kept in clear
+    OLD_SIGNING_KEY_PASSPHRASE=… python -m certification.keys seal   # change the passphrase
 
 A key is stored as PKCS#8 PEM, encrypted with SIGNING_KEY_PASSPHRASE when that is set (as it
 should be in production: a copy of the database alone then cannot sign anything); without it
@@ -16,6 +17,7 @@ issuer), so rotating leaves every earlier credential verifiable.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -106,8 +108,10 @@ async def rotate(actor: Actor) -> SigningKey:
         return await _create(actor)
 
 
-async def seal(actor: Actor) -> int:
-    """Encrypt with SIGNING_KEY_PASSPHRASE every key still stored in clear; returns how many."""
+async def seal(actor: Actor, old_passphrase: bytes | None = None) -> int:
+    """Encrypt with SIGNING_KEY_PASSPHRASE every key still stored in clear, and with
+    ``old_passphrase`` also re-encrypt the keys sealed with it (a passphrase change); all or
+    nothing. Returns how many keys were written."""
     if not _passphrase():
         raise SigningKeyLocked("请先设置环境变量 SIGNING_KEY_PASSPHRASE")
     async with db.transaction():
@@ -115,8 +119,12 @@ async def seal(actor: Actor) -> int:
         sealed = 0
         for row in rows:
             if row.private_pem.startswith(ENCRYPTED_PEM):
-                continue
-            row.private_pem = _stored_pem(private_key(row.private_pem))
+                if old_passphrase is None:
+                    continue
+                key = _load(row.private_pem, old_passphrase)
+            else:
+                key = private_key(row.private_pem)
+            row.private_pem = _stored_pem(key)
             await row.save()
             await audit.record(actor, "signing_key.seal", "signing_key", row.id,
                                after={"did": row.did})
@@ -145,7 +153,9 @@ async def _main(argv: list[str]) -> int:
             row = await rotate(Actor.system("keys-command"))
             print(f"新的签名密钥 (new current key): {row.did}")
         elif command == "seal":
-            print(f"已加密保存 {await seal(Actor.system('keys-command'))} 个签名密钥")
+            old = os.environ.get("OLD_SIGNING_KEY_PASSPHRASE", "").encode("utf-8") or None
+            count = await seal(Actor.system("keys-command"), old)
+            print(f"已加密保存 {count} 个签名密钥")
         elif command == "list":
             for row in await SigningKey.objects().order_by(SigningKey.id):
                 print(f"{row.id}\t{row.status}\t{row.since:%Y-%m-%d}\t{row.did}")

@@ -79,3 +79,29 @@ def test_seal_command_encrypts_keys_kept_in_clear(client, run, passphrase):
     from core.tables import AuditLog
 
     assert run(AuditLog.exists().where(AuditLog.action == "signing_key.seal"))
+
+
+def test_seal_command_changes_the_passphrase_all_or_nothing(client, run, passphrase):
+    passphrase(PASSPHRASE)
+    first = run(keys.rotate, Actor.system("test"))
+    env = _database_env() | {"SIGNING_KEY_PASSPHRASE": "the new passphrase 2027"}
+    wrong = subprocess.run([sys.executable, "-m", "certification.keys", "seal"],
+                           env=env | {"OLD_SIGNING_KEY_PASSPHRASE": "not the old one"},
+                           capture_output=True, text=True, timeout=60)
+    assert wrong.returncode == 1 and "不同" in wrong.stderr
+    unchanged = run(SigningKey.objects().where(SigningKey.id == first.id).first)
+    assert unchanged.private_pem == first.private_pem  # nothing written
+
+    done = subprocess.run([sys.executable, "-m", "certification.keys", "seal"],
+                          env=env | {"OLD_SIGNING_KEY_PASSPHRASE": PASSPHRASE},
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    resealed = run(SigningKey.objects().where(SigningKey.id == first.id).first)
+    assert resealed.private_pem != first.private_pem
+    passphrase("the new passphrase 2027")
+    from certification.vc.keys import did_key
+
+    assert did_key(keys.private_key(resealed.private_pem).public_key()) == first.did
+    passphrase(PASSPHRASE)
+    with pytest.raises(keys.SigningKeyLocked):
+        keys.private_key(resealed.private_pem)
