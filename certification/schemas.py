@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class PublicCertificateOut(BaseModel):
@@ -31,6 +31,10 @@ class StatusChangeOut(BaseModel):
 
 
 class CertificateOut(BaseModel):
+    """Read from a CertificateView (services.certificates) by attribute."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     number: str
     kind: str

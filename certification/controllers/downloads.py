@@ -6,7 +6,7 @@ from __future__ import annotations
 from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
 
-from certification.schemas import CertificateOut, StatusChangeOut
+from certification.schemas import CertificateOut
 from certification.services.certificates import CertificateView, pdf_of, vc_of, viewable
 from certification.services.lifecycle import today_cst
 from core.accounts.auth import current_user, login_required
@@ -15,16 +15,7 @@ VC_MEDIA_TYPE = "application/vc+ld+json"
 
 
 def certificate_out(view: CertificateView) -> CertificateOut:
-    return CertificateOut(
-        id=view.id, number=view.number, kind=view.kind, code=view.code,
-        qualification=view.qualification, level=view.level, level_name=view.level_name,
-        holder_name=view.holder_name, person_id=view.person_id, issuer=view.issuer,
-        issued_on=view.issued_on, expires_on=view.expires_on, status=view.status,
-        status_reason=view.status_reason, verification_code=view.verification_code,
-        verify_url=view.verify_url, superseded_by=view.superseded_by, pdf_ready=view.pdf_ready,
-        history=[StatusChangeOut(from_status=h["from_status"], to_status=h["to_status"],
-                                 reason=h["reason"], at=h["at"]) for h in view.history],
-    )
+    return CertificateOut.model_validate(view)
 
 
 async def _pdf_response(request: Request, credential_id: int) -> Response[bytes]:
