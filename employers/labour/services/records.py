@@ -107,17 +107,41 @@ def _contract_values(data: ContractIn) -> dict[str, Any]:
             "end": data.end, "probation_end": data.probation_end}
 
 
-async def add_contract(actor: Actor, link_id: int, data: ContractIn) -> int:
+# The records kept per staff link as rows: table, audit action stem, audited entity, name.
+_CONTRACT = (LabourContract, "labour.contract", "labour_contract", "劳动合同")
+_WAGE = (WageEntry, "labour.wage", "wage_entry", "工资记录")
+_CASE = (LabourCase, "labour.case", "labour_case", "案件")
+
+
+async def _add(actor: Actor, link_id: int, kind: tuple, values: dict[str, Any],
+               reason_given: str) -> int:
+    """A new row of a staff link's record, audited, and the link's findings refreshed."""
+    table, action, entity, _ = kind
     link = await link_for(actor, link_id)
-    values = _contract_values(data)
-    reason = correction_note(actor, data.reason)
+    reason = correction_note(actor, reason_given)
     async with db.transaction():
-        row = LabourContract(staff_link=link.link_id, created_at=_now(), **values)
+        row = table(staff_link=link.link_id, created_at=_now(), **values)
         await row.save()
-        await _audit(actor, link, "labour.contract.create", "labour_contract", row.id,
-                     None, values, reason)
+        await _audit(actor, link, f"{action}.create", entity, row.id, None, values, reason)
         await store_link(link.link_id, today())
     return row.id
+
+
+async def _update(actor: Actor, kind: tuple, row_id: int, values: dict[str, Any],
+                  reason_given: str) -> None:
+    """A correction of one row of a staff link's record, audited with before and after."""
+    table, action, entity, what = kind
+    link, before = await _owned(actor, table, row_id, what)
+    reason = correction_note(actor, reason_given)
+    async with db.transaction():
+        await table.update(values).where(table.id == row_id)
+        await _audit(actor, link, f"{action}.update", entity, row_id, _public(before), values,
+                     reason)
+        await store_link(link.link_id, today())
+
+
+async def add_contract(actor: Actor, link_id: int, data: ContractIn) -> int:
+    return await _add(actor, link_id, _CONTRACT, _contract_values(data), data.reason)
 
 
 async def _owned(actor: Actor, table: Any, row_id: int, what: str) -> tuple[StaffRow, dict]:
@@ -132,14 +156,7 @@ async def _owned(actor: Actor, table: Any, row_id: int, what: str) -> tuple[Staf
 
 
 async def update_contract(actor: Actor, contract_id: int, data: ContractIn) -> None:
-    link, before = await _owned(actor, LabourContract, contract_id, "劳动合同")
-    values = _contract_values(data)
-    reason = correction_note(actor, data.reason)
-    async with db.transaction():
-        await LabourContract.update(values).where(LabourContract.id == contract_id)
-        await _audit(actor, link, "labour.contract.update", "labour_contract", contract_id,
-                     _public(before), values, reason)
-        await store_link(link.link_id, today())
+    await _update(actor, _CONTRACT, contract_id, _contract_values(data), data.reason)
 
 
 async def set_insurance(actor: Actor, link_id: int, data: InsuranceIn) -> int:
@@ -175,27 +192,11 @@ def _wage_values(data: WageIn) -> dict[str, Any]:
 
 
 async def add_wage(actor: Actor, link_id: int, data: WageIn) -> int:
-    link = await link_for(actor, link_id)
-    values = _wage_values(data)
-    reason = correction_note(actor, data.reason)
-    async with db.transaction():
-        row = WageEntry(staff_link=link.link_id, created_at=_now(), **values)
-        await row.save()
-        await _audit(actor, link, "labour.wage.create", "wage_entry", row.id, None, values,
-                     reason)
-        await store_link(link.link_id, today())
-    return row.id
+    return await _add(actor, link_id, _WAGE, _wage_values(data), data.reason)
 
 
 async def update_wage(actor: Actor, wage_id: int, data: WageIn) -> None:
-    link, before = await _owned(actor, WageEntry, wage_id, "工资记录")
-    values = _wage_values(data)
-    reason = correction_note(actor, data.reason)
-    async with db.transaction():
-        await WageEntry.update(values).where(WageEntry.id == wage_id)
-        await _audit(actor, link, "labour.wage.update", "wage_entry", wage_id,
-                     _public(before), values, reason)
-        await store_link(link.link_id, today())
+    await _update(actor, _WAGE, wage_id, _wage_values(data), data.reason)
 
 
 def _case_values(data: CaseIn) -> dict[str, Any]:
@@ -207,24 +208,8 @@ def _case_values(data: CaseIn) -> dict[str, Any]:
 
 
 async def add_case(actor: Actor, link_id: int, data: CaseIn) -> int:
-    link = await link_for(actor, link_id)
-    values = _case_values(data)
-    reason = correction_note(actor, data.reason)
-    async with db.transaction():
-        row = LabourCase(staff_link=link.link_id, created_at=_now(), **values)
-        await row.save()
-        await _audit(actor, link, "labour.case.create", "labour_case", row.id, None, values,
-                     reason)
-        await store_link(link.link_id, today())
-    return row.id
+    return await _add(actor, link_id, _CASE, _case_values(data), data.reason)
 
 
 async def update_case(actor: Actor, case_id: int, data: CaseIn) -> None:
-    link, before = await _owned(actor, LabourCase, case_id, "案件")
-    values = _case_values(data)
-    reason = correction_note(actor, data.reason)
-    async with db.transaction():
-        await LabourCase.update(values).where(LabourCase.id == case_id)
-        await _audit(actor, link, "labour.case.update", "labour_case", case_id,
-                     _public(before), values, reason)
-        await store_link(link.link_id, today())
+    await _update(actor, _CASE, case_id, _case_values(data), data.reason)
