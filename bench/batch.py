@@ -25,7 +25,16 @@ import urllib.request
 from datetime import date
 from pathlib import Path
 
-from bench.verify import OFFICER, ROOT, _env, _prepare, _recreate_pg, free_port
+from bench.verify import (
+    OFFICER,
+    ROOT,
+    _env,
+    _http,
+    _prepare,
+    _recreate_pg,
+    free_port,
+    served,
+)
 
 NAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 
@@ -107,22 +116,11 @@ def main() -> None:
     print(f"cores: {os.cpu_count()}; {args.db}; issued {info['issued']} certificates in one "
           f"transaction of {info['transaction_ms']} ms (numbers, codes, rows, job items)")
     started = time.perf_counter()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bench.batch:make_app", "--factory", "--port",
-         str(args.port), "--log-level", "warning", "--no-access-log"], env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{args.port}"
     latencies, errors = [], 0
-    try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"{base}/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        token = json.loads(urllib.request.urlopen(urllib.request.Request(
-            f"{base}/api/v1/auth/token", method="POST",
-            data=json.dumps({"username": OFFICER[0], "password": OFFICER[1]}).encode(),
-            headers={"Content-Type": "application/json"})).read())["access_token"]
+    with served("bench.batch:make_app", args.port, env):
+        token = _http("POST", f"{base}/api/v1/auth/token",
+                      {"username": OFFICER[0], "password": OFFICER[1]})["access_token"]
         number = "S000112000001264000001"
         name = urllib.parse.quote(info["sample"][0])
         last_report = 0.0
@@ -142,9 +140,6 @@ def main() -> None:
                 break
             time.sleep(0.05)
         total = time.perf_counter() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
     latencies.sort()
     n = len(latencies)
     print(f"job {job.get('state')}: {job.get('done_count')} rendered+signed, "

@@ -38,6 +38,8 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -195,6 +197,25 @@ def _prepare(env: dict[str, str]) -> None:
     subprocess.run([py, "-m", "core.manage", "create-user", "--username", OFFICER[0],
                     "--role", "hrss_officer"], env=env | {"NEW_USER_PASSWORD": OFFICER[1]},
                    cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+
+@contextmanager
+def served(factory: str, port: int, env: dict[str, str], *options: str) -> Iterator[int]:
+    """uvicorn serving ``factory`` on ``port``, ready (``/health`` answered); yields its pid."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", factory, "--factory", "--port", str(port),
+         "--log-level", "warning", "--no-access-log", *options], env=env, cwd=ROOT)
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield server.pid
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
 
 
 # --- load generator ------------------------------------------------------------------------
@@ -387,18 +408,9 @@ def bench(db: str, args: argparse.Namespace) -> dict:
         asyncio.run(fill_postgres(url, args.rows))
     fill_s = time.perf_counter() - started
     port = args.port
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "bench.verify:make_app", "--factory", "--port",
-         str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log",
-         *(["--http", "h11", "--loop", "asyncio"] if args.plain else [])],
-        env=env, cwd=ROOT)
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+    options = ["--workers", str(workers),
+               *(["--http", "h11", "--loop", "asyncio"] if args.plain else [])]
+    with served("bench.verify:make_app", port, env, *options) as server_pid:
         if args.generator == "wrk":
             def load(kind: str, seconds: float) -> dict:
                 return run_wrk(port, kind, args.rows, args.connections, seconds, tmp)
@@ -408,11 +420,8 @@ def bench(db: str, args: argparse.Namespace) -> dict:
         load("verify", 2)  # warm-up
         constant = load("constant", args.seconds)
         verify = load("verify", args.seconds)
-        rss, pss = server_memory_mb(server.pid)
+        rss, pss = server_memory_mb(server_pid)
         revoked = revocation_shows_at_once(port, args.rows)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     return {"db": db, "rows": args.rows, "workers": workers, "fill_s": round(fill_s, 1),
             "counters": "redis" if redis_url else "per-process memory",
             "verify": verify, "constant": constant,
