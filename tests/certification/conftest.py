@@ -30,6 +30,18 @@ SKILL_PREFIX = "S123412000001"  # + year (2) + level
 
 
 @pytest.fixture
+def holder(make_user: Callable[..., int], make_person: Callable[..., Any],
+           run: Callable[..., Any]) -> Any:
+    """王芳, a person with her own trainee login (wangfang)."""
+    from core.tables import User
+
+    person = make_person("王芳")
+    user_id = make_user("trainee", "wangfang")
+    run(User.update({User.person: person.id}).where(User.id == user_id))
+    return person
+
+
+@pytest.fixture
 def issue_skill(run: Callable[..., Any]) -> Callable[..., Any]:
     """Issue a skill certificate directly; returns the Credential row."""
     from certification.services.issuance import NewCertificate, issue

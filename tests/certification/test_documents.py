@@ -6,19 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC
 
-import pytest
-
 from tests.conftest import api_token, login
-
-
-@pytest.fixture
-def holder(make_user, make_person, run):
-    from core.tables import User
-
-    person = make_person("王芳")
-    user_id = make_user("trainee", "wangfang")
-    run(User.update({User.person: person.id}).where(User.id == user_id))
-    return person
 
 
 def run_jobs(run):

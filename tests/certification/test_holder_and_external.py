@@ -20,16 +20,6 @@ def pdf_scan() -> bytes:
     return b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.fixture
-def holder(make_user, make_person, run):
-    from core.tables import User
-
-    person = make_person("王芳")
-    user_id = make_user("trainee", "wangfang")
-    run(User.update({User.person: person.id}).where(User.id == user_id))
-    return person
-
-
 def test_holder_page_lists_certificates_with_history(client, run, holder, issue_skill):
     from certification.jobs import run_pending_jobs
     from certification.services.lifecycle import suspend
