@@ -8,13 +8,14 @@ import pytest
 from litestar.stores.memory import MemoryStore
 
 from core import ratelimit
-from tests.conftest import needs_redis
+from tests.conftest import needs_redis, start_of_window
 
 
 @pytest.fixture(autouse=True)
 def quick_flush(monkeypatch):
     monkeypatch.setattr(ratelimit.SharedCounters, "FLUSH_SECONDS", 0.01)
     ratelimit._shared.clear()
+    start_of_window()
 
 
 def _redis_store(url: str = "redis://127.0.0.1:6379/15"):
