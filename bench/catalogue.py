@@ -18,9 +18,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from datetime import date, timedelta
+from datetime import timedelta
 
 from bench.upload import _recreate
+from core import clock
 
 REPEAT = 30
 
@@ -56,7 +57,7 @@ def one(count: int) -> None:
         for label, path in (
             ("page /courses", "/courses"),
             ("page filtered", "/courses?qualification_code=CHILDCARE_WORKER&level=4"
-                              f"&date_from={date.today() + timedelta(days=100)}"),
+                              f"&date_from={clock.today() + timedelta(days=100)}"),
             ("page 50", "/courses?page=50"),
             ("API /api/v1/courses", "/api/v1/courses"),
         ):
@@ -72,7 +73,7 @@ def one(count: int) -> None:
 async def _arrange(count: int) -> None:
     from core.accounts.services import NewUser, create_user  # noqa: F401
     from core.actor import Actor
-    from training.services.common import now
+    from core.clock import now
     from training.services.providers import ProviderInput, ScopeInput, create_provider, set_status
     from training.tables import Course
 
@@ -92,8 +93,8 @@ async def _arrange(count: int) -> None:
     rows = [Course(provider=ids[i % 20], kind="skill", title=f"保育师培训班第 {i} 期",
                    qualification_code="CHILDCARE_WORKER", level=3 + i % 3,
                    theory_hours_required=60, practical_hours_required=40, capacity=30,
-                   starts_on=date.today() + timedelta(days=i % 365),
-                   ends_on=date.today() + timedelta(days=i % 365 + 30), place="宁河区",
+                   starts_on=clock.today() + timedelta(days=i % 365),
+                   ends_on=clock.today() + timedelta(days=i % 365 + 30), place="宁河区",
                    fee_fen=100000, state=states[i % len(states)], created_at=at, updated_at=at)
             for i in range(count)]
     for start in range(0, len(rows), 1000):

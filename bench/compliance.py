@@ -21,9 +21,11 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
+
+from core import clock
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -31,7 +33,7 @@ DB_NAME = "employers_bench"
 FACILITIES = int(os.environ.get("BENCH_FACILITIES", 500))
 BIG_STAFF, BIG_CLASSES = 300, 25
 SMALL_STAFF, SMALL_CLASSES = 12, 3
-NOW = datetime.now(UTC)
+NOW = clock.now()
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 
 

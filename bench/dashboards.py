@@ -16,9 +16,11 @@ import random
 import statistics
 import sys
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
+
+from core import clock
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -29,7 +31,7 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", 5))
 DB_NAME = "labour_bench"
 STREETS = ("芦台街道", "桥北街道", "宁河镇", "苗庄镇", "丰台镇", "岳龙镇", "板桥镇", "潘庄镇",
            "造甲城镇", "七里海镇", "大北涧沽镇", "东棘坨镇", "俵口镇", "北淮淀镇")
-NOW = datetime.now(UTC)
+NOW = clock.now()
 
 
 def _urls() -> tuple[str, str]:
@@ -230,7 +232,7 @@ async def populate(url: str) -> dict[str, int]:
     """Bulk-load the data with COPY (asyncpg); returns row counts."""
     import asyncpg
 
-    from employers.labour.services.access import today
+    from core.clock import today
 
     conn = await asyncpg.connect(url)
     rnd = random.Random(7)
@@ -278,7 +280,7 @@ async def refresh_findings() -> tuple[int, float]:
     from core import db
     from core.accounts.services import NewUser, create_user
     from core.actor import Actor
-    from employers.labour.services.access import today
+    from core.clock import today
     from employers.labour.services.findings import refresh_all
 
     await db.on_startup()
@@ -297,7 +299,7 @@ async def refresh_findings() -> tuple[int, float]:
 async def refresh_ahead(days: int) -> tuple[int, float]:
     """What the first district view of a later day recomputes (deadlines passing)."""
     from core import db
-    from employers.labour.services.access import today
+    from core.clock import today
     from employers.labour.services.findings import refresh_due
 
     await db.on_startup()

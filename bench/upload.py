@@ -81,8 +81,8 @@ def one(rows: int) -> None:
 async def _arrange(candidates: dict[str, str]) -> int:
     from core.accounts.services import NewUser, create_user
     from core.actor import Actor
+    from core.clock import now
     from core.tables import Person
-    from training.services.common import now
     from training.services.providers import ProviderInput, ScopeInput, create_provider, set_status
     from training.tables import ExamRegistration, ExamSession
 

@@ -40,8 +40,10 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
+
+from core import clock
 
 ROOT = Path(__file__).resolve().parent.parent
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
@@ -87,7 +89,7 @@ def make_app():  # uvicorn --factory bench.verify:make_app
 # --- filling the database ------------------------------------------------------------------
 
 def _rows(count: int):
-    now = datetime.now(UTC)
+    now = clock.now()
     for i in range(count):
         pid = i + 1
         person = (pid, "居民身份证", f"9{i:017d}", holder_name(i), now, now)

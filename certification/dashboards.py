@@ -11,6 +11,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get
 from litestar.response import Template
 
+from core import clock
 from core.accounts.auth import roles
 from core.db import engine
 from core.roles import Role
@@ -222,11 +223,6 @@ async def hrss_panels(day: date) -> tuple[list[tuple[str, Any]], list[Panel]]:
     return summary, panels
 
 
-def today() -> date:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 GUARD = roles(Role.HRSS_OFFICER, Role.ADMIN)
@@ -239,15 +235,15 @@ class HrssDashboard(Controller):
 
     @get("/hrss")
     async def show(self, request: Request) -> Template:
-        summary, panels = await hrss_panels(today())
+        summary, panels = await hrss_panels(clock.today())
         return page(request, "dashboards/dashboard.html", page_title="人社局统计",
                     heading="人社局统计：培训、考核与发证",
-                    intro=f"近 {MONTHS} 个月，截至 {today()}。",
+                    intro=f"近 {MONTHS} 个月，截至 {clock.today()}。",
                     summary=summary, panels=panels, export_href="/dashboards/hrss.xlsx")
 
     @get("/hrss.xlsx")
     async def export(self) -> Response:
-        _, panels = await hrss_panels(today())
+        _, panels = await hrss_panels(clock.today())
         return xlsx_response("人社局统计.xlsx", [p.sheet() for p in panels])
 
 

@@ -17,12 +17,12 @@ import asyncio
 import contextlib
 import logging
 from concurrent.futures import Executor, ProcessPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from certification.services.documents import render_task
 from certification.tables import CertificatePdf, CertificateRecord, IssuanceJob, IssuanceJobItem
-from core import db
+from core import clock, db
 from core.files import save_file
 
 log = logging.getLogger("registry.certification.jobs")
@@ -38,7 +38,7 @@ _task: asyncio.Task | None = None
 
 
 async def _claim(limit: int) -> list[dict]:
-    now = datetime.now(UTC)
+    now = clock.now()
     async with db.transaction():
         stale = now - STALE_AFTER
         condition = (IssuanceJobItem.state == "pending") | (
@@ -71,7 +71,7 @@ async def _finish_job_if_done(job_id: int) -> None:
             (IssuanceJobItem.job == job_id) & (IssuanceJobItem.state == "failed"))
         await IssuanceJob.update({
             IssuanceJob.state: "failed" if failed else "done",
-            IssuanceJob.finished_at: datetime.now(UTC),
+            IssuanceJob.finished_at: clock.now(),
         }).where(IssuanceJob.id == job_id)
 
 
@@ -80,7 +80,7 @@ async def _store(item: dict, result: dict[str, Any]) -> None:
     async with db.transaction():
         await CertificatePdf(
             record=item["record"], file=stored.id, sha256=stored.sha256, reason=item["reason"],
-            created_at=datetime.now(UTC),
+            created_at=clock.now(),
         ).save()
         await CertificateRecord.update({
             CertificateRecord.pdf: stored.id, CertificateRecord.vc_json: result["vc"],
@@ -88,7 +88,7 @@ async def _store(item: dict, result: dict[str, Any]) -> None:
         }).where(CertificateRecord.id == item["record"])
         await IssuanceJobItem.update({
             IssuanceJobItem.state: "done", IssuanceJobItem.error: "",
-            IssuanceJobItem.finished_at: datetime.now(UTC),
+            IssuanceJobItem.finished_at: clock.now(),
         }).where(IssuanceJobItem.id == item["id"])
         await IssuanceJob.update({IssuanceJob.done_count: IssuanceJob.done_count + 1}).where(
             IssuanceJob.id == item["job"])
@@ -164,7 +164,7 @@ async def _loop() -> None:
     last_expiry = None
     while True:
         try:
-            today = datetime.now(UTC).date()
+            today = clock.today()
             if last_expiry != today:
                 await expire_due(today)
                 last_expiry = today

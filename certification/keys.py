@@ -19,13 +19,12 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from certification.tables import SigningKey
 from certification.vc import keys as vckeys
-from core import audit, db
+from core import audit, clock, db
 from core.actor import Actor
 from core.settings import get_settings
 
@@ -73,7 +72,7 @@ async def _create(actor: Actor) -> SigningKey:
     row = SigningKey(
         did=vckeys.did_key(key.public_key()),
         private_pem=_stored_pem(key),
-        status="current", since=datetime.now(UTC),
+        status="current", since=clock.now(),
     )
     await row.save()
     await audit.record(actor, "signing_key.create", "signing_key", row.id, after={"did": row.did})
@@ -99,7 +98,7 @@ def issuer_of(row: SigningKey) -> dict:
 
 async def rotate(actor: Actor) -> SigningKey:
     async with db.transaction():
-        now = datetime.now(UTC)
+        now = clock.now()
         olds = await SigningKey.objects().where(SigningKey.status == "current")
         for old in olds:
             old.status, old.retired_on = "retired", now

@@ -16,7 +16,7 @@ import sys
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,10 +29,10 @@ from certification.vc.checks import (
     check_validity_period,
     issuer_id,
 )
-from certification.vc.credential import CERTIFICATE_TIMEZONE
 from certification.vc.dataintegrity import verify_proof
 from certification.vc.jsonld import VC_V2_CONTEXT
 from certification.vc.keys import trusted_verification_methods
+from core import clock
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 FETCH_TIMEOUT_SECONDS = 10
@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         trusted_keys=trusted,
         status_lists={status_list.get("id"): status_list for status_list in lists},
         fetch=http_fetch(args.online) if args.online is not None else None,
-        today=args.today or datetime.now(CERTIFICATE_TIMEZONE).date(),
+        today=args.today or clock.today(),
     )
     print(format_report(report))
     return EXIT_VALID if report.ok else EXIT_INVALID

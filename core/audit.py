@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from core import clock
 from core.actor import Actor
 from core.identity import mask_id_number, mask_phone
 from core.pagination import Page
@@ -63,7 +64,7 @@ async def record(
         summary["note"] = note
     await AuditLog.insert(
         AuditLog(
-            at=datetime.now(UTC),
+            at=clock.now(),
             actor_id=actor.user_id,
             actor_name=actor.username,
             actor_role=actor.role,

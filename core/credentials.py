@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
-from core import audit
+from core import audit, clock
 from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationError
 from core.tables import Credential, CredentialEvent, CredentialStatusChange
@@ -50,7 +50,7 @@ async def _emit(credential: Credential, kind: str) -> None:
         credential=credential.id,
         person=credential.person,
         kind=kind,
-        at=datetime.now(UTC),
+        at=clock.now(),
     ).save()
     for listener in _listeners:
         await listener(credential.id, credential.person, kind)
@@ -108,7 +108,7 @@ async def create_credential(data: CredentialInput, actor: Actor) -> Credential:
         verification_code=data.verification_code,
         origin_type=data.origin_type,
         origin_id=data.origin_id,
-        created_at=datetime.now(UTC),
+        created_at=clock.now(),
     )
     await row.save()
     await CredentialStatusChange(
@@ -117,7 +117,7 @@ async def create_credential(data: CredentialInput, actor: Actor) -> Credential:
         to_status="valid",
         reason="",
         actor_id=actor.user_id,
-        at=datetime.now(UTC),
+        at=clock.now(),
     ).save()
     await audit.record(
         actor,
@@ -158,7 +158,7 @@ async def change_status(
     if to_status in ("suspended", "revoked") and not reason.strip():
         raise ValidationError("请填写原因", "reason")
     before = row.status
-    now = datetime.now(UTC)
+    now = clock.now()
     row.status, row.status_reason, row.status_changed_at = to_status, reason.strip(), now
     if superseded_by is not None:
         row.superseded_by = superseded_by

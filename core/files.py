@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from datetime import UTC, datetime
 from pathlib import Path
 
+from core import clock
 from core.actor import Actor
 from core.errors import NotFound
 from core.settings import get_settings
@@ -41,7 +41,7 @@ async def save_file(
         size=len(data),
         original_name=original_name[:255],
         created_by=actor.user_id if actor else None,
-        created_at=datetime.now(UTC),
+        created_at=clock.now(),
     )
     await row.save()
     return row

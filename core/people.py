@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
-from core import audit
+from core import audit, clock
 from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationError
 from core.identity import (
@@ -91,10 +91,10 @@ async def find_or_create_person(data: PersonInput, actor: Actor) -> Person:
         if data.education and not person.education:
             person.education, changed = data.education, True
         if changed:
-            person.updated_at = datetime.now(UTC)
+            person.updated_at = clock.now()
             await person.save()
         return person
-    now = datetime.now(UTC)
+    now = clock.now()
     person = Person(
         id_type=data.id_type,
         id_number=data.id_number,
@@ -133,10 +133,10 @@ async def correct_name(
         replaced_on=on,
         evidence=evidence.strip(),
         approved_by=actor.user_id,
-        created_at=datetime.now(UTC),
+        created_at=clock.now(),
     ).save()
     person.name = name
-    person.updated_at = datetime.now(UTC)
+    person.updated_at = clock.now()
     await person.save()
     await audit.record(
         actor,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from core import db
+from core import clock, db
 from core.actor import Actor
 from core.credentials import CredentialInput, create_credential
 from core.demo import demo_id_number
@@ -14,7 +14,6 @@ from core.people import PersonInput
 from core.tables import Person, User
 from employers.facilities import ClassInput, FacilityInput, StaffTerms
 from employers.services import classes, facilities, filings, staff
-from employers.services.snapshots import local_today
 from employers.tables import Facility
 
 DEMO_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -92,7 +91,7 @@ async def seed_employers(system: Actor) -> None:
     operator = await _user_actor("operator")
     if operator is None or await Facility.exists().where(Facility.name == SHOWCASE):
         return
-    today = local_today()
+    today = clock.today()
     async with db.transaction():
         showcase = await facilities.register_facility(FacilityInput(
             SHOWCASE, "91120221MA05T8KX1A", False, "civil_affairs", "宁河区芦台街道光明路18号",

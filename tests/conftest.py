@@ -332,3 +332,21 @@ def make_credential(run: Callable[..., Any]) -> Callable[..., Any]:
         )
 
     return factory
+
+
+@pytest.fixture(autouse=True)
+def _system_clock_after_test() -> Iterator[None]:
+    """Every test starts and ends on the system clock, whatever a test froze."""
+    from core import clock
+
+    clock.set_now(None)
+    yield
+    clock.set_now(None)
+
+
+@pytest.fixture
+def clock() -> Any:
+    """The product's clock (core.clock), to freeze with ``clock.set_today(date)`` in a test."""
+    from core import clock as core_clock
+
+    return core_clock

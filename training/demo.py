@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from core.actor import Actor
+from core.clock import now, today
 from core.demo import demo_id_number
 from core.people import PersonInput, find_or_create_person
 from core.tables import User
 from training import states as s
 from training.services import enrolment, exams, hours, providers, results
-from training.services.common import now, today
 from training.services.courses import CourseInput, create_course, transition
 from training.tables import ExamRegistration, ExamSession
 

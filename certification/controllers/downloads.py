@@ -8,7 +8,7 @@ from litestar.params import FromPath
 
 from certification.schemas import CertificateOut
 from certification.services.certificates import CertificateView, pdf_of, vc_of, viewable
-from certification.services.lifecycle import today_cst
+from core import clock
 from core.accounts.auth import current_user, login_required
 
 VC_MEDIA_TYPE = "application/vc+ld+json"
@@ -19,7 +19,7 @@ def certificate_out(view: CertificateView) -> CertificateOut:
 
 
 async def _pdf_response(request: Request, credential_id: int) -> Response[bytes]:
-    view = await viewable(current_user(request), credential_id, today_cst())
+    view = await viewable(current_user(request), credential_id, clock.today())
     data, sha = await pdf_of(view)
     return Response(data, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{view.number}.pdf"',
@@ -28,7 +28,7 @@ async def _pdf_response(request: Request, credential_id: int) -> Response[bytes]
 
 
 async def _vc_response(request: Request, credential_id: int) -> Response[dict]:
-    view = await viewable(current_user(request), credential_id, today_cst())
+    view = await viewable(current_user(request), credential_id, clock.today())
     return Response(await vc_of(view), media_type=VC_MEDIA_TYPE, headers={
         "Content-Disposition": f'attachment; filename="{view.number}.vc.json"',
         "Cache-Control": "private, no-store",
@@ -56,7 +56,7 @@ class CertificatesApi(Controller):
 
     @get("/{credential_id:int}", summary="证书详情（持证人、主管部门、经同意的用人机构）")
     async def one(self, request: Request, credential_id: FromPath[int]) -> CertificateOut:
-        return certificate_out(await viewable(current_user(request), credential_id, today_cst()))
+        return certificate_out(await viewable(current_user(request), credential_id, clock.today()))
 
     @get("/{credential_id:int}/pdf", summary="下载证书 PDF",
          response_description="application/pdf")

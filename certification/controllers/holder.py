@@ -12,9 +12,9 @@ from litestar.response import Redirect, Template
 from certification.controllers.downloads import certificate_out
 from certification.schemas import CertificateOut
 from certification.services.certificates import views_for_person
-from certification.services.lifecycle import today_cst
 from certification.services.photos import set_photo
 from certification.tables import HolderPhoto
+from core import clock
 from core.accounts.auth import actor_of, require_user, roles
 from core.credentials import STATUS_LABELS
 from core.errors import DomainError, NotFound
@@ -31,7 +31,7 @@ def _person_id(request: Request) -> int:
 
 async def _context(person_id: int) -> dict[str, Any]:
     has_photo = await HolderPhoto.exists().where(HolderPhoto.person == person_id)
-    return {"certs": await views_for_person(person_id, today_cst()),
+    return {"certs": await views_for_person(person_id, clock.today()),
             "status_labels": STATUS_LABELS, "has_photo": has_photo}
 
 
@@ -69,4 +69,4 @@ class HolderApi(Controller):
     @get("/", summary="我的证书（含状态记录与查验链接）")
     async def mine(self, request: Request) -> list[CertificateOut]:
         return [certificate_out(v) for v in await views_for_person(_person_id(request),
-                                                                    today_cst())]
+                                                                    clock.today())]

@@ -13,10 +13,9 @@ from litestar.response import Template
 from certification.keys import published_keys
 from certification.schemas import PublicCertificateOut
 from certification.services.documents import status_list_credential
-from certification.services.lifecycle import today_cst
 from certification.services.verification import PublicCertificate, lookup
 from certification.vc.jsonld import REGISTRY_CONTEXT, bundled_context
-from core import ratelimit
+from core import clock, ratelimit
 from core.accounts.auth import client_ip
 from core.errors import DomainError, NotFound
 from core.settings import get_settings
@@ -55,7 +54,7 @@ class PublicVerificationApi(Controller):
     async def verify(self, request: Request, number: FromPath[str],
                      name: FromQuery[str] = "") -> PublicCertificateOut:
         await check_rate(request)
-        return public_out(await lookup(number, name=name, today=today_cst()))
+        return public_out(await lookup(number, name=name, today=clock.today()))
 
 
 class VerificationPages(Controller):
@@ -79,7 +78,7 @@ class VerificationPages(Controller):
                         page_title="证书查验", form=form, errors=errors)
         await check_rate(request)
         try:
-            cert = await lookup(form["number"], name=form["name"], today=today_cst())
+            cert = await lookup(form["number"], name=form["name"], today=clock.today())
         except NotFound as error:
             return page(request, "certification/verify.html", status_code=404,
                         page_title="证书查验", form=form, not_found=error.message)
@@ -91,7 +90,7 @@ class VerificationPages(Controller):
                       code: FromQuery[str] = "") -> Template:
         await check_rate(request)
         try:
-            cert = await lookup(number, code=code, today=today_cst())
+            cert = await lookup(number, code=code, today=clock.today())
         except DomainError as error:
             return page(request, "certification/verify.html", status_code=404,
                         page_title="证书查验", form={"number": number}, not_found=error.message)

@@ -15,9 +15,9 @@ from certification.schemas import CertificateOut, CertificatePage, IdOut, Lifecy
 from certification.services import lifecycle
 from certification.services.catalogue import names_by_code
 from certification.services.certificates import get_view
-from certification.services.lifecycle import today_cst
 from certification.services.registry import RegistryFilter, export_xlsx, search, statistics
 from certification.tables import LifecycleRequest
+from core import clock
 from core.accounts.auth import actor_of, current_user, roles
 from core.credentials import STATUS_LABELS
 from core.errors import DomainError, ValidationError
@@ -40,7 +40,7 @@ def _filters(q, code, level, status, date_from, date_to) -> RegistryFilter:
 
 
 async def _detail_context(credential_id: int) -> dict:
-    view = await get_view(credential_id, today_cst())
+    view = await get_view(credential_id, clock.today())
     requests = await LifecycleRequest.select().where(
         (LifecycleRequest.old_credential == credential_id)
         | (LifecycleRequest.new_credential == credential_id))
@@ -64,7 +64,7 @@ class RegistryPages(Controller):
         except DomainError as error:
             errors[error.field or "q"] = error.message
             filters = RegistryFilter(q=(q or "").strip())
-        result = await search(filters, page_number, 20, today_cst())
+        result = await search(filters, page_number, 20, clock.today())
         return page(request, "certification/registry.html", page_title="证书登记簿",
                     result=result, filters=filters, errors=errors,
                     qualifications=await names_by_code(), status_labels=STATUS_LABELS,
@@ -75,7 +75,8 @@ class RegistryPages(Controller):
                      level: FromQuery[str | None] = None, status: FromQuery[str | None] = None,
                      date_from: FromQuery[str | None] = None,
                      date_to: FromQuery[str | None] = None) -> Response[bytes]:
-        data = await export_xlsx(_filters(q, code, level, status, date_from, date_to), today_cst())
+        filters = _filters(q, code, level, status, date_from, date_to)
+        data = await export_xlsx(filters, clock.today())
         return Response(data, media_type=XLSX, headers={
             "Content-Disposition": 'attachment; filename="certificates.xlsx"'})
 
@@ -131,7 +132,7 @@ class RegistryApi(Controller):
         filters = _filters(q, code, str(level) if level else None, status,
                            date_from.isoformat() if date_from else None,
                            date_to.isoformat() if date_to else None)
-        result = await search(filters, number, per, today_cst())
+        result = await search(filters, number, per, clock.today())
         return CertificatePage(items=[certificate_out(v) for v in result.items],
                                total=result.total, page=result.number, per_page=result.per_page)
 
@@ -140,21 +141,21 @@ class RegistryApi(Controller):
     async def suspend(self, request: Request, credential_id: FromPath[int],
                       data: JSONBody[LifecycleIn]) -> CertificateOut:
         await lifecycle.suspend(credential_id, data.reason, actor_of(request))
-        return certificate_out(await get_view(credential_id, today_cst()))
+        return certificate_out(await get_view(credential_id, clock.today()))
 
     @post("/{credential_id:int}/reinstate", guards=[roles(*ISSUING_ROLES)], status_code=200,
           summary="恢复暂停的证书")
     async def reinstate(self, request: Request, credential_id: FromPath[int],
                         data: JSONBody[LifecycleIn]) -> CertificateOut:
         await lifecycle.reinstate(credential_id, data.reason, actor_of(request))
-        return certificate_out(await get_view(credential_id, today_cst()))
+        return certificate_out(await get_view(credential_id, clock.today()))
 
     @post("/{credential_id:int}/revoke", guards=[roles(*ISSUING_ROLES)], status_code=200,
           summary="撤销证书（须填原因，不可恢复）")
     async def revoke(self, request: Request, credential_id: FromPath[int],
                      data: JSONBody[LifecycleIn]) -> CertificateOut:
         await lifecycle.revoke(credential_id, data.reason, actor_of(request))
-        return certificate_out(await get_view(credential_id, today_cst()))
+        return certificate_out(await get_view(credential_id, clock.today()))
 
     @post("/{credential_id:int}/reissue", guards=[roles(*ISSUING_ROLES)], status_code=201,
           summary="补发（遗失）或更名换发：新编号，原证书标记为被替换")
@@ -162,5 +163,5 @@ class RegistryApi(Controller):
                       data: JSONBody[ReissueIn]) -> IdOut:
         new_id = await lifecycle.reissue(credential_id, data.kind, data.evidence,
                                          actor_of(request), new_name=data.new_name)
-        view = await get_view(new_id, today_cst(), with_history=False)
+        view = await get_view(new_id, clock.today(), with_history=False)
         return IdOut(id=new_id, number=view.number)

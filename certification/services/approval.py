@@ -11,15 +11,13 @@ Rendering and signing happen afterwards in the job (certification.jobs).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from certification import numbers
 from certification.services.catalogue import qualification
 from certification.services.issuance import NewCertificate, issue
 from certification.services.jobs_queue import jobs_for
-from certification.services.lifecycle import today_cst
 from certification.tables import CertificateRecord
-from core import audit, db
+from core import audit, clock, db
 from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationError
 from core.identity import mask_id_number
@@ -166,7 +164,7 @@ async def approve_session(session_id: int, actor: Actor) -> Approval:
         provider = await Provider.objects().where(Provider.id == session.provider).first()
         if not (provider.body_type and provider.body_code and provider.site_serial):
             raise Conflict("该机构尚未登记评价机构代码和站点序号，不能以其名义发证", "provider")
-        today = today_cst()
+        today = clock.today()
         prefix = numbers.SkillNumberParts(
             provider.body_type, provider.body_code, provider.province_code or "12",
             provider.site_serial, today.year, session.level).prefix()
@@ -181,7 +179,7 @@ async def approve_session(session_id: int, actor: Actor) -> Approval:
             level=session.level,
         ) for r in passed], actor, job_title=f"考核批次 #{session_id} 发证",
             job_origin=f"exam_session:{session_id}")
-        now = datetime.now(UTC)
+        now = clock.now()
         await ExamSession.update({
             ExamSession.state: EXAM_APPROVED, ExamSession.approved_at: now,
             ExamSession.approved_by: actor.user_id, ExamSession.return_reason: "",
@@ -203,7 +201,7 @@ async def return_session(session_id: int, reason: str, actor: Actor) -> None:
             raise Conflict("只有待审核的考核批次可以退回", "state")
         await ExamSession.update({
             ExamSession.state: EXAM_RESULTS_UPLOADED, ExamSession.return_reason: reason.strip(),
-            ExamSession.updated_at: datetime.now(UTC),
+            ExamSession.updated_at: clock.now(),
         }).where(ExamSession.id == session_id)
         await audit.record(actor, "exam_session.return", "exam_session", session_id,
                            before={"state": EXAM_SUBMITTED},

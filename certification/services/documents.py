@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import json
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 from urllib.parse import quote
 
 from certification.faces import CertificateFace, TrainingCertificateFace
@@ -16,6 +16,7 @@ from certification.signing import sign_credential
 from certification.tables import CertificateRecord, HolderPhoto, SigningKey
 from certification.vc.credential import CertificateFacts, build_certificate_credential
 from certification.vc.status_list import MIN_LIST_SIZE, build_status_list_credential, status_entry
+from core import clock
 from core.files import read_file
 from core.identity import mask_id_number
 from core.settings import get_settings
@@ -157,7 +158,7 @@ async def status_list_credential(purpose: str, list_id: str) -> dict | None:
         return cached[1]
     url = status_list_url(purpose, list_id)
     unsigned = build_status_list_credential(
-        url, purpose, bits, issuer_of(key), datetime.now(UTC).replace(microsecond=0))
+        url, purpose, bits, issuer_of(key), clock.now().replace(microsecond=0))
     signed = await asyncio.to_thread(sign_credential, unsigned, key.private_pem, key.did)
     _signed_lists[(purpose, list_id, key.did)] = (bits, signed)
     return signed

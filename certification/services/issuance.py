@@ -9,7 +9,7 @@ certificate already issued instead of a second one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from certification import numbers
@@ -18,8 +18,7 @@ from certification.services import jobs_queue
 from certification.services.catalogue import QualificationInfo, expiry_for, qualification
 from certification.services.numbering import allocate
 from certification.tables import CertificateRecord
-from certification.vc.credential import CERTIFICATE_TIMEZONE as CST
-from core import db
+from core import clock, db
 from core.actor import Actor
 from core.credentials import CredentialInput, create_credential
 from core.errors import NotFound, ValidationError
@@ -89,7 +88,7 @@ async def issue(items: list[NewCertificate], actor: Actor, *, job_title: str,
             serials[prefix] = await allocate(prefix, count)
         key = await current_key(actor)
         indexes = await allocate(f"status:{key.id}", len(todo))
-        now = datetime.now(UTC)
+        now = clock.now()
         records, new_ids = [], []
         for n, item in enumerate(todo):
             info = catalogue[item.qualification_code]
@@ -140,7 +139,7 @@ async def issue_training_certificate(*, enrolment_id: int, actor: Actor) -> int:
     provider = await Provider.objects().where(Provider.id == _fk(course, "provider")).first()
     if provider is None:
         raise NotFound("未找到该培训机构")
-    issued_on = datetime.now(UTC).astimezone(CST).date()
+    issued_on = clock.today()
     details = {
         "course_name": course.title,
         "class_hours": int(course.theory_hours_required or 0)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from certification.tables import CertificateRecord, IssuanceJob, IssuanceJobItem
-from core import audit
+from core import audit, clock
 from core.actor import Actor
 
 
@@ -16,7 +14,7 @@ async def enqueue(record_ids: list[int], actor: Actor, *, title: str, origin_key
         return None
     job = IssuanceJob(
         kind="render", title=title[:200], origin_key=origin_key, state="queued",
-        total=len(record_ids), created_by=actor.user_id, created_at=datetime.now(UTC),
+        total=len(record_ids), created_by=actor.user_id, created_at=clock.now(),
     )
     await job.save()
     await IssuanceJobItem.insert(*[

@@ -7,14 +7,13 @@ change shows there at once; the signed status lists are rebuilt on the next requ
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from certification import numbers
 from certification.services.documents import details_of
 from certification.services.issuance import NewCertificate, issue
 from certification.tables import CertificateRecord, LifecycleRequest
-from certification.vc.credential import CERTIFICATE_TIMEZONE
-from core import audit, db
+from core import audit, clock, db
 from core.actor import Actor
 from core.credentials import change_status
 from core.errors import Conflict, NotFound, ValidationError
@@ -22,10 +21,6 @@ from core.people import correct_name
 from core.tables import Credential
 
 REISSUE_KINDS = {"lost": "遗失补发", "name_change": "更名换发"}
-
-
-def today_cst() -> date:
-    return datetime.now(CERTIFICATE_TIMEZONE).date()
 
 
 async def _issued(credential_id: int) -> Credential:
@@ -88,7 +83,7 @@ async def reissue(credential_id: int, kind: str, evidence: str, actor: Actor, *,
             CertificateRecord.credential == old.id).first()
         if record is None:
             raise NotFound("未找到该证书")
-        today = today_cst()
+        today = clock.today()
         if kind == "name_change":
             if not (new_name or "").strip():
                 raise ValidationError("请填写新姓名", "new_name")
@@ -109,7 +104,7 @@ async def reissue(credential_id: int, kind: str, evidence: str, actor: Actor, *,
                             superseded_by=new_id)
         await LifecycleRequest(
             old_credential=old.id, new_credential=new_id, kind=kind, evidence=evidence.strip(),
-            approved_by=actor.user_id, on=today, created_at=datetime.now(UTC),
+            approved_by=actor.user_id, on=today, created_at=clock.now(),
         ).save()
         await audit.record(actor, f"certificate.reissue.{kind}", "credential", old.id,
                            after={"new_credential": new_id}, note=evidence.strip())

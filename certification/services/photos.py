@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from certification.services import jobs_queue
 from certification.tables import CertificateRecord, HolderPhoto
-from core import audit, db
+from core import audit, clock, db
 from core.actor import Actor
 from core.files import save_file
 from core.uploads import PHOTO_KINDS, check_upload
@@ -22,7 +20,7 @@ async def set_photo(person_id: int, data: bytes, actor: Actor, original_name: st
     stored = await save_file(data, kind=kind, original_name=original_name, actor=actor)
     async with db.transaction():
         await HolderPhoto(person=person_id, file=stored.id, uploaded_by=actor.user_id,
-                          created_at=datetime.now(UTC)).save()
+                          created_at=clock.now()).save()
         records = await CertificateRecord.select(CertificateRecord.id).where(
             (CertificateRecord.person == person_id) & (CertificateRecord.kind == "skill")
             & CertificateRecord.credential.status.is_in(list(LIVE_STATUSES)))

@@ -6,11 +6,11 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from litestar.stores.base import Store
 
-from core import audit, db, ratelimit
+from core import audit, clock, db, ratelimit
 from core.accounts.passwords import (
     check_policy,
     dummy_verify,
@@ -96,7 +96,7 @@ async def create_user(data: NewUser, actor: Actor) -> int:
             display_name=data.display_name.strip(),
             organisation_id=data.organisation_id,
             person=data.person_id,
-            created_at=datetime.now(UTC),
+            created_at=clock.now(),
         )
         await row.save()
         await audit.record(
@@ -136,7 +136,7 @@ async def register_trainee(data: TraineeRegistration, actor: Actor) -> int:
             role=Role.TRAINEE,
             display_name=person.name,
             person=person.id,
-            created_at=datetime.now(UTC),
+            created_at=clock.now(),
         )
         await row.save()
         await audit.record(
@@ -177,7 +177,7 @@ async def authenticate(username: str, password: str, ip: str, store: Store) -> C
             await ratelimit.lock(store, ip_key, settings.login_lock_seconds)
         raise ValidationError("用户名或密码错误", "password")
     await ratelimit.reset(store, user_key, FAILURE_WINDOW_S)
-    await User.update({User.last_login_at: datetime.now(UTC)}).where(User.id == row["id"])
+    await User.update({User.last_login_at: clock.now()}).where(User.id == row["id"])
     return to_current_user(row)
 
 
@@ -188,7 +188,7 @@ def _token_hash(token: str) -> str:
 async def issue_token(user: CurrentUser, actor: Actor) -> tuple[str, int]:
     ttl = get_settings().token_ttl_seconds
     token = secrets.token_urlsafe(32)
-    now = datetime.now(UTC)
+    now = clock.now()
     async with db.transaction():
         row = ApiToken(
             user=user.id,
@@ -209,7 +209,7 @@ async def user_for_token(token: str) -> CurrentUser | None:
     )
     if row is None or row["revoked_at"] is not None:
         return None
-    if row["expires_at"] <= datetime.now(UTC):
+    if row["expires_at"] <= clock.now():
         return None
     return await load_user(row["user"])
 
@@ -219,6 +219,6 @@ async def revoke_token(token: str, actor: Actor) -> None:
         row = await ApiToken.objects().where(ApiToken.token_hash == _token_hash(token)).first()
         if row is None or row.revoked_at is not None:
             return
-        row.revoked_at = datetime.now(UTC)
+        row.revoked_at = clock.now()
         await row.save()
         await audit.record(actor, "token.revoke", "api_token", row.id)

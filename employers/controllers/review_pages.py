@@ -8,7 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from core import db
+from core import clock, db
 from core.accounts.auth import actor_of, roles
 from core.errors import DomainError
 from core.roles import Role
@@ -17,7 +17,6 @@ from employers.controllers.common import LABELS, form_of, parse_date
 from employers.facilities import document_kinds
 from employers.services import calendar, facilities, filings, rechecks
 from employers.services.access import OFFICER_ROLES
-from employers.services.snapshots import local_today
 
 REVIEWERS = (Role.HEALTH_REVIEWER, Role.ADMIN)
 
@@ -82,7 +81,7 @@ class CalendarPages(Controller):
 
     @get("/")
     async def index(self, request: Request, year: FromQuery[int | None] = None) -> Template:
-        return await self._page(request, year or local_today().year)
+        return await self._page(request, year or clock.today().year)
 
     @post("/")
     async def save(self, request: Request, data: FormData) -> Template | Redirect:
@@ -94,7 +93,7 @@ class CalendarPages(Controller):
                                         form.get("source", ""), form.get("provisional") == "1",
                                         actor_of(request))
         except DomainError as error:
-            return await self._page(request, local_today().year, form,
+            return await self._page(request, clock.today().year, form,
                                     {error.field or "__all__": error.message})
         return redirect_with(request, f"/employers/calendar?year={day.year}", "已保存")
 

@@ -12,7 +12,7 @@ import sys
 
 async def _main(everything: bool) -> int:
     from core import db
-    from employers.labour.services.access import today
+    from core.clock import today
     from employers.labour.services.findings import refresh_all, refresh_due
 
     await db.on_startup()

@@ -8,6 +8,7 @@ from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from core.accounts.auth import actor_of, roles
+from core.clock import today
 from core.pagination import clamp_page
 from core.roles import Role
 from employers.labour.schemas import (
@@ -25,7 +26,7 @@ from employers.labour.schemas import (
     WageIn,
 )
 from employers.labour.services import records
-from employers.labour.services.access import facility_for, link_for, today
+from employers.labour.services.access import facility_for, link_for
 from employers.labour.services.files import finding_out, labour_file
 from employers.labour.services.findings import FindingFilter, district_findings, facility_findings
 from employers.labour.services.minimum_wage import add_rate, list_rates

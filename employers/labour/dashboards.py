@@ -13,6 +13,7 @@ from litestar import Controller, Request, Response, get
 from litestar.response import Template
 
 from core.accounts.auth import roles
+from core.clock import today
 from core.db import engine
 from core.roles import Role
 from core.tables import Qualification, QualificationLevel
@@ -21,7 +22,6 @@ from employers.labour import staff
 from employers.labour.charts import Series, bar_chart
 from employers.labour.exports import xlsx_response
 from employers.labour.reporting import Panel, share
-from employers.labour.services.access import today
 
 
 async def edu_panels(day: date) -> tuple[list[tuple[str, Any]], list[Panel]]:

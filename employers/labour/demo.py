@@ -8,15 +8,15 @@ ordinary records so the district view and dashboards show real numbers.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from core import audit, db
+from core import audit, clock, db
 from core.actor import Actor
+from core.clock import today
 from core.tables import User
 from employers.labour import staff
 from employers.labour.periods import add_months
 from employers.labour.records import InsuranceKind
-from employers.labour.services.access import today
 from employers.labour.services.findings import refresh_all
 from employers.labour.services.minimum_wage import seed_minimum_wages
 from employers.labour.staff import StaffRow
@@ -141,7 +141,7 @@ async def _kindergarten(operator_id: int, day: date) -> None:
 
 async def seed_labour_demo(actor: Actor) -> None:
     day = today()
-    now = datetime.now(UTC)
+    now = clock.now()
     await seed_minimum_wages()
     operator = await User.select(User.id).where(User.username == "operator").first()
     mine = await staff.facilities_of_user(operator["id"]) if operator else []

@@ -11,6 +11,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from core.accounts.auth import actor_of, require_user, roles
+from core.clock import today
 from core.errors import DomainError, NotFound
 from core.pagination import clamp_page
 from core.roles import Role
@@ -36,7 +37,7 @@ from employers.labour.schemas import (
     WageIn,
 )
 from employers.labour.services import records
-from employers.labour.services.access import CORRECTING_ROLES, facility_for, link_for, today
+from employers.labour.services.access import CORRECTING_ROLES, facility_for, link_for
 from employers.labour.services.files import labour_file
 from employers.labour.services.findings import (
     FindingFilter,

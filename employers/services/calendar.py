@@ -7,9 +7,9 @@ the rows and deadlines are counted on them (`employers.workdays.WorkCalendar`).
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
-from core import audit
+from core import audit, clock
 from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationError
 from employers.tables import WorkCalendarDay
@@ -40,7 +40,7 @@ async def seed_from_file() -> int:
     """Insert the shipped calendar's days that are not in the table yet."""
     document = json.loads(DATA_FILE.read_text(encoding="utf-8"))
     existing = {r["day"] for r in await WorkCalendarDay.select(WorkCalendarDay.day)}
-    now = datetime.now(UTC)
+    now = clock.now()
     new = [WorkCalendarDay(updated_at=now, **row)
            for row in rows_from_document(document) if row["day"] not in existing]
     if new:
@@ -80,7 +80,7 @@ async def save_day(day: date, kind: str, name: str, source: str, provisional: bo
         raise ValidationError("请填写依据（国务院办公厅通知名称、文号）", "source")
     row = await WorkCalendarDay.objects().where(WorkCalendarDay.day == day).first()
     before = None if row is None else {"kind": row.kind, "name": row.name}
-    now = datetime.now(UTC)
+    now = clock.now()
     if row is None:
         row = WorkCalendarDay(day=day)
     row.kind, row.name, row.source = kind, name.strip(), source.strip()
@@ -95,7 +95,7 @@ async def delete_day(day_id: int, actor: Actor) -> None:
     row = await WorkCalendarDay.objects().where(WorkCalendarDay.id == day_id).first()
     if row is None:
         raise NotFound("未找到该日期")
-    if row.day < date.today() - timedelta(days=366):
+    if row.day < clock.today() - timedelta(days=366):
         raise Conflict("一年以前的日期已用于计算期限，不能删除", "day")
     await WorkCalendarDay.delete().where(WorkCalendarDay.id == day_id)
     await audit.record(actor, "work_calendar.delete", "work_calendar_day", day_id,

@@ -8,9 +8,10 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
+from core import clock
 from core.actor import Actor, CurrentUser
 from core.credentials import STATUS_LABELS, counts_on
 from core.errors import DomainError, ValidationError
@@ -20,7 +21,6 @@ from core.tables import Credential, Person, Qualification
 from employers.compliance.qualifications import health_check_valid_through
 from employers.compliance.rules import rules_in_force
 from employers.services.access import is_officer, operated_ids
-from employers.services.snapshots import local_today
 from employers.tables import CredentialAccessLog, StaffLink
 
 MAX_ROWS = 500
@@ -63,7 +63,7 @@ def _counts_today(row: dict, today: date) -> bool:
 
 
 async def full_view(person_id: int) -> list[dict[str, Any]]:
-    today, names = local_today(), await _names()
+    today, names = clock.today(), await _names()
     rows = await Credential.select(
         Credential.id, Credential.code, Credential.level, Credential.number,
         Credential.issuer_name, Credential.issued_on, Credential.expires_on, Credential.status,
@@ -92,14 +92,14 @@ async def public_view(number: str, name: str) -> list[dict[str, Any]]:
     names = await _names()
     row["name"] = names.get(row["code"], row["code"])
     row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
-    row["counts_today"] = counts_on(row, local_today())
+    row["counts_today"] = counts_on(row, clock.today())
     return [row]
 
 
 async def log_view(actor: Actor, person_id: int, facility_id: int | None, reason: str,
                    basis: str, via: str) -> None:
     await CredentialAccessLog(
-        at=datetime.now(UTC), person=person_id, viewer_id=actor.user_id,
+        at=clock.now(), person=person_id, viewer_id=actor.user_id,
         viewer_name=actor.username, facility=facility_id, reason=reason.strip()[:500],
         basis=basis, via=via).save()
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, datetime
 
-from core import audit
+from core import audit, clock
 from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationError
 from employers.facilities import ClassInput
@@ -43,7 +42,7 @@ async def create_class(facility_id: int, data: ClassInput, actor: Actor) -> Faci
             (FacilityClass.facility == facility_id) & (FacilityClass.code == data.code)
             & (FacilityClass.active == True)):  # noqa: E712
         raise Conflict("班级编号已存在", "code")
-    now = datetime.now(UTC)
+    now = clock.now()
     row = FacilityClass(facility=facility_id, code=data.code, type=data.type,
                         children=data.children, created_at=now, updated_at=now)
     await row.save()
@@ -61,7 +60,7 @@ async def update_class(class_id: int, data: ClassInput, actor: Actor) -> Facilit
         raise Conflict("班级编号已存在", "code")
     before = {"code": row.code, "type": row.type, "children": row.children}
     row.code, row.type, row.children = data.code, data.type, data.children
-    row.updated_at = datetime.now(UTC)
+    row.updated_at = clock.now()
     await row.save()
     await audit.record(actor, "class.update", "facility_class", row.id, before=before,
                        after=asdict(data))
@@ -72,7 +71,7 @@ async def update_class(class_id: int, data: ClassInput, actor: Actor) -> Facilit
 async def close_class(class_id: int, actor: Actor) -> None:
     row = await _class_for(class_id, actor)
     await ClassAssignment.delete().where(ClassAssignment.facility_class == row.id)
-    row.active, row.updated_at = False, datetime.now(UTC)
+    row.active, row.updated_at = False, clock.now()
     await row.save()
     await audit.record(actor, "class.close", "facility_class", row.id, before={"code": row.code})
     await recheck([row.facility])
@@ -93,7 +92,7 @@ async def assign(class_id: int, link_id: int, actor: Actor) -> None:
             return
         await previous.remove()
     await ClassAssignment(facility_class=group.id, staff_link=link.id,
-                          created_at=datetime.now(UTC)).save()
+                          created_at=clock.now()).save()
     await audit.record(actor, "class.assign", "facility_class", group.id,
                        before={"from_class": previous.facility_class if previous else None},
                        after={"staff_link": link.id})

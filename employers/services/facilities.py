@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, datetime
 
-from core import audit
+from core import audit, clock
 from core.actor import Actor
 from core.errors import Conflict, Forbidden
 from core.pagination import Page
@@ -23,7 +22,7 @@ async def register_facility(data: FacilityInput, actor: Actor) -> Facility:
     if await Facility.exists().where(Facility.uscc == data.uscc):
         raise Conflict("该统一社会信用代码的机构已登记；如需共同管理，请联系该机构经办人添加您",
                        "uscc")
-    now = datetime.now(UTC)
+    now = clock.now()
     row = Facility(**asdict(data), filing_status="none", created_by=actor.user_id,
                    created_at=now, updated_at=now)
     await row.save()
@@ -43,7 +42,7 @@ async def update_facility(facility_id: int, data: FacilityInput, actor: Actor) -
     before = {k: getattr(row, k) for k in asdict(data)}
     for key, value in asdict(data).items():
         setattr(row, key, value)
-    row.updated_at = datetime.now(UTC)
+    row.updated_at = clock.now()
     await row.save()
     await audit.record(actor, "facility.update", "facility", row.id, before=before,
                        after=asdict(data))
@@ -61,7 +60,7 @@ async def add_operator(facility_id: int, user_id: int, actor: Actor) -> None:
             (FacilityOperator.facility == facility_id) & (FacilityOperator.user == user_id)):
         return
     await FacilityOperator(facility=facility_id, user=user_id,
-                           created_at=datetime.now(UTC)).save()
+                           created_at=clock.now()).save()
     await audit.record(actor, "facility.add_operator", "facility", facility_id,
                        after={"user_id": user_id})
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
-from core import audit, files
+from core import audit, clock, files
 from core.actor import Actor
 from core.errors import Conflict, Forbidden, NotFound, ValidationError
 from core.uploads import check_upload
@@ -17,7 +17,7 @@ from employers.compliance.engine import evaluate_dict
 from employers.facilities import document_kinds, filing_rules
 from employers.services import calendar, signing
 from employers.services.access import REVIEWER_ROLES, facility_for
-from employers.services.snapshots import LOCAL_TZ, build_snapshot, local_today
+from employers.services.snapshots import LOCAL_TZ, build_snapshot
 from employers.tables import Facility, Filing, FilingEvent
 
 
@@ -83,8 +83,8 @@ async def submit(facility_id: int, uploads: list[Upload], explanation: str,
     explanation = explanation.strip()
     if not report["compliant"] and not explanation:
         raise ValidationError("人员配备核查未通过，提交备案须填写书面说明", "explanation")
-    now = datetime.now(UTC)
-    today = local_today()
+    now = clock.now()
+    today = clock.today()
     cal = await calendar.load()
     rules = filing_rules()
     previous = await Filing.select(Filing.id).where(Filing.facility == facility_id).order_by(
@@ -122,7 +122,7 @@ async def submit(facility_id: int, uploads: list[Upload], explanation: str,
 async def _event(filing_id: int, kind: str, actor: Actor, note: str = "") -> None:
     await FilingEvent(filing=filing_id, kind=kind, actor_id=actor.user_id,
                       actor_name=actor.username, note=note,
-                      at=datetime.now(UTC)).save()
+                      at=clock.now()).save()
 
 
 async def filing_for(filing_id: int, actor: Actor) -> Filing:
@@ -152,8 +152,8 @@ async def _receipt_number(year: int) -> str:
 
 async def accept(filing_id: int, actor: Actor) -> Filing:
     row, facility = await _pending_for_review(filing_id, actor)
-    now = datetime.now(UTC)
-    today = local_today()
+    now = clock.now()
+    today = clock.today()
     row.state, row.reviewer_id, row.reviewed_at = "accepted", actor.user_id, now
     row.receipt_number = await _receipt_number(today.year)
     receipt = await asyncio.to_thread(_pdf().receipt_pdf, facility_dict(facility), {
@@ -176,7 +176,7 @@ async def return_filing(filing_id: int, reasons: str, actor: Actor) -> Filing:
     if not reasons.strip():
         raise ValidationError("请填写退回原因", "reasons")
     row, facility = await _pending_for_review(filing_id, actor)
-    now = datetime.now(UTC)
+    now = clock.now()
     row.state, row.reviewer_id, row.reviewed_at = "returned", actor.user_id, now
     row.reasons = reasons.strip()
     await row.save()
@@ -229,7 +229,7 @@ async def queue(state: str = "submitted", page: int = 1, per_page: int = 50) -> 
         Filing.answer_due_on, Filing.previous_id).where(Filing.state == state).order_by(
         Filing.filing_due_on).limit(per_page).offset((page - 1) * per_page)
     cal = await calendar.load()
-    today = local_today()
+    today = clock.today()
     for row in rows:
         row["filing_days_left"] = cal.workdays_between(today, row["filing_due_on"])
         row["answer_days_left"] = (cal.workdays_between(today, row["answer_due_on"])

@@ -3,9 +3,9 @@ credential change (call inside the caller's transaction), and the reviewer's das
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
+from core import clock
 from employers.compliance.engine import evaluate_dict
 from employers.services.snapshots import build_snapshots
 from employers.tables import ComplianceState, Facility, StaffLink
@@ -17,7 +17,7 @@ async def recheck(facility_ids: list[int]) -> dict[int, dict[str, Any]]:
         return {}
     snapshots = await build_snapshots(facility_ids)
     reports = {fid: evaluate_dict(snap) for fid, snap in snapshots.items()}
-    now = datetime.now(UTC)
+    now = clock.now()
     existing = {r.facility: r for r in await ComplianceState.objects().output(load_json=True).where(
         ComplianceState.facility.is_in(list(reports)))}
     new_rows = []

@@ -14,10 +14,11 @@ records" maps it, for one facility or many at once (a district re-check uses the
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core import clock
 from core.tables import Credential
 from employers.compliance.rules import rules_in_force
 from employers.tables import ClassAssignment, Facility, FacilityClass, StaffLink
@@ -25,10 +26,6 @@ from employers.tables import ClassAssignment, Facility, FacilityClass, StaffLink
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 CHUNK = 500
 EDUCATION_DEFAULT = "below_secondary"
-
-
-def local_today() -> date:
-    return datetime.now(LOCAL_TZ).date()
 
 
 def staff_id(link_id: int) -> str:
@@ -49,7 +46,7 @@ async def _select_in(query_for, ids: list[int]) -> list[dict]:
 
 async def build_snapshots(facility_ids: list[int], as_of: date | None = None
                           ) -> dict[int, dict[str, Any]]:
-    as_of = as_of or local_today()
+    as_of = as_of or clock.today()
     rules = rules_in_force(as_of)
     ids = sorted(set(facility_ids))
     facilities = await _select_in(lambda c: Facility.select(

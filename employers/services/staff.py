@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
-from core import audit, files
+from core import audit, clock, files
 from core.actor import Actor
 from core.credentials import CredentialInput, create_credential
 from core.errors import Conflict, Forbidden, NotFound, ValidationError
@@ -37,7 +37,7 @@ async def link_person(facility_id: int, person: PersonInput, terms: StaffTerms,
             (StaffLink.facility == facility_id) & (StaffLink.person == row.id)
             & (StaffLink.status != "ended")):
         raise Conflict("该人员已在本机构在职或待同意", "id_number")
-    now = datetime.now(UTC)
+    now = clock.now()
     link = StaffLink(facility=facility_id, person=row.id, positions=terms.positions,
                      employment=terms.employment, employment_form=terms.employment_form,
                      started_on=terms.started_on, management_years=terms.management_years,
@@ -68,7 +68,7 @@ async def update_terms(link_id: int, terms: StaffTerms, actor: Actor) -> StaffLi
               "management_years": link.management_years}
     link.positions, link.employment = terms.positions, terms.employment
     link.employment_form, link.started_on = terms.employment_form, terms.started_on
-    link.management_years, link.updated_at = terms.management_years, datetime.now(UTC)
+    link.management_years, link.updated_at = terms.management_years, clock.now()
     await link.save()
     if "caregiver" not in terms.positions:
         await ClassAssignment.delete().where(ClassAssignment.staff_link == link.id)
@@ -87,7 +87,7 @@ async def end_link(link_id: int, ended_on: date, reason: str, actor: Actor) -> S
         raise ValidationError("离职日期不能早于入职日期", "ended_on")
     before = link.status
     link.status, link.ended_on, link.end_reason = "ended", ended_on, reason.strip()
-    link.updated_at = datetime.now(UTC)
+    link.updated_at = clock.now()
     await link.save()
     await ClassAssignment.delete().where(ClassAssignment.staff_link == link.id)
     await audit.record(actor, "staff_link.end", "staff_link", link.id, before={"status": before},
@@ -118,7 +118,7 @@ async def upload_consent(link_id: int, data: bytes, filename: str, actor: Actor)
 
 
 async def _consent(link: StaffLink, how: str, file_id: int | None, actor: Actor) -> StaffLink:
-    now = datetime.now(UTC)
+    now = clock.now()
     link.consent, link.consent_file, link.consent_at = how, file_id, now
     link.status, link.updated_at = "active", now
     await link.save()
@@ -152,7 +152,7 @@ async def record_check(link_id: int, data: CheckInput, scan: bytes, filename: st
         raise ValidationError("请选择健康检查或背景审查", "code")
     if data.outcome not in CHECK_CODES[data.code]:
         raise ValidationError("请选择检查结论", "outcome")
-    if data.checked_on > date.today():
+    if data.checked_on > clock.today():
         raise ValidationError("检查日期不能晚于今天", "checked_on")
     if not data.issuer_name.strip():
         raise ValidationError("请填写检查机构", "issuer_name")

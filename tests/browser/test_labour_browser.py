@@ -13,9 +13,9 @@ from tests.browser.conftest import run_async, sign_in
 
 async def _facility_with_staff(operator_id: int) -> tuple[int, int]:
     from core.actor import Actor
+    from core.clock import today
     from core.identity import id_check_char, uscc_check_char
     from core.people import PersonInput, find_or_create_person
-    from employers.labour.services.access import today
     from employers.labour.services.minimum_wage import seed_minimum_wages
     from employers.tables import Facility, FacilityOperator, StaffLink
 
@@ -55,7 +55,7 @@ async def _facility_with_staff(operator_id: int) -> tuple[int, int]:
 
 
 def test_operator_records_contract_and_wages_officer_sees_and_exports(new_page, db_user):
-    from employers.labour.services.access import today
+    from core.clock import today
 
     operator_id = db_user("facility_operator", "b_labour_op")
     db_user("hrss_officer", "b_labour_hrss")

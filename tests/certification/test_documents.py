@@ -28,13 +28,13 @@ def status_lists(client, vc):
 
 
 def verify(client, vc):
-    from certification.services.lifecycle import today_cst
     from certification.vc.keys import trusted_verification_methods
     from certification.verify import verify_credential
+    from core.clock import today
 
     keys = client.get("/.well-known/caregiver-registry/keys.json").json()
     return verify_credential(vc, trusted_keys=trusted_verification_methods(keys),
-                             status_lists=status_lists(client, vc), fetch=None, today=today_cst())
+                             status_lists=status_lists(client, vc), fetch=None, today=today())
 
 
 def test_job_renders_and_signs_then_verifies(client, run, holder, issue_skill):

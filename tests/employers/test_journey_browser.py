@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from core import clock
 from tests.browser.conftest import (  # noqa: F401 — fixtures used by name
     CHROMIUM,
     browser,
@@ -47,7 +48,7 @@ async def _arrange() -> dict:
     await create_user(NewUser("j_reviewer", PASSWORD, "health_reviewer", "审核员"), system)
     op = Actor(op_id, "j_operator", "facility_operator")
     serial = iter(range(1, 1000))
-    checked = date.today() - timedelta(days=30)
+    checked = clock.today() - timedelta(days=30)
 
     async def qualify(person_id: int, codes: list) -> None:
         for code, level, outcome in codes:
@@ -118,7 +119,7 @@ def test_main_journey(new_page):  # noqa: F811
     op.fill("#name", "陈静")
     op.check("#positions_caregiver_")
     op.select_option("#employment", "full_time")
-    op.fill("#started_on", date.today().isoformat())
+    op.fill("#started_on", clock.today().isoformat())
     click(op, "button:has-text('关联')")
     assert "人员已关联" in op.content()
     row = op.locator("tr:has-text('陈静')")

@@ -5,10 +5,10 @@ link, the reviewer's queue, the officers' calendar."""
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import openpyxl
 
+from core import clock
 from tests.conftest import api_token, login, post_form
 from tests.employers.conftest import FACILITY, documents, id_number, link, register, uscc
 
@@ -112,7 +112,7 @@ def test_checks_consent_public_and_access_log(client, operator, make_user, make_
 
     # Leaving ends access.
     r = client.post(f"/api/v1/staff-links/{staff['id']}/end", headers=operator,
-                    json={"ended_on": date.today().isoformat(), "reason": "合同到期"})
+                    json={"ended_on": clock.today().isoformat(), "reason": "合同到期"})
     assert r.status_code == 200
     r = client.post("/api/v1/credential-checks", json=body, headers=operator).json()
     assert r["basis"] == "public"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from core import clock
 from tests.employers.conftest import documents, link, record_check, register
 
 
@@ -74,7 +75,7 @@ def test_forecast_names_the_day_and_class(client, operator, staffed, make_creden
     facility = staffed()
     s1 = facility["people"]["s1"]
     # s1's mental-health training expires: from the next day A1 is short of caregivers.
-    end = date.today() + timedelta(days=30)
+    end = clock.today() + timedelta(days=30)
     make_credential(s1["person_id"], "DIRECTOR_TRAINING")  # irrelevant noise
     from core.tables import Credential
 

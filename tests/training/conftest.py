@@ -6,10 +6,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
+
+from core import clock
 
 IS_PG = os.environ.get("DATABASE_URL", "").startswith(("postgresql://", "postgres://"))
 USCC = "91350100M000100Y43"
@@ -107,7 +109,7 @@ def make_course(run: Callable[..., Any]) -> Callable[..., int]:
     def factory(world: World, *, kind: str = "skill", capacity: int = 20, state: str = "open",
                 code: str = "CHILDCARE_WORKER", level: int | None = 4, theory: int = 4,
                 practical: int = 2, starts_in: int = 10, title: str = "保育师四级培训班") -> int:
-        start = date.today() + timedelta(days=starts_in)
+        start = clock.today() + timedelta(days=starts_in)
         course_id = run(create_course, CourseInput(
             kind=kind, title=title, qualification_code=code,
             level=level if kind == "skill" else None, theory_hours_required=theory,

@@ -3,15 +3,16 @@ evidence (course route, certificate + years, diploma), provider confirmation."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from core import clock
 from core.tables import WorkPeriod
 from tests.conftest import api_token, login, post_form
 from training.services import enrolment, exams
 from training.services.courses import transition
 from training.tables import ExamRegistration, ExamSession
 
-EXAM_DAY = (date.today() + timedelta(days=20)).isoformat()
+EXAM_DAY = (clock.today() + timedelta(days=20)).isoformat()
 
 
 def new_session(client, world, level=4, open_it=True):
@@ -32,7 +33,7 @@ def completed_course(run, world, make_course, trainee, level=4):
     run(enrolment.decide, eid, "accept", "", world.actor_staff)
     run(transition, course, "running", world.actor_staff)
     from training.services.hours import complete, record_session
-    run(record_session, course, date.today() + timedelta(days=2), "practical", 1, "", {eid},
+    run(record_session, course, clock.today() + timedelta(days=2), "practical", 1, "", {eid},
         world.actor_staff)
     run(complete, eid, world.actor_staff)
     return eid
@@ -61,10 +62,10 @@ def test_registration_routes_and_what_is_missing(client, run, make_provider, mak
     completed_course(run, world, make_course, by_course)
     # 社会考生: a 五级 certificate from 5 years ago + 5 years of declared work
     make_credential(social[2], "CHILDCARE_WORKER", level=5,
-                    issued_on=date.today() - timedelta(days=5 * 366))
+                    issued_on=clock.today() - timedelta(days=5 * 366))
     run(WorkPeriod.insert(WorkPeriod(person=social[2], employer="某托育园", occupation="保育师",
-                                     started_on=date.today() - timedelta(days=5 * 366),
-                                     created_at=date.today())))
+                                     started_on=clock.today() - timedelta(days=5 * 366),
+                                     created_at=clock.today())))
     r = client.post(f"/api/v1/exam-sessions/{sid}/registrations", json={},
                     headers=api_token(client, by_course[0]))
     assert r.status_code == 201 and r.json()["route"] == "course"

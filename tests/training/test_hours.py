@@ -3,8 +3,9 @@ required hours, and the training certificate on completing a training course."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from core import clock
 from core.tables import Credential
 from tests.conftest import api_token, login, post_form
 from training.services import enrolment
@@ -27,7 +28,7 @@ def test_hours_progress_and_completion(client, run, make_provider, make_course, 
     course, trainees, (e1, e2) = _running_class(run, world, make_course, make_trainee,
                                                 theory=4, practical=2)
     staff = api_token(client, world.staff)
-    day = (date.today() + timedelta(days=2)).isoformat()
+    day = (clock.today() + timedelta(days=2)).isoformat()
     r = client.post(f"/api/v1/courses/{course}/class-sessions", headers=staff, json={
         "held_on": day, "kind": "theory", "hours": 4, "present": [e1, e2]})
     assert r.status_code == 201, r.text
@@ -52,7 +53,7 @@ def test_bad_session_input_writes_nothing(client, run, make_provider, make_cours
     course, _, (e1, _e2) = _running_class(run, world, make_course, make_trainee)
     other = make_provider()
     staff = api_token(client, world.staff)
-    day = (date.today() + timedelta(days=2)).isoformat()
+    day = (clock.today() + timedelta(days=2)).isoformat()
     r = client.post(f"/api/v1/courses/{course}/class-sessions", headers=staff, json={
         "held_on": "2001-01-01", "kind": "theory", "hours": 2, "present": [e1]})
     assert r.status_code == 422 and r.json()["field"] == "held_on"
@@ -76,7 +77,7 @@ def test_attendance_page_whole_class_in_one_form(client, run, make_provider, mak
     login(client, world.staff)
     page = client.get(f"/training/provider/courses/{course}/attendance")
     assert page.status_code == 200 and "学员甲" in page.text and "学员乙" in page.text
-    day = (date.today() + timedelta(days=2)).isoformat()
+    day = (clock.today() + timedelta(days=2)).isoformat()
     r = post_form(client, f"/training/provider/courses/{course}/attendance", {
         "held_on": day, "kind": "theory", "hours": "3", "topic": "婴幼儿生活照料",
         "present": [str(e1)]}, follow_redirects=True)
@@ -95,7 +96,7 @@ def test_training_course_completion_issues_training_certificate(client, run, mak
         run, world, make_course, make_trainee, n=1, kind="training", code="DIRECTOR_TRAINING",
         theory=2, practical=0, title="托育机构负责人岗位培训")
     staff = api_token(client, world.staff)
-    day = (date.today() + timedelta(days=2)).isoformat()
+    day = (clock.today() + timedelta(days=2)).isoformat()
     client.post(f"/api/v1/courses/{course}/class-sessions", headers=staff, json={
         "held_on": day, "kind": "theory", "hours": 2, "present": [e1]})
     r = client.post(f"/api/v1/enrolments/{e1}/complete", headers=staff)

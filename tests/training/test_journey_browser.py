@@ -5,11 +5,12 @@ and records hours, the trainee registers for the exam, the provider confirms, up
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import openpyxl
 import pytest
 
+from core import clock
 from tests.browser.conftest import (  # noqa: F401, F811 — fixtures used by name
     CHROMIUM,
     browser,
@@ -58,7 +59,7 @@ async def _arrange() -> dict:
     id_number = id17 + id_check_char(id17)
     await register_trainee(TraineeRegistration("刘洋", "居民身份证", id_number, "13900001234",
                                                "j_trainee", PASSWORD, PASSWORD), system)
-    today = date.today()
+    today = clock.today()
     course = await create_course(CourseInput(
         kind="skill", title="旅程保育师四级班", qualification_code="CHILDCARE_WORKER", level=4,
         theory_hours_required=3, practical_hours_required=0, capacity=10, starts_on=today,
@@ -100,7 +101,7 @@ def test_main_journey(new_page):  # noqa: F811 — the imported fixture
     assert "已录取" in staff.content()
     click(staff, "button:has-text('开班')")
     click(staff, "a:has-text('记录学时')")
-    staff.fill("#held_on", date.today().isoformat())
+    staff.fill("#held_on", clock.today().isoformat())
     staff.fill("#hours", "3")
     staff.fill("#topic", "婴幼儿生活照料")
     click(staff, "button:has-text('保存本次课')")

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import UTC, date, timedelta
+from datetime import timedelta
 
 import openpyxl
 import pytest
 
+from core import clock
 from tests.conftest import api_token, login, post_form
 from training.tables import ExamRegistration, ExamResult, ExamSession, ResultUpload
 
@@ -21,12 +22,12 @@ NAMES = "甲乙丙丁戊己庚辛"
 def closed_session(client, run, make_provider, make_trainee):
     """A closed session with confirmed candidates; returns (world, session id, candidates)."""
     from core.actor import Actor  # noqa: F401
-    from training.services.common import now
+    from core.clock import now
 
     def factory(n: int = 3, level: int = 4):
         world = make_provider()
         session = ExamSession(provider=world.provider_id, qualification_code="CHILDCARE_WORKER",
-                              level=level, exam_on=date.today() + timedelta(days=1),
+                              level=level, exam_on=clock.today() + timedelta(days=1),
                               place="考场", state="closed", created_at=now(), updated_at=now())
         run(session.save)
         people = []
@@ -216,9 +217,8 @@ def test_page_shows_errors_and_offers_annotated_file(client, run, closed_session
     assert sheet.cell(1, 5).value == "错误说明" and "姓名" in sheet.cell(3, 5).value
     nothing_written(run, sid)
     # after 24 hours the annotated file is gone
-    from datetime import datetime
     run(ResultUpload.update({ResultUpload.feedback_expires_at:
-                             datetime.now(UTC) - timedelta(minutes=1)}).where(
+                             clock.now() - timedelta(minutes=1)}).where(
         ResultUpload.id == upload_row.id))
     gone = client.get(f"/training/provider/exams/{sid}/uploads/{upload_row.id}/feedback")
     assert gone.status_code == 404 and "24 小时" in gone.text
@@ -279,7 +279,6 @@ def test_trainee_sees_results_once_approved(client, run, closed_session):
 
 
 def test_expired_feedback_files_are_purged_by_housekeeping(client, run, closed_session):
-    from datetime import datetime
 
     from core import housekeeping
     from core.settings import get_settings
@@ -295,7 +294,7 @@ def test_expired_feedback_files_are_purged_by_housekeeping(client, run, closed_s
     assert path.exists()
     assert run(purge_expired_feedback) == 0
     run(ResultUpload.update({ResultUpload.feedback_expires_at:
-                             datetime.now(UTC) - timedelta(hours=1)}).where(
+                             clock.now() - timedelta(hours=1)}).where(
         ResultUpload.id == row.id))
     run(housekeeping.run_once, client.app)  # what each server process runs every hour
     assert not path.exists()

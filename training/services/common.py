@@ -1,25 +1,13 @@
-"""Shared helpers of the training services: the clock, who may see which provider's data."""
+"""Shared helpers of the training services: who may see which provider's data."""
 
 from __future__ import annotations
-
-from datetime import UTC, date, datetime, timedelta, timezone
 
 from core.actor import Actor
 from core.errors import Forbidden, NotFound
 from core.roles import Role
 
-CST = timezone(timedelta(hours=8))
 OFFICER_ROLES = frozenset({Role.HRSS_OFFICER.value, Role.ADMIN.value})
 READ_ROLES = OFFICER_ROLES | {Role.EDU_OFFICER.value}
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def today() -> date:
-    """Today in China Standard Time: the day users mean."""
-    return datetime.now(CST).date()
 
 
 def is_officer(actor: Actor) -> bool:

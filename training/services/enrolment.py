@@ -13,11 +13,12 @@ from typing import Any
 
 from core import audit
 from core.actor import Actor
+from core.clock import now, today
 from core.db import is_sqlite, transaction
 from core.errors import Conflict, NotFound, ValidationError
 from core.pagination import Page
 from training import states as s
-from training.services.common import check_provider_access, now, own_provider_id, person_of, today
+from training.services.common import check_provider_access, own_provider_id, person_of
 from training.services.courses import seats_taken
 from training.tables import Course, Enrolment
 

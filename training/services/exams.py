@@ -12,6 +12,7 @@ from typing import Any
 
 from core import audit
 from core.actor import Actor
+from core.clock import now, today
 from core.db import transaction
 from core.errors import Conflict, NotFound, ValidationError
 from core.pagination import Page
@@ -20,7 +21,7 @@ from training import eligibility as el
 from training import states as s
 from training.services import providers
 from training.services.catalogue import level_rule
-from training.services.common import check_provider_access, now, own_provider_id, person_of, today
+from training.services.common import check_provider_access, own_provider_id, person_of
 from training.tables import Enrolment, ExamRegistration, ExamResult, ExamSession
 
 DIPLOMA_KINDS = tuple(el._data()["diploma_kinds"].keys())

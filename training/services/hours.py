@@ -10,10 +10,11 @@ from typing import Any
 
 from core import audit
 from core.actor import Actor
+from core.clock import now
 from core.db import transaction
 from core.errors import Conflict, NotFound, ValidationError
 from training import states as s
-from training.services.common import check_provider_access, now, own_provider_id
+from training.services.common import check_provider_access, own_provider_id
 from training.services.courses import get_course
 from training.tables import Attendance, ClassSession, Course, Enrolment
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from core import audit
+from core import audit, clock
 from core.actor import Actor
+from core.clock import now
 from core.db import transaction
 from core.errors import Conflict, NotFound
 from core.files import read_file
@@ -29,7 +30,7 @@ from training.results_file import (
     sort_errors,
 )
 from training.services.catalogue import level_rule
-from training.services.common import now, own_provider_id
+from training.services.common import own_provider_id
 from training.services.exams import get_session
 from training.tables import ExamRegistration, ExamResult, ExamSession, ResultUpload
 
@@ -212,7 +213,7 @@ async def feedback_file(session_id: int, upload_id: int, actor: Actor) -> tuple[
     expires = row.feedback_expires_at
     if expires is not None and expires.tzinfo is None:
         expires = expires.replace(tzinfo=UTC)
-    if expires is None or expires < datetime.now(UTC):
+    if expires is None or expires < clock.now():
         raise NotFound("标注错误的文件只保留 24 小时，已过期；请重新上传以获得新的标注文件")
     stored, body = await read_file(row.feedback_file)
     return stored.original_name, stored.content_type, body

@@ -7,7 +7,6 @@ correction that must say why.
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from core.actor import Actor
@@ -51,6 +50,3 @@ async def facility_for(actor: Actor, facility_id: int) -> staff.FacilityRow:
     return facility
 
 
-def today() -> date:
-    """The district's calendar day (rules take it as an argument; this is the one clock)."""
-    return datetime.now(LOCAL_TZ).date()

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from core import audit, db
+from core import audit, clock, db
 from core.actor import Actor
+from core.clock import today
 from core.errors import Conflict
 from employers.labour.minimum_wage import DEFAULT_REGION, load_minimum_wages
 from employers.labour.schemas import MinimumWageIn
-from employers.labour.services.access import today
 from employers.labour.services.findings import refresh_all
 from employers.labour.tables import MinimumWageRate
 
@@ -25,7 +24,7 @@ async def seed_minimum_wages() -> int:
     rows = [
         MinimumWageRate(region=r.region, effective_from=r.effective_from,
                         monthly_fen=r.monthly_fen, hourly_fen=r.hourly_fen, source=r.source,
-                        provisional=r.provisional, created_at=datetime.now(UTC))
+                        provisional=r.provisional, created_at=clock.now())
         for r in load_minimum_wages(region=None)
         if (r.region, r.effective_from) not in existing
     ]
@@ -52,7 +51,7 @@ async def add_rate(actor: Actor, data: MinimumWageIn, region: str = DEFAULT_REGI
             await MinimumWageRate.update(values).where(MinimumWageRate.id == existing["id"])
             row_id = existing["id"]
         else:
-            row = MinimumWageRate(region=region, created_at=datetime.now(UTC), **values)
+            row = MinimumWageRate(region=region, created_at=clock.now(), **values)
             await row.save()
             row_id = row.id
         await audit.record(actor, "labour.minimum_wage.save", "minimum_wage", row_id,

@@ -4,12 +4,13 @@ recomputed in the same transaction."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from core import audit, db
+from core import audit, clock, db
 from core.actor import Actor
+from core.clock import today
 from core.errors import NotFound, ValidationError
 from core.identity import normalise_uscc
 from employers.labour.records import (
@@ -26,7 +27,7 @@ from employers.labour.schemas import (
     LabourRecordIn,
     WageIn,
 )
-from employers.labour.services.access import correction_note, link_for, today
+from employers.labour.services.access import correction_note, link_for
 from employers.labour.services.findings import store_link
 from employers.labour.staff import StaffRow
 from employers.labour.tables import (
@@ -39,7 +40,7 @@ from employers.labour.tables import (
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def _public(row: dict[str, Any] | None) -> dict[str, Any] | None:

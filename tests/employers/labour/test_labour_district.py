@@ -12,7 +12,7 @@ from tests.conftest import api_token, login
 
 def test_officer_sees_an_operators_finding_filters_and_exports(client, make_user,
                                                                labour_world) -> None:
-    from employers.labour.services.access import today
+    from core.clock import today
 
     day = today()
     world = labour_world(start=day - timedelta(days=90), street="芦台街道")
@@ -52,7 +52,7 @@ def test_officer_sees_an_operators_finding_filters_and_exports(client, make_user
 
 def test_stored_findings_follow_a_change_of_the_staff_link(client, run, make_user,
                                                            labour_world) -> None:
-    from employers.labour.services.access import today
+    from core.clock import today
 
     day = today()
     world = labour_world(start=day - timedelta(days=5))
@@ -67,7 +67,7 @@ def test_stored_findings_follow_a_change_of_the_staff_link(client, run, make_use
 
 def test_operator_reminders_list_credentials_health_checks_and_contracts(
         client, make_credential, labour_world) -> None:
-    from employers.labour.services.access import today
+    from core.clock import today
 
     day = today()
     world = labour_world(start=day - timedelta(days=200))
@@ -90,7 +90,7 @@ def test_operator_reminders_list_credentials_health_checks_and_contracts(
 
 
 def test_trainee_sees_own_reminders(client, make_credential, labour_world) -> None:
-    from employers.labour.services.access import today
+    from core.clock import today
 
     day = today()
     world = labour_world(start=day - timedelta(days=30), trainee="tr_self")
@@ -103,7 +103,7 @@ def test_trainee_sees_own_reminders(client, make_credential, labour_world) -> No
 
 def test_bureau_dashboards_render_with_numbers_and_export(client, make_user, make_credential,
                                                           labour_world) -> None:
-    from employers.labour.services.access import today
+    from core.clock import today
 
     day = today()
     world = labour_world(start=day - timedelta(days=60), kindergarten=True, accepted=True)
@@ -127,7 +127,7 @@ def test_bureau_dashboards_render_with_numbers_and_export(client, make_user, mak
 
 def test_public_statistics_need_no_login_and_show_no_personal_data(
         client, make_credential, labour_world) -> None:
-    from employers.labour.services.access import today
+    from core.clock import today
 
     world = labour_world(accepted=True)
     make_credential(world.person_id, "CHILDCARE_WORKER", level=5,

@@ -12,7 +12,8 @@ from tests.conftest import login
 
 def test_hrss_dashboard_counts_certificates_and_subsidy(client, run, make_user, make_person,
                                                         make_credential) -> None:
-    from certification.dashboards import hrss_panels, today
+    from certification.dashboards import hrss_panels
+    from core.clock import today
 
     day = today()
     person = make_person("王芳")
@@ -58,7 +59,8 @@ def test_hrss_training_panels_count_enrolments_completions_and_pass_rates(
         client, run, make_person) -> None:
     from datetime import datetime
 
-    from certification.dashboards import today, training_panels
+    from certification.dashboards import training_panels
+    from core.clock import today
     from training.tables import (
         Course,
         Enrolment,

@@ -8,7 +8,7 @@ from tests.conftest import api_token, login, post_form
 
 
 def test_pages_render_for_operator_and_officer(client, make_user, labour_world) -> None:
-    from employers.labour.services.access import today
+    from core.clock import today
 
     world = labour_world(start=today() - timedelta(days=40))
     headers = api_token(client, world.operator)

@@ -175,7 +175,7 @@ def test_openapi_still_builds(client) -> None:
 
 
 def test_today_is_a_date() -> None:
-    from employers.labour.services.access import today
+    from core.clock import today
 
     assert isinstance(today(), date)
 
