@@ -6,8 +6,9 @@ views use ``health_check_valid_through`` so every screen shows the same last val
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
+from core.validity import last_valid_day
 from employers.compliance.rules import PositionRule, RuleSet
 from employers.compliance.snapshot import Credential, StaffMember
 
@@ -20,17 +21,11 @@ STATUS_NAMES = {
 }
 
 
-def add_years(day: date, years: int) -> date:
-    """The same day ``years`` later; a year after Feb 29 is Feb 28."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
 def health_check_valid_through(checked_on: date, rules: RuleSet) -> date:
-    """Last day a health check counts: the day before its anniversary."""
-    return add_years(checked_on, rules.health_check_valid_years) - timedelta(days=1)
+    """Last day a health check counts: the day before its anniversary after the rules'
+    ``health_check.valid_years`` (``core.validity.last_valid_day``; a check on 2024-02-29 is
+    valid through 2025-02-28)."""
+    return last_valid_day(checked_on, rules.health_check_valid_years)
 
 
 def health_check_counts(checked_on: date | None, on: date, rules: RuleSet) -> bool:

@@ -109,6 +109,15 @@ def facility_with(
     }
 
 
+def health_checked(data: dict, as_of: str, **checked_on: str) -> dict:
+    """``data`` evaluated on ``as_of`` with these staff ids' health checks on these days."""
+    data["as_of"] = as_of
+    for member in data["staff"]:
+        if member["id"] in checked_on:
+            member["health_check_on"] = checked_on[member["id"]]
+    return data
+
+
 def example() -> dict:
     return json.loads((EXAMPLES / "compliant.json").read_text(encoding="utf-8"))
 

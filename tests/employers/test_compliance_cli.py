@@ -13,7 +13,14 @@ import pytest
 from core.errors import ValidationError
 from employers.compliance.__main__ import main
 from employers.compliance.snapshot import Snapshot
-from tests.employers.compliance_builders import EXAMPLES, caregiver, cred, example, klass
+from tests.employers.compliance_builders import (
+    EXAMPLES,
+    caregiver,
+    cred,
+    example,
+    health_checked,
+    klass,
+)
 
 ROOT = Path(__file__).parents[2]
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -58,6 +65,27 @@ def test_invalid_snapshot_exits_2_with_nothing_on_stdout():
     assert done.returncode == 2
     assert done.stdout == b""
     assert "staff[2].credentials[0].level: 育婴员只有三级至五级" in done.stderr.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("as_of", "lapsed"),
+    [("2025-02-27", []), ("2025-02-28", ["s1"]), ("2025-03-01", ["d1", "s1", "s2"])],
+)
+def test_health_check_on_feb_29_is_valid_through_feb_28_like_one_on_mar_1(as_of, lapsed, tmp_path):
+    # d1 checked on Feb 29 and s2 on Mar 1 share their last valid day, 2025-02-28 (their
+    # anniversary is Mar 1); s1 checked on Feb 28 ends a day earlier.
+    data = health_checked(example(), as_of, d1="2024-02-29", s1="2024-02-28", s2="2024-03-01",
+                          h1="2025-01-10", g1="2025-01-10")
+    path = tmp_path / "snapshot.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    done = cli(str(path))
+    assert done.returncode in (0, 1), done.stderr.decode()
+    rule = next(r for r in json.loads(done.stdout)["rules"] if r["code"] == "HEALTH_CHECK")
+    assert rule["subjects"] == lapsed
+    if "d1" in lapsed:
+        assert "（d1）的健康检查（2024-02-29）有效期至 2025-02-28" in rule["message"]
+    if "s1" in lapsed:
+        assert "（2024-02-28）有效期至 2025-02-27" in rule["message"]
 
 
 @pytest.mark.parametrize(

@@ -152,8 +152,12 @@ def test_no_classes_with_staff_is_compliant():
         ("2025-11-29", "2026-11-29", False),  # the anniversary itself: lapsed
         ("2026-11-29", "2026-11-29", True),  # checked today
         ("2026-11-30", "2026-11-29", False),  # dated tomorrow
-        ("2024-02-29", "2025-02-27", True),  # a year after Feb 29 is Feb 28, minus one day
-        ("2024-02-29", "2025-02-28", False),
+        ("2024-02-29", "2025-02-28", True),  # Feb 29's anniversary is Mar 1: through Feb 28
+        ("2024-02-29", "2025-03-01", False),
+        ("2024-03-01", "2025-02-28", True),  # same last day as a check on Feb 29
+        ("2024-03-01", "2025-03-01", False),
+        ("2024-02-28", "2025-02-27", True),
+        ("2024-02-28", "2025-02-28", False),
         ("2023-03-01", "2024-02-29", True),
         ("2023-03-01", "2024-03-01", False),
     ],
@@ -166,7 +170,8 @@ def test_health_check_valid_through_the_day_before_the_anniversary(checked, as_o
 
 def test_health_check_valid_through_feb_29():
     rules = rules_in_force(date(2024, 3, 1))
-    assert health_check_valid_through(date(2024, 2, 29), rules) == date(2025, 2, 27)
+    assert health_check_valid_through(date(2024, 2, 29), rules) == date(2025, 2, 28)
+    assert health_check_valid_through(date(2024, 3, 1), rules) == date(2025, 2, 28)
     assert health_check_valid_through(date(2025, 11, 30), rules) == date(2026, 11, 29)
 
 

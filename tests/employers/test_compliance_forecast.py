@@ -208,10 +208,11 @@ def test_forecast_agrees_with_a_day_by_day_walk(data, horizon):
 @given(st.dates(min_value=date(2019, 10, 8), max_value=date(2090, 1, 1)))
 def test_health_check_lasts_a_year_less_a_day(checked):
     through = health_check_valid_through(checked, rules_in_force(checked))
-    assert 363 <= (through - checked).days <= 365
+    assert 364 <= (through - checked).days <= 365
     anniversary = through + timedelta(days=1)
     assert anniversary.year == checked.year + 1
     if (checked.month, checked.day) != (2, 29):
         assert (anniversary.month, anniversary.day) == (checked.month, checked.day)
-    else:
-        assert (anniversary.month, anniversary.day) == (2, 28)
+    else:  # Feb 29's anniversary in a common year is Mar 1: valid through Feb 28
+        assert (anniversary.month, anniversary.day) == (3, 1)
+        assert (through.month, through.day) == (2, 28)
