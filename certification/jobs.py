@@ -158,15 +158,21 @@ async def run_pending_jobs(executor: Executor | None = None, *, limit: int | Non
     return processed
 
 
-async def _loop() -> None:
+async def expire_today() -> int:
+    """Expire the certificates past their last valid day, judged by today's China date
+    (core.clock), not the server's UTC date; returns how many were marked expired."""
     from certification.services.lifecycle import expire_due
 
+    return await expire_due(clock.today())
+
+
+async def _loop() -> None:
     last_expiry = None
     while True:
         try:
             today = clock.today()
             if last_expiry != today:
-                await expire_due(today)
+                await expire_today()
                 last_expiry = today
             if await run_pending_jobs(_executor) == 0:
                 await asyncio.sleep(IDLE_SECONDS)
