@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from core.errors import NotFound, ValidationError
 from core.tables import Qualification, QualificationLevel
+from core.validity import last_valid_day_after_months
 
 
 @dataclass(frozen=True)
@@ -47,14 +47,9 @@ async def names_by_code() -> dict[str, str]:
         Qualification.code, Qualification.name)}
 
 
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def expiry_for(issued_on: date, validity_months: int | None) -> date | None:
-    """Valid through the day before the same date ``validity_months`` later (None: no expiry)."""
+    """Valid through the day before the anniversary ``validity_months`` later, by
+    ``core.validity`` (a 12-month validity from 2024-02-29 ends 2025-02-28); None: no expiry."""
     if not validity_months:
         return None
-    return add_months(issued_on, validity_months) - timedelta(days=1)
+    return last_valid_day_after_months(issued_on, validity_months)

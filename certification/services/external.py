@@ -20,6 +20,7 @@ from core.uploads import SCAN_KINDS, check_upload
 
 MAX_SCAN_BYTES = 5 * 1024 * 1024
 OUTCOME_LABELS = {"pass": "合格", "fail": "不合格", "clear": "无记录", "flagged": "有记录"}
+NO_VALIDITY_CODE = "BACKGROUND_CHECK"  # a background check records a fact, it does not lapse
 SEE_ALL_ROLES = frozenset({Role.HRSS_OFFICER, Role.EDU_OFFICER, Role.HEALTH_REVIEWER, Role.ADMIN})
 
 
@@ -52,7 +53,7 @@ async def record_external(data: ExternalInput, scan: bytes, scan_name: str, acto
     kind = check_upload(scan, allowed=SCAN_KINDS, max_bytes=MAX_SCAN_BYTES, field="scan",
                         label="扫描件")
     info = await qualification(data.code)
-    expires_on = data.expires_on or expiry_for(data.issued_on, info.validity_months)
+    expires_on = _expires_on(data, info.validity_months)
     async with db.transaction():
         person = await find_or_create_person(
             PersonInput(data.id_type, data.id_number, data.name), actor)
@@ -64,6 +65,26 @@ async def record_external(data: ExternalInput, scan: bytes, scan_name: str, acto
             scan_id=stored.id, origin_type="manual",
         ), actor)
         return row.id
+
+
+def _expires_on(data: ExternalInput, validity_months: int | None) -> date | None:
+    """The last valid day: the rule's for a catalogue validity period (core.validity: health
+    checks end the day before the anniversary), none for background checks (they have no
+    validity, shared/domain.md), else the date on the paper if any.
+
+    Raises ValidationError (expires_on) when the entered date contradicts that."""
+    assert data.issued_on is not None
+    if data.code == NO_VALIDITY_CODE:
+        if data.expires_on is not None:
+            raise ValidationError("无犯罪及无虐童记录证明没有有效期，请勿填写有效期至",
+                                  "expires_on")
+        return None
+    rule = expiry_for(data.issued_on, validity_months)
+    if rule is not None and data.expires_on is not None and data.expires_on != rule:
+        raise ValidationError(
+            f"有效期至按检查（发证）日期计算为 {rule.isoformat()}（周年日的前一日），"
+            "请留空或填写该日期", "expires_on")
+    return rule or data.expires_on
 
 
 def _visible(actor: Actor):

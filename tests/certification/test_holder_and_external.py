@@ -94,8 +94,18 @@ def test_operator_records_external_credentials(client, run, make_user, make_pers
     expires = run(Credential.select(Credential.expires_on).where(
         Credential.id == health.json()["id"]).first())["expires_on"]
     assert str(expires) == "2027-02-27"
+    leap = _external(client, headers, id_number=person.id_number, code="HEALTH_CERT",
+                     number="TJ-HC-2024-1", issued_on="2024-02-29", outcome="pass")
+    assert leap.status_code == 201, leap.text
+    assert run(Credential.select(Credential.expires_on).where(  # anniversary: 2025-03-01
+        Credential.id == leap.json()["id"]).first())["expires_on"].isoformat() == "2025-02-28"
+    background = _external(client, headers, id_number=person.id_number, code="BACKGROUND_CHECK",
+                           number="TJ-BG-2026-1", issued_on="2026-01-05", outcome="clear")
+    assert background.status_code == 201, background.text
+    assert run(Credential.select(Credential.expires_on).where(
+        Credential.id == background.json()["id"]).first())["expires_on"] is None
     mine = client.get("/api/v1/certification/external/", headers=headers).json()
-    assert len(mine) == 2
+    assert len(mine) == 4
     other = client.get("/api/v1/certification/external/",
                        headers=api_token(client, "operator2")).json()
     assert other == []
@@ -110,6 +120,12 @@ def test_operator_records_external_credentials(client, run, make_user, make_pers
     ({"code": "CHILDCARE_WORKER"}, "code", "请选择证件类别"),
     ({"issued_on": ""}, "issued_on", "请填写日期"),
     ({"id_number": "120221199001010000"}, "id_number", None),
+    ({"code": "BACKGROUND_CHECK", "number": "BG-1", "outcome": "clear",
+      "expires_on": "2027-01-01"}, "expires_on",
+     "无犯罪及无虐童记录证明没有有效期，请勿填写有效期至"),
+    ({"code": "HEALTH_CERT", "number": "HC-2", "outcome": "pass", "issued_on": "2024-02-29",
+      "expires_on": "2025-02-27"}, "expires_on",
+     "有效期至按检查（发证）日期计算为 2025-02-28（周年日的前一日），请留空或填写该日期"),
 ])
 def test_external_bad_input_writes_nothing(client, run, make_user, make_person, over, field,
                                            message):

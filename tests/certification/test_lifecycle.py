@@ -114,7 +114,11 @@ def test_expiry_job_marks_expired(client, run, make_person, issue_skill):
     assert body["status"] == "expired" and body["status_reason"] == "有效期届满"
 
 
-def test_catalogue_validity_sets_expiry(run, client, make_person):
+@pytest.mark.parametrize(("issued", "expires"), [
+    (date(2026, 3, 1), date(2029, 2, 28)),
+    (date(2024, 2, 29), date(2027, 2, 28)),  # the anniversary of Feb 29 is Mar 1 (core.validity)
+])
+def test_catalogue_validity_sets_expiry(run, client, make_person, issued, expires):
     from certification.services.issuance import NewCertificate, issue
     from core.actor import Actor
     from core.tables import Credential, Qualification
@@ -124,10 +128,10 @@ def test_catalogue_validity_sets_expiry(run, client, make_person):
     person = make_person("王芳")
     [cid] = run(issue, [NewCertificate(
         person_id=person.id, kind="skill", qualification_code="CHILDCARE_WORKER",
-        number_prefix="S123412000001265", issuer_name="X", issued_on=date(2026, 3, 1),
+        number_prefix="S123412000001265", issuer_name="X", issued_on=issued,
         origin_key="t:1", level=5)], Actor.system("t"), job_title="t")
     row = run(Credential.select(Credential.expires_on).where(Credential.id == cid).first())
-    assert row["expires_on"] == date(2029, 2, 28)
+    assert row["expires_on"] == expires
 
 
 def test_officer_pages_and_permissions(client, run, make_person, issue_skill, officer, make_user):
