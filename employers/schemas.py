@@ -199,6 +199,8 @@ class CheckedCredential(BaseModel):
     status_label: str
     issued_on: date
     expires_on: date | None = None
+    valid_through: date | None = Field(default=None, description=(
+        "最后有效日：健康检查为检查日周年日的前一日；背景审查无有效期（空）"))
     outcome: str | None = None
     counts_today: bool
 

@@ -51,12 +51,22 @@ async def _names() -> dict[str, str]:
         Qualification.code, Qualification.name)}
 
 
+def valid_through(row: dict, today: date) -> date | None:
+    """The last valid day a credential view shows: a health check's by the compliance rules in
+    force (the day before its anniversary, ``health_check_valid_through``), none for a
+    background check (it has no validity), else the credential's ``expires_on``."""
+    if row["code"] == "HEALTH_CERT":
+        return health_check_valid_through(row["issued_on"], rules_in_force(today))
+    if row["code"] == "BACKGROUND_CHECK":
+        return None
+    return row["expires_on"]
+
+
 def _counts_today(row: dict, today: date) -> bool:
     if row["code"] == "HEALTH_CERT":
         if row["status"] != "valid" or row["outcome"] != "pass":
             return False
-        return row["issued_on"] <= today <= health_check_valid_through(
-            row["issued_on"], rules_in_force(today))
+        return row["issued_on"] <= today <= row["valid_through"]
     if row["code"] == "BACKGROUND_CHECK":
         return row["status"] == "valid" and row["outcome"] == "clear"
     return counts_on(row, today)
@@ -72,6 +82,7 @@ async def full_view(person_id: int) -> list[dict[str, Any]]:
     for row in rows:
         row["name"] = names.get(row["code"], row["code"])
         row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
+        row["valid_through"] = valid_through(row, today)
         row["counts_today"] = _counts_today(row, today)
     return list(rows)
 
@@ -92,6 +103,7 @@ async def public_view(number: str, name: str) -> list[dict[str, Any]]:
     names = await _names()
     row["name"] = names.get(row["code"], row["code"])
     row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
+    row["valid_through"] = row["expires_on"]
     row["counts_today"] = counts_on(row, clock.today())
     return [row]
 
