@@ -62,7 +62,9 @@ def _annotate_xlsx(data: bytes, parsed: ParsedFile, by_row: dict[int, str], whol
 
     assert parsed.header_row is not None
     workbook = openpyxl.load_workbook(io.BytesIO(data))
-    sheet = workbook.worksheets[0]
+    # The sheet the reader chose (training.results_xlsx: 成绩, else the first visible one).
+    chosen = parsed.sheet if parsed.sheet in workbook.sheetnames else None
+    sheet = workbook[chosen] if chosen else workbook.worksheets[0]
     column = max(sheet.max_column, parsed.width) + 1
     header = sheet.cell(
         parsed.header_row, column, f"{ERROR_HEADER}（{whole}）" if whole else ERROR_HEADER
@@ -122,8 +124,8 @@ _NOTES = {
     "id_number": "18 位居民身份证号，末位可为 X。请保持“文本”格式，"
     "否则 Excel 会把号码改成科学计数法。",
     "name": "与报名时的姓名一致；少数民族姓名中的间隔号“·”可用任意一种。",
-    "theory": "0–100 的数字，最多两位小数，不能留空。",
-    "practical": "0–100 的数字，最多两位小数，不能留空。",
+    "theory": "0–100 的数字，最多两位小数，不能留空；整场缺考填“缺考”。",
+    "practical": "0–100 的数字，最多两位小数，不能留空；整场缺考填“缺考”。",
     "review": "二级、一级必填：0–100 的数字，最多两位小数。",
 }
 _EXAMPLE = {
@@ -177,10 +179,11 @@ def template_file(needs_review: bool, kind: str = "xlsx") -> bytes:
             scores.add(f"{letter}2:{letter}{limits.max_rows + 1}")
     sheet.freeze_panes = "A2"
     guide = workbook.create_sheet("填写说明")
-    guide.append(["填写说明（上传时只读取第一个工作表“成绩”，本页不会导入）"])
+    guide.append(["填写说明（上传时只读取工作表“成绩”，本页不会导入）"])
     guide.append(
         [
             "每位考生一行；同一考生不能出现两次；任何一行有误则整批不导入，请按返回的错误说明修改后重新上传。"
+            "可以分批上传：后一次上传按考生补充或替换成绩；提交审核前，每位已确认的考生都须有成绩或标为缺考。"
         ]
     )
     size = f"{limits.max_bytes // (1024 * 1024)} MB、{limits.max_rows:,} 行"

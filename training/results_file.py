@@ -4,7 +4,9 @@ Pure: bytes in, rows and errors out; no database, no clock. The checks that need
 (a registered candidate of this session, the name on record) are ``check_against_candidates``,
 fed by the service. Row numbers are the ones Excel shows (1-based, title rows included). A
 message never repeats an ID number. Limits: issue 3 items 5 and 7 (10 MB, 50,000 rows); the
-inflation limits refuse zip bombs before anything is decompressed.
+inflation limits refuse zip bombs before anything is decompressed. Issue 10 point 4: a file
+means what the provider sees (training.results_cells): the sheet read is named, a file with
+more rows than the session has candidates is refused as a whole, 缺考 marks a candidate absent.
 """
 
 from __future__ import annotations
@@ -15,62 +17,49 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from core.errors import ValidationError
-from core.identity import IdType, mask_name, names_match, normalise_id_number, normalise_name
+from core.identity import mask_name, names_match
+from training.results_cells import (
+    COLUMN_BY_KEY,
+    COLUMNS,
+    SCORE_DECIMALS,
+    SCORE_MAX,
+    Column,
+    RowError,
+    RowProblems,
+    is_absent,
+    read_id_number,
+    read_name,
+    read_score,
+)
 from training.results_xlsx import (
     WRONG_KIND,
     FileLimits,
     FileProblem,
-    Special,
     read_xlsx_grid,
 )
 
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str  # the Chinese header of the template
-    aliases: tuple[str, ...]  # compared after _header_key()
-
-
-# Issue 3 item 5: Chinese or English headers; the standard's own words are accepted too.
-COLUMNS: tuple[Column, ...] = (
-    Column("id_number", "身份证号", ("身份证号", "身份证号码", "公民身份号码", "id_number")),
-    Column("name", "姓名", ("姓名", "name")),
-    Column("theory", "理论成绩", ("理论成绩", "理论知识成绩", "theory_score")),
-    Column("practical", "实操成绩", ("实操成绩", "操作技能成绩", "practical_score")),
-    Column("review", "综合评审成绩", ("综合评审成绩", "review_score")),
-)
-COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
-SCORE_MAX = Decimal(100)
-SCORE_DECIMALS = 2
-_SCORE_RE = re.compile(r"^\d{1,3}(\.\d+)?$")
-_SCIENTIFIC_RE = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
-_ECHO_MAX = 20
+__all__ = [
+    "COLUMNS", "COLUMN_BY_KEY", "SCORE_DECIMALS", "SCORE_MAX", "Column", "FileLimits",
+    "ParsedFile", "ResultRow", "RowError", "check_against_candidates", "parse_results_file",
+    "passed", "sort_errors",
+]
+MAX_LISTED_ERRORS = 200  # errors listed on the page and in the API; the annotated file has all
 
 
 @dataclass(frozen=True)
 class ResultRow:
+    """A checked row. An absent candidate (缺考) has no scores."""
+
     row: int
     id_number: str  # normalised
     name: str
-    theory: Decimal
-    practical: Decimal
+    theory: Decimal | None
+    practical: Decimal | None
     review: Decimal | None
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int | None  # None: a problem with the whole file
-    column: str | None  # the header as written in the file
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
+    absent: bool = False
 
 
 @dataclass
@@ -85,8 +74,11 @@ class ParsedFile:
     encoding: str | None = None  # CSV only: 'utf-8-sig', 'utf-8' or 'gb18030'
     delimiter: str = ","
     # (row, ID number, name) of rows refused for another reason (a score): the candidate check
-    # still looks at them, so one upload lists every problem of the file.
+    # still looks at them, so one upload lists every problem of the file. A repeated ID is not
+    # here: its one message is "repeat of row N".
     partial: list[tuple[int, str, str]] = field(default_factory=list)
+    sheet: str | None = None  # XLSX: the name of the sheet read
+    data_rows: int = 0  # non-blank rows under the header
 
     @property
     def ok(self) -> bool:
@@ -105,9 +97,18 @@ def _file_error(
 
 
 def parse_results_file(
-    data: bytes, filename: str, *, needs_review: bool, limits: FileLimits | None = None
+    data: bytes,
+    filename: str,
+    *,
+    needs_review: bool,
+    limits: FileLimits | None = None,
+    candidates: int | None = None,
 ) -> ParsedFile:
-    """Read and check an uploaded results file; never raises for bad input."""
+    """Read and check an uploaded results file; never raises for bad input.
+
+    ``candidates`` is the number of the session's confirmed candidates: a file with more data
+    rows than that is refused with one whole-file error giving both counts.
+    """
     limits = limits or FileLimits()
     if not data:
         return _file_error("文件为空，请选择填好成绩的文件", filename=filename)
@@ -115,11 +116,13 @@ def parse_results_file(
         mb = limits.max_bytes // (1024 * 1024)
         return _file_error(f"文件过大，最大 {mb} MB", filename=filename)
     try:
-        kind, grid, encoding, delimiter = _read_grid(data, limits)
+        kind, grid, encoding, delimiter, sheet = _read_grid(data, limits)
     except FileProblem as problem:
         return _file_error(problem.message, filename=filename, kind=problem.kind)
-    parsed = ParsedFile([], [], None, kind, filename, encoding=encoding, delimiter=delimiter)
-    _check_grid(parsed, grid, needs_review, limits)
+    parsed = ParsedFile(
+        [], [], None, kind, filename, encoding=encoding, delimiter=delimiter, sheet=sheet
+    )
+    _check_grid(parsed, grid, needs_review, limits, candidates)
     return parsed
 
 
@@ -137,9 +140,12 @@ _NOT_TABULAR = (
 )
 
 
-def _read_grid(data: bytes, limits: FileLimits) -> tuple[Any, list[list[Any]], Any, str]:
+def _read_grid(
+    data: bytes, limits: FileLimits
+) -> tuple[Any, list[list[Any]], Any, str, str | None]:
     if data.startswith(b"PK\x03\x04"):
-        return "xlsx", read_xlsx_grid(data, limits), None, ","
+        sheet = read_xlsx_grid(data, limits)
+        return "xlsx", sheet.cells, None, ",", sheet.sheet
     for magic, what in _NOT_TABULAR:
         if data.startswith(magic):
             raise FileProblem(f"{WRONG_KIND}，上传的是{what}")
@@ -149,7 +155,7 @@ def _read_grid(data: bytes, limits: FileLimits) -> tuple[Any, list[list[Any]], A
         grid = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error:
         raise FileProblem("CSV 文件格式有误（引号不配对或单元格过长），无法读取", "csv") from None
-    return "csv", grid, encoding, delimiter
+    return "csv", grid, encoding, delimiter, None
 
 
 def _decode_csv(data: bytes) -> tuple[str, str]:
@@ -209,13 +215,22 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _in_sheet(parsed: ParsedFile, message: str) -> str:
+    """A whole-file message names the sheet it read (XLSX)."""
+    return f"工作表“{parsed.sheet}”：{message}" if parsed.sheet is not None else message
+
+
 def _check_grid(
-    parsed: ParsedFile, grid: list[list[Any]], needs_review: bool, limits: FileLimits
+    parsed: ParsedFile,
+    grid: list[list[Any]],
+    needs_review: bool,
+    limits: FileLimits,
+    candidates: int | None,
 ) -> None:
     required = ["id_number", "name", "theory", "practical"] + (["review"] if needs_review else [])
     errors = parsed.errors
     if all(_blank(cell) for row in grid for cell in row):
-        errors.append(RowError(None, None, "文件为空，请按模板填写成绩后上传"))
+        errors.append(RowError(None, None, _in_sheet(parsed, "文件为空，请按模板填写成绩后上传")))
         return
     partial: tuple[int, dict[str, tuple[int, str]]] | None = None
     for index, cells in enumerate(grid[: limits.header_scan_rows]):
@@ -237,144 +252,88 @@ def _check_grid(
             message = f"第 {partial[0]} 行的表头缺少列：{missing}。表头应为：{expected}"
             if needs_review and "review" not in partial[1]:
                 message += "（二级、一级须填写综合评审成绩）"
-        errors.append(RowError(None, None, message))
+        errors.append(RowError(None, None, _in_sheet(parsed, message)))
         return
-    _check_rows(parsed, grid, limits)
+    _check_rows(parsed, grid, limits, candidates)
 
 
-def _check_rows(parsed: ParsedFile, grid: list[list[Any]], limits: FileLimits) -> None:
+def _data_indexes(parsed: ParsedFile, grid: list[list[Any]]) -> list[int]:
+    """Grid indexes of the rows under the header with any of the columns read filled in."""
     assert parsed.header_row is not None
+    places = [i for i, _ in parsed.columns.values()]
+    return [
+        index
+        for index in range(parsed.header_row, len(grid))
+        if any(i < len(grid[index]) and not _blank(grid[index][i]) for i in places)
+    ]
+
+
+def _check_rows(
+    parsed: ParsedFile, grid: list[list[Any]], limits: FileLimits, candidates: int | None
+) -> None:
     columns = parsed.columns
+    indexes = _data_indexes(parsed, grid)
+    parsed.data_rows = count = len(indexes)
+    if count == 0:
+        parsed.errors.append(RowError(None, None, _in_sheet(parsed, "表头下没有成绩数据")))
+        return
+    if count > limits.max_rows:
+        message = f"数据超过 {limits.max_rows:,} 行，请分批上传"
+        parsed.errors[:] = [RowError(None, None, _in_sheet(parsed, message))]
+        return
+    if candidates is not None and count > candidates:
+        message = (
+            f"文件中有 {count:,} 行成绩，多于本场已确认的考生 {candidates:,} 人："
+            "每位考生只能有一行，请只保留本场考生的成绩后重新上传"
+        )
+        parsed.errors[:] = [RowError(None, None, _in_sheet(parsed, message))]
+        return
     seen: dict[str, int] = {}
-    count = 0
-    for index in range(parsed.header_row, len(grid)):
+    for index in indexes:
         cells = grid[index]
         values = {k: (cells[i] if i < len(cells) else None) for k, (i, _) in columns.items()}
-        if all(_blank(value) for value in values.values()):
-            continue
-        count += 1
-        if count > limits.max_rows:
-            parsed.errors[:] = [
-                RowError(None, None, f"数据超过 {limits.max_rows:,} 行，请分批上传")
-            ]
-            parsed.rows.clear()
-            return
-        problems = _RowProblems(index + 1, columns)
-        id_number = _id_number(values["id_number"], problems)
-        name = _name(values["name"], problems)
-        theory = _score(values["theory"], "theory", problems)
-        practical = _score(values["practical"], "practical", problems)
-        review = _score(values["review"], "review", problems) if "review" in columns else None
-        if id_number is not None:
-            if id_number in seen:
-                problems(
-                    "id_number", f"身份证号与第 {seen[id_number]} 行重复，同一考生只能有一行成绩"
-                )
-            else:
-                seen[id_number] = problems.row
+        problems = RowProblems(index + 1, columns)
+        id_number = read_id_number(values["id_number"], problems)
+        name = read_name(values["name"], problems)
+        row = _scores(values, id_number, name, problems)
+        repeat = id_number is not None and id_number in seen
+        if repeat:
+            assert id_number is not None
+            problems("id_number", f"身份证号与第 {seen[id_number]} 行重复，同一考生只能有一行成绩")
+        elif id_number is not None:
+            seen[id_number] = problems.row
         if problems.found:
             parsed.errors.extend(problems.in_column_order())
-            if id_number is not None and name is not None:
+            if id_number is not None and name is not None and not repeat:
                 parsed.partial.append((problems.row, id_number, name))
             continue
-        assert id_number and name and theory is not None and practical is not None
-        parsed.rows.append(ResultRow(problems.row, id_number, name, theory, practical, review))
-    if count == 0:
-        parsed.errors.append(RowError(None, None, "表头下没有成绩数据"))
+        assert row is not None
+        parsed.rows.append(row)
 
 
-class _RowProblems:
-    """The problems of one row, reported in the order of its columns as the user reads it."""
-
-    def __init__(self, row: int, columns: dict[str, tuple[int, str]]) -> None:
-        self.row = row
-        self.columns = columns
-        self.found: list[tuple[int, RowError]] = []
-
-    def __call__(self, key: str, message: str) -> None:
-        index, header = self.columns[key]
-        self.found.append((index, RowError(self.row, header, message)))
-
-    def in_column_order(self) -> list[RowError]:
-        return [error for _, error in sorted(self.found, key=lambda item: item[0])]
+_SCORE_KEYS = ("theory", "practical", "review")
 
 
-def _special_message(value: Special, label: str) -> str:
-    if value.kind == "formula":
-        return (
-            f"{label}是没有计算结果的公式：请在 Excel 中打开、重新计算并保存（或粘贴为数值）后上传"
-        )
-    return f"{label}是错误值“{value.text}”，请改为正确的内容"
-
-
-def _id_number(value: Any, fail: _RowProblems) -> str | None:
-    label = COLUMN_BY_KEY["id_number"].label
-    if isinstance(value, Special):
-        fail("id_number", _special_message(value, label))
-        return None
-    text = value if isinstance(value, str) else "" if value is None else str(value)
-    if (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        or _SCIENTIFIC_RE.match(text.strip())
-    ):
-        fail("id_number", "身份证号被保存成了数字，末几位已丢失：请把该列设为“文本”格式后重新填写")
-        return None
-    try:
-        return normalise_id_number(text, id_type=IdType.RESIDENT, field="id_number")
-    except ValidationError as error:
-        fail("id_number", error.message)
-        return None
-
-
-def _name(value: Any, fail: _RowProblems) -> str | None:
-    if isinstance(value, Special):
-        fail("name", _special_message(value, "姓名"))
-        return None
-    try:
-        return normalise_name(
-            value if isinstance(value, str) else None if value is None else str(value)
-        )
-    except ValidationError as error:
-        fail("name", error.message)
-        return None
-
-
-def _echo(value: Any) -> str:
-    text = ("TRUE" if value else "FALSE") if isinstance(value, bool) else str(value).strip()
-    return text if len(text) <= _ECHO_MAX else text[:_ECHO_MAX] + "…"
-
-
-def _score(value: Any, key: str, fail: _RowProblems) -> Decimal | None:
-    label = COLUMN_BY_KEY[key].label
-    not_number = f"{label}必须是 0–100 的数字，实际为“{{}}”"
-    if isinstance(value, Special):
-        fail(key, _special_message(value, label))
-        return None
-    if _blank(value):
-        fail(key, f"请填写{label}")
-        return None
-    if isinstance(value, (bool, date, datetime, time, timedelta)):
-        fail(key, not_number.format(_echo(value)))
-        return None
-    if isinstance(value, (int, float)):
-        text = repr(float(value)) if isinstance(value, float) else str(value)
-    else:
-        text = unicodedata.normalize("NFKC", str(value)).strip()
-        if text.startswith("#"):
-            fail(key, f"{label}是错误值“{_echo(text)}”，请改为 0–100 的数字")
+def _scores(
+    values: dict[str, Any], id_number: str | None, name: str | None, problems: RowProblems
+) -> ResultRow | None:
+    """The row's scores, or 缺考 when every score cell of the row says so (blank ones aside)."""
+    keys = [k for k in _SCORE_KEYS if k in values]
+    marked = [k for k in keys if is_absent(values[k])]
+    if marked:
+        scored = [k for k in keys if k not in marked and not _blank(values[k])]
+        for key in scored:
+            label = COLUMN_BY_KEY[key].label
+            problems(key, f"本行已标为缺考，{label}却有内容：只考了部分科目的考生，"
+                          "缺考科目请填 0 分；整场缺考请在各成绩列都填写“缺考”")
+        if scored or id_number is None or name is None:
             return None
-    if not _SCORE_RE.match(text):
-        fail(key, not_number.format(_echo(value)))
+        return ResultRow(problems.row, id_number, name, None, None, None, absent=True)
+    scores = {key: read_score(values[key], key, problems) for key in keys}
+    if problems.found or id_number is None or name is None:
         return None
-    score = Decimal(text)
-    if score > SCORE_MAX:
-        fail(key, f"{label}必须在 0–100 之间，实际为 {_echo(value)}")
-        return None
-    if -score.as_tuple().exponent > SCORE_DECIMALS:  # type: ignore[operator]
-        fail(key, f"{label}最多保留 {SCORE_DECIMALS} 位小数，实际为 {_echo(value)}")
-        return None
-    return score
+    return ResultRow(problems.row, id_number, name, scores["theory"], scores["practical"],
+                     scores.get("review"))
 
 
 # --- checks against the session's registered candidates (data from the service) --------------
@@ -400,7 +359,10 @@ def check_against_candidates(parsed: ParsedFile, candidates: Mapping[str, str]) 
 
 
 def passed(row: ResultRow, pass_mark: Decimal | int) -> bool:
-    """Every part at or above the catalogue's pass mark (the review only where there is one)."""
+    """Every part at or above the catalogue's pass mark (the review only where there is one);
+    an absent candidate has not passed."""
+    if row.absent or row.theory is None or row.practical is None:
+        return False
     parts = [row.theory, row.practical] + ([row.review] if row.review is not None else [])
     return all(part >= pass_mark for part in parts)
 

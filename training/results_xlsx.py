@@ -54,7 +54,32 @@ _DIMENSION = re.compile(rb"<(?:\w+:)?dimension ref=\"[A-Z]+\d+:[A-Z]+(\d+)\"")
 _REF = re.compile(r"^([A-Z]+)(\d+)$")
 
 
-def read_xlsx_grid(data: bytes, limits: FileLimits) -> list[list[Any]]:
+class Percent(NamedTuple):
+    """A number cell shown as a percentage: ``value`` is what the cell holds (0.85), ``decimals``
+    how many decimals of the percentage its format shows (``0%`` -> 0, ``0.0%`` -> 1)."""
+
+    value: float
+    decimals: int
+
+
+@dataclass(frozen=True)
+class SheetGrid:
+    """The cells of the sheet read (index + 1 is Excel's row number) and that sheet's name."""
+
+    cells: list[list[Any]]
+    sheet: str
+
+
+RESULTS_SHEET = "成绩"  # the template's sheet; preferred over the first visible one
+_BUILTIN_PERCENT = {9: 0, 10: 2}  # ECMA-376 18.8.30: 9 is "0%", 10 is "0.00%"
+
+
+def read_xlsx_grid(data: bytes, limits: FileLimits) -> SheetGrid:
+    """The cells of the visible sheet named 成绩, else of the first visible sheet.
+
+    Raises FileProblem for a corrupt, inflated or too long workbook, or one with no visible
+    sheet. Percentage-formatted number cells come back as ``Percent``; error values and
+    formulas without a computed value as ``Special``."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -72,17 +97,24 @@ def read_xlsx_grid(data: bytes, limits: FileLimits) -> list[list[Any]]:
     if too_big or too_dense:
         raise FileProblem(INFLATED, "xlsx")
     try:
-        sheet_xml = archive.read(_first_sheet_path(archive))
+        name, path = _chosen_sheet(archive)
+        sheet_xml = archive.read(path)
         dimension = _DIMENSION.search(sheet_xml[:4096])
         if dimension and int(dimension.group(1)) > limits.max_rows + limits.header_scan_rows:
             raise FileProblem(
-                f"数据超过 {limits.max_rows:,} 行（含带格式的空行），请分批上传", "xlsx"
+                f"工作表“{name}”的数据超过 {limits.max_rows:,} 行（含带格式的空行），请分批上传",
+                "xlsx",
             )
-        hinted = any(hint in sheet_xml for hint in _SPECIAL_HINTS)
-        specials = _special_cells(sheet_xml) if hinted else {}
+        percent = _percent_styles(archive)
+        hinted = any(hint in sheet_xml for hint in _SPECIAL_HINTS) or any(
+            f' s="{style}"'.encode() in sheet_xml for style in percent
+        )
+        specials = _special_cells(sheet_xml, percent) if hinted else {}
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         # skip_empty_area=False keeps leading empty rows, so list index + 1 is Excel's row number
-        grid: list[list[Any]] = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        grid: list[list[Any]] = workbook.get_sheet_by_name(name).to_python(
+            skip_empty_area=False
+        )
     except FileProblem:
         raise
     except Exception:  # noqa: BLE001 - any reader failure on a user's file is "corrupt", never a 500
@@ -91,24 +123,69 @@ def read_xlsx_grid(data: bytes, limits: FileLimits) -> list[list[Any]]:
         grid.extend([] for _ in range(row + 1 - len(grid)))
         cells = grid[row]
         cells.extend("" for _ in range(col + 1 - len(cells)))
-        cells[col] = special
-    return grid
+        if isinstance(special, Percent):
+            value = cells[col]
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                cells[col] = Percent(float(value), special.decimals)
+        else:
+            cells[col] = special
+    return SheetGrid(grid, name)
 
 
 def _localname(element: Any) -> str:
     return etree.QName(element).localname
 
 
-def _first_sheet_path(archive: zipfile.ZipFile) -> str:
-    """The part of the first sheet in workbook order (what calamine's index 0 reads)."""
-    workbook = etree.fromstring(archive.read("xl/workbook.xml"), etree.XMLParser(**_SAFE_XML))
-    sheet = next(el for el in workbook.iter() if _localname(el) == "sheet")
+def _xml(archive: zipfile.ZipFile, part: str) -> Any:
+    return etree.fromstring(archive.read(part), etree.XMLParser(**_SAFE_XML))
+
+
+def _chosen_sheet(archive: zipfile.ZipFile) -> tuple[str, str]:
+    """(name, part) of the visible sheet named 成绩, else of the first visible worksheet."""
+    workbook = _xml(archive, "xl/workbook.xml")
+    sheets = [el for el in workbook.iter() if _localname(el) == "sheet"]
+    visible = [el for el in sheets if (el.get("state") or "visible") == "visible"]
+    if not visible:
+        raise FileProblem("工作簿中没有可见的工作表：请在 Excel 中取消隐藏“成绩”工作表后上传",
+                          "xlsx")
+    named = [el for el in visible if (el.get("name") or "").strip() == RESULTS_SHEET]
+    sheet = (named or visible)[0]
     rel_id = next(v for k, v in sheet.attrib.items() if k.endswith("}id"))
-    rels = etree.fromstring(
-        archive.read("xl/_rels/workbook.xml.rels"), etree.XMLParser(**_SAFE_XML)
-    )
+    rels = _xml(archive, "xl/_rels/workbook.xml.rels")
     target = next(el.get("Target") for el in rels if el.get("Id") == rel_id)
-    return target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+    path = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+    return sheet.get("name") or "", path
+
+
+def _percent_decimals(code: str) -> int | None:
+    """Decimals shown by a number format that displays a percentage, else None."""
+    bare = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code.split(";")[0])
+    if "%" not in bare:
+        return None
+    point = re.search(r"\.([0#?]+)", bare)
+    return len(point.group(1)) if point else 0
+
+
+def _percent_styles(archive: zipfile.ZipFile) -> dict[int, int]:
+    """Cell style index (the ``s`` attribute) -> decimals, for styles showing a percentage."""
+    if "xl/styles.xml" not in archive.namelist():
+        return {}
+    styles = _xml(archive, "xl/styles.xml")
+    formats: dict[int, int] = dict(_BUILTIN_PERCENT)
+    for element in styles.iter():
+        if _localname(element) == "numFmt":
+            decimals = _percent_decimals(element.get("formatCode") or "")
+            if decimals is not None:
+                formats[int(element.get("numFmtId") or -1)] = decimals
+    cell_xfs = next((el for el in styles if _localname(el) == "cellXfs"), None)
+    if cell_xfs is None:
+        return {}
+    found = {}
+    for index, xf in enumerate(x for x in cell_xfs if _localname(x) == "xf"):
+        fmt = int(xf.get("numFmtId") or 0)
+        if fmt in formats:
+            found[index] = formats[fmt]
+    return found
 
 
 def _column_index(letters: str) -> int:
@@ -118,9 +195,13 @@ def _column_index(letters: str) -> int:
     return index - 1
 
 
-def _special_cells(sheet_xml: bytes) -> dict[tuple[int, int], Special]:
-    """Error cells and formulas with no cached value, by 0-based (row, column)."""
-    found: dict[tuple[int, int], Special] = {}
+def _special_cells(
+    sheet_xml: bytes, percent: dict[int, int] | None = None
+) -> dict[tuple[int, int], Special | Percent]:
+    """Error cells, formulas with no cached value and percentage-formatted numbers (the value
+    is filled in from calamine's), by 0-based (row, column)."""
+    percent = percent or {}
+    found: dict[tuple[int, int], Special | Percent] = {}
     row = col = -1
     events = etree.iterparse(
         io.BytesIO(sheet_xml), events=("start", "end"), huge_tree=True, **_SAFE_XML
@@ -146,4 +227,8 @@ def _special_cells(sheet_xml: bytes) -> dict[tuple[int, int], Special]:
             found[(row, col)] = Special("error", text or "#VALUE!")
         elif "f" in children and not text and not (value is not None and element.get("t") == "str"):
             found[(row, col)] = Special("formula", "")
+        elif text and element.get("t") in (None, "n") and percent:
+            style = element.get("s")
+            if style is not None and style.isdigit() and int(style) in percent:
+                found[(row, col)] = Percent(0.0, percent[int(style)])
     return found

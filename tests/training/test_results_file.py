@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.identity import id_check_char
+from training.id_cells import ROUNDED
 from training.results_feedback import ERROR_HEADER, annotate_file, template_file
 from training.results_file import (
     FileLimits,
@@ -187,7 +188,8 @@ def test_formula_whose_result_is_empty_text_is_a_blank_not_an_uncomputed_formula
     data = patch_sheet(
         data, b'<c r="C2"><f>""</f><v></v></c>', b'<c r="C2" t="str"><f>""</f><v></v></c>'
     )
-    assert messages(parse(data)) == [(2, "理论成绩", "请填写理论成绩")]
+    message = "请填写理论成绩（整场缺考的考生请填写“缺考”）"
+    assert messages(parse(data)) == [(2, "理论成绩", message)]
 
 
 def test_error_values_are_refused_in_xlsx_and_csv():
@@ -203,7 +205,7 @@ def test_error_values_are_refused_in_xlsx_and_csv():
 @pytest.mark.parametrize(
     ("cell", "message"),
     [
-        ("", "请填写理论成绩"),
+        ("", "请填写理论成绩（整场缺考的考生请填写“缺考”）"),
         ("八十", "理论成绩必须是 0–100 的数字，实际为“八十”"),
         ("85分", "理论成绩必须是 0–100 的数字，实际为“85分”"),
         ("-1", "理论成绩必须是 0–100 的数字，实际为“-1”"),
@@ -246,7 +248,7 @@ def test_bad_ids_name_the_column_and_never_echo_the_number():
     parsed = parse(data)
     assert messages(parsed) == [
         (2, "身份证号", "身份证号校验位不正确，请核对后重新输入"),
-        (3, "身份证号", "身份证号被保存成了数字，末几位已丢失：请把该列设为“文本”格式后重新填写"),
+        (3, "身份证号", ROUNDED),
         (4, "身份证号", "请填写身份证号"),
     ]
     assert all(bad not in e.message and "1201011990" not in e.message for e in parsed.errors)
@@ -316,11 +318,11 @@ def test_empty_files(data):
 
 
 def test_empty_workbook():
-    assert only_message(parse(xlsx([]))).startswith("文件为空")
+    assert only_message(parse(xlsx([]))) == "工作表“Sheet”：文件为空，请按模板填写成绩后上传"
 
 
 def test_header_without_data():
-    assert only_message(parse(xlsx([HEADERS]))) == "表头下没有成绩数据"
+    assert only_message(parse(xlsx([HEADERS]))) == "工作表“Sheet”：表头下没有成绩数据"
 
 
 @pytest.mark.parametrize("first_row", [[ID1, "张三", 85, 90], ["证件", "名字", "分数一", "分数二"]])
@@ -328,13 +330,16 @@ def test_no_header_or_wrong_headers(first_row):
     message = only_message(parse(xlsx([first_row, [ID2, "李四", 85, 90]])))
     assert (
         message
-        == "未找到表头。第一行应为：身份证号、姓名、理论成绩、实操成绩（也可用英文表头，见模板）"
+        == "工作表“Sheet”：未找到表头。第一行应为：身份证号、姓名、理论成绩、实操成绩"
+        "（也可用英文表头，见模板）"
     )
 
 
 def test_header_missing_a_column_names_it():
     message = only_message(parse(xlsx([["身份证号", "姓名", "理论成绩"], [ID1, "张三", 85]])))
-    assert message == "第 1 行的表头缺少列：实操成绩。表头应为：身份证号、姓名、理论成绩、实操成绩"
+    assert message == (
+        "工作表“Sheet”：第 1 行的表头缺少列：实操成绩。表头应为：身份证号、姓名、理论成绩、实操成绩"
+    )
 
 
 def test_repeated_header_is_reported():
@@ -356,7 +361,7 @@ def test_over_fifty_thousand_rows_csv():
 def test_over_the_row_limit_xlsx_is_refused_from_its_dimension():
     rows = [HEADERS] + [[make_id(i), "张三", 85, 90] for i in range(30)]
     message = only_message(parse(xlsx(rows), max_rows=20))
-    assert message == "数据超过 20 行（含带格式的空行），请分批上传"
+    assert message == "工作表“Sheet”的数据超过 20 行（含带格式的空行），请分批上传"
 
 
 def _bomb(path, size: int) -> bytes:
@@ -442,7 +447,7 @@ def test_annotated_csv_keeps_its_encoding():
     assert body.decode("gbk").splitlines() == [
         "身份证号,姓名,理论成绩,实操成绩,错误说明",
         f"{ID1},张三,85,90",
-        f"{ID2},李四,,90,请填写理论成绩",
+        f"{ID2},李四,,90,请填写理论成绩（整场缺考的考生请填写“缺考”）",
     ]
 
 
@@ -457,7 +462,9 @@ def test_unreadable_file_comes_back_as_an_error_list():
 @pytest.mark.parametrize("needs_review", [False, True])
 def test_template_round_trip(needs_review):
     template = template_file(needs_review)
-    assert only_message(parse(template, needs_review=needs_review)) == "表头下没有成绩数据"
+    assert only_message(parse(template, needs_review=needs_review)) == (
+        "工作表“成绩”：表头下没有成绩数据"
+    )
     workbook = openpyxl.load_workbook(io.BytesIO(template))
     assert workbook.sheetnames == ["成绩", "填写说明"]
     workbook["成绩"].append([ID1, "张三", 85, 90, 80])
