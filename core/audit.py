@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from core import clock
@@ -97,10 +97,11 @@ async def search(filters: AuditFilter, page: int, per_page: int) -> Page[dict[st
         where.append(AuditLog.entity_id == filters.entity_id)
     if filters.action:
         where.append(AuditLog.action == filters.action)
+    # The days an officer picks are China days: 00:00 China time to the next 00:00.
     if filters.date_from:
-        where.append(AuditLog.at >= datetime.combine(filters.date_from, time.min, UTC))
+        where.append(AuditLog.at >= clock.china_midnight(filters.date_from))
     if filters.date_to:
-        where.append(AuditLog.at <= datetime.combine(filters.date_to, time.max, UTC))
+        where.append(AuditLog.at < clock.china_midnight(filters.date_to + timedelta(days=1)))
     count = AuditLog.count()
     rows = AuditLog.select().order_by(AuditLog.id, ascending=False)
     if where:

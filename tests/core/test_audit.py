@@ -64,3 +64,28 @@ def test_no_update_or_delete_route_for_audit(client, make_user):
     make_user("admin", "boss")
     headers = api_token(client, "boss")
     assert client.delete("/api/v1/audit", headers=headers).status_code == 405
+
+
+def test_audit_date_filter_means_china_days(client, make_user, run, clock):
+    # 2026-11-29 23:30 UTC is 2026-11-30 07:30 in China: the row belongs to 30 November.
+    from datetime import UTC, datetime
+
+    clock.set_now(datetime(2026, 11, 29, 23, 30, tzinfo=UTC))
+    make_user("hrss_officer", "auditor")
+    run(audit.record, Actor(1, "boss", "admin"), "thing.late", "thing", 9)
+
+    def found(day_from: str, day_to: str) -> int:
+        headers = api_token(client, "auditor")  # a fresh token at the frozen time
+        r = client.get("/api/v1/audit", headers=headers, params={
+            "action": "thing.late", "date_from": day_from, "date_to": day_to})
+        assert r.status_code == 200, r.text
+        return r.json()["total"]
+
+    assert found("2026-11-30", "2026-11-30") == 1
+    assert found("2026-11-29", "2026-11-29") == 0
+    clock.set_now(datetime(2026, 11, 30, 15, 59, 59, tzinfo=UTC))  # 23:59:59 China, same day
+    run(audit.record, Actor(1, "boss", "admin"), "thing.late", "thing", 10)
+    clock.set_now(datetime(2026, 11, 30, 16, 0, tzinfo=UTC))  # 00:00 China on 1 December
+    run(audit.record, Actor(1, "boss", "admin"), "thing.late", "thing", 11)
+    assert found("2026-11-30", "2026-11-30") == 2
+    assert found("2026-12-01", "2026-12-01") == 1
