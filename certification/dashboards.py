@@ -19,7 +19,7 @@ from core.tables import Qualification, QualificationLevel
 from core.web import page, register_card, register_nav
 from employers.labour.charts import Series, bar_chart, line_chart
 from employers.labour.exports import xlsx_response
-from employers.labour.reporting import Panel, last_months, month_sql, share
+from employers.labour.reporting import Panel, china_month_sql, last_months, month_sql, share
 
 MONTHS = 12
 SUBSIDY_CLAIM_MONTHS = 12  # domain.md: claimed within 12 months of issue (a local parameter)
@@ -115,13 +115,15 @@ async def training_panels(day: date) -> list[Panel]:
     names, levels = await _level_names()
     names.update({r["code"]: r["name"] for r in await Qualification.select(
         Qualification.code, Qualification.name)})
-    applied, completed = month_sql("e.applied_at"), month_sql("e.completed_at")
-    # One pass over the enrolments, grouped by course, state and the two months.
+    applied, completed = china_month_sql("e.applied_at"), china_month_sql("e.completed_at")
+    # One pass over the enrolments, grouped by course, state and the two China months; the
+    # WHERE takes a day more (China's first day starts the UTC day before), months filter below.
+    since = start - timedelta(days=1)
     enrolment_rows = await _rows(
         f"SELECT e.course AS course, e.state AS state, {applied} AS applied_month, "
         f"{completed} AS completed_month, COUNT(*) AS n FROM training_enrolment e "
         "WHERE e.applied_at >= {} OR e.completed_at >= {} "
-        f"GROUP BY e.course, e.state, {applied}, {completed}", start, start)
+        f"GROUP BY e.course, e.state, {applied}, {completed}", since, since)
     courses = {r["id"]: r for r in await _rows(
         "SELECT id, qualification_code, level, subsidy_eligible FROM training_course")}
     first = months[0]

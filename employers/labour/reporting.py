@@ -13,10 +13,20 @@ from employers.labour.exports import Sheet
 
 
 def month_sql(column: str) -> str:
-    """SQL giving 'YYYY-MM' of a date column, on SQLite and PostgreSQL."""
+    """SQL giving 'YYYY-MM' of a date column, on SQLite and PostgreSQL (a timestamptz column:
+    ``china_month_sql``)."""
     if is_sqlite():
         return f"substr({column}, 1, 7)"
     return f"to_char({column}, 'YYYY-MM')"
+
+
+def china_month_sql(column: str) -> str:
+    """SQL giving the China 'YYYY-MM' (Asia/Shanghai, UTC+8 all year) of a timestamptz column,
+    on SQLite and PostgreSQL: an instant at 07:30 on 1 December in China (23:30 UTC on 30
+    November) falls in December. NULL stays NULL."""
+    if is_sqlite():
+        return f"substr(datetime({column}, '+8 hours'), 1, 7)"
+    return f"to_char({column} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"
 
 
 def last_months(today: date, count: int) -> list[str]:
