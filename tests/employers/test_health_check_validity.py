@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.conftest import login
+from tests.conftest import login, post_form
 from tests.employers.conftest import id_number, link, record_check, register
 
 
@@ -45,6 +45,11 @@ def test_feb_29_check_is_valid_through_feb_28_like_one_on_mar_1(client, operator
     assert page.status_code == 200
     assert "<td>2024-02-29</td><td>2025-02-28</td>" in page.text
     assert "<td>2024-02-29</td><td>无有效期</td>" in page.text
+    checked = post_form(client, "/employers/checks/", {
+        "id_type": "居民身份证", "id_number": leap["number"], "name": "赵敏", "reason": "核验"})
+    assert checked.status_code == 200
+    assert "健康合格证（年度健康检查）" in checked.text
+    assert "有效期至 2025-02-28 · 今日有效" in checked.text
     reminders = client.get("/labour/reminders")
     assert "健康检查（2024-02-29 检查）有效期至 2025-02-28" in reminders.text
     assert "健康检查（2024-03-01 检查）有效期至 2025-02-28" in reminders.text
