@@ -157,7 +157,8 @@ async def _main(argv: list[str]) -> int:
             print(f"已加密保存 {count} 个签名密钥")
         elif command == "list":
             for row in await SigningKey.objects().order_by(SigningKey.id):
-                print(f"{row.id}\t{row.status}\t{row.since:%Y-%m-%d}\t{row.did}")
+                since = clock.to_china_date(row.since)  # the day an officer means, not UTC's
+                print(f"{row.id}\t{row.status}\t{since}\t{row.did}")
         else:
             print("用法: python -m certification.keys [list|rotate|seal]", file=sys.stderr)
             return 2
