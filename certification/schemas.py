@@ -89,6 +89,7 @@ class CandidateOut(BaseModel):
     passed: bool
     credential_id: int | None
     number: str | None
+    absent: bool = False  # 缺考: no scores, no certificate
 
 
 class SessionOut(BaseModel):
@@ -102,6 +103,7 @@ class SessionOut(BaseModel):
     candidates: list[CandidateOut] = []
     passed: int
     total: int
+    absent: int = 0
 
 
 class ReturnIn(BaseModel):

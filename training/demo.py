@@ -13,7 +13,7 @@ from core.demo import demo_id_number
 from core.people import PersonInput, find_or_create_person
 from core.tables import User
 from training import states as s
-from training.services import enrolment, exams, hours, providers, results
+from training.services import enrolment, exams, hours, providers, results, results_summary
 from training.services.courses import CourseInput, create_course, transition
 from training.tables import ExamRegistration, ExamSession
 
@@ -122,4 +122,5 @@ async def _submitted_session(provider_id: int, staff: Actor, system: Actor) -> N
     outcome = await results.upload_results(session.id, "\n".join(lines).encode(), "成绩.csv",
                                            staff)
     assert outcome.ok, outcome.errors
-    await exams.move(session.id, "submit", staff)
+    summary = await results_summary.results_summary(session.id)  # the counts confirmed
+    await exams.move(session.id, "submit", staff, summary.counts())

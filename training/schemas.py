@@ -195,9 +195,35 @@ class RegistrationOut(BaseModel):
     eligibility: EligibilityOut
 
 
+class MissingCandidateOut(BaseModel):
+    name: str
+    id_number: str = Field(description="证件号码（已遮蔽）")
+
+
+class ResultCounts(BaseModel):
+    candidates: int = Field(ge=0, description="已确认的考生人数")
+    absent: int = Field(ge=0, description="缺考人数")
+    passed: int = Field(ge=0, description="合格人数")
+    failed: int = Field(ge=0, description="不合格人数")
+
+
+class ResultsSummaryOut(ResultCounts):
+    missing: int = Field(description="既无成绩也未标为缺考的考生人数；为 0 才能提交")
+    missing_candidates: list[MissingCandidateOut] = Field(description="前 200 名未上传的考生")
+    confirm_counts: ResultCounts = Field(description="提交时原样带回的人数")
+
+
+class SubmitIn(BaseModel):
+    confirm_counts: ResultCounts | None = Field(
+        default=None, description="核对过的成绩汇总（GET .../results/summary），与当前不符则拒绝")
+
+
 class ResultsAccepted(BaseModel):
-    accepted: int
+    accepted: int = Field(description="本次保存成绩的考生人数（不含缺考）")
     passed: int
+    absent: int = Field(default=0, description="本次标为缺考的人数")
+    sheet: str | None = Field(default=None, description="读取的工作表（Excel）")
+    summary: ResultsSummaryOut | None = None
 
 
 class ResultError(BaseModel):
@@ -207,7 +233,9 @@ class ResultError(BaseModel):
 
 
 class ResultsRefused(BaseModel):
-    errors: list[ResultError]
+    errors: list[ResultError] = Field(description="前 200 处问题；标注文件中标出全部")
+    total: int = Field(description="问题总数")
+    sheet: str | None = None
 
 
 class MyResultOut(BaseModel):

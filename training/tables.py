@@ -165,7 +165,8 @@ class ResultUpload(Table, tablename="training_result_upload"):
 
 
 class ExamResult(Table, tablename="training_exam_result"):
-    """Replaced as a whole by each accepted upload; locked once the session is submitted."""
+    """A candidate's scores; an accepted upload replaces the rows of the candidates it names
+    (ExamAbsence for those marked 缺考); locked once the session is submitted."""
 
     id = Serial(primary_key=True)
     session = ForeignKey(ExamSession, index=True)
@@ -179,7 +180,20 @@ class ExamResult(Table, tablename="training_exam_result"):
     created_at = Timestamptz()
 
 
+class ExamAbsence(Table, tablename="training_exam_absence"):
+    """A confirmed candidate marked 缺考 (absent) by a results upload: no scores, no
+    certificate. A candidate has at most one of ExamResult / ExamAbsence; a later upload
+    naming the candidate replaces whichever it has (issue 10 point 4)."""
+
+    id = Serial(primary_key=True)
+    session = ForeignKey(ExamSession, index=True)
+    registration = ForeignKey(ExamRegistration, index=True)
+    person = ForeignKey(Person, index=True)
+    upload = ForeignKey(ResultUpload, null=True, default=None)
+    created_at = Timestamptz()
+
+
 # Every table of this package, in creation order; core.piccolo_app registers them.
 TABLES: list[type[Table]] = [Provider, ProviderScope, Course, Enrolment, ClassSession,
                               Attendance, ExamSession, ExamRegistration, ResultUpload,
-                              ExamResult]
+                              ExamResult, ExamAbsence]

@@ -33,11 +33,11 @@ def session_out(view: SessionView) -> SessionOut:
     return SessionOut(
         id=view.id, title=view.title, provider=view.provider, qualification=view.qualification,
         level=view.level, state=view.state, return_reason=view.return_reason,
-        passed=view.passed, total=len(view.candidates),
+        passed=view.passed, total=len(view.candidates), absent=view.absent,
         candidates=[CandidateOut(
             registration_id=c.registration_id, person_id=c.person_id, name=c.name,
             id_number=c.id_number, theory=c.theory, practical=c.practical, review=c.review,
-            passed=c.passed, credential_id=c.credential_id, number=c.number,
+            passed=c.passed, credential_id=c.credential_id, number=c.number, absent=c.absent,
         ) for c in view.candidates],
     )
 

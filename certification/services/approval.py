@@ -23,7 +23,7 @@ from core.errors import Conflict, NotFound, ValidationError
 from core.identity import mask_id_number
 from core.pagination import Page
 from training.states import EXAM_APPROVED, EXAM_RESULTS_UPLOADED, EXAM_STATE_LABELS, EXAM_SUBMITTED
-from training.tables import ExamResult, ExamSession, Provider
+from training.tables import ExamAbsence, ExamResult, ExamSession, Provider
 
 REVIEW_STATES = (EXAM_SUBMITTED, EXAM_APPROVED, EXAM_RESULTS_UPLOADED)
 
@@ -41,6 +41,7 @@ class Candidate:
     passed: bool
     credential_id: int | None = None
     number: str | None = None
+    absent: bool = False  # marked 缺考 in the results upload: no scores, never a certificate
 
 
 @dataclass
@@ -64,6 +65,10 @@ class SessionView:
     @property
     def passed(self) -> int:
         return sum(1 for c in self.candidates if c.passed)
+
+    @property
+    def absent(self) -> int:
+        return sum(1 for c in self.candidates if c.absent)
 
 
 def _float(value: object) -> float | None:
@@ -123,6 +128,14 @@ async def _candidates(session_id: int, *, full: bool) -> list[Candidate]:
             credential_id=cert["credential"] if cert else None,
             number=cert["number"] if cert else None,
         ))
+    absences = await ExamAbsence.select(
+        ExamAbsence.registration, ExamAbsence.person,
+        ExamAbsence.person.name.as_alias("name"), ExamAbsence.person.id_number.as_alias("idn"),
+    ).where(ExamAbsence.session == session_id).order_by(ExamAbsence.id)
+    out.extend(Candidate(
+        result_id=0, registration_id=r["registration"], person_id=r["person"], name=r["name"],
+        id_number=r["idn"] if full else mask_id_number(r["idn"]), theory=None, practical=None,
+        review=None, passed=False, absent=True) for r in absences)
     return out
 
 

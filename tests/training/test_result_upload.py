@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import timedelta
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -62,6 +63,13 @@ def upload(client, headers, sid, data, name="成绩.xlsx"):
                        files={"file": (name, data, "application/octet-stream")})
 
 
+def submit(client, headers, sid):
+    """Submit as the API asks: read the summary, send its counts back."""
+    summary = client.get(f"/api/v1/exam-sessions/{sid}/results/summary", headers=headers).json()
+    return client.post(f"/api/v1/exam-sessions/{sid}/submit", headers=headers,
+                       json={"confirm_counts": summary["confirm_counts"]})
+
+
 def nothing_written(run, sid):
     assert run(ExamResult.count().where(ExamResult.session == sid)) == 0
     assert run(ExamSession.select(ExamSession.state).where(ExamSession.id == sid).first)[
@@ -74,22 +82,24 @@ def test_good_upload_replaces_results_and_submit_locks(client, run, closed_sessi
     (id1, n1), (id2, n2), (id3, n3) = people
     r = upload(client, headers, sid, xlsx([HEADERS, [id1, n1, 85, 90], [id2, n2, "59.5", 90],
                                            [id3.lower(), n3, "８８", 61.0]]))
-    assert r.status_code == 200 and r.json() == {"accepted": 3, "passed": 2}
-    # a second upload replaces everything: the missing candidate has no result
+    assert r.status_code == 200
+    assert (r.json()["accepted"], r.json()["passed"], r.json()["sheet"]) == (3, 2, "Sheet")
+    # a second upload replaces the results of the candidates it names; the others stay
     r = upload(client, headers, sid, csv([HEADERS, [id1, n1, 70, 70]], "gb18030"), "成绩.csv")
-    assert r.json() == {"accepted": 1, "passed": 1}
-    assert run(ExamResult.count().where(ExamResult.session == sid)) == 1
-    assert client.post(f"/api/v1/exam-sessions/{sid}/submit", headers=headers).json()[
-        "state"] == "submitted"
+    assert (r.json()["accepted"], r.json()["passed"]) == (1, 1)
+    assert r.json()["summary"]["missing"] == 0
+    assert run(ExamResult.count().where(ExamResult.session == sid)) == 3
+    assert submit(client, headers, sid).json()["state"] == "submitted"
     r = upload(client, headers, sid, xlsx([HEADERS, [id1, n1, 99, 99]]))
     assert r.status_code == 409 and "已锁定" in r.json()["detail"]
-    assert run(ExamResult.select(ExamResult.theory))[0]["theory"] == 70
+    assert sorted(row["theory"] for row in run(ExamResult.select(ExamResult.theory))) == [
+        Decimal("59.5"), 70, 88]
 
 
 def test_every_row_problem_listed_and_nothing_saved(client, run, closed_session):
-    world, sid, people = closed_session(3)
+    world, sid, people = closed_session(6)  # no more rows than candidates: rows are checked
     headers = api_token(client, world.staff)
-    (id1, n1), (id2, n2), (id3, _) = people
+    (id1, n1), (id2, n2), (id3, _) = people[:3]
     from core.identity import id_check_char
     stranger = "12022119800101999"
     stranger += id_check_char(stranger)
@@ -184,7 +194,7 @@ def test_review_score_required_for_level_two(client, run, closed_session):
     r = upload(client, headers, sid, xlsx([HEADERS, [id1, n1, 85, 90]]))
     assert r.status_code == 422 and "综合评审成绩" in r.json()["errors"][0]["message"]
     r = upload(client, headers, sid, xlsx([HEADERS + ["综合评审成绩"], [id1, n1, 85, 90, 59]]))
-    assert r.json() == {"accepted": 1, "passed": 0}
+    assert (r.json()["accepted"], r.json()["passed"]) == (1, 0)
 
 
 def test_other_provider_gets_404(client, run, closed_session):
@@ -197,7 +207,7 @@ def test_other_provider_gets_404(client, run, closed_session):
 
 def test_page_shows_errors_and_offers_annotated_file(client, run, closed_session):
     world, sid, people = closed_session(2)
-    (id1, n1), (id2, _) = people
+    (id1, n1), (id2, n2) = people
     login(client, world.staff)
     page = client.get(f"/training/provider/exams/{sid}")
     assert page.status_code == 200 and "下载 Excel 模板" in page.text
@@ -222,14 +232,18 @@ def test_page_shows_errors_and_offers_annotated_file(client, run, closed_session
         ResultUpload.id == upload_row.id))
     gone = client.get(f"/training/provider/exams/{sid}/uploads/{upload_row.id}/feedback")
     assert gone.status_code == 404 and "24 小时" in gone.text
-    # a corrected file is accepted through the page
+    # a corrected file is accepted through the page; the second candidate was absent
     r = client.post(f"/training/provider/exams/{sid}/results",
-                    files={"file": ("成绩.xlsx", xlsx([HEADERS, [id1, n1, 85, 90]]),
+                    files={"file": ("成绩.xlsx", xlsx([HEADERS, [id1, n1, 85, 90],
+                                                       [id2, n2, "缺考", "缺考"]]),
                                     "application/octet-stream")},
                     data={"_csrf_token": client.cookies["csrftoken"]}, follow_redirects=True)
-    assert r.status_code == 200 and "成绩已保存：1 人，合格 1 人" in r.text
-    r = post_form(client, f"/training/provider/exams/{sid}/move", {"action": "submit"},
-                  follow_redirects=True)
+    assert r.status_code == 200 and "成绩已保存：1 人，合格 1 人，缺考 1 人" in r.text
+    summary = client.get(f"/training/provider/exams/{sid}/submit")
+    assert "考生（已确认报名）</dt><dd class=\"count-candidates\">2 人" in summary.text
+    assert "<dt>缺考</dt><dd class=\"count-absent\">1 人" in summary.text
+    r = post_form(client, f"/training/provider/exams/{sid}/submit",
+                  {"candidates": 2, "absent": 1, "passed": 1, "failed": 0}, follow_redirects=True)
     assert "已提交人社局审核" in r.text
 
 
@@ -253,7 +267,7 @@ def test_returned_session_shows_reason_and_is_resubmitted(client, run, closed_se
     (id1, n1), = people
     headers = api_token(client, world.staff)
     upload(client, headers, sid, xlsx([HEADERS, [id1, n1, 85, 90]]))
-    client.post(f"/api/v1/exam-sessions/{sid}/submit", headers=headers)
+    submit(client, headers, sid)
     # the officer returns it (certification's action): back to results_uploaded with a reason
     run(ExamSession.update({ExamSession.state: "results_uploaded",
                             ExamSession.return_reason: "第 2 行实操成绩与评分表不符"}).where(
@@ -261,9 +275,8 @@ def test_returned_session_shows_reason_and_is_resubmitted(client, run, closed_se
     login(client, world.staff)
     assert "第 2 行实操成绩与评分表不符" in client.get(f"/training/provider/exams/{sid}").text
     r = upload(client, headers, sid, xlsx([HEADERS, [id1, n1, 85, 80]]))
-    assert r.json() == {"accepted": 1, "passed": 1}
-    r = client.post(f"/api/v1/exam-sessions/{sid}/submit", headers=headers)
-    assert r.json()["state"] == "submitted"
+    assert (r.json()["accepted"], r.json()["passed"]) == (1, 1)
+    assert submit(client, headers, sid).json()["state"] == "submitted"
 
 
 def test_trainee_sees_results_once_approved(client, run, closed_session):

@@ -15,9 +15,11 @@ from core.accounts.auth import actor_of, login_required, roles
 from core.pagination import clamp_page
 from core.roles import Role
 from training import schemas as sc
+from training.results_file import MAX_LISTED_ERRORS
 from training.services import courses, enrolment, exams, hours, providers, results
 from training.services.courses import CatalogueFilter, CourseInput
 from training.services.providers import ProviderInput, ScopeInput
+from training.services.results_summary import ResultsSummary
 from training.tables import Course
 
 OFFICERS = (Role.HRSS_OFFICER, Role.ADMIN)
@@ -216,6 +218,14 @@ def session_out(row) -> sc.ExamSessionOut:
         return_reason=get("return_reason"), submitted_at=get("submitted_at"))
 
 
+def summary_out(summary: ResultsSummary) -> sc.ResultsSummaryOut:
+    return sc.ResultsSummaryOut(
+        **summary.counts(), missing=summary.missing,
+        missing_candidates=[sc.MissingCandidateOut(name=name, id_number=masked)
+                            for name, masked in summary.missing_people],
+        confirm_counts=sc.ResultCounts(**summary.counts()))
+
+
 @dataclass
 class ResultsFile:
     file: UploadFile
@@ -262,19 +272,40 @@ class ExamSessionsApi(Controller):
                                       if k in sc.EligibilityOut.model_fields}))
 
     @post("/{session_id:int}/results",
-          summary="上传成绩文件（CSV/XLSX，全部正确才保存，替换原有成绩）",
+          summary="上传成绩文件（CSV/XLSX，全部正确才保存；按考生补充或替换成绩，缺考填“缺考”）",
           guards=[roles(*STAFF)], status_code=200,
           responses={422: ResponseSpec(data_container=sc.ResultsRefused,
-                                       description="文件中的全部问题；未保存任何成绩")})
+                                       description="前 200 处问题及总数；未保存任何成绩")})
     async def upload(self, request: Request, session_id: FromPath[int],
                      data: MultipartBody[ResultsFile]) -> Response[sc.ResultsAccepted]:
         body = await data.file.read()
         outcome = await results.upload_results(session_id, body, data.file.filename or "",
                                                actor_of(request))
         if not outcome.ok:
-            return Response({"errors": [e.as_dict() for e in outcome.errors or []]},
-                            status_code=422)
-        return Response(sc.ResultsAccepted(accepted=outcome.accepted, passed=outcome.passed))
+            errors = outcome.errors or []
+            return Response({"errors": [e.as_dict() for e in errors[:MAX_LISTED_ERRORS]],
+                             "total": len(errors), "sheet": outcome.sheet}, status_code=422)
+        return Response(sc.ResultsAccepted(
+            accepted=outcome.accepted, passed=outcome.passed, absent=outcome.absent,
+            sheet=outcome.sheet,
+            summary=summary_out(outcome.summary) if outcome.summary else None))
+
+    @get("/{session_id:int}/results/summary",
+         summary="成绩汇总（考生、缺考、合格、不合格、未上传）；提交时带回 confirm_counts",
+         guards=[roles(*STAFF, *OFFICERS)])
+    async def results_summary(self, request: Request,
+                              session_id: FromPath[int]) -> sc.ResultsSummaryOut:
+        return summary_out(await results.summary_of(session_id, actor_of(request)))
+
+    @post("/{session_id:int}/submit",
+          summary="提交人社局审核：须每位考生都有成绩或缺考，且 confirm_counts 与当前汇总一致",
+          guards=[roles(*STAFF)], status_code=200)
+    async def submit(self, request: Request, session_id: FromPath[int],
+                     data: JSONBody[sc.SubmitIn | None] = None) -> sc.ExamSessionOut:
+        actor = actor_of(request)
+        counts = data.confirm_counts.model_dump() if data and data.confirm_counts else None
+        await exams.move(session_id, "submit", actor, counts)
+        return session_out(await exams.get_session(session_id, actor))
 
     @get("/{session_id:int}/results", summary="本场成绩（本机构或人社局）",
          guards=[roles(*STAFF, *OFFICERS)])

@@ -18,10 +18,12 @@ from core.roles import Role
 from core.web import FormData, PageNumber, form_page, page, redirect_with
 from training.controllers.common import form_of, labels, parse_int, parse_yuan
 from training.results_feedback import XLSX_TYPE, template_file
+from training.results_file import MAX_LISTED_ERRORS
 from training.services import courses, enrolment, exams, hours, results
 from training.services.catalogue import level_rule, skill_levels
 from training.services.courses import CourseInput
 from training.services.providers import scopes_of
+from training.services.results_summary import COUNT_KEYS
 
 BASE = "/training/provider"
 StateQuery = Annotated[str, QueryParameter(name="state")]
@@ -236,7 +238,9 @@ class ProviderExamPages(Controller):
                     registrations=await exams.registrations_of(session_id, actor),
                     results=await results.results_of(session_id, actor, limit=200),
                     counts=await results.result_counts(session_id), latest=latest,
-                    upload_errors=errors, **await labels())
+                    upload_errors=errors, max_listed=MAX_LISTED_ERRORS,
+                    summary=await results.summary_of(session_id, actor),
+                    absentees=await results.absentees_of(session_id, actor), **await labels())
 
     @get("/{session_id:int}")
     async def detail(self, request: Request, session_id: FromPath[int]) -> Template:
@@ -277,8 +281,39 @@ class ProviderExamPages(Controller):
             return redirect_with(request, f"{BASE}/exams/{session_id}", error.message, "error")
         if not outcome.ok:
             return await self._detail(request, session_id, outcome.errors, 422)
-        return redirect_with(request, f"{BASE}/exams/{session_id}",
-                             f"成绩已保存：{outcome.accepted} 人，合格 {outcome.passed} 人")
+        message = f"成绩已保存：{outcome.accepted} 人，合格 {outcome.passed} 人"
+        if outcome.absent:
+            message += f"，缺考 {outcome.absent} 人"
+        if outcome.summary and outcome.summary.missing:
+            message += (f"。还有 {outcome.summary.missing} 名考生没有成绩（名单见下方），"
+                        "可再上传一个只含他们的文件")
+        return redirect_with(request, f"{BASE}/exams/{session_id}", message)
+
+    async def _submit_page(self, request: Request, session_id: int, error: str = "",
+                           status_code: int = 200) -> Template:
+        actor = actor_of(request)
+        session = await exams.get_session(session_id, actor)
+        return page(request, "training/provider_exam_submit.html", status_code=status_code,
+                    page_title="提交成绩审核", session=session,
+                    rule=await level_rule(session.qualification_code, session.level),
+                    summary=await results.summary_of(session_id, actor), error=error,
+                    **await labels())
+
+    @get("/{session_id:int}/submit")
+    async def submit_summary(self, request: Request, session_id: FromPath[int]) -> Template:
+        """The confirmation step: the counts the provider is about to submit."""
+        return await self._submit_page(request, session_id)
+
+    @post("/{session_id:int}/submit")
+    async def submit(self, request: Request, session_id: FromPath[int],
+                     data: FormData) -> Template | Redirect:
+        form = form_of(data)
+        counts = {key: form.get(key, "") for key in COUNT_KEYS}
+        try:
+            await exams.move(session_id, "submit", actor_of(request), counts)
+        except DomainError as error:
+            return await self._submit_page(request, session_id, error.message, error.status_code)
+        return redirect_with(request, f"{BASE}/exams/{session_id}", "成绩已提交人社局审核")
 
     @get("/{session_id:int}/template/{ext:str}")
     async def template(self, request: Request, session_id: FromPath[int],

@@ -6,6 +6,7 @@ The provider confirms each registration. States: training.states.EXAM_*."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -19,7 +20,7 @@ from core.pagination import Page
 from core.tables import Credential, WorkPeriod
 from training import eligibility as el
 from training import states as s
-from training.services import providers
+from training.services import providers, results_summary
 from training.services.catalogue import level_rule
 from training.services.common import check_provider_access, own_provider_id, person_of
 from training.tables import Enrolment, ExamRegistration, ExamResult, ExamSession
@@ -65,7 +66,11 @@ MOVES = {
 }
 
 
-async def move(session_id: int, action: str, actor: Actor) -> str:
+async def move(session_id: int, action: str, actor: Actor,
+               confirm_counts: Mapping[str, Any] | None = None) -> str:
+    """Move the session (open, close, submit). ``submit`` needs every confirmed candidate
+    resolved and ``confirm_counts``, the summary the provider confirmed (candidates, absent,
+    passed, failed), matching the session now (training.services.results_summary)."""
     own_provider_id(actor)
     if action not in MOVES:
         raise ValidationError("不支持的操作", "action")
@@ -80,9 +85,9 @@ async def move(session_id: int, action: str, actor: Actor) -> str:
                 (ExamRegistration.session == row.id)
                 & (ExamRegistration.status == s.REG_PENDING)):
             raise Conflict("还有待确认的报名，请先逐一确认或不予通过")
-        if action == "submit" and not await ExamResult.exists().where(
-                ExamResult.session == row.id):
-            raise Conflict("尚未上传成绩，不能提交审核")
+        summary = None
+        if action == "submit":
+            summary = await results_summary.require_submittable(row.id, confirm_counts)
         before = row.state
         values: dict[Any, Any] = {ExamSession.state: target, ExamSession.updated_at: now()}
         if action == "submit":
@@ -91,7 +96,7 @@ async def move(session_id: int, action: str, actor: Actor) -> str:
         await ExamSession.update(values).where(ExamSession.id == row.id)
         await audit.record(actor, f"exam_session.{action}", "exam_session", row.id,
                            before={"state": before, "return_reason": row.return_reason},
-                           after={"state": target})
+                           after={"state": target, **(summary.counts() if summary else {})})
     return target
 
 

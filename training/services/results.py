@@ -1,6 +1,8 @@
-"""Bulk exam results upload: all or nothing, replacing every result of the session; locked
-once the session is submitted. A refused upload keeps its error list and, for 24 hours, the
-file back with an error column (training.results_feedback)."""
+"""Bulk exam results upload: a file is all or nothing; an accepted one adds or replaces the
+results of the candidates it names (scores, or 缺考 in ExamAbsence) and lists who is still
+missing, so a session may be uploaded in parts (issue 10 point 4); locked once the session is
+submitted. A refused upload keeps its first errors and, for 24 hours, the file back with every
+error marked in a column (training.results_feedback)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from datetime import UTC, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from piccolo.table import Table
 
 from core import audit, clock
 from core.actor import Actor
@@ -23,6 +27,7 @@ from core.tables import StoredFile
 from training import states as s
 from training.results_feedback import annotate_file
 from training.results_file import (
+    MAX_LISTED_ERRORS,
     RowError,
     check_against_candidates,
     parse_results_file,
@@ -32,18 +37,26 @@ from training.results_file import (
 from training.services.catalogue import level_rule
 from training.services.common import own_provider_id
 from training.services.exams import get_session
-from training.tables import ExamRegistration, ExamResult, ExamSession, ResultUpload
+from training.services.results_summary import ResultsSummary, results_summary
+from training.tables import ExamAbsence, ExamRegistration, ExamResult, ExamSession, ResultUpload
 
 FEEDBACK_HOURS = 24
 
 
 @dataclass
 class UploadOutcome:
+    """``errors``: every problem (the annotated file marks them all; pages and the API list
+    the first MAX_LISTED_ERRORS with ``len(errors)``). ``summary``: the session after an
+    accepted upload, with the candidates still missing."""
+
     upload_id: int
     ok: bool
     accepted: int = 0
     passed: int = 0
     errors: list[RowError] | None = None
+    absent: int = 0
+    sheet: str | None = None
+    summary: ResultsSummary | None = None
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -78,7 +91,8 @@ async def _candidates(session_id: int) -> dict[str, tuple[str, int, int]]:
 
 def _check_file(data: bytes, filename: str, needs_review: bool,
                 candidates: dict[str, tuple[str, int, int]]) -> tuple[Any, list[RowError]]:
-    parsed = parse_results_file(data, filename, needs_review=needs_review)
+    parsed = parse_results_file(data, filename, needs_review=needs_review,
+                                candidates=len(candidates))
     errors = list(parsed.errors)
     if parsed.rows or parsed.partial:
         errors += check_against_candidates(parsed, {k: v[0] for k, v in candidates.items()})
@@ -110,16 +124,21 @@ async def upload_results(session_id: int, data: bytes, filename: str,
         upload = ResultUpload(session=session_id, original_name=filename[:255], ok=True,
                               uploaded_by=actor.user_id, created_at=at)
         await upload.save()
-        await ExamResult.delete().where(ExamResult.session == session_id)
-        values = []
+        named = [candidates[row.id_number][1] for row in parsed.rows]
+        await _clear(session_id, named, whole=len(named) == len(candidates))
+        values, absences = [], []
         n_passed = 0
         for row in parsed.rows:
             _, registration_id, person_id = candidates[row.id_number]
+            if row.absent:
+                absences.append((session_id, registration_id, person_id, upload.id, at))
+                continue
             ok = passed(row, pass_mark)
             n_passed += ok
             values.append((session_id, registration_id, person_id, row.theory, row.practical,
                            row.review, ok, upload.id, at))
-        await _insert_results(values)
+        await _insert(ExamResult, _RESULT_COLUMNS, values)
+        await _insert(ExamAbsence, _ABSENCE_COLUMNS, absences)
         await ResultUpload.update({ResultUpload.accepted: len(values),
                                    ResultUpload.passed: n_passed}).where(
             ResultUpload.id == upload.id)
@@ -127,36 +146,55 @@ async def upload_results(session_id: int, data: bytes, filename: str,
                                   ExamSession.results_uploaded_at: at,
                                   ExamSession.updated_at: at}).where(
             ExamSession.id == session_id)
+        summary = await results_summary(session_id)
         await audit.record(actor, "exam_results.upload", "exam_session", session_id,
                            before={"state": state},
                            after={"state": s.EXAM_RESULTS_UPLOADED, "accepted": len(values),
-                                  "passed": n_passed, "file": filename[:100]})
-    return UploadOutcome(upload.id, True, len(values), n_passed, [])
+                                  "absent": len(absences), "passed": n_passed,
+                                  "missing": summary.missing, "file": filename[:100],
+                                  "sheet": parsed.sheet})
+    return UploadOutcome(upload.id, True, len(values), n_passed, [], len(absences),
+                         parsed.sheet, summary)
 
 
 _RESULT_COLUMNS = ("session", "registration", "person", "theory", "practical", "review", "passed",
                    "upload", "created_at")
+_ABSENCE_COLUMNS = ("session", "registration", "person", "upload", "created_at")
+_CHUNK = 500
 
 
-async def _insert_results(values: list[tuple]) -> None:
+async def _clear(session_id: int, registrations: list[int], *, whole: bool) -> None:
+    """Drop the results and absences of the candidates an upload names (all of the session's
+    when it names every candidate: one statement instead of chunks)."""
+    for table in (ExamResult, ExamAbsence):
+        if whole:
+            await table.delete().where(table.session == session_id)
+            continue
+        for start in range(0, len(registrations), _CHUNK):
+            await table.delete().where((table.session == session_id) & table.registration.is_in(
+                registrations[start:start + _CHUNK]))
+
+
+async def _insert(table: type[Table], columns: tuple[str, ...], values: list[tuple]) -> None:
     """One prepared INSERT run for every row on the transaction's own connection: building
     10,000 Piccolo objects or query strings costs more than the database work. Decimal, bool
     and datetime are converted by the drivers (Piccolo registers the SQLite adapters)."""
     from core.db import engine, is_sqlite
 
-    table = ExamResult._meta.tablename
-    columns = ", ".join(_RESULT_COLUMNS)
+    if not values:
+        return
+    names = ", ".join(columns)
     current = engine().current_transaction.get()
     connection = getattr(current, "connection", None)
     if connection is None:  # not inside core.db.transaction(): keep the ORM path
-        await ExamResult.insert(*[ExamResult(**dict(zip(_RESULT_COLUMNS, row, strict=True)))
-                                  for row in values])
+        await table.insert(*[table(**dict(zip(columns, row, strict=True))) for row in values])
         return
     if is_sqlite():
-        marks = ", ".join("?" * len(_RESULT_COLUMNS))
+        marks = ", ".join("?" * len(columns))
     else:
-        marks = ", ".join(f"${n}" for n in range(1, len(_RESULT_COLUMNS) + 1))
-    await connection.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)
+        marks = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
+    await connection.executemany(
+        f"INSERT INTO {table._meta.tablename} ({names}) VALUES ({marks})", values)
 
 
 async def _refused(session_id: int, data: bytes, filename: str, parsed: Any,
@@ -171,11 +209,11 @@ async def _refused(session_id: int, data: bytes, filename: str, parsed: Any,
     async with transaction():
         upload = ResultUpload(
             session=session_id, original_name=filename[:255], ok=False,
-            errors=[e.as_dict() for e in errors[:1000]], feedback_file=feedback_id,
+            errors=[e.as_dict() for e in errors[:MAX_LISTED_ERRORS]], feedback_file=feedback_id,
             feedback_expires_at=now() + timedelta(hours=FEEDBACK_HOURS),
             uploaded_by=actor.user_id, created_at=now())
         await upload.save()
-    return UploadOutcome(upload.id, False, errors=errors)
+    return UploadOutcome(upload.id, False, errors=errors, sheet=parsed.sheet)
 
 
 async def purge_expired_feedback() -> int:
@@ -233,3 +271,17 @@ async def result_counts(session_id: int) -> tuple[int, int]:
     where = ExamResult.session == session_id
     return (await ExamResult.count().where(where),
             await ExamResult.count().where(where & (ExamResult.passed == True)))  # noqa: E712
+
+
+async def summary_of(session_id: int, actor: Actor) -> ResultsSummary:
+    """The session's results summary for its provider or an officer (see results_summary)."""
+    await get_session(session_id, actor)
+    return await results_summary(session_id)
+
+
+async def absentees_of(session_id: int, actor: Actor) -> list[dict[str, Any]]:
+    """Candidates marked 缺考: name and (unmasked, for the entitled page to mask) ID number."""
+    await get_session(session_id, actor)
+    return await ExamAbsence.select(
+        ExamAbsence.registration, ExamAbsence.person.name, ExamAbsence.person.id_number,
+    ).where(ExamAbsence.session == session_id).order_by(ExamAbsence.id)
