@@ -15,11 +15,12 @@ from certification.controllers.public import (
     VerificationPages,
 )
 from certification.controllers.registry import RegistryApi, RegistryPages
+from certification.controllers.reviews import ReviewApi, ReviewPages
 
 ROUTES: list[Any] = [
     PublicVerificationApi, VerificationPages, PublishedDocuments, DownloadPages, CertificatesApi,
     RegistryPages, RegistryApi, ExternalPages, ExternalApi, HolderPages, HolderApi,
-    CataloguePages, ApprovalPages, ApprovalApi,
+    CataloguePages, ApprovalPages, ApprovalApi, ReviewPages, ReviewApi,
 ]
 
 
@@ -36,6 +37,7 @@ def setup() -> None:
     register_nav("考核审核", "/certification/sessions/", ISSUING_ROLES, order=30)
     register_nav("证书登记簿", "/certification/certificates/", OFFICER_ROLES, order=31)
     register_nav("证书目录", "/certification/catalogue/", ISSUING_ROLES, order=33)
+    register_nav("证书核查", "/certification/reviews/", ISSUING_ROLES, order=32)
     register_nav("外部证件", "/certification/external/", RECORDING_ROLES, order=34)
     register_card("考核结果审核", "审核培训机构提交的考核成绩，通过后向合格考生发证。",
                   "/certification/sessions/", ISSUING_ROLES, order=20)

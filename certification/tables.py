@@ -130,8 +130,29 @@ class LifecycleRequest(Table):
     created_at = Timestamptz()
 
 
+class CertificateReview(Table):
+    """The 人社局 officers' review queue: an issued certificate whose ground changed or is in
+    doubt (hours corrected below the requirement, hours flagged, dated before its exam…).
+    ``kind`` says why (certification.services.reviews.KINDS); ``state``: open → confirmed |
+    suspended | revoked | reissued (suspended may still be confirmed, revoked or re-issued).
+    ``key`` is unique so the same finding is queued once."""
+
+    id = Serial(primary_key=True)
+    credential = ForeignKey(Credential, index=True)
+    kind = Varchar(length=30, index=True)
+    reason = Text(default="")
+    details = JSON(default={})
+    key = Varchar(length=100, unique=True)
+    state = Varchar(length=12, default="open", index=True)
+    created_at = Timestamptz()
+    decided_at = Timestamptz(null=True, default=None)
+    decided_by = Integer(null=True, default=None)
+    decision_note = Text(default="")
+    new_credential = Integer(null=True, default=None)
+
+
 # Every table of this package, in creation order; core.piccolo_app registers them.
 TABLES: list[type[Table]] = [
     SerialCounter, SigningKey, CertificateRecord, CertificatePdf, HolderPhoto,
-    IssuanceJob, IssuanceJobItem, LifecycleRequest,
+    IssuanceJob, IssuanceJobItem, LifecycleRequest, CertificateReview,
 ]

@@ -5,7 +5,7 @@ certification demo can approve it and issue the certificates."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from core.actor import Actor
 from core.clock import now, today
@@ -85,12 +85,15 @@ async def seed_training(system: Actor) -> None:
         done_e = (await enrolment.course_enrolments(done, staff))[0]["id"]
         run_e = (await enrolment.course_enrolments(running, staff))[0]["id"]
         start = day - timedelta(days=90)
-        for offset, kind, n in ((1, "theory", 4), (2, "practical", 2)):
+        for offset, kind, n, (begin, end) in ((1, "theory", 4, (time(9), time(12))),
+                                              (2, "practical", 2, (time(13, 30), time(15)))):
             await hours.record_session(done, start + timedelta(days=offset), kind, n,
-                                       "婴幼儿生活照料与安全", {done_e}, staff)
+                                       "婴幼儿生活照料与安全", {done_e}, staff,
+                                       starts_at=begin, ends_at=end)
         await hours.complete(done_e, staff)
         await hours.record_session(running, day - timedelta(days=9), "theory", 4,
-                                   "托育政策法规与机构管理", {run_e}, staff)
+                                   "托育政策法规与机构管理", {run_e}, staff,
+                                   starts_at=time(9), ends_at=time(12))
     await transition(done, s.COURSE_FINISHED, staff)
 
     await exams.create_session("CHILDCARE_WORKER", 4, day + timedelta(days=30),

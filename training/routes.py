@@ -7,12 +7,13 @@ from typing import Any
 from core.roles import Role
 from core.web import register_card, register_nav
 from training.controllers.api import API_ROUTES
+from training.controllers.hours_pages import ClassSessionPages
 from training.controllers.officer_pages import OfficerProviderPages
 from training.controllers.provider_pages import ProviderCoursePages, ProviderExamPages
 from training.controllers.public_pages import CataloguePages, TraineePages
 
 ROUTES: list[Any] = [*API_ROUTES, CataloguePages, TraineePages, ProviderCoursePages,
-                     ProviderExamPages, OfficerProviderPages]
+                     ProviderExamPages, OfficerProviderPages, ClassSessionPages]
 
 
 def setup() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Literal
 
@@ -132,11 +132,48 @@ class EnrolmentOut(BaseModel):
 
 
 class ClassSessionIn(BaseModel):
-    held_on: date
+    held_on: date = Field(description="上课日期（不能晚于今天，中国时间）")
+    starts_at: time | None = Field(default=None, description="上课时间 HH:MM（必填）")
+    ends_at: time | None = Field(default=None, description="下课时间 HH:MM（必填）")
     kind: Literal["theory", "practical"]
-    hours: int = Field(ge=1, le=12)
+    hours: int = Field(ge=1, le=12, description="学时 ≤ 上课分钟数 ÷ 每学时分钟数（向下取整）")
     topic: str = Field(default="", max_length=200)
     present: list[int] = Field(description="出勤学员的报名 id；本班其余已录取学员记为缺勤")
+
+
+class ClassSessionCorrectIn(ClassSessionIn):
+    present: list[int] | None = Field(  # type: ignore[assignment]
+        default=None, description="更正后的出勤名单；不填则不变")
+    reason: str = Field(default="", max_length=500, description="更正原因（必填）")
+
+
+class ClassSessionOut(BaseModel):
+    id: int
+    course_id: int
+    held_on: date
+    starts_at: time | None
+    ends_at: time | None
+    kind: str
+    hours: int
+    topic: str
+    state: str = Field(description="recorded | void")
+    revision: int
+    flags: list[str] = Field(default_factory=list, description="待更正的数据核查标记")
+
+
+class ClassSessionRevisionOut(BaseModel):
+    revision: int
+    action: str = Field(description="record | correct | void")
+    held_on: date
+    starts_at: time | None
+    ends_at: time | None
+    kind: str
+    hours: int
+    topic: str
+    present: list[int]
+    state: str
+    reason: str
+    changed_at: datetime
 
 
 class ProgressOut(BaseModel):

@@ -15,6 +15,7 @@ from piccolo.columns import (
     Serial,
     SmallInt,
     Text,
+    Time,
     Timestamptz,
     Varchar,
 )
@@ -93,6 +94,11 @@ class Enrolment(Table, tablename="training_enrolment"):
 
 
 class ClassSession(Table, tablename="training_class_session"):
+    """One class session (一次课). ``starts_at``/``ends_at`` (China time) bound the 学时 that may
+    be recorded; rows recorded before the times existed have them empty. A corrected session
+    keeps its earlier values in ClassSessionRevision; a voided one stays with ``state`` void and
+    counts for nobody."""
+
     id = Serial(primary_key=True)
     course = ForeignKey(Course, index=True)
     held_on = Date()
@@ -101,6 +107,11 @@ class ClassSession(Table, tablename="training_class_session"):
     topic = Varchar(length=200, default="")
     recorded_by = Integer(null=True, default=None)
     created_at = Timestamptz()
+    starts_at = Time(null=True, default=None)
+    ends_at = Time(null=True, default=None)
+    state = Varchar(length=10, default="recorded", index=True)  # recorded | void
+    revision = Integer(default=1)
+    updated_at = Timestamptz(null=True, default=None)
 
 
 class Attendance(Table, tablename="training_attendance"):
@@ -108,6 +119,56 @@ class Attendance(Table, tablename="training_attendance"):
     session = ForeignKey(ClassSession, index=True)
     enrolment = ForeignKey(Enrolment, index=True)
     present = Boolean(default=True)
+
+
+class ClassSessionRevision(Table, tablename="training_class_session_revision"):
+    """Every version of a class session, the first included: what it said, who changed it,
+    when and why (``present``: enrolment ids present in that version)."""
+
+    id = Serial(primary_key=True)
+    session = ForeignKey(ClassSession, index=True)
+    revision = Integer()
+    held_on = Date()
+    starts_at = Time(null=True, default=None)
+    ends_at = Time(null=True, default=None)
+    kind = Varchar(length=10)
+    hours = Integer()
+    topic = Varchar(length=200, default="")
+    present = JSON(default=[])
+    state = Varchar(length=10, default="recorded")
+    action = Varchar(length=10, default="record")  # record | correct | void
+    reason = Text(default="")
+    changed_by = Integer(null=True, default=None)
+    changed_at = Timestamptz()
+
+
+class ClassHourRule(Table, tablename="training_class_hour_rule"):
+    """Minutes per 学时, dated, with its source (seeded from training/data/class_hours.json;
+    officers add a row when a new rule takes effect). The row in force on a session's date
+    applies."""
+
+    id = Serial(primary_key=True)
+    effective_from = Date()
+    minutes_per_hour = SmallInt()
+    source = Text(default="")
+    created_at = Timestamptz()
+
+
+class SessionFlag(Table, tablename="training_session_flag"):
+    """A recorded class session the integrity rules would refuse today (future-dated,
+    duplicate, a trainee in two places at once), for the provider to correct or void.
+    ``key`` makes a second examination add nothing; ``state``: open | resolved."""
+
+    id = Serial(primary_key=True)
+    session = ForeignKey(ClassSession, index=True)
+    enrolment = Integer(null=True, default=None)
+    kind = Varchar(length=20)  # future_date | duplicate | trainee_overlap
+    detail = Text(default="")
+    key = Varchar(length=80, unique=True)
+    state = Varchar(length=10, default="open", index=True)
+    created_at = Timestamptz()
+    resolved_at = Timestamptz(null=True, default=None)
+    resolved_by = Integer(null=True, default=None)
 
 
 class ExamSession(Table, tablename="training_exam_session"):
@@ -196,4 +257,5 @@ class ExamAbsence(Table, tablename="training_exam_absence"):
 # Every table of this package, in creation order; core.piccolo_app registers them.
 TABLES: list[type[Table]] = [Provider, ProviderScope, Course, Enrolment, ClassSession,
                               Attendance, ExamSession, ExamRegistration, ResultUpload,
-                              ExamResult, ExamAbsence]
+                              ExamResult, ClassSessionRevision, ClassHourRule, SessionFlag,
+                              ExamAbsence]

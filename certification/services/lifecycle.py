@@ -20,7 +20,8 @@ from core.errors import Conflict, NotFound, ValidationError
 from core.people import correct_name
 from core.tables import Credential
 
-REISSUE_KINDS = {"lost": "遗失补发", "name_change": "更名换发"}
+REISSUE_KINDS = {"lost": "遗失补发", "name_change": "更名换发",
+                 "review": "核查换发"}  # review: from the officers' review queue
 
 
 async def _issued(credential_id: int) -> Credential:

@@ -28,13 +28,15 @@ def new_session(client, world, level=4, open_it=True):
 
 
 def completed_course(run, world, make_course, trainee, level=4):
-    course = make_course(world, level=level, theory=0, practical=1, starts_in=1)
+    course = make_course(world, level=level, theory=0, practical=1, starts_in=-5)
     eid = run(enrolment.apply, course, trainee[1])
     run(enrolment.decide, eid, "accept", "", world.actor_staff)
     run(transition, course, "running", world.actor_staff)
+    from datetime import time
+
     from training.services.hours import complete, record_session
-    run(record_session, course, clock.today() + timedelta(days=2), "practical", 1, "", {eid},
-        world.actor_staff)
+    run(record_session, course, clock.today() - timedelta(days=1), "practical", 1, "", {eid},
+        world.actor_staff, starts_at=time(9), ends_at=time(10))
     run(complete, eid, world.actor_staff)
     return eid
 

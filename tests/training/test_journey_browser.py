@@ -102,6 +102,8 @@ def test_main_journey(new_page):  # noqa: F811 — the imported fixture
     click(staff, "button:has-text('开班')")
     click(staff, "a:has-text('记录学时')")
     staff.fill("#held_on", clock.today().isoformat())
+    staff.fill("#starts_at", "09:00")
+    staff.fill("#ends_at", "11:15")
     staff.fill("#hours", "3")
     staff.fill("#topic", "婴幼儿生活照料")
     click(staff, "button:has-text('保存本次课')")

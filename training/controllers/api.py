@@ -161,8 +161,17 @@ class CoursesApi(Controller):
     async def class_session(self, request: Request, course_id: FromPath[int],
                             data: JSONBody[sc.ClassSessionIn]) -> sc.IdOut:
         session_id = await hours.record_session(course_id, data.held_on, data.kind, data.hours,
-                                                data.topic, set(data.present), actor_of(request))
+                                                data.topic, set(data.present), actor_of(request),
+                                                starts_at=data.starts_at, ends_at=data.ends_at)
         return sc.IdOut(id=session_id)
+
+    @get("/{course_id:int}/class-sessions", summary="本班上课记录（含作废的与待更正标记）",
+         guards=[roles(*STAFF, *OFFICERS)])
+    async def class_sessions(self, request: Request,
+                             course_id: FromPath[int]) -> list[sc.ClassSessionOut]:
+        from training.controllers.hours_api import sessions_out
+
+        return await sessions_out(course_id, actor_of(request))
 
 
 def _enrolment_out(row: dict, progress: hours.Progress | None) -> sc.EnrolmentOut:
@@ -348,4 +357,11 @@ class RegistrationsApi(Controller):
         return sc.StateOut(id=registration_id, state="rejected")
 
 
-API_ROUTES = [ProvidersApi, CoursesApi, EnrolmentsApi, ExamSessionsApi, RegistrationsApi]
+def _api_routes() -> list:
+    from training.controllers.hours_api import ClassSessionsApi
+
+    return [ProvidersApi, CoursesApi, EnrolmentsApi, ExamSessionsApi, RegistrationsApi,
+            ClassSessionsApi]
+
+
+API_ROUTES = _api_routes()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import time
 from typing import Any
 
 from core.errors import ValidationError
@@ -24,6 +25,17 @@ def parse_int(value: Any, field: str, label: str, required: bool = True) -> int 
         return int(str(value).strip())
     except ValueError:
         raise ValidationError(f"{label}应为整数", field) from None
+
+
+def parse_time(value: Any, field: str, label: str) -> time | None:
+    """An HH:MM value (China time), None when empty (the service says it is required)."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"{label}格式应为 HH:MM，如 09:00", field) from None
 
 
 def parse_yuan(value: Any, field: str) -> int:

@@ -16,10 +16,10 @@ from core.errors import DomainError
 from core.forms import parse_date
 from core.roles import Role
 from core.web import FormData, PageNumber, form_page, page, redirect_with
-from training.controllers.common import form_of, labels, parse_int, parse_yuan
+from training.controllers.common import form_of, labels, parse_int, parse_time, parse_yuan
 from training.results_feedback import XLSX_TYPE, template_file
 from training.results_file import MAX_LISTED_ERRORS
-from training.services import courses, enrolment, exams, hours, results
+from training.services import courses, enrolment, exams, hours, hours_changes, results
 from training.services.catalogue import level_rule, skill_levels
 from training.services.courses import CourseInput
 from training.services.providers import scopes_of
@@ -107,6 +107,7 @@ class ProviderCoursePages(Controller):
                     course=course, enrolments=await enrolment.course_enrolments(course_id, actor),
                     progress=await hours.progress_by_enrolment(course),
                     sessions=await hours.sessions_of(course_id, actor),
+                    flags=await hours_changes.open_flags(course_id),
                     seats=await courses.seats_taken(course_id), **await labels())
 
     @post("/{course_id:int}/state")
@@ -172,12 +173,15 @@ class ProviderCoursePages(Controller):
             session_id = await hours.record_session(
                 course_id, parse_date(form.get("held_on"), "held_on", True),
                 form.get("kind", ""), parse_int(form.get("hours"), "hours", "学时"),
-                form.get("topic", ""), present, actor_of(request))
+                form.get("topic", ""), present, actor_of(request),
+                starts_at=parse_time(form.get("starts_at"), "starts_at", "上课时间"),
+                ends_at=parse_time(form.get("ends_at"), "ends_at", "下课时间"))
         except (DomainError, ValueError) as error:
             message = getattr(error, "message", "出勤名单无效")
             field = getattr(error, "field", None) or "__all__"
             return await self._attendance_page(
-                request, course_id, {**form, "present": present_raw}, {field: message}, 422)
+                request, course_id, {**form, "present": present_raw}, {field: message},
+                getattr(error, "status_code", 422))
         del session_id
         return redirect_with(request, f"{BASE}/courses/{course_id}",
                              f"已记录本次课，出勤 {len(present)} 人")

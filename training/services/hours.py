@@ -1,24 +1,37 @@
 """Class hours (学时): sessions with the whole class's attendance in one go, each trainee's
 progress (hours done against hours required), completion only with the required hours —
-and, for a training course, the training certificate issued by the provider on completion."""
+and, for a training course, the training certificate issued by the provider on completion.
+
+A session is refused when it is in the future, when the class already has a session at that
+time, when a trainee present was in another class at that time, or when its 学时 exceed its
+span ÷ minutes per 学时 (``training.hours_rules``; the minutes are the ClassHourRule row in
+force). Corrections and voiding are in ``training.services.hours_changes``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from typing import Any
 
-from core import audit
+from core import audit, clock, db
 from core.actor import Actor
-from core.clock import now
-from core.db import transaction
 from core.errors import Conflict, NotFound, ValidationError
 from training import states as s
+from training.hours_rules import Slot, check_session, clash, fmt_span
 from training.services.common import check_provider_access, own_provider_id
 from training.services.courses import get_course
-from training.tables import Attendance, ClassSession, Course, Enrolment
+from training.tables import (
+    Attendance,
+    ClassHourRule,
+    ClassSession,
+    ClassSessionRevision,
+    Course,
+    Enrolment,
+)
 
-MAX_SESSION_HOURS = 12
+RECORDED, VOID = "recorded", "void"
+PERSON_LOCK = 610_010  # pg_advisory_xact_lock(PERSON_LOCK, person id): one trainee at a time
 
 
 @dataclass(frozen=True)
@@ -42,48 +55,159 @@ class Progress:
         return 100 if required == 0 else int(done * 100 / required)
 
 
-async def record_session(course_id: int, held_on: date, kind: str, hours: int, topic: str,
-                         present: set[int], actor: Actor) -> int:
-    """One class session; ``present`` holds the enrolment ids present, every other accepted
-    trainee of the class is recorded absent."""
-    own_provider_id(actor)
-    if kind not in (s.HOURS_THEORY, s.HOURS_PRACTICAL):
+@dataclass(frozen=True)
+class SessionInput:
+    """A session as the provider states it (times are China time)."""
+
+    held_on: date
+    starts_at: time | None
+    ends_at: time | None
+    kind: str
+    hours: int
+    topic: str = ""
+
+
+async def class_hour_rule(on: date) -> tuple[int, str]:
+    """(minutes per 学时, source) in force on ``on``: the latest ClassHourRule row effective
+    by then. Raises Conflict when the catalogue has none (the migration seeds one)."""
+    row = await ClassHourRule.select(ClassHourRule.minutes_per_hour, ClassHourRule.source).where(
+        ClassHourRule.effective_from <= on).order_by(
+        ClassHourRule.effective_from, ascending=False).first()
+    if row is None:
+        raise Conflict("目录中没有学时折算规则（每学时分钟数），请联系人社局")
+    return int(row["minutes_per_hour"]), row["source"]
+
+
+async def validate_session(course: Course, data: SessionInput, present: set[int],
+                           exclude_session: int | None = None) -> None:
+    """Every rule a recorded or corrected session must meet; raises ValidationError / Conflict.
+    Call inside the writing transaction (it takes the locks that serialise clashing writes)."""
+    if data.kind not in (s.HOURS_THEORY, s.HOURS_PRACTICAL):
         raise ValidationError("请选择理论或实操", "kind")
-    if not isinstance(hours, int) or not 1 <= hours <= MAX_SESSION_HOURS:
-        raise ValidationError(f"学时应为 1–{MAX_SESSION_HOURS} 的整数", "hours")
-    async with transaction():
-        course = await get_course(course_id, actor)
+    minutes, _source = await class_hour_rule(data.held_on)
+    check_session(data.held_on, data.starts_at, data.ends_at, data.hours, clock.today(), minutes)
+    if not course.starts_on <= data.held_on <= course.ends_on:
+        raise ValidationError("上课日期应在开班与结业日期之间", "held_on")
+    slot = Slot(data.held_on, data.starts_at, data.ends_at, data.kind)
+    same_day = ClassSession.select().where(
+        (ClassSession.course == course.id) & (ClassSession.held_on == data.held_on)
+        & (ClassSession.state == RECORDED)).order_by(ClassSession.id)
+    for other in await same_day:
+        if other["id"] == exclude_session:
+            continue
+        if clash(slot, Slot(other["held_on"], other["starts_at"], other["ends_at"],
+                            other["kind"]), same_course=True):
+            topic = f"“{other['topic']}”" if other["topic"] else ""
+            when = f"{data.held_on.isoformat()} {fmt_span(other['starts_at'], other['ends_at'])}"
+            raise Conflict(
+                f"本班 {when} 已记录一次{s.HOURS_KIND_LABELS.get(other['kind'], '')}课{topic}"
+                f"（{other['hours']} 学时），与本次时间重叠，不能重复记录；"
+                "如需修改请更正或作废该次课", "held_on")
+    await _check_trainees(course.id, slot, present, exclude_session)
+
+
+async def _check_trainees(course_id: int, slot: Slot, present: set[int],
+                          exclude_session: int | None) -> None:
+    """A trainee present here must not be present in an overlapping session of another class."""
+    if not present:
+        return
+    people = {r["id"]: (r["person"], r["person.name"]) for r in await Enrolment.select(
+        Enrolment.id, Enrolment.person, Enrolment.person.name).where(
+        Enrolment.id.is_in(sorted(present)))}
+    person_ids = sorted({p for p, _ in people.values()})
+    if not db.is_sqlite():
+        for pid in person_ids:
+            await db.engine().run_ddl(f"SELECT pg_advisory_xact_lock({PERSON_LOCK}, {int(pid)})")
+    rows = await Attendance.select(
+        Attendance.session, Attendance.enrolment.person, Attendance.session.starts_at,
+        Attendance.session.ends_at, Attendance.session.kind, Attendance.session.course.title,
+    ).where((Attendance.present == True)  # noqa: E712
+            & Attendance.enrolment.person.is_in(person_ids or [0])
+            & (Attendance.session.held_on == slot.held_on)
+            & (Attendance.session.state == RECORDED)
+            & (Attendance.session.course != course_id))
+    names = {p: n for p, n in people.values()}
+    for r in rows:
+        if r["session"] == exclude_session:
+            continue
+        other = Slot(slot.held_on, r["session.starts_at"], r["session.ends_at"],
+                     r["session.kind"])
+        if clash(slot, other, same_course=False):
+            raise Conflict(
+                f"学员 {names[r['enrolment.person']]} 在 {slot.held_on.isoformat()} "
+                f"{fmt_span(other.starts_at, other.ends_at)} 已出勤“{r['session.course.title']}”"
+                "的课，与本次时间重叠", "present")
+
+
+async def locked_course(course_id: int, actor: Actor) -> Course:
+    """The course (provider access checked), row-locked on PostgreSQL for this transaction."""
+    query = Course.objects().where(Course.id == course_id)
+    if not db.is_sqlite():
+        query = query.lock_rows("UPDATE")
+    course = await query.first()
+    if course is None:
+        raise NotFound("未找到该班次")
+    check_provider_access(actor, course.provider, "未找到该班次")
+    return course
+
+
+def revision_row(session: ClassSession | dict, present: set[int], action: str, reason: str,
+                 actor: Actor) -> ClassSessionRevision:
+    """The history row of a session's current values (call after the session is saved)."""
+    get = session.get if isinstance(session, dict) else lambda k: getattr(session, k)
+    return ClassSessionRevision(
+        session=get("id"), revision=get("revision"), held_on=get("held_on"),
+        starts_at=get("starts_at"), ends_at=get("ends_at"), kind=get("kind"),
+        hours=get("hours"), topic=get("topic"), present=sorted(present), state=get("state"),
+        action=action, reason=reason, changed_by=actor.user_id, changed_at=clock.now())
+
+
+async def record_session(course_id: int, held_on: date, kind: str, hours: int, topic: str,
+                         present: set[int], actor: Actor, *, starts_at: time | None = None,
+                         ends_at: time | None = None) -> int:
+    """One class session held from ``starts_at`` to ``ends_at`` on ``held_on``; ``present``
+    holds the enrolment ids present, every other accepted trainee of the class is recorded
+    absent. Raises ValidationError / Conflict for the rules above; writes the session, its
+    attendance, its first history row and an audit row in one transaction."""
+    own_provider_id(actor)
+    data = SessionInput(held_on, starts_at, ends_at, kind, hours, (topic or "").strip()[:200])
+    async with db.transaction():
+        course = await locked_course(course_id, actor)
         if course.state != s.COURSE_RUNNING:
             raise Conflict("只有开班中的班次可以记录学时")
-        if not course.starts_on <= held_on <= course.ends_on:
-            raise ValidationError("上课日期应在开班与结业日期之间", "held_on")
         class_ids = {r["id"] for r in await Enrolment.select(Enrolment.id).where(
             (Enrolment.course == course_id) & (Enrolment.state == s.ENROL_ACCEPTED))}
         if not class_ids:
             raise Conflict("本班没有已录取的学员")
-        unknown = present - class_ids
-        if unknown:
+        if present - class_ids:
             raise ValidationError("出勤名单中有不属于本班的学员", "present")
+        await validate_session(course, data, present)
+        at = clock.now()
         row = ClassSession(course=course_id, held_on=held_on, kind=kind, hours=hours,
-                           topic=(topic or "").strip()[:200], recorded_by=actor.user_id,
-                           created_at=now())
+                           topic=data.topic, recorded_by=actor.user_id, created_at=at,
+                           starts_at=starts_at, ends_at=ends_at, state=RECORDED, revision=1,
+                           updated_at=at)
         await row.save()
         await Attendance.insert(*[Attendance(session=row.id, enrolment=eid,
                                              present=eid in present)
                                   for eid in sorted(class_ids)])
+        await revision_row(row, present, "record", "", actor).save()
         await audit.record(actor, "class_session.record", "course", course_id, after={
-            "session": row.id, "held_on": held_on, "kind": kind, "hours": hours,
-            "present": len(present), "absent": len(class_ids - present)})
+            "session": row.id, "held_on": held_on, "time": fmt_span(starts_at, ends_at),
+            "kind": kind, "hours": hours, "present": len(present),
+            "absent": len(class_ids - present)})
     return row.id
 
 
 async def sessions_of(course_id: int, actor: Actor) -> list[dict[str, Any]]:
+    """Every session of the course (void ones included, marked by ``state``), oldest first."""
     await get_course(course_id, actor)
     return await ClassSession.select().where(ClassSession.course == course_id).order_by(
-        ClassSession.held_on).order_by(ClassSession.id)
+        ClassSession.held_on).order_by(ClassSession.starts_at).order_by(ClassSession.id)
 
 
 async def progress_by_enrolment(course: Course | dict) -> dict[int, Progress]:
+    """Hours done per enrolment of the course, counting recorded (not void) sessions only."""
     course_id = course["id"] if isinstance(course, dict) else course.id
     theory_req = course["theory_hours_required"] if isinstance(course, dict) \
         else course.theory_hours_required
@@ -92,7 +216,8 @@ async def progress_by_enrolment(course: Course | dict) -> dict[int, Progress]:
     done: dict[int, list[int]] = {}
     rows = await Attendance.select(
         Attendance.enrolment, Attendance.session.kind, Attendance.session.hours,
-    ).where((Attendance.session.course == course_id) & (Attendance.present == True))  # noqa: E712
+    ).where((Attendance.session.course == course_id) & (Attendance.present == True)  # noqa: E712
+            & (Attendance.session.state == RECORDED))
     for r in rows:
         pair = done.setdefault(r["enrolment"], [0, 0])
         pair[0 if r["session.kind"] == s.HOURS_THEORY else 1] += r["session.hours"]
@@ -122,7 +247,7 @@ async def complete(enrolment_id: int, actor: Actor) -> int | None:
     """Complete one trainee (required hours met). Returns the training certificate's credential
     id for a training course (issued in the same transaction), else None."""
     own_provider_id(actor)
-    async with transaction():
+    async with db.transaction():
         row = await Enrolment.objects().where(Enrolment.id == enrolment_id).first()
         if row is None:
             raise NotFound("未找到该报名")
@@ -137,7 +262,7 @@ async def complete(enrolment_id: int, actor: Actor) -> int | None:
             raise Conflict(
                 f"学时不足，不能结业：理论 {progress.theory_done}/{progress.theory_required}，"
                 f"实操 {progress.practical_done}/{progress.practical_required}")
-        row.state, row.completed_at = s.ENROL_COMPLETED, now()
+        row.state, row.completed_at = s.ENROL_COMPLETED, clock.now()
         await row.save()
         await audit.record(actor, "enrolment.complete", "enrolment", row.id,
                            before={"state": s.ENROL_ACCEPTED},

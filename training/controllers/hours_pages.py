@@ -1,0 +1,107 @@
+"""Provider pages of one recorded class session: correct it or void it (with a reason), and
+see its history and any integrity flag on it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from core.accounts.auth import actor_of, roles
+from core.errors import DomainError
+from core.forms import parse_date
+from core.roles import Role
+from core.web import FormData, page, redirect_with
+from training import states as st
+from training.controllers.common import form_of, parse_int, parse_time
+from training.services import hours, hours_changes
+from training.services.courses import get_course
+from training.tables import Attendance, ClassSession
+
+BASE = "/training/provider/sessions"
+
+
+async def _session(session_id: int) -> dict[str, Any]:
+    row = await ClassSession.select().where(ClassSession.id == session_id).first()
+    if row is None:
+        from core.errors import NotFound
+        raise NotFound("未找到该次课")
+    return row
+
+
+def _form_of_session(row: dict[str, Any], present: set[int]) -> dict[str, Any]:
+    return {"held_on": row["held_on"].isoformat(),
+            "starts_at": row["starts_at"].strftime("%H:%M") if row["starts_at"] else "",
+            "ends_at": row["ends_at"].strftime("%H:%M") if row["ends_at"] else "",
+            "kind": row["kind"], "hours": str(row["hours"]), "topic": row["topic"],
+            "present": [str(e) for e in sorted(present)], "reason": "", "void_reason": ""}
+
+
+class ClassSessionPages(Controller):
+    path = BASE
+    include_in_schema = False
+    guards = [roles(Role.PROVIDER_STAFF)]
+
+    async def _page(self, request: Request, session_id: int, form: dict | None = None,
+                    errors: dict | None = None, status_code: int = 200) -> Template:
+        actor = actor_of(request)
+        row = await _session(session_id)
+        course = await get_course(row["course"], actor)
+        attendance = await Attendance.select(
+            Attendance.enrolment, Attendance.present, Attendance.enrolment.person.name,
+        ).where(Attendance.session == session_id).order_by(Attendance.enrolment)
+        present = {a["enrolment"] for a in attendance if a["present"]}
+        flags = (await hours_changes.open_flags(course.id)).get(session_id, [])
+        return page(request, "training/class_session.html", status_code=status_code,
+                    page_title="上课记录", course=course, session=row, flags=flags,
+                    members=[{"id": a["enrolment"], "name": a["enrolment.person.name"]}
+                             for a in attendance],
+                    form=form or _form_of_session(row, present), errors=errors or {},
+                    history=await hours_changes.history(session_id, actor), st=st)
+
+    @get("/{session_id:int}")
+    async def show(self, request: Request, session_id: FromPath[int]) -> Template:
+        return await self._page(request, session_id)
+
+    @post("/{session_id:int}")
+    async def correct(self, request: Request, session_id: FromPath[int],
+                      data: FormData) -> Template | Redirect:
+        form = form_of(data)
+        raw = data.get("present", [])
+        present_raw = [raw] if isinstance(raw, str) else list(raw)
+        form["present"] = present_raw
+        try:
+            change = hours.SessionInput(
+                parse_date(form.get("held_on"), "held_on", True),
+                parse_time(form.get("starts_at"), "starts_at", "上课时间"),
+                parse_time(form.get("ends_at"), "ends_at", "下课时间"),
+                form.get("kind", ""), parse_int(form.get("hours"), "hours", "学时"),
+                form.get("topic", ""))
+            await hours_changes.correct_session(session_id, change,
+                                                {int(x) for x in present_raw},
+                                                form.get("reason", ""), actor_of(request))
+        except DomainError as error:
+            return await self._page(request, session_id, form,
+                                    {error.field or "__all__": error.message}, error.status_code)
+        except ValueError:
+            return await self._page(request, session_id, form, {"present": "出勤名单无效"}, 422)
+        return redirect_with(request, f"{BASE}/{session_id}", "已更正，原记录保留在历史中")
+
+    @post("/{session_id:int}/void")
+    async def void(self, request: Request, session_id: FromPath[int],
+                   data: FormData) -> Template | Redirect:
+        form = form_of(data)
+        try:
+            await hours_changes.void_session(session_id, form.get("void_reason", ""),
+                                             actor_of(request))
+        except DomainError as error:
+            row = await _session(session_id)
+            present = {r["enrolment"] for r in await Attendance.select(Attendance.enrolment).where(
+                (Attendance.session == session_id) & (Attendance.present == True))}  # noqa: E712
+            base = _form_of_session(row, present)
+            field = "void_reason" if error.field == "reason" else (error.field or "__all__")
+            return await self._page(request, session_id, {**base, **form}, {field: error.message},
+                                    error.status_code)
+        return redirect_with(request, f"{BASE}/{session_id}", "该次课已作废，不再计学时")
