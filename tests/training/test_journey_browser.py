@@ -126,12 +126,11 @@ def test_main_journey(new_page):  # noqa: F811 — the imported fixture
     header = ["身份证号", "姓名", "理论成绩", "实操成绩"]
     staff.set_input_files("#file", files=[{
         "name": "成绩.xlsx", "mimeType": "application/octet-stream",
-        "buffer": _xlsx([header, [ids["id_number"], "刘阳", 85, 90],
-                           [STRANGER, "某某", 85, "缺考"]])}])
+        "buffer": _xlsx([header, [ids["id_number"], "刘阳", 85, "八十"]])}])
     click(staff, "button:has-text('上传成绩')")
     content = staff.content()
     assert "未保存任何成绩" in content and "姓名与报名信息不一致" in content
-    assert "实际为“缺考”" in content
+    assert "实际为“八十”" in content
     with staff.expect_download() as download:
         staff.click("a:has-text('下载标注错误的文件')")
     assert download.value.suggested_filename.endswith(".xlsx")
@@ -140,6 +139,12 @@ def test_main_journey(new_page):  # noqa: F811 — the imported fixture
         "buffer": _xlsx([header, [ids["id_number"], "刘洋", 85, 90]])}])
     click(staff, "button:has-text('上传成绩')")
     assert "成绩已保存：1 人，合格 1 人" in staff.content()
-    click(staff, "button:has-text('提交人社局审核')")
+    # the summary is confirmed before submitting
+    click(staff, "a:has-text('核对成绩汇总并提交人社局审核')")
+    summary = staff.content()
+    assert '<dd class="count-candidates">1 人</dd>' in summary
+    assert '<dd class="count-passed">1 人</dd>' in summary
+    assert '<dd class="count-absent">0 人</dd>' in summary
+    click(staff, "button:has-text('人数无误，提交人社局审核')")
     assert "已提交人社局审核" in staff.content()
     assert "已锁定" in staff.content()
