@@ -90,11 +90,16 @@ async def _exams(report: Report) -> None:
     ).where(ExamSession.approved_at.is_not_null())}
     early = {sid for sid, r in sessions.items()
              if clock.to_china_date(r["approved_at"]) < r["exam_on"]}
+    from training.services.catalogue import level_names, qualification_names
+
+    quals, levels = await qualification_names(), await level_names()
     for sid in sorted(early):
         r = sessions[sid]
+        code = r["qualification_code"]
         report.rows["approved_before_exam"].append(
-            f"{r['provider.name']} {r['qualification_code']} {r['level']} 级：考试日期 "
-            f"{r['exam_on']}，审核通过于 {clock.to_china_date(r['approved_at'])}")
+            f"{r['provider.name']} {quals.get(code, code)} "
+            f"{levels.get((code, r['level']), r['level'])}：考试日期 {r['exam_on']}，"
+            f"审核通过于 {clock.to_china_date(r['approved_at'])}")
     result_session = {r["id"]: r["session"] for r in await ExamResult.select(
         ExamResult.id, ExamResult.session)}
     creds = await Credential.select(

@@ -121,6 +121,7 @@ def test_examination_reports_queues_and_flags_changing_nothing(
     assert "发证日期早于考试日期的证书：1" in text and "Y1234120000012026500001" in text
     assert "Y1234120000012026500002" not in text
     assert "重复记录的上课记录：1" in text and "P202600001001" in text
+    assert "保育师 五级/初级工：考试日期" in text
     assert "未删除、未改动任何记录" in text
     assert not any(n in text for n in seeded["id_numbers"])
     assert (report.queued, report.flagged) == (2, 3)
