@@ -200,3 +200,28 @@ def test_training_course_completion_issues_training_certificate(client, run, mak
     cred = run(Credential.objects().where(Credential.id == credential_id).first)
     assert cred.code == "DIRECTOR_TRAINING" and cred.person == trainees[0][2]
     assert run(Enrolment.select(Enrolment.credential_id))[0]["credential_id"] == credential_id
+
+
+def test_two_simultaneous_saves_of_one_session_record_it_once(client, run, make_provider,
+                                                               make_course, make_trainee):
+    """A double click: both requests race; the course lock lets exactly one through."""
+    import asyncio
+    from datetime import date, time
+
+    from core.errors import Conflict
+    from training.services.hours import record_session
+
+    world = make_provider()
+    course, _, (e1, e2) = running_class(run, world, make_course, make_trainee)
+
+    async def twice():
+        save = record_session(course, date.fromisoformat(day(-1)), "practical", 4, "", {e1, e2},
+                              world.actor_staff, starts_at=time(8), ends_at=time(11))
+        again = record_session(course, date.fromisoformat(day(-1)), "practical", 4, "",
+                               {e1, e2}, world.actor_staff, starts_at=time(8), ends_at=time(11))
+        return await asyncio.gather(save, again, return_exceptions=True)
+
+    outcomes = run(twice)
+    assert sum(isinstance(o, int) for o in outcomes) == 1
+    assert sum(isinstance(o, Conflict) for o in outcomes) == 1
+    assert run(ClassSession.count()) == 1 and run(Attendance.count()) == 2
