@@ -1,10 +1,13 @@
 """How fast does one process render certificate PDFs once warm?
 
     .venv/bin/python -m bench.pdf_render [-n 50] [--warmup 3] [--kind skill|training]
+                                         [--name 吴𠀀镕]
 
 Prints wall-clock mean / p50 / p95 per certificate, CPU time per certificate and throughput
 per process. Target: < 200 ms per skill certificate after warm-up (stack-notes: without
 libharfbuzz-subset0 the same page takes seconds — run ``python -m core.syscheck`` first).
+``--name`` prints another holder name, e.g. one outside Noto CJK that needs the fallback font
+(issue 10: within 1.2 × the figure without it).
 """
 
 from __future__ import annotations
@@ -28,10 +31,10 @@ def _photo() -> bytes:
     return buffer.getvalue()
 
 
-def skill_face(serial: int) -> CertificateFace:
+def skill_face(serial: int, name: str = "欧阳明华") -> CertificateFace:
     number = f"S000112000001264{serial:06d}"
     return CertificateFace(
-        holder_name="欧阳明华",
+        holder_name=name,
         id_type="居民身份证",
         id_number="1201**********123X",
         occupation_name="保育师",
@@ -47,10 +50,10 @@ def skill_face(serial: int) -> CertificateFace:
     )
 
 
-def training_face(serial: int) -> TrainingCertificateFace:
+def training_face(serial: int, name: str = "王芳") -> TrainingCertificateFace:
     number = f"PX2026{serial:06d}"
     return TrainingCertificateFace(
-        holder_name="王芳",
+        holder_name=name,
         id_type="居民身份证",
         id_number="1202**********1234",
         training_name="婴幼儿保育相关培训",
@@ -65,10 +68,11 @@ def training_face(serial: int) -> TrainingCertificateFace:
     )
 
 
-def _renderer(kind: str) -> Callable[[int], bytes]:
+def _renderer(kind: str, name: str | None) -> Callable[[int], bytes]:
+    named = {"name": name} if name else {}
     if kind == "training":
-        return lambda serial: render_training_certificate_pdf(training_face(serial))
-    return lambda serial: render_certificate_pdf(skill_face(serial))
+        return lambda serial: render_training_certificate_pdf(training_face(serial, **named))
+    return lambda serial: render_certificate_pdf(skill_face(serial, **named))
 
 
 def main() -> None:
@@ -76,8 +80,9 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=50, help="certificates to time (default 50)")
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--kind", choices=("skill", "training"), default="skill")
+    parser.add_argument("--name", help="holder name printed (default: a common one)")
     args = parser.parse_args()
-    render = _renderer(args.kind)
+    render = _renderer(args.kind, args.name)
 
     started = time.perf_counter()
     for serial in range(args.warmup):
@@ -95,7 +100,8 @@ def main() -> None:
 
     mean = statistics.fmean(wall)
     p95 = statistics.quantiles(wall, n=20)[-1] if len(wall) >= 2 else wall[0]
-    print(f"kind: {args.kind}; warm-up: {args.warmup} renders in {warmup_ms:.0f} ms")
+    named = f"; name: {args.name}" if args.name else ""
+    print(f"kind: {args.kind}{named}; warm-up: {args.warmup} renders in {warmup_ms:.0f} ms")
     print(f"timed: {args.n} certificates, {statistics.fmean(sizes) / 1024:.0f} KiB each on average")
     print(
         f"wall per certificate: mean {mean:.1f} ms, p50 {statistics.median(wall):.1f} ms, "

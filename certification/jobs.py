@@ -23,6 +23,7 @@ from typing import Any
 from certification.services.documents import render_task
 from certification.tables import CertificatePdf, CertificateRecord, IssuanceJob, IssuanceJobItem
 from core import clock, db
+from core.errors import DomainError
 from core.files import save_file
 
 log = logging.getLogger("registry.certification.jobs")
@@ -96,13 +97,18 @@ async def _store(item: dict, result: dict[str, Any]) -> None:
 
 
 async def _fail(item: dict, error: BaseException) -> None:
-    final = item["attempts"] + 1 >= MAX_ATTEMPTS
+    """Record a failed attempt. A domain refusal (e.g. a character no font covers,
+    ``core.fonts.UnprintableCharacter``) fails the item at once with its Chinese message for
+    the officer: trying again would give the same answer."""
+    refused = isinstance(error, DomainError)
+    final = refused or item["attempts"] + 1 >= MAX_ATTEMPTS
     log.warning("certificate render failed (item %s, attempt %s): %s", item["id"],
                 item["attempts"] + 1, type(error).__name__)
+    message = error.message if refused else f"{type(error).__name__}: {error}"
     async with db.transaction():
         await IssuanceJobItem.update({
             IssuanceJobItem.state: "failed" if final else "pending",
-            IssuanceJobItem.error: f"{type(error).__name__}: {error}"[:500],
+            IssuanceJobItem.error: message[:500],
         }).where(IssuanceJobItem.id == item["id"])
         if final:
             await IssuanceJob.update({

@@ -8,6 +8,7 @@ stylesheet reuse and the fetch restrictions.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 from datetime import date
 
@@ -15,6 +16,7 @@ import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from certification.faces import CertificateFace, TrainingCertificateFace
+from core.fonts import check_printable
 from core.pdf import TEMPLATES_DIR, render_html_to_pdf
 from core.uploads import KIND_BY_CODE, sniff_kind
 
@@ -32,6 +34,28 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+# The Chinese name of every printed text field of a face, for the message that refuses a
+# character no font covers (core.fonts).
+FIELD_LABELS = {
+    "holder_name": "姓名", "id_type": "证件类型", "id_number": "证件号码",
+    "occupation_name": "职业名称", "direction": "工种/职业方向", "level_label": "职业技能等级",
+    "certificate_number": "证书编号", "issuer_name": "评价机构名称", "verification_code": "核验码",
+    "verification_url": "核验网址", "occupation_code": "职业编码", "training_name": "培训项目",
+    "provider_name": "培训机构",
+}
+
+
+def check_face_printable(face: CertificateFace | TrainingCertificateFace) -> None:
+    """Refuse a face with a character that would print as a box: raises
+    ``core.fonts.UnprintableCharacter`` naming the field and the character (e.g.
+    "姓名中的字符 “X”（U+XXXXX）无可用字体，无法打印")."""
+    check_printable(
+        (FIELD_LABELS.get(item.name, item.name), value)
+        for item in dataclasses.fields(face)
+        if isinstance(value := getattr(face, item.name), str)
+    )
 
 
 def format_cn_date(day: date) -> str:
@@ -83,7 +107,11 @@ def training_certificate_html(face: TrainingCertificateFace) -> str:
 
 
 def render_certificate_pdf(face: CertificateFace, *, pdf_variant: str | None = None) -> bytes:
-    """A one-page A4 职业技能等级证书. ``pdf_variant="pdf/a-3u"`` for an archival copy."""
+    """A one-page A4 职业技能等级证书. ``pdf_variant="pdf/a-3u"`` for an archival copy.
+
+    Raises ``core.fonts.UnprintableCharacter`` before rendering if a field holds a character
+    no document font covers."""
+    check_face_printable(face)
     return render_html_to_pdf(
         certificate_html(face),
         stylesheets=(CERTIFICATE_CSS,),
@@ -95,7 +123,8 @@ def render_certificate_pdf(face: CertificateFace, *, pdf_variant: str | None = N
 def render_training_certificate_pdf(
     face: TrainingCertificateFace, *, pdf_variant: str | None = None
 ) -> bytes:
-    """A one-page A4 培训合格证明."""
+    """A one-page A4 培训合格证明 (refuses unprintable characters as above)."""
+    check_face_printable(face)
     return render_html_to_pdf(
         training_certificate_html(face),
         stylesheets=(CERTIFICATE_CSS,),

@@ -53,6 +53,8 @@ class CertificateOut(BaseModel):
     verify_url: str
     superseded_by: int | None
     pdf_ready: bool
+    pdf_sha256: str | None = None  # the stored original's; a stamped download has its own
+    pdf_is_stamped_copy: bool = False  # the PDF downloads as 加注状态的副本 (not valid)
     history: list[StatusChangeOut]
 
 
@@ -117,6 +119,15 @@ class ApproveOut(BaseModel):
     job_id: int | None
 
 
+class JobFailureOut(BaseModel):
+    """A certificate the job could not render, with the reason (Chinese, for the officer)."""
+
+    credential_id: int
+    number: str
+    holder_name: str
+    error: str
+
+
 class JobOut(BaseModel):
     id: int
     title: str
@@ -126,6 +137,7 @@ class JobOut(BaseModel):
     failed_count: int
     created_at: datetime
     finished_at: datetime | None
+    failures: list[JobFailureOut] = []
 
 
 class ExternalCredentialOut(BaseModel):

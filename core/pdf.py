@@ -22,12 +22,15 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from core.fonts import FALLBACK_CSS, UnprintableCharacter, first_unprintable
+
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 # Family names as fontconfig knows them (Debian's fonts-noto-cjk); generic fallbacks can miss
-# glyphs, so documents name these explicitly.
-SERIF_CJK = '"Noto Serif CJK SC"'
-SANS_CJK = '"Noto Sans CJK SC"'
+# glyphs, so documents name these explicitly, followed by the fallback families for characters
+# outside Noto CJK (core.fonts: HanaMin A/B, CJK Extension B and later).
+SERIF_CJK = f'"Noto Serif CJK SC", {FALLBACK_CSS}'
+SANS_CJK = f'"Noto Sans CJK SC", {FALLBACK_CSS}'
 
 # A sane default for any document: A4, CJK fonts named, black text. Domain stylesheets come
 # after it and override what they need.
@@ -105,7 +108,13 @@ def render_html_to_pdf(
     ``stylesheets`` are CSS files (parsed once per thread and reused) applied after
     ``BASE_CSS``; ``pdf_variant`` is e.g. ``"pdf/a-3u"`` for archiving, with an optional
     ``pdf_identifier``. The HTML should carry ``<html lang="zh-CN">`` and a ``<title>``.
+
+    Raises ``core.fonts.UnprintableCharacter`` (labelled 文档) if the HTML holds a character no
+    document font covers: callers check their fields first to name the field; this is the
+    backstop that keeps a box off every document.
     """
+    if (char := first_unprintable(html)) is not None:
+        raise UnprintableCharacter("文档", char)
     document = HTML(
         string=html, base_url=base_url or TEMPLATES_DIR.as_uri() + "/", url_fetcher=_FETCHER
     )

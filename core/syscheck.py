@@ -63,6 +63,11 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     ),
     Requirement("fonts-noto-cjk", "思源/Noto 中文字体（Serif 与 Sans CJK SC）", _has_cjk_fonts),
     Requirement(
+        "fonts-hanazono",
+        "花园明朝 HanaMin A/B（Noto 未收录的生僻字，如扩展B区 𠀀；缺少时这些姓名无法打印）",
+        lambda: all(name in _fc_list(":family=" + name) for name in ("HanaMinA", "HanaMinB")),
+    ),
+    Requirement(
         "poppler-utils",
         "pdftotext / pdftoppm（测试读取 PDF 文本）",
         _has_program("pdftotext"),

@@ -6,6 +6,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from core.fonts import check_printable
 from core.pdf import TEMPLATES_DIR, render_html_to_pdf
 from employers.facilities import CLASS_TYPES, EMPLOYMENT, POSITIONS, SERVICE_TYPES
 
@@ -15,8 +16,20 @@ LABELS = {"class_types": CLASS_TYPES, "positions": POSITIONS, "employment": EMPL
           "service_types": SERVICE_TYPES}
 
 
+def _facility_fields(facility: dict[str, Any]) -> list[tuple[str, str | None]]:
+    return [("机构名称", facility.get("name")), ("地址", facility.get("address")),
+            ("所在街镇", facility.get("street")), ("统一社会信用代码", facility.get("uscc"))]
+
+
 def staffing_form_pdf(facility: dict[str, Any], snapshot: dict[str, Any], report: dict[str, Any],
                       explanation: str, submitted_at: str) -> bytes:
+    """The staffing form. Raises ``core.fonts.UnprintableCharacter`` (a ValidationError naming
+    the field and the character) if a printed value holds a character no font covers."""
+    check_printable([
+        *_facility_fields(facility), ("书面说明", explanation),
+        *(("人员姓名", staff.get("name")) for staff in snapshot.get("staff", [])),
+        *(("班级", str(room.get("code") or "")) for room in snapshot.get("classes", [])),
+    ])
     html = _env.get_template("employers/pdf/staffing_form.html").render(
         facility=facility, snapshot=snapshot, report=report, explanation=explanation,
         submitted_at=submitted_at, labels=LABELS)
@@ -24,6 +37,8 @@ def staffing_form_pdf(facility: dict[str, Any], snapshot: dict[str, Any], report
 
 
 def receipt_pdf(facility: dict[str, Any], filing: dict[str, Any]) -> bytes:
+    """The 备案回执; refuses unprintable characters like ``staffing_form_pdf``."""
+    check_printable(_facility_fields(facility))
     html = _env.get_template("employers/pdf/receipt.html").render(facility=facility, filing=filing,
                                                                   labels=LABELS)
     return render_html_to_pdf(html)

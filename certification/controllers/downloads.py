@@ -3,6 +3,8 @@ operators: pages use the session, the API a bearer token; anyone else gets 404."
 
 from __future__ import annotations
 
+import hashlib
+
 from litestar import Controller, Request, Response, get
 from litestar.params import FromPath
 
@@ -19,11 +21,17 @@ def certificate_out(view: CertificateView) -> CertificateOut:
 
 
 async def _pdf_response(request: Request, credential_id: int) -> Response[bytes]:
+    """The stored PDF while valid; otherwise a copy stamped with the state (the stored file's
+    SHA-256 is sent in ``X-Original-SHA256`` either way)."""
     view = await viewable(current_user(request), credential_id, clock.today())
-    data, sha = await pdf_of(view)
-    return Response(data, media_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{view.number}.pdf"',
-        "ETag": f'"{sha}"', "Cache-Control": "private, no-store",
+    pdf = await pdf_of(view)
+    name = f"{view.number}-status-copy.pdf" if pdf.stamped else f"{view.number}.pdf"
+    return Response(pdf.data, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{name}"',
+        "ETag": f'"{hashlib.sha256(pdf.data).hexdigest() if pdf.stamped else pdf.original_sha256}"',
+        "X-Original-SHA256": pdf.original_sha256,
+        "X-Stamped-Copy": "1" if pdf.stamped else "0",
+        "Cache-Control": "private, no-store",
     })
 
 
@@ -58,7 +66,8 @@ class CertificatesApi(Controller):
     async def one(self, request: Request, credential_id: FromPath[int]) -> CertificateOut:
         return certificate_out(await viewable(current_user(request), credential_id, clock.today()))
 
-    @get("/{credential_id:int}/pdf", summary="下载证书 PDF",
+    @get("/{credential_id:int}/pdf",
+         summary="下载证书 PDF（非有效状态的证书下载为加注状态的副本，原件不变）",
          response_description="application/pdf")
     async def pdf(self, request: Request, credential_id: FromPath[int]) -> Response[bytes]:
         return await _pdf_response(request, credential_id)

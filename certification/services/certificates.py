@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from certification.access import may_download
 from certification.services.documents import verification_url
 from certification.services.verification import effective_status
-from certification.tables import CertificatePdf, CertificateRecord
+from certification.tables import CertificatePdf, CertificateRecord, IssuanceJobItem
+from core import clock
 from core.actor import CurrentUser
 from core.errors import Conflict, NotFound
 from core.files import read_file
 from core.tables import Credential, CredentialStatusChange
+
+if TYPE_CHECKING:
+    from certification.stamp import StatusStamp
 
 
 @dataclass
@@ -40,8 +46,15 @@ class CertificateView:
     pdf_ready: bool
     vc_ready: bool
     record_id: int
+    pdf_sha256: str | None = None  # the stored original's SHA-256 (never changes on download)
     history: list[dict] = field(default_factory=list)
     pdf_hashes: list[dict] = field(default_factory=list)
+
+    @property
+    def pdf_is_stamped_copy(self) -> bool:
+        """Whether a download is a copy stamped with the state (加注状态的副本), not the
+        stored original: every state but valid (certification.stamp)."""
+        return self.status != "valid"
 
 
 COLUMNS = (
@@ -54,6 +67,7 @@ COLUMNS = (
     CertificateRecord.credential.expires_on, CertificateRecord.credential.status,
     CertificateRecord.credential.status_reason, CertificateRecord.credential.status_changed_at,
     CertificateRecord.credential.verification_code, CertificateRecord.credential.superseded_by,
+    CertificateRecord.pdf.sha256,
 )
 
 
@@ -71,7 +85,7 @@ def view_of(row: dict, today: date) -> CertificateView:
         verification_code=row[c + "verification_code"],
         verify_url=verification_url(row[c + "number"], row[c + "verification_code"]),
         superseded_by=row[c + "superseded_by"], pdf_ready=row["pdf"] is not None,
-        vc_ready=bool(row["vc_json"]), record_id=row["id"],
+        vc_ready=bool(row["vc_json"]), record_id=row["id"], pdf_sha256=row["pdf.sha256"],
     )
 
 
@@ -113,13 +127,54 @@ async def viewable(user: CurrentUser | None, credential_id: int, today: date) ->
     return await get_view(credential_id, today)
 
 
-async def pdf_of(view: CertificateView) -> tuple[bytes, str]:
+@dataclass(frozen=True)
+class PdfDownload:
+    """What a PDF download serves: ``data`` (the stored original, or a stamped copy of it),
+    ``original_sha256`` (the stored file's, unchanged by stamping) and ``stamped``."""
+
+    data: bytes
+    original_sha256: str
+    stamped: bool
+
+
+async def _stamp_of(view: CertificateView, original_sha256: str) -> StatusStamp:
+    from certification.stamp import StatusStamp
+
+    if view.status == "expired":
+        on = view.expires_on or clock.today()
+    elif view.status_changed_at is not None:
+        on = clock.to_china_date(view.status_changed_at)
+    else:
+        on = clock.today()
+    new_number = None
+    if view.status == "superseded" and view.superseded_by is not None:
+        row = await Credential.select(Credential.number).where(
+            Credential.id == view.superseded_by).first()
+        new_number = row["number"] if row else None
+    return StatusStamp(view.status, on, original_sha256, new_number)
+
+
+async def pdf_of(view: CertificateView) -> PdfDownload:
+    """The certificate's PDF as downloaded: the stored original while it is valid; otherwise a
+    copy stamped with its state, date and (superseded) new number — the stored file is never
+    rewritten. Raises Conflict while the file is not rendered yet."""
     record = await CertificateRecord.select(CertificateRecord.pdf).where(
         CertificateRecord.id == view.record_id).first()
     if record["pdf"] is None:
+        last = await IssuanceJobItem.select(IssuanceJobItem.state, IssuanceJobItem.error).where(
+            IssuanceJobItem.record == view.record_id).order_by(
+            IssuanceJobItem.id, ascending=False).first()
+        if last is not None and last["state"] == "failed":
+            raise Conflict(f"证书文件未能生成：{last['error']}")
         raise Conflict("证书文件正在生成，请稍后再试")
     stored, data = await read_file(record["pdf"])
-    return data, stored.sha256
+    if not view.pdf_is_stamped_copy:
+        return PdfDownload(data, stored.sha256, stamped=False)
+    from certification.stamp import stamped_copy
+
+    stamp = await _stamp_of(view, stored.sha256)
+    return PdfDownload(await asyncio.to_thread(stamped_copy, data, stamp), stored.sha256,
+                       stamped=True)
 
 
 async def vc_of(view: CertificateView) -> dict:

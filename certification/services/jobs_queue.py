@@ -28,14 +28,43 @@ async def enqueue(record_ids: list[int], actor: Actor, *, title: str, origin_key
     return job.id
 
 
+async def failures_of(job_ids: list[int]) -> dict[int, list[dict]]:
+    """Failed items per job: holder, number and the error (the Chinese refusal, e.g. a name
+    character no font covers), for the officer's job listing. ``{job_id: [{...}]}``."""
+    if not job_ids:
+        return {}
+    rows = await IssuanceJobItem.select(
+        IssuanceJobItem.job, IssuanceJobItem.error, IssuanceJobItem.record.holder_name,
+        IssuanceJobItem.record.credential.id, IssuanceJobItem.record.credential.number,
+    ).where(IssuanceJobItem.job.is_in(job_ids) & (IssuanceJobItem.state == "failed")).order_by(
+        IssuanceJobItem.id)
+    found: dict[int, list[dict]] = {}
+    for row in rows:
+        found.setdefault(row["job"], []).append({
+            "holder_name": row["record.holder_name"], "error": row["error"],
+            "credential_id": row["record.credential.id"],
+            "number": row["record.credential.number"],
+        })
+    return found
+
+
+async def _with_failures(jobs: list[dict]) -> list[dict]:
+    found = await failures_of([job["id"] for job in jobs if job["failed_count"]])
+    for job in jobs:
+        job["failures"] = found.get(job["id"], [])
+    return jobs
+
+
 async def job_progress(job_id: int) -> dict | None:
-    return await IssuanceJob.select().where(IssuanceJob.id == job_id).first()
+    row = await IssuanceJob.select().where(IssuanceJob.id == job_id).first()
+    return (await _with_failures([row]))[0] if row else None
 
 
 async def jobs_for(origin_key: str) -> list[dict]:
-    return await IssuanceJob.select().where(IssuanceJob.origin_key == origin_key).order_by(
-        IssuanceJob.id, ascending=False)
+    return await _with_failures(await IssuanceJob.select().where(
+        IssuanceJob.origin_key == origin_key).order_by(IssuanceJob.id, ascending=False))
 
 
 async def recent_jobs(limit: int = 20) -> list[dict]:
-    return await IssuanceJob.select().order_by(IssuanceJob.id, ascending=False).limit(limit)
+    return await _with_failures(
+        await IssuanceJob.select().order_by(IssuanceJob.id, ascending=False).limit(limit))
