@@ -43,6 +43,8 @@ SECTIONS = {
     "trainee_overlap": "同一时间出勤两个班次的学员",
     "hours_flagged": "依据存疑学时发放的培训合格证明",
 }
+# A certificate already revoked or replaced needs no review (it is still reported).
+SETTLED = ("revoked", "superseded")
 
 
 @dataclass
@@ -112,12 +114,14 @@ async def _exams(report: Report) -> None:
             continue
         exam_on = sessions[sid]["exam_on"]
         who = f"证书 {c['number']}（{c['person.name']}）"
+        settled = c["status"] in SETTLED  # reported, but nothing left for an officer to do
         if c["issued_on"] < exam_on:
             report.rows["issued_before_exam"].append(
                 f"{who}发证日期 {c['issued_on']}，考试日期 {exam_on}")
-            await _queue(report, c["id"], "issued_before_exam",
-                         f"发证日期 {c['issued_on']} 早于考试日期 {exam_on}")
-        elif sid in early and c["status"] not in ("revoked", "superseded"):
+            if not settled:
+                await _queue(report, c["id"], "issued_before_exam",
+                             f"发证日期 {c['issued_on']} 早于考试日期 {exam_on}")
+        elif sid in early and not settled:
             await _queue(report, c["id"], "approved_before_exam",
                          f"所属考核批次在考试日期 {exam_on} 前即审核通过")
 
@@ -198,13 +202,16 @@ async def _training_certificates(report: Report, doubtful: set[int]) -> None:
     enrolments = await Enrolment.select(Enrolment.id, Enrolment.credential_id).where(
         Enrolment.id.is_in(sorted(by_enrolment) or [0]) & Enrolment.credential_id.is_not_null())
     for e in sorted(enrolments, key=lambda e: e["id"]):
-        cred = await Credential.select(Credential.number, Credential.person.name).where(
+        cred = await Credential.select(Credential.number, Credential.status,
+                                       Credential.person.name).where(
             Credential.id == e["credential_id"]).first()
         if cred is None:
             continue
         report.rows["hours_flagged"].append(
             f"培训合格证明 {cred['number']}（{cred['person.name']}）所依据的学时含 "
             f"{by_enrolment[e['id']]} 次存疑上课记录")
+        if cred["status"] in SETTLED:
+            continue
         await _queue(report, e["credential_id"], "hours_flagged",
                      f"所依据的学时含 {by_enrolment[e['id']]} 次存疑上课记录"
                      "（未来日期、重复或时间重叠）")

@@ -74,6 +74,8 @@ def _seed(run, make_provider, make_course, make_trainee, make_person):
     world = make_provider()
     holder = make_person("考生甲")
     early = _exam_certificate(run, world, holder.id, 2, 0, 0, "Y1234120000012026500001")
+    revoked = _exam_certificate(run, world, holder.id, 3, 1, 1, "Y1234120000012026500003")
+    run(Credential.update({Credential.status: "revoked"}).where(Credential.id == revoked))
     on_time = _exam_certificate(run, world, holder.id, -20, -10, -10, "Y1234120000012026500002")
     course, trainees, (e1, e2) = running_class(run, world, make_course, make_trainee,
                                                kind="training", code="DIRECTOR_TRAINING",
@@ -115,10 +117,11 @@ def test_examination_reports_queues_and_flags_changing_nothing(
     before = _snapshot(run)
     report = run(integrity.examine)
     counts = {k: len(v) for k, v in report.rows.items()}
-    assert counts == {"approved_before_exam": 1, "issued_before_exam": 1, "future_date": 1,
+    assert counts == {"approved_before_exam": 2, "issued_before_exam": 2, "future_date": 1,
                       "duplicate": 1, "trainee_overlap": 1, "hours_flagged": 1}
     text = report.text()
-    assert "发证日期早于考试日期的证书：1" in text and "Y1234120000012026500001" in text
+    assert "发证日期早于考试日期的证书：2" in text and "Y1234120000012026500001" in text
+    assert "Y1234120000012026500003" in text  # reported; already revoked, so not queued
     assert "Y1234120000012026500002" not in text
     assert "重复记录的上课记录：1" in text and "P202600001001" in text
     assert "保育师 五级/初级工：考试日期" in text
@@ -172,6 +175,6 @@ def test_command_prints_the_report(client, run, make_provider, make_course, make
                          capture_output=True, timeout=120, check=False)
     assert out.returncode == 0, out.stderr.decode()
     text = out.stdout.decode()
-    assert "考试日期前即审核通过的考核批次：1" in text
+    assert "考试日期前即审核通过的考核批次：2" in text
     assert "本次新增待核查证书 2 项，新增待更正上课记录标记 3 项" in text
     assert run(CertificateReview.count()) == 2
