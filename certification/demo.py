@@ -4,9 +4,11 @@ submitted exam session, when there is one."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 from certification.jobs import run_pending_jobs
+from certification.keys import adopt_first_key
 from certification.services import lifecycle
 from certification.services.issuance import NewCertificate, issue
 from core.actor import Actor
@@ -17,6 +19,16 @@ from core.tables import Credential, User
 DEMO_BODY = "宁河区职业技能评价中心"
 DEMO_PREFIX = "S060112000001"  # S, body 0601, Tianjin 12, site 000001
 DEMO_ISSUED_ON = date(2026, 6, 15)
+# The demo signs with a key derived from this public seed, so the trust list shipped with the
+# verifier (certification/vc/trusted-issuers.json) can name it. Anyone can sign with it: it proves
+# demo data only, and the verifier says so. Production generates its own key on first use.
+DEMO_KEY_SEED = b"caregiver-registry demo signing key - public, demo only"
+
+
+def demo_private_key():  # -> Ed25519PrivateKey
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return Ed25519PrivateKey.from_private_bytes(hashlib.sha256(DEMO_KEY_SEED).digest())
 # (name, id first 17, qualification, level, fixed verification code, what happens next)
 DEMO_CERTIFICATES = (
     ("李娜", "12022119900315002", "CHILDCARE_WORKER", 4, "K7QPX2MA", None),
@@ -45,6 +57,11 @@ async def _approve_training_demo(actor: Actor) -> None:
             await approve_session(row["id"], actor)
         except Exception:  # noqa: BLE001 — a demo session that cannot be approved stays as is
             continue
+
+
+async def seed_key(system: Actor) -> None:
+    """Sign the demo with the demo key (only when the registry has no key yet)."""
+    await adopt_first_key(demo_private_key(), system)
 
 
 async def seed(system: Actor) -> None:

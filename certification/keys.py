@@ -67,8 +67,8 @@ def _stored_pem(key: Ed25519PrivateKey) -> str:
     return vckeys.private_key_to_pem(key, _passphrase()).decode("ascii")
 
 
-async def _create(actor: Actor) -> SigningKey:
-    key = vckeys.generate_private_key()
+async def _create(actor: Actor, key: Ed25519PrivateKey | None = None) -> SigningKey:
+    key = key or vckeys.generate_private_key()
     row = SigningKey(
         did=vckeys.did_key(key.public_key()),
         private_pem=_stored_pem(key),
@@ -86,6 +86,14 @@ async def current_key(actor: Actor | None = None) -> SigningKey:
     if row is None:
         row = await _create(actor or Actor.system("keys"))
     return row
+
+
+async def adopt_first_key(key: Ed25519PrivateKey, actor: Actor) -> SigningKey | None:
+    """Make ``key`` the current key when the registry has none yet (the demo's fixed key);
+    None when a key already exists (it is kept)."""
+    if await SigningKey.exists().where(SigningKey.id.is_not_null()):
+        return None
+    return await _create(actor, key)
 
 
 async def key_by_id(key_id: int) -> SigningKey | None:

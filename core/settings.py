@@ -40,6 +40,10 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     public_base_url: str = "http://127.0.0.1:8000"
+    # URL of our JSON-LD context named in every credential: the issuer's own public address +
+    # CONTEXT_PATH (each deployment serves the document there). The demo keeps the reserved
+    # .example host, which verifiers also map, so credentials already issued keep verifying.
+    context_url: str = "https://caregiver-registry.example/ns/credentials/v1"
     redis_url: str = ""
     redis_namespace: str = "registry"
     debug: bool = False
@@ -69,6 +73,17 @@ class Settings:
         return path if path.is_absolute() else ROOT / path
 
 
+CONTEXT_PATH = "/ns/credentials/v1"
+
+
+def _context_url(value: str) -> str:
+    """CONTEXT_URL must be an http(s) URL whose path is CONTEXT_PATH (served by the app)."""
+    value = value.rstrip("/")
+    if not value.startswith(("https://", "http://")) or not value.endswith(CONTEXT_PATH):
+        raise ValueError(f"CONTEXT_URL 应为 https://<本机构公开地址>{CONTEXT_PATH}，实为 {value!r}")
+    return value
+
+
 def load_settings() -> Settings:
     var_dir = Path(_env("VAR_DIR", str(ROOT / "var")))
     host = _env("HOST", "127.0.0.1")
@@ -81,6 +96,7 @@ def load_settings() -> Settings:
         host=host,
         port=port,
         public_base_url=_env("PUBLIC_BASE_URL", f"http://{host}:{port}").rstrip("/"),
+        context_url=_context_url(_env("CONTEXT_URL", Settings.context_url)),
         redis_url=os.environ.get("REDIS_URL", "").strip(),
         redis_namespace=_env("REDIS_NAMESPACE", "registry"),
         debug=_env("DEBUG", "0") == "1",

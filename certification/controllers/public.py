@@ -12,7 +12,7 @@ from litestar.response import Template
 
 from certification.keys import published_keys
 from certification.schemas import PublicCertificateOut
-from certification.services.documents import status_list_credential
+from certification.services.status_lists import status_list_credential
 from certification.services.verification import PublicCertificate, lookup
 from certification.vc.jsonld import REGISTRY_CONTEXT, bundled_context
 from core import clock, ratelimit

@@ -1,8 +1,8 @@
-"""What is printed and signed for a certificate: the PDF face, the credential, the status lists."""
+"""What is printed and signed for a certificate: the PDF face and the credential (its status
+lists: services.status_lists)."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
@@ -12,20 +12,13 @@ from urllib.parse import quote
 
 from certification.faces import CertificateFace, TrainingCertificateFace
 from certification.keys import issuer_of, key_by_id
-from certification.signing import sign_credential
+from certification.services.status_lists import status_entries
 from certification.tables import CertificateRecord, HolderPhoto, SigningKey
 from certification.vc.credential import CertificateFacts, build_certificate_credential
-from certification.vc.status_list import MIN_LIST_SIZE, build_status_list_credential, status_entry
-from core import clock
 from core.files import read_file
 from core.identity import mask_id_number
 from core.settings import get_settings
 from core.tables import Credential, Person
-
-STATUS_PATH = "/credentials/status"
-# Which credential statuses set a bit in which list. A superseded certificate (lost, re-issued)
-# must stop verifying, so it is published as revoked; expiry is validUntil's job.
-PURPOSE_STATUSES = {"revocation": ("revoked", "superseded"), "suspension": ("suspended",)}
 
 
 def base_url() -> str:
@@ -34,21 +27,6 @@ def base_url() -> str:
 
 def verification_url(number: str, code: str) -> str:
     return f"{base_url()}/verify/{quote(number)}?code={quote(code)}"
-
-
-def list_id_of(key_id: int, index: int) -> str:
-    return f"{key_id}-{index // MIN_LIST_SIZE + 1}"
-
-
-def parse_list_id(list_id: str) -> tuple[int, int] | None:
-    key, _, block = list_id.partition("-")
-    if not (key.isdigit() and block.isdigit()) or int(block) < 1:
-        return None
-    return int(key), int(block)
-
-
-def status_list_url(purpose: str, list_id: str) -> str:
-    return f"{base_url()}{STATUS_PATH}/{purpose}/{list_id}"
 
 
 def id_number_hash(person: Person) -> str:
@@ -110,12 +88,11 @@ def unsigned_credential(record: CertificateRecord, credential: Credential, perso
         assessment_body_name=credential.issuer_name, issued_on=credential.issued_on,
         expires_on=credential.expires_on,
     )
-    list_id = list_id_of(key.id, record.status_index)
-    bit = record.status_index % MIN_LIST_SIZE
-    entries = [status_entry(status_list_url(p, list_id), bit, p) for p in PURPOSE_STATUSES]
+    entries = status_entries(key.id, record.status_index)
     name = f"{base_url()}/{credential.number}"
     credential_id = "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, name))
-    return build_certificate_credential(facts, issuer_of(key), entries, credential_id)
+    return build_certificate_credential(facts, issuer_of(key), entries, credential_id,
+                                        get_settings().context_url)
 
 
 async def render_task(record_id: int) -> dict:
@@ -130,35 +107,3 @@ async def render_task(record_id: int) -> dict:
         "unsigned": unsigned_credential(record, credential, person, key),
         "private_pem": key.private_pem, "did": key.did,
     }
-
-
-# --- status lists --------------------------------------------------------------------------
-
-_signed_lists: dict[tuple[str, str, str], tuple[tuple[int, ...], dict]] = {}
-
-
-async def status_list_credential(purpose: str, list_id: str) -> dict | None:
-    """The signed list, rebuilt whenever a bit changed (so a revocation shows at once)."""
-    parsed = parse_list_id(list_id)
-    if purpose not in PURPOSE_STATUSES or parsed is None:
-        return None
-    key_id, block = parsed
-    key = await key_by_id(key_id)
-    if key is None:
-        return None
-    low, high = (block - 1) * MIN_LIST_SIZE, block * MIN_LIST_SIZE
-    rows = await CertificateRecord.select(CertificateRecord.status_index).where(
-        (CertificateRecord.status_key == key_id)
-        & (CertificateRecord.status_index >= low) & (CertificateRecord.status_index < high)
-        & CertificateRecord.credential.status.is_in(list(PURPOSE_STATUSES[purpose]))
-    )
-    bits = tuple(sorted(r["status_index"] - low for r in rows))
-    cached = _signed_lists.get((purpose, list_id, key.did))
-    if cached and cached[0] == bits:
-        return cached[1]
-    url = status_list_url(purpose, list_id)
-    unsigned = build_status_list_credential(
-        url, purpose, bits, issuer_of(key), clock.now().replace(microsecond=0))
-    signed = await asyncio.to_thread(sign_credential, unsigned, key.private_pem, key.did)
-    _signed_lists[(purpose, list_id, key.did)] = (bits, signed)
-    return signed

@@ -17,16 +17,24 @@ from certification.vc.status_list import (
     ENTRY_TYPE,
     LIST_CREDENTIAL_TYPE,
     LIST_TYPE,
+    MESSAGE_PURPOSE,
     STATUS_PURPOSES,
     StatusListError,
-    bit_is_set,
     decode_bitstring,
+    read_value,
 )
 
 PURPOSE_LABELS = {"revocation": "已撤销 (revoked)", "suspension": "已暂停 (suspended)"}
+MESSAGE_LABELS = {
+    "valid": "有效 (valid)",
+    "revoked": "已撤销 (revoked)",
+    "superseded": "已被替代 (superseded)",
+    "suspended": "已暂停 (suspended)",
+}
 CLEAR_LABELS = {"revocation": "未撤销 (not revoked)", "suspension": "未暂停 (not suspended)"}
 
 NOT_CHECKED = "未检查：未提供状态列表 (not checked: no status list given)"
+UNCHECKED, UNCONFIRMED = "unchecked", "unconfirmed"
 
 StatusListSource = Callable[[str], dict | None]
 
@@ -35,6 +43,7 @@ class Check(NamedTuple):
     name: str
     ok: bool
     message: str
+    detail: str | None = None  # status checks: what the list said (see check_status_entry)
 
 
 def issuer_id(document: dict) -> str | None:
@@ -93,6 +102,40 @@ def check_validity_period(document: dict, today: date, name: str = "validity") -
     return Check(name, True, f"在有效期内 (within validity period) 至 until {until}")
 
 
+def _entry_problem(entry: dict) -> str | None:
+    """What is wrong with an entry's shape (purpose, URL, index, size, messages), or None."""
+    purpose, url = entry.get("statusPurpose"), entry.get("statusListCredential")
+    index = _index_of(entry)
+    if purpose not in (*STATUS_PURPOSES, MESSAGE_PURPOSE) or not isinstance(url, str) or index < 0:
+        return f"状态条目不完整或有误 (malformed status entry): {entry!r}"
+    size = entry.get("statusSize", 1)
+    if purpose in STATUS_PURPOSES and size != 1:
+        return f"{purpose} 条目应为 1 位 (a {purpose} entry has statusSize 1)"
+    if purpose == MESSAGE_PURPOSE and (
+        not isinstance(size, int) or not 1 <= size <= 8 or not _messages_of(entry)
+    ):
+        return f"message 条目缺少 statusSize 或 statusMessage (malformed message entry): {entry!r}"
+    return None
+
+
+def _index_of(entry: dict) -> int:
+    try:
+        return int(entry.get("statusListIndex"))
+    except (TypeError, ValueError):
+        return -1
+
+
+def _messages_of(entry: dict) -> dict[int, str]:
+    """statusMessage as value → message (``{"status": "0x2", "message": "superseded"}``)."""
+    messages = {}
+    for item in entry.get("statusMessage") or []:
+        try:
+            messages[int(item["status"], 16)] = str(item["message"])
+        except (KeyError, TypeError, ValueError):
+            return {}
+    return messages
+
+
 def check_status_entry(
     entry: object,
     credential_issuer: str | None,
@@ -100,44 +143,51 @@ def check_status_entry(
     trusted_keys: set[str] | None,
     today: date,
 ) -> Check:
-    """One credentialStatus entry: the list's own proof and issuer, its purpose, the bit."""
+    """One credentialStatus entry: the list's own proof, issuer and key, its purpose, the value.
+
+    ``detail`` says what was learnt: ``"unchecked"`` (no list given), ``"unconfirmed"`` (a
+    malformed entry, or a list that cannot be fetched or trusted), ``"set"`` / ``"clear"``
+    (revocation, suspension) or the message a ``message`` entry names (``"valid"``,
+    ``"superseded"``, …). ``ok`` is True only for ``"clear"`` and ``"valid"``.
+    """
     if not isinstance(entry, dict) or entry.get("type") != ENTRY_TYPE:
-        return Check("status", False, f"不支持的状态类型 (unsupported credentialStatus): {entry!r}")
-    purpose = entry.get("statusPurpose")
+        message = f"不支持的状态类型 (unsupported credentialStatus): {entry!r}"
+        return Check("status", False, message, UNCONFIRMED)
+    purpose, url = entry.get("statusPurpose"), entry.get("statusListCredential")
     name = f"status:{purpose}"
-    url = entry.get("statusListCredential")
-    try:
-        index = int(entry.get("statusListIndex"))
-    except (TypeError, ValueError):
-        index = -1
-    if purpose not in STATUS_PURPOSES or not isinstance(url, str) or index < 0:
-        return Check(name, False, f"状态条目不完整或有误 (malformed status entry): {entry!r}")
-    if entry.get("statusSize", 1) != 1:
-        return Check(name, False, "不支持多位状态 (statusSize other than 1 is not supported)")
+    problem = _entry_problem(entry)
+    if problem:
+        return Check(name, False, problem, UNCONFIRMED)
     if source is None:
-        return Check(name, True, f"{NOT_CHECKED} {url}")
+        return Check(name, False, f"{NOT_CHECKED} {url}", UNCHECKED)
     try:
         status_list = source(url)
     except Exception as error:  # any failure to fetch or parse means status unknown
-        return Check(name, False, f"无法获取状态列表 (cannot fetch status list {url}): {error}")
+        message = f"无法获取状态列表 (cannot fetch status list {url}): {error}"
+        return Check(name, False, message, UNCONFIRMED)
     if status_list is None:
-        return Check(name, True, f"{NOT_CHECKED} {url}")
+        return Check(name, False, f"{NOT_CHECKED} {url}", UNCHECKED)
     problem = _status_list_problem(
         status_list, url, purpose, credential_issuer, trusted_keys, today
     )
+    index, size = _index_of(entry), entry.get("statusSize", 1)
+    if not problem:
+        try:
+            bits = decode_bitstring(status_list["credentialSubject"]["encodedList"])
+            value = read_value(bits, index, size)
+        except (StatusListError, KeyError, TypeError) as error:
+            problem = str(error)
     if problem:
-        return Check(name, False, f"状态列表无效 (status list invalid): {problem}")
-    try:
-        is_set = bit_is_set(
-            decode_bitstring(status_list["credentialSubject"]["encodedList"]), index
-        )
-    except (StatusListError, KeyError, TypeError) as error:
-        return Check(name, False, f"状态列表无效 (status list invalid): {error}")
-    if is_set:
-        return Check(
-            name, False, f"证书{PURPOSE_LABELS[purpose]}，状态列表 list {url} 第 {index} 位"
-        )
-    return Check(name, True, CLEAR_LABELS[purpose])
+        message = f"状态列表无法采信 (status list not usable): {problem}"
+        return Check(name, False, message, UNCONFIRMED)
+    if purpose == MESSAGE_PURPOSE:
+        said = _messages_of(entry).get(value, hex(value))
+        label = MESSAGE_LABELS.get(said, said)
+        return Check(name, said == "valid", f"状态信息 (status message): {label}", said)
+    if value:
+        message = f"证书{PURPOSE_LABELS[purpose]}，状态列表 list {url} 第 {index} 位"
+        return Check(name, False, message, "set")
+    return Check(name, True, CLEAR_LABELS[purpose], "clear")
 
 
 def _status_list_problem(

@@ -83,14 +83,16 @@ def build_certificate_credential(
     issuer: dict,
     status_entries: list[dict],
     credential_id: str,
+    context_url: str = REGISTRY_CONTEXT,
 ) -> dict:
-    """``issuer`` is ``{"id": <did:key of the signing key>, "name": <bureau name>}``.
+    """``issuer`` is ``{"id": <did:key of the signing key>, "name": <bureau name>}``;
+    ``context_url`` is our context's URL at the issuer's public address (the CONTEXT_URL setting).
 
     The issuer id must be the DID whose key signs the credential: verifiers check that the
     proof's verification method is controlled by the issuer.
     """
     credential = {
-        "@context": [VC_V2_CONTEXT, REGISTRY_CONTEXT],
+        "@context": [VC_V2_CONTEXT, context_url],
         "id": credential_id,
         "type": list(CREDENTIAL_TYPES),
         "issuer": issuer,

@@ -16,7 +16,11 @@ from typing import Any
 # only verify numbers never load it.
 
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+# Our context as first published (reserved .example host). Each deployment now names its own
+# public address in the CONTEXT_URL setting (same document, served at REGISTRY_CONTEXT_PATH);
+# this URL stays an alias of that document so credentials already issued keep verifying.
 REGISTRY_CONTEXT = "https://caregiver-registry.example/ns/credentials/v1"
+REGISTRY_CONTEXT_PATH = "/ns/credentials/v1"
 
 CONTEXTS_DIR = Path(__file__).parent / "contexts"
 # contexts/index.json maps each context URL to its bundled file (the JS interop verifier reads
@@ -37,14 +41,49 @@ def bundled_context(url: str) -> dict:
     return json.loads(_bundled_text(url))
 
 
-@cache
-def _bundled_text(url: str) -> str:
+_registry_aliases: set[str] = set()
+
+
+def register_registry_context(url: str) -> None:
+    """Map ``url`` (a deployment's CONTEXT_URL, e.g. from the trust list) to our bundled
+    context, so documents naming it canonicalise offline. Raises ValueError unless the URL is
+    an http(s) URL ending with REGISTRY_CONTEXT_PATH."""
+    if not url.startswith(("https://", "http://")) or not url.endswith(REGISTRY_CONTEXT_PATH):
+        raise ValueError(
+            f"上下文地址应为 http(s)://…{REGISTRY_CONTEXT_PATH} (context URL must end so): {url}"
+        )
+    _registry_aliases.add(url)
+
+
+def registry_context_urls() -> set[str]:
+    """Every URL served by our bundled context: the original, the registered aliases and this
+    deployment's CONTEXT_URL setting (read lazily, so signing processes map it too)."""
+    urls = {REGISTRY_CONTEXT, *_registry_aliases}
     try:
-        filename = BUNDLED_CONTEXTS[url]
-    except KeyError:
-        raise CanonicalizationError(
-            f"JSON-LD 上下文未随系统提供，不联网加载 (context not bundled, never fetched): {url}"
-        ) from None
+        from core.settings import get_settings
+
+        urls.add(get_settings().context_url)
+    except ImportError:  # the verifier copied without the app
+        pass
+    return urls
+
+
+def _filename(url: str) -> str:
+    if url in BUNDLED_CONTEXTS:
+        return BUNDLED_CONTEXTS[url]
+    if url in registry_context_urls():
+        return BUNDLED_CONTEXTS[REGISTRY_CONTEXT]
+    raise CanonicalizationError(
+        f"JSON-LD 上下文未随系统提供，不联网加载 (context not bundled, never fetched): {url}"
+    )
+
+
+def _bundled_text(url: str) -> str:
+    return _read_context(_filename(url))
+
+
+@cache
+def _read_context(filename: str) -> str:
     return (CONTEXTS_DIR / filename).read_text(encoding="utf-8")
 
 

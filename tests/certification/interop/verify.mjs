@@ -4,10 +4,15 @@
 // certification/vc/contexts, did:key is resolved locally, status lists from files.
 //
 // usage: node verify.mjs CREDENTIAL.json [--status-list LIST.json ...] [--now ISO-DATETIME]
+//          [--context-alias URL ...]
 // prints {"verified": bool, "valid": bool, "status": {purpose: bool}, "error": string|null}
 //   verified: what @digitalbazaar/vc says (proof, dates, status list integrity)
 //   status:   the bit for each credentialStatus purpose (true = revoked / suspended)
-//   valid:    verified and no status bit set
+//   valid:    verified and no revocation or suspension bit set (a "message" entry, 2 bits,
+//             only explains a set revocation bit; this library reads one bit of it)
+// --context-alias URL: a deployment's CONTEXT_URL, served by our bundled registry context
+// (as a verifier configured for that issuer would do). It checks proofs and status, not whose
+// key signed: trusting the issuer's key is python -m certification.verify's job.
 import {readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -28,10 +33,13 @@ function readJson(path) {
 }
 
 function parseArgs(argv) {
-  const args = {statusLists: [], now: undefined, credential: undefined};
+  const args = {statusLists: [], now: undefined, credential: undefined,
+    contextAliases: []};
   for(let i = 0; i < argv.length; i++) {
     if(argv[i] === '--status-list') {
       args.statusLists.push(argv[++i]);
+    } else if(argv[i] === '--context-alias') {
+      args.contextAliases.push(argv[++i]);
     } else if(argv[i] === '--now') {
       args.now = argv[++i];
     } else {
@@ -41,8 +49,13 @@ function parseArgs(argv) {
   return args;
 }
 
-function makeDocumentLoader(statusLists) {
+const REGISTRY_CONTEXT = 'https://caregiver-registry.example/ns/credentials/v1';
+
+function makeDocumentLoader(statusLists, contextAliases) {
   const contextIndex = readJson(join(contextsDir, 'index.json'));
+  for(const url of contextAliases) {
+    contextIndex[url] = contextIndex[REGISTRY_CONTEXT];
+  }
   const didKey = didKeyDriver();
   didKey.use({
     multibaseMultikeyHeader: 'z6Mk',
@@ -75,7 +88,7 @@ async function main() {
     const list = readJson(path);
     statusLists.set(list.id, list);
   }
-  const documentLoader = makeDocumentLoader(statusLists);
+  const documentLoader = makeDocumentLoader(statusLists, args.contextAliases);
   const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022CryptoSuite});
   const result = await vc.verifyCredential({
     credential, suite, documentLoader, checkStatus, now: args.now
@@ -91,7 +104,7 @@ async function main() {
   const messages = [].concat(error?.errors ?? error ?? []).map(e => e.message);
   process.stdout.write(JSON.stringify({
     verified: result.verified,
-    valid: result.verified && !Object.values(status).some(Boolean),
+    valid: result.verified && !status.revocation && !status.suspension,
     status,
     error: messages.length ? messages.join('; ') : null
   }) + '\n');

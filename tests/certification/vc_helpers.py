@@ -1,0 +1,147 @@
+"""A test issuer of verifiable credentials (its own key and status lists, no database), and the
+runners of our verifier command and of the independent JavaScript verifier."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from certification.vc import dataintegrity, keys, status_list
+from certification.vc.credential import CertificateFacts, build_certificate_credential
+from certification.vc.jsonld import REGISTRY_CONTEXT, register_registry_context
+
+REPO = Path(__file__).resolve().parents[2]
+INTEROP = Path(__file__).parent / "interop"
+BASE = "https://caregiver-registry.example"
+REVOCATION_URL = f"{BASE}/credentials/status/revocation/1-1"
+SUSPENSION_URL = f"{BASE}/credentials/status/suspension/1-1"
+MESSAGE_URL = f"{BASE}/credentials/status/message/1-1"
+SIGNED_AT = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
+TODAY = date(2025, 6, 1)
+FACTS = CertificateFacts(
+    number="S123412001000124400001",
+    holder_name="张晓燕",
+    id_number_hash="sha256:5f2b…salted",
+    qualification_code="CHILDCARE_WORKER",
+    occupation_name="保育师",
+    occupation_code="4-10-01-03",
+    direction=None,
+    level=4,
+    level_name="四级/中级工",
+    kind="skill",
+    assessment_body_name="天津市某职业技能评价中心",
+    issued_on=date(2024, 3, 1),
+    expires_on=date(2029, 2, 28),
+)
+MESSAGE = {name: value for value, name in enumerate(status_list.CERTIFICATE_STATUS_MESSAGES)}
+
+
+class Issuer:
+    """A bureau with its own Ed25519 key. ``credential(legacy=True)`` is shaped like those
+    issued before the message entry existed (revocation and suspension only)."""
+
+    def __init__(self) -> None:
+        self.key = keys.generate_private_key()
+        self.did = keys.did_key(self.key.public_key())
+        self.method = keys.verification_method_id(self.did)
+        self.issuer = {"id": self.did, "name": "某区人力资源和社会保障局"}
+
+    def sign(self, document: dict) -> dict:
+        return dataintegrity.sign(document, self.key, self.method, SIGNED_AT)
+
+    def entries(self, index: int = 42, legacy: bool = False) -> list[dict]:
+        entries = [
+            status_list.status_entry(REVOCATION_URL, index, "revocation"),
+            status_list.status_entry(SUSPENSION_URL, index, "suspension"),
+        ]
+        if not legacy:
+            entries.append(status_list.message_status_entry(MESSAGE_URL, index))
+        return entries
+
+    def credential(
+        self, index: int = 42, legacy: bool = False, context: str = REGISTRY_CONTEXT, facts=FACTS
+    ) -> dict:
+        if context != REGISTRY_CONTEXT:
+            register_registry_context(context)  # as the issuer's app maps its CONTEXT_URL
+        unsigned = build_certificate_credential(
+            facts, self.issuer, self.entries(index, legacy), "urn:uuid:c-1", context
+        )
+        return self.sign(unsigned)
+
+    def status_list(self, url: str, purpose: str, set_indexes=()) -> dict:
+        unsigned = status_list.build_status_list_credential(
+            url, purpose, set_indexes, self.issuer, SIGNED_AT
+        )
+        return self.sign(unsigned)
+
+    def lists(self, revoked=(), suspended=(), messages: dict[int, str] | None = None) -> dict:
+        """The three lists; ``messages`` maps index → message ("superseded", …)."""
+        values = {index: MESSAGE[name] for index, name in (messages or {}).items()}
+        message_list = status_list.build_message_list_credential(
+            MESSAGE_URL, values, self.issuer, SIGNED_AT
+        )
+        return {
+            REVOCATION_URL: self.status_list(REVOCATION_URL, "revocation", revoked),
+            SUSPENSION_URL: self.status_list(SUSPENSION_URL, "suspension", suspended),
+            MESSAGE_URL: self.sign(message_list),
+        }
+
+    def published_keys(self) -> dict:
+        return keys.build_published_keys(
+            "某区人社局", [keys.PublishedKey(self.key.public_key(), "current", SIGNED_AT)]
+        )
+
+
+def write_json(path: Path, data: dict) -> str:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def run_command(*args: str, today: date = TODAY) -> subprocess.CompletedProcess:
+    """``python -m certification.verify`` as a third party runs it (its own process)."""
+    return subprocess.run(
+        [sys.executable, "-m", "certification.verify", *args, "--today", today.isoformat()],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )
+
+
+def list_args(paths: list[str]) -> list[str]:
+    return [arg for path in paths for arg in ("--status-list", path)]
+
+
+# In CI (REQUIRE_INTEROP=1) a missing verifier fails instead of skipping.
+needs_node_modules = pytest.mark.skipif(
+    os.environ.get("REQUIRE_INTEROP") != "1"
+    and (not (INTEROP / "node_modules").is_dir() or shutil.which("node") is None),
+    reason="JS interop verifier not installed: run `make interop`",
+)
+
+
+def js_verify(
+    tmp_path: Path,
+    credential: dict,
+    lists: dict[str, dict] | None = None,
+    now: str | None = f"{TODAY.isoformat()}T12:00:00+08:00",
+    context_aliases: tuple[str, ...] = (),
+) -> dict:
+    """Digital Bazaar's verifier (tests/certification/interop/verify.mjs): proof, dates and the
+    status bits. It does not know whose keys are the issuer's: that is our command's job."""
+    args = [write_json(tmp_path / "js-credential.json", credential)]
+    for number, doc in enumerate((lists or {}).values()):
+        args += ["--status-list", write_json(tmp_path / f"js-list{number}.json", doc)]
+    for url in context_aliases:
+        args += ["--context-alias", url]
+    if now:
+        args += ["--now", now]
+    completed = subprocess.run(
+        ["node", str(INTEROP / "verify.mjs"), *args], capture_output=True, text=True, timeout=120
+    )
+    assert completed.returncode == 0, completed.stderr + completed.stdout
+    return json.loads(completed.stdout)
