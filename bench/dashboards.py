@@ -124,11 +124,14 @@ async def load_people_and_training(conn, rnd: random.Random, today: date) -> dic
     sessions = []
     for s in range(1, 201):
         code, levels = SKILLS[s % 3]
-        sessions.append((1 + s % 20, code, levels[s % len(levels)],
-                         today - timedelta(days=rnd.randrange(1, 720)), "approved", NOW, NOW))
+        exam_on = today - timedelta(days=rnd.randrange(1, 720))
+        # approved a few days after the exam, never before it (issue 10)
+        approved_at = min(clock.china_midnight(exam_on + timedelta(days=5)), NOW)
+        sessions.append((1 + s % 20, code, levels[s % len(levels)], exam_on, "approved",
+                         approved_at, NOW, NOW))
     counts["training_exam_session"] = await copy(conn, "training_exam_session", [
-        "provider", "qualification_code", "level", "exam_on", "state", "created_at",
-        "updated_at"], sessions)
+        "provider", "qualification_code", "level", "exam_on", "state", "approved_at",
+        "created_at", "updated_at"], sessions)
     registrations, results = [], []
     for r in range(1, int(PRACTITIONERS * 0.8) + 1):
         session = 1 + r % 200

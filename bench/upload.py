@@ -81,7 +81,7 @@ def one(rows: int) -> None:
 async def _arrange(candidates: dict[str, str]) -> int:
     from core.accounts.services import NewUser, create_user
     from core.actor import Actor
-    from core.clock import now
+    from core.clock import now, today
     from core.tables import Person
     from training.services.providers import ProviderInput, ScopeInput, create_provider, set_status
     from training.tables import ExamRegistration, ExamSession
@@ -99,7 +99,7 @@ async def _arrange(candidates: dict[str, str]) -> int:
                               provider_id), system)
     at = now()
     session = ExamSession(provider=provider_id, qualification_code="CHILDCARE_WORKER", level=4,
-                          exam_on=at.date(), place="考场", state="closed", created_at=at,
+                          exam_on=today(), place="考场", state="closed", created_at=at,
                           updated_at=at)
     await session.save()
     people = [Person(id_type="居民身份证", id_number=number, name=name, created_at=at,

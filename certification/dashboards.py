@@ -5,7 +5,7 @@ export (routes and set-up hook)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from litestar import Controller, Request, Response, get
@@ -19,7 +19,7 @@ from core.tables import Qualification, QualificationLevel
 from core.web import page, register_card, register_nav
 from employers.labour.charts import Series, bar_chart, line_chart
 from employers.labour.exports import xlsx_response
-from employers.labour.reporting import Panel, china_month_sql, last_months, month_sql, share
+from employers.labour.reporting import Panel, china_month_sql, last_months, share
 
 MONTHS = 12
 SUBSIDY_CLAIM_MONTHS = 12  # domain.md: claimed within 12 months of issue (a local parameter)
@@ -108,6 +108,47 @@ def _qual_label(names: dict[str, str], levels: dict, code: str, level: int | Non
     return f"{names.get(code, code)} {levels.get((code, level), {}).get('name', f'{level}级')}"
 
 
+PASS_RATE_NOTE = "仅统计人社局已审核通过的考核批次，按审核通过日期计入月份；每个批次只计一次。"
+
+
+def _as_date(value: Any) -> date:
+    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def _as_instant(value: Any) -> datetime | None:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value
+
+
+def counted_on(exam_on: date, approved_at: datetime | None) -> date:
+    """The day an approved session's results count in the pass rate: the China date of the
+    bureau's approval (when the results became official), or the exam date for an approved
+    session with no approval time recorded. One day per session, so it is counted once."""
+    return clock.to_china_date(approved_at) if approved_at is not None else exam_on
+
+
+async def approved_sessions(start: date, day: date) -> list[dict[str, Any]]:
+    """Approved exam sessions counted between ``start`` and ``day`` (China dates, inclusive):
+    per session its qualification ``code``, ``level``, ``sat`` and ``passed`` and the
+    ``counted_on`` day. Sessions not approved are not counted; an approved session is counted
+    on its ``counted_on`` day whatever its exam date (one approved before its exam date, from
+    before issue 10, is counted on its approval day rather than left out)."""
+    rows = await _rows(
+        "SELECT s.id AS id, s.qualification_code AS code, s.level AS level, "
+        "s.exam_on AS exam_on, s.approved_at AS approved_at, COUNT(r.id) AS sat, "
+        "SUM(CASE WHEN r.passed THEN 1 ELSE 0 END) AS passed "
+        "FROM training_exam_session s JOIN training_exam_result r ON r.session = s.id "
+        "WHERE s.state = {} GROUP BY s.id, s.qualification_code, s.level, s.exam_on, "
+        "s.approved_at", "approved")
+    out = []
+    for r in rows:
+        r["counted_on"] = counted_on(_as_date(r["exam_on"]), _as_instant(r["approved_at"]))
+        if start <= r["counted_on"] <= day:
+            out.append(r)
+    return out
+
+
 async def training_panels(day: date) -> list[Panel]:
     """Enrolments and completions per month, exam pass rates, subsidy-eligible training."""
     months = last_months(day, MONTHS)
@@ -173,18 +214,11 @@ async def training_panels(day: date) -> list[Panel]:
         [[k, grouped[k][2], grouped[k][3]] for k in subsidy_keys],
         note="开班时标注为可享受培训补贴的班次。",
     )
-    exam_month = month_sql("s.exam_on")
-    exam_rows = await _rows(
-        f"SELECT {exam_month} AS month, s.qualification_code AS code, s.level AS level, "
-        "COUNT(*) AS sat, SUM(CASE WHEN r.passed THEN 1 ELSE 0 END) AS passed "
-        "FROM training_exam_result r JOIN training_exam_session s ON s.id = r.session "
-        f"WHERE s.exam_on >= {{}} AND s.exam_on <= {{}} "
-        f"GROUP BY {exam_month}, s.qualification_code, s.level", start, day)
     per_qual: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     per_month: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for r in exam_rows:
+    for r in await approved_sessions(start, day):
         key = _qual_label(names, levels, r["code"], r["level"])
-        for bucket in (per_qual[key], per_month[r["month"]]):
+        for bucket in (per_qual[key], per_month[f"{r['counted_on']:%Y-%m}"]):
             bucket[0] += r["sat"]
             bucket[1] += r["passed"] or 0
     qual_keys = sorted(per_qual)
@@ -196,6 +230,7 @@ async def training_panels(day: date) -> list[Panel]:
         ["职业 / 等级", "参考人次", "通过人次", "通过率（%）"],
         [[k, per_qual[k][0], per_qual[k][1], share(per_qual[k][1], per_qual[k][0])]
          for k in qual_keys],
+        note=PASS_RATE_NOTE,
     )
     exam_trend = Panel(
         "exam_months", "每月考试通过率",
@@ -205,6 +240,7 @@ async def training_panels(day: date) -> list[Panel]:
         ["月份", "参考人次", "通过人次", "通过率（%）"],
         [[m, per_month[m][0], per_month[m][1], share(per_month[m][1], per_month[m][0])]
          for m in months if m in per_month],
+        note=PASS_RATE_NOTE,
     )
     return [monthly, by_qualification, exams, exam_trend, subsidy_training]
 

@@ -118,7 +118,9 @@ async def _submitted_session(provider_id: int, staff: Actor, system: Actor) -> N
         person = await find_or_create_person(PersonInput("居民身份证", number, name), system)
         await ExamRegistration.insert(ExamRegistration(
             session=session.id, person=person.id, route=s.ROUTE_CONDITIONS, eligible=True,
-            eligibility={"met": "从事本职业或相关职业工作 1 年及以上", "route": "conditions"},
+            eligibility={"met": "从事本职业或相关职业工作 1 年及以上", "route": "conditions",
+                         "relies_on_declared": True, "declared": ["work_years"]},
+            evidence_note="劳动合同及社保缴费记录已核（演示）",
             status=s.REG_CONFIRMED, confirmed_at=at, confirmed_by=staff.user_id, created_at=at))
         theory, practical = (86, 78) if n != 3 else (55, 70)  # one candidate fails
         lines.append(f"{number},{name},{theory + n},{practical + n}")

@@ -77,7 +77,17 @@ class EligibilityResult:
     eligible: bool
     met: str | None  # description of the first condition met
     missing: list[str]  # when not eligible: per condition, what is lacking (Chinese)
-    relies_on_declared: bool = False  # the met condition needs declared (unverified) years
+    relies_on_declared: bool = False  # the met condition rests on the applicant's word
+    declared: tuple[str, ...] = ()  # which requirements (DECLARED_LABELS keys) rest on it
+
+
+# Requirements an applicant can meet by their own declaration only: the registry holds no
+# record of diplomas or apprenticeships, and declared work periods are not recorded employment.
+DECLARED_LABELS = {
+    "work_years": "工作年限（自报工作经历）",
+    "diplomas": "学历",
+    "apprenticeship": "学徒期满",
+}
 
 
 @cache
@@ -238,24 +248,49 @@ def _shortfalls(
     return lacking
 
 
+def declared_requirements(
+    condition: Condition, rules: LevelConditions, evidence: ApplicantEvidence, on: date
+) -> tuple[str, ...]:
+    """Which requirements of a met ``condition`` rest only on the applicant's declaration
+    (keys of DECLARED_LABELS, in that order): years of work not covered by recorded periods,
+    a diploma, an apprenticeship. Certificates and completed courses are the registry's own."""
+    declared = []
+    if condition.work_years is not None:
+        recorded_only = ApplicantEvidence(
+            evidence.certificates,
+            tuple(p for p in evidence.work_periods if p.source == "recorded"),
+            evidence.diplomas,
+            evidence.apprenticeship,
+        )
+        if _shortfalls(condition, rules, recorded_only, on):
+            declared.append("work_years")
+    if condition.diploma_any_of:
+        declared.append("diplomas")
+    if condition.apprenticeship:
+        declared.append("apprenticeship")
+    return tuple(declared)
+
+
 def check_eligibility(
     conditions_for_level: LevelConditions, evidence: ApplicantEvidence, on: date
 ) -> EligibilityResult:
-    """Whether any one condition is met on ``on``; otherwise what each condition lacks."""
+    """Whether any one condition is met on ``on``; otherwise what each condition lacks.
+
+    Of the conditions met, the first one met on the registry's own evidence is preferred;
+    when every condition met rests on the applicant's declaration, the first such one is
+    returned with ``declared`` naming what the provider must verify.
+    """
     rules = conditions_for_level
     missing: list[str] = []
+    first_met: EligibilityResult | None = None
     for number, condition in enumerate(rules.conditions, start=1):
         lacking = _shortfalls(condition, rules, evidence, on)
         if not lacking:
-            recorded_only = ApplicantEvidence(
-                evidence.certificates,
-                tuple(p for p in evidence.work_periods if p.source == "recorded"),
-                evidence.diplomas,
-                evidence.apprenticeship,
-            )
-            declared = condition.work_years is not None and bool(
-                _shortfalls(condition, rules, recorded_only, on)
-            )
-            return EligibilityResult(True, condition.description, [], declared)
+            declared = declared_requirements(condition, rules, evidence, on)
+            result = EligibilityResult(True, condition.description, [], bool(declared), declared)
+            if not declared:
+                return result
+            first_met = first_met or result
+            continue
         missing.append(f"条件 {number}（{condition.description}）：" + "；".join(lacking))
-    return EligibilityResult(False, None, missing)
+    return first_met or EligibilityResult(False, None, missing)

@@ -222,6 +222,29 @@ class EligibilityOut(BaseModel):
     missing: list[str]
     relies_on_declared: bool
     edition: str
+    declared: list[str] = Field(default_factory=list,
+                                description="仅凭本人自述的申报条件：work_years、diplomas、"
+                                            "apprenticeship")
+
+
+class ConfirmIn(BaseModel):
+    evidence_note: str = Field(default="", max_length=500,
+                               description="核验依据：所见材料及编号（自述条件必填）")
+
+
+class SessionRegistrationOut(BaseModel):
+    """One line of the provider's confirmation list; ``declared`` names (in Chinese) what
+    rests on the applicant's own declaration (自述)."""
+
+    id: int
+    name: str
+    id_number: str  # masked
+    route: str
+    met: str | None
+    status: str
+    declared: list[str]
+    evidence_note: str
+    evidence_file: int | None
 
 
 class RegistrationOut(BaseModel):

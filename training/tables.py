@@ -19,6 +19,7 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
+from piccolo.columns.base import OnDelete
 from piccolo.table import Table
 
 from core.tables import Person, StoredFile
@@ -206,6 +207,11 @@ class ExamRegistration(Table, tablename="training_exam_registration"):
     confirmed_at = Timestamptz(null=True, default=None)
     confirmed_by = Integer(null=True, default=None)
     created_at = Timestamptz()
+    # What the provider saw when confirming a condition met only by the applicant's own
+    # declaration (issue 10): a note and/or a file.
+    evidence_note = Text(default="")
+    evidence_file = ForeignKey(StoredFile, null=True, default=None,
+                               on_delete=OnDelete.set_null)
 
 
 class ResultUpload(Table, tablename="training_result_upload"):

@@ -22,6 +22,7 @@ from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationError
 from core.identity import mask_id_number
 from core.pagination import Page
+from training.services.exam_dates import APPROVE, require_exam_held
 from training.states import EXAM_APPROVED, EXAM_RESULTS_UPLOADED, EXAM_STATE_LABELS, EXAM_SUBMITTED
 from training.tables import ExamAbsence, ExamResult, ExamSession, Provider
 
@@ -174,6 +175,7 @@ async def approve_session(session_id: int, actor: Actor) -> Approval:
             raise Conflict("该考核批次已审核通过，证书已发放", "state")
         if session.state != EXAM_SUBMITTED:
             raise Conflict("该考核批次已退回机构，待重新提交后再审核", "state")
+        require_exam_held(session.exam_on, APPROVE)
         provider = await Provider.objects().where(Provider.id == session.provider).first()
         if not (provider.body_type and provider.body_code and provider.site_serial):
             raise Conflict("该机构尚未登记评价机构代码和站点序号，不能以其名义发证", "provider")

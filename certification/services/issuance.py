@@ -21,7 +21,7 @@ from certification.tables import CertificateRecord
 from core import clock, db
 from core.actor import Actor
 from core.credentials import CredentialInput, create_credential
-from core.errors import NotFound, ValidationError
+from core.errors import Conflict, NotFound, ValidationError
 from core.tables import Person
 
 
@@ -77,6 +77,7 @@ async def issue(items: list[NewCertificate], actor: Actor, *, job_title: str,
                 catalogue[item.qualification_code] = await qualification(item.qualification_code)
             if item.kind == "skill" and item.level is None:
                 raise ValidationError("职业技能等级证书必须有等级", "level")
+        await _check_not_before_exam(todo)
         names = {r["id"]: r["name"] for r in await Person.select(Person.id, Person.name).where(
             Person.id.is_in(list({item.person_id for item in todo})))}
         missing = {item.person_id for item in todo} - names.keys()
@@ -115,6 +116,28 @@ async def issue(items: list[NewCertificate], actor: Actor, *, job_title: str,
                                  origin_key=job_origin, reason=reason)
         it = iter(new_ids)
         return [existing if existing is not None else next(it) for existing in ids]
+
+
+async def _check_not_before_exam(items: list[NewCertificate]) -> None:
+    """The invariant behind every exam certificate: its issue date is never before the exam
+    date of the session it comes from (issue 10). Approval refuses earlier (training's
+    ``exam_dates`` guard); this is the last line for any other caller. Raises ``Conflict``."""
+    from training.tables import ExamResult
+
+    ids = [item.origin_id for item in items if item.origin_type == "exam_result"
+           and item.origin_id is not None]
+    if not ids:
+        return
+    exam_dates = {r["id"]: r["exam_on"] for r in await ExamResult.select(
+        ExamResult.id, ExamResult.session.exam_on.as_alias("exam_on")).where(
+        ExamResult.id.is_in(ids))}
+    for item in items:
+        exam_on = exam_dates.get(item.origin_id) if item.origin_type == "exam_result" else None
+        if isinstance(exam_on, str):  # SQLite may hand back text through a join
+            exam_on = date.fromisoformat(exam_on)
+        if exam_on is not None and item.issued_on < exam_on:
+            raise Conflict(f"发证日期 {item.issued_on.isoformat()} 早于考试日期 "
+                           f"{exam_on.isoformat()}，不能发证", "issued_on")
 
 
 # --- training certificates: called by training when a course is completed -------------------

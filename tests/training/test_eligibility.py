@@ -161,7 +161,21 @@ def test_declared_years_are_flagged_for_the_provider():
     declared = check(5, work_periods=(period(date(2020, 1, 1)),))
     recorded = check(5, work_periods=(period(date(2020, 1, 1), source="recorded"),))
     assert declared.relies_on_declared and not recorded.relies_on_declared
-    assert not check(5, apprenticeship=True).relies_on_declared
+    assert declared.declared == ("work_years",) and recorded.declared == ()
+    # an apprenticeship or a diploma is the applicant's word too (issue 10)
+    apprentice = check(5, apprenticeship=True)
+    assert apprentice.relies_on_declared and apprentice.declared == ("apprenticeship",)
+    diploma = check(4, diplomas=frozenset({"vocational_school_in_field"}))
+    assert diploma.eligible and diploma.declared == ("diplomas",)
+
+
+def test_a_condition_met_on_recorded_evidence_is_preferred_to_a_declared_one():
+    both = check(5, work_periods=(period(date(2020, 1, 1), source="recorded"),),
+                 apprenticeship=True)
+    assert both.eligible and both.declared == () and not both.relies_on_declared
+    # declared work first in the list, apprenticeship second: the first declared one is named
+    only_declared = check(5, work_periods=(period(date(2020, 1, 1)),), apprenticeship=True)
+    assert only_declared.declared == ("work_years",)
 
 
 # --- years of work ---------------------------------------------------------------------------

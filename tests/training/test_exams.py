@@ -102,8 +102,9 @@ def test_provider_confirms_and_closes(client, run, make_provider, make_trainee):
     r = client.post(f"/api/v1/exam-registrations/{rid}/reject", json={"reason": ""},
                     headers=staff)
     assert r.status_code == 422
-    assert client.post(f"/api/v1/exam-registrations/{rid}/confirm",
-                       headers=staff).json()["state"] == "confirmed"
+    # the diploma is the applicant's word: confirming records the certificate seen
+    assert client.post(f"/api/v1/exam-registrations/{rid}/confirm", headers=staff,
+                       json={"evidence_note": "毕业证书原件已核"}).json()["state"] == "confirmed"
     assert client.post(f"/api/v1/exam-sessions/{sid}/close", headers=staff).json()["state"] == \
         "closed"
     r = client.post(f"/api/v1/exam-sessions/{sid}/submit", headers=staff)

@@ -71,6 +71,14 @@ async def _arrange() -> dict:
     return {"course": course, "session": session, "id_number": id_number}
 
 
+async def _exam_day_comes(session_id: int) -> None:
+    """The served app runs in its own process on the real clock: move the exam to today."""
+    from training.tables import ExamSession
+
+    await ExamSession.update({ExamSession.exam_on: clock.today()}).where(
+        ExamSession.id == session_id)
+
+
 def _stranger() -> str:
     from core.identity import id_check_char
 
@@ -123,6 +131,13 @@ def test_main_journey(new_page):  # noqa: F811 — the imported fixture
     click(staff, "button[value=confirm]")
     click(staff, "button:has-text('截止报名')")
     assert "报名截止" in staff.content()
+    # before the exam day the upload form is replaced by a message naming the exam date
+    exam_on = (clock.today() + timedelta(days=25)).isoformat()
+    assert f"考试日期为 {exam_on}，考试结束前不能上传成绩" in staff.content()
+    assert staff.locator("#file").count() == 0
+    run_async(_exam_day_comes(session))  # the served app reads the real clock
+    staff.reload()
+    staff.wait_for_load_state()
     header = ["身份证号", "姓名", "理论成绩", "实操成绩"]
     staff.set_input_files("#file", files=[{
         "name": "成绩.xlsx", "mimeType": "application/octet-stream",

@@ -28,7 +28,7 @@ def closed_session(client, run, make_provider, make_trainee):
     def factory(n: int = 3, level: int = 4):
         world = make_provider()
         session = ExamSession(provider=world.provider_id, qualification_code="CHILDCARE_WORKER",
-                              level=level, exam_on=clock.today() + timedelta(days=1),
+                              level=level, exam_on=clock.today(),
                               place="考场", state="closed", created_at=now(), updated_at=now())
         run(session.save)
         people = []

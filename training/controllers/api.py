@@ -12,12 +12,14 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 
 from core.accounts.auth import actor_of, login_required, roles
+from core.identity import mask_id_number
 from core.pagination import clamp_page
 from core.roles import Role
 from training import schemas as sc
 from training.results_file import MAX_LISTED_ERRORS
 from training.services import courses, enrolment, exams, hours, providers, results
 from training.services.courses import CatalogueFilter, CourseInput
+from training.services.evidence import EvidenceSeen
 from training.services.providers import ProviderInput, ScopeInput
 from training.services.results_summary import ResultsSummary
 from training.tables import Course
@@ -280,6 +282,18 @@ class ExamSessionsApi(Controller):
                                       k: v for k, v in asdict(view).items()
                                       if k in sc.EligibilityOut.model_fields}))
 
+    @get("/{session_id:int}/registrations",
+         summary="报名名单（本机构确认用；declared 标出仅凭本人自述的申报条件）",
+         guards=[roles(*STAFF)])
+    async def registrations(self, request: Request,
+                            session_id: FromPath[int]) -> list[sc.SessionRegistrationOut]:
+        return [sc.SessionRegistrationOut(
+            id=r["id"], name=r["person.name"], id_number=mask_id_number(r["person.id_number"]),
+            route=r["route"], met=r["eligibility"].get("met"), status=r["status"],
+            declared=r["declared"], evidence_note=r["evidence_note"],
+            evidence_file=r["evidence_file"],
+        ) for r in await exams.registrations_of(session_id, actor_of(request))]
+
     @post("/{session_id:int}/results",
           summary="上传成绩文件（CSV/XLSX，全部正确才保存；按考生补充或替换成绩，缺考填“缺考”）",
           guards=[roles(*STAFF)], status_code=200,
@@ -343,10 +357,13 @@ class RegistrationsApi(Controller):
             if r["result"] else None,
         ) for r in await exams.my_registrations(actor_of(request))]
 
-    @post("/{registration_id:int}/confirm", summary="确认考生报名", guards=[roles(*STAFF)],
-          status_code=200)
-    async def confirm(self, request: Request, registration_id: FromPath[int]) -> sc.StateOut:
-        await exams.decide_registration(registration_id, True, "", actor_of(request))
+    @post("/{registration_id:int}/confirm",
+          summary="确认考生报名（申报条件仅凭自述的，须填写核验依据 evidence_note）",
+          guards=[roles(*STAFF)], status_code=200)
+    async def confirm(self, request: Request, registration_id: FromPath[int],
+                      data: JSONBody[sc.ConfirmIn | None] = None) -> sc.StateOut:
+        seen = EvidenceSeen(note=data.evidence_note if data else "")
+        await exams.decide_registration(registration_id, True, "", actor_of(request), seen)
         return sc.StateOut(id=registration_id, state="confirmed")
 
     @post("/{registration_id:int}/reject", summary="不予通过（须填原因）", guards=[roles(*STAFF)],

@@ -11,6 +11,7 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath, MultipartBody, QueryParameter
 from litestar.response import Redirect, Template
 
+from core import clock
 from core.accounts.auth import actor_of, roles
 from core.errors import DomainError
 from core.forms import parse_date
@@ -19,9 +20,10 @@ from core.web import FormData, PageNumber, form_page, page, redirect_with
 from training.controllers.common import form_of, labels, parse_int, parse_time, parse_yuan
 from training.results_feedback import XLSX_TYPE, template_file
 from training.results_file import MAX_LISTED_ERRORS
-from training.services import courses, enrolment, exams, hours, hours_changes, results
+from training.services import courses, enrolment, exam_dates, exams, hours, hours_changes, results
 from training.services.catalogue import level_rule, skill_levels
 from training.services.courses import CourseInput
+from training.services.evidence import EvidenceSeen
 from training.services.providers import scopes_of
 from training.services.results_summary import COUNT_KEYS
 
@@ -194,6 +196,17 @@ class UploadForm:
     _csrf_token: str = ""
 
 
+@dataclass
+class DecideForm:
+    """Confirm or reject a registration; a declared-only condition needs evidence seen."""
+
+    decision: str = ""
+    reason: str = ""
+    evidence_note: str = ""
+    evidence_file: UploadFile | None = None
+    _csrf_token: str = ""
+
+
 class ProviderExamPages(Controller):
     path = BASE + "/exams"
     include_in_schema = False
@@ -244,7 +257,9 @@ class ProviderExamPages(Controller):
                     counts=await results.result_counts(session_id), latest=latest,
                     upload_errors=errors, max_listed=MAX_LISTED_ERRORS,
                     summary=await results.summary_of(session_id, actor),
-                    absentees=await results.absentees_of(session_id, actor), **await labels())
+                    absentees=await results.absentees_of(session_id, actor), **await labels(),
+                    before_exam=exam_dates.refusal(session.exam_on, clock.today(),
+                                                   exam_dates.UPLOAD))
 
     @get("/{session_id:int}")
     async def detail(self, request: Request, session_id: FromPath[int]) -> Template:
@@ -263,12 +278,17 @@ class ProviderExamPages(Controller):
 
     @post("/{session_id:int}/registrations/{registration_id:int}")
     async def decide(self, request: Request, session_id: FromPath[int],
-                     registration_id: FromPath[int], data: FormData) -> Redirect:
-        form = form_of(data)
+                     registration_id: FromPath[int],
+                     data: MultipartBody[DecideForm]) -> Redirect:
         back = f"{BASE}/exams/{session_id}"
+        file = data.evidence_file
+        seen = EvidenceSeen(
+            note=data.evidence_note or "",
+            data=await file.read() if isinstance(file, UploadFile) else b"",
+            filename=(file.filename or "") if isinstance(file, UploadFile) else "")
         try:
-            await exams.decide_registration(registration_id, form.get("decision") == "confirm",
-                                            form.get("reason", ""), actor_of(request))
+            await exams.decide_registration(registration_id, data.decision == "confirm",
+                                            data.reason or "", actor_of(request), seen)
         except DomainError as error:
             return redirect_with(request, back, error.message, "error")
         return redirect_with(request, back, "已处理该报名")

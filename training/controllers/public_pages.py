@@ -96,6 +96,7 @@ class TraineePages(Controller):
         return page(request, "training/exam_register.html", status_code=status_code,
                     page_title="考试报名", session=session, form=form, errors=errors, view=view,
                     diploma_kinds=[(k, el.diploma_label(k)) for k in exams.DIPLOMA_KINDS],
+                    declared_labels=lambda keys: [el.DECLARED_LABELS[k] for k in keys],
                     **await labels())
 
     @get("/exams/{session_id:int}/register")

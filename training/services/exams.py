@@ -20,7 +20,8 @@ from core.pagination import Page
 from core.tables import Credential, WorkPeriod
 from training import eligibility as el
 from training import states as s
-from training.services import providers, results_summary
+from training.services import evidence as ev
+from training.services import exam_dates, providers, results_summary
 from training.services.catalogue import level_rule
 from training.services.common import check_provider_access, own_provider_id, person_of
 from training.tables import Enrolment, ExamRegistration, ExamResult, ExamSession
@@ -85,6 +86,8 @@ async def move(session_id: int, action: str, actor: Actor,
                 (ExamRegistration.session == row.id)
                 & (ExamRegistration.status == s.REG_PENDING)):
             raise Conflict("还有待确认的报名，请先逐一确认或不予通过")
+        if action == "submit":
+            exam_dates.require_exam_held(row.exam_on, exam_dates.SUBMIT)
         summary = None
         if action == "submit":
             summary = await results_summary.require_submittable(row.id, confirm_counts)
@@ -137,6 +140,7 @@ class EligibilityView:
     edition: str
     source: str
     enrolment_id: int | None = None
+    declared: tuple[str, ...] = ()  # requirements resting on the applicant's word (自述)
 
 
 async def check(session: ExamSession, person_id: int, diplomas: frozenset[str],
@@ -153,7 +157,8 @@ async def check(session: ExamSession, person_id: int, diplomas: frozenset[str],
     result = el.check_eligibility(rules, await evidence_for(person_id, diplomas, apprenticeship),
                                   on)
     return EligibilityView(result.eligible, s.ROUTE_CONDITIONS, result.met, result.missing,
-                           result.relies_on_declared, rules.edition, rules.source)
+                           result.relies_on_declared, rules.edition, rules.source,
+                           declared=result.declared)
 
 
 async def open_session_for_registration(session_id: int) -> ExamSession:
@@ -196,8 +201,13 @@ async def register(session_id: int, actor: Actor, diplomas: frozenset[str] = fro
 
 
 async def decide_registration(registration_id: int, confirm: bool, reason: str,
-                              actor: Actor) -> None:
+                              actor: Actor, seen: ev.EvidenceSeen | None = None) -> None:
+    """Confirm or reject a pending registration. Confirming one whose condition rests on the
+    applicant's declaration needs ``seen`` (a note and/or a scan), kept on the registration
+    and in the audit row; rejecting needs a reason. Raises ValidationError / Conflict /
+    NotFound."""
     own_provider_id(actor)
+    seen = seen or ev.EvidenceSeen()
     reason = (reason or "").strip()
     async with transaction():
         row = await ExamRegistration.objects().where(
@@ -211,12 +221,20 @@ async def decide_registration(registration_id: int, confirm: bool, reason: str,
             raise Conflict("该报名已处理")
         if not confirm and not reason:
             raise ValidationError("请填写不予通过的原因", "reason")
-        row.status = s.REG_CONFIRMED if confirm else s.REG_REJECTED
+        eligibility = _decoded([{"eligibility": row.eligibility}])[0]["eligibility"]
+        after: dict[str, Any] = {"status": s.REG_CONFIRMED if confirm else s.REG_REJECTED}
+        if confirm:
+            kind = ev.check_evidence(eligibility, seen)
+            row.evidence_note = seen.note.strip()
+            row.evidence_file = await ev.store_evidence(seen, kind, actor)
+            after.update(declared=ev.declared_of(eligibility), evidence_note=row.evidence_note,
+                         evidence_file=row.evidence_file)
+        row.status = after["status"]
         row.reason, row.confirmed_at, row.confirmed_by = reason, now(), actor.user_id
         await row.save()
         await audit.record(actor, f"exam_registration.{'confirm' if confirm else 'reject'}",
                            "exam_registration", row.id, before={"status": s.REG_PENDING},
-                           after={"status": row.status}, note=reason)
+                           after=after, note=reason or row.evidence_note)
 
 
 def _decoded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -229,11 +247,16 @@ def _decoded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 async def registrations_of(session_id: int, actor: Actor) -> list[dict[str, Any]]:
+    """A session's registrations for its provider; ``declared`` lists (in Chinese) what
+    rests on the applicant's own declaration (自述) and needs evidence to confirm."""
     await get_session(session_id, actor)
-    return _decoded(await ExamRegistration.select(
+    rows = _decoded(await ExamRegistration.select(
         *ExamRegistration.all_columns(), ExamRegistration.person.name,
         ExamRegistration.person.id_number,
     ).where(ExamRegistration.session == session_id).order_by(ExamRegistration.id))
+    for row in rows:
+        row["declared"] = ev.declared_labels(row["eligibility"])
+    return rows
 
 
 async def provider_sessions(actor: Actor, page: int, per_page: int = 20) -> Page[dict]:

@@ -34,6 +34,7 @@ from training.results_file import (
     passed,
     sort_errors,
 )
+from training.services import exam_dates
 from training.services.catalogue import level_rule
 from training.services.common import own_provider_id
 from training.services.exams import get_session
@@ -103,6 +104,7 @@ async def upload_results(session_id: int, data: bytes, filename: str,
                          actor: Actor) -> UploadOutcome:
     own_provider_id(actor)
     session = await get_session(session_id, actor)
+    exam_dates.require_exam_held(session.exam_on, exam_dates.UPLOAD)
     if session.state not in s.EXAM_UPLOADABLE:
         if session.state in (s.EXAM_SUBMITTED, s.EXAM_APPROVED):
             raise Conflict("成绩已提交审核，已锁定，不能再上传；如需更正请联系人社局")

@@ -1,0 +1,159 @@
+"""Issue 10, point 5: declared is not verified. A registration whose 申报条件 rests only on the
+applicant's word (apprenticeship, diploma, declared years of work) is marked 自述 on the
+provider's list; confirming it needs the evidence seen (a note or an uploaded scan), audited.
+The apprenticeship box is not under 学历 on the registration form."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+
+from core import clock
+from core.tables import AuditLog, StoredFile
+from tests.conftest import api_token, login, post_form
+from training.tables import ExamRegistration
+
+EXAM_DAY = (clock.today() + timedelta(days=20)).isoformat()
+NOTE = "学徒合同及学徒期满证明原件已核（编号 NH-2025-017）"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def registration(run, rid):
+    return run(ExamRegistration.select().where(ExamRegistration.id == rid).first)
+
+
+def confirm_audits(run):
+    rows = run(AuditLog.select().where(AuditLog.action == "exam_registration.confirm"))
+    for row in rows:
+        if isinstance(row["summary"], str):
+            row["summary"] = json.loads(row["summary"])
+    return rows
+
+
+@pytest.fixture
+def apprentice(client, make_provider, make_trainee):
+    """A 保育师 五级 session and one registration met only by a declared apprenticeship."""
+    world = make_provider()
+    staff = api_token(client, world.staff)
+    r = client.post("/api/v1/exam-sessions", headers=staff, json={
+        "qualification_code": "CHILDCARE_WORKER", "level": 5, "exam_on": EXAM_DAY,
+        "place": "考场"})
+    sid = r.json()["id"]
+    assert client.post(f"/api/v1/exam-sessions/{sid}/open", headers=staff).status_code == 200
+    username = make_trainee("郑敏")[0]
+    r = client.post(f"/api/v1/exam-sessions/{sid}/registrations", json={"apprenticeship": True},
+                    headers=api_token(client, username))
+    assert r.status_code == 201, r.text
+    assert r.json()["eligibility"]["declared"] == ["apprenticeship"]
+    return world, staff, sid, r.json()["id"]
+
+
+def test_api_lists_declared_and_confirming_needs_a_note(client, run, apprentice):
+    world, staff, sid, rid = apprentice
+    listing = client.get(f"/api/v1/exam-sessions/{sid}/registrations", headers=staff).json()
+    assert [(r["id"], r["declared"]) for r in listing] == [(rid, ["学徒期满"])]
+    assert "*" in listing[0]["id_number"]
+    for body in (None, {"evidence_note": "   "}):
+        r = client.post(f"/api/v1/exam-registrations/{rid}/confirm", headers=staff, json=body)
+        assert r.status_code == 422 and r.json()["field"] == "evidence_note"
+        assert "学徒期满" in r.json()["detail"] and "核验依据" in r.json()["detail"]
+    assert registration(run, rid)["status"] == "pending" and confirm_audits(run) == []
+    r = client.post(f"/api/v1/exam-registrations/{rid}/confirm", headers=staff,
+                    json={"evidence_note": NOTE})
+    assert r.status_code == 200 and r.json()["state"] == "confirmed"
+    row = registration(run, rid)
+    assert row["status"] == "confirmed" and row["evidence_note"] == NOTE
+    [audit] = confirm_audits(run)
+    assert audit["entity_id"] == str(rid) and audit["summary"]["note"] == NOTE
+    assert audit["summary"]["after"]["evidence_note"] == NOTE
+    assert audit["summary"]["after"]["declared"] == ["apprenticeship"]
+    listing = client.get(f"/api/v1/exam-sessions/{sid}/registrations", headers=staff).json()
+    assert listing[0]["evidence_note"] == NOTE
+
+
+def test_page_marks_declared_and_takes_a_note_or_a_scan(client, run, apprentice, make_trainee):
+    world, staff, sid, rid = apprentice
+    login(client, world.staff)
+    page = client.get(f"/training/provider/exams/{sid}")
+    assert "自述" in page.text and 'name="evidence_note"' in page.text
+    url = f"/training/provider/exams/{sid}/registrations/{rid}"
+    r = post_form(client, url, {"decision": "confirm"}, follow_redirects=True)
+    assert "仅凭本人自述" in r.text and "核验依据" in r.text
+    assert registration(run, rid)["status"] == "pending" and confirm_audits(run) == []
+    # a file that is not a scan is refused, naming the field
+    r = post_form(client, url, {"decision": "confirm"}, follow_redirects=True,
+                  files={"evidence_file": ("证明.txt", b"hello", "text/plain")})
+    assert "核验材料 只接受" in r.text and registration(run, rid)["status"] == "pending"
+    assert run(StoredFile.count()) == 0
+    r = post_form(client, url, {"decision": "confirm"}, follow_redirects=True,
+                  files={"evidence_file": ("学徒期满证明.pdf", PDF, "application/pdf")})
+    assert "已处理该报名" in r.text
+    row = registration(run, rid)
+    assert row["status"] == "confirmed" and row["evidence_file"] is not None
+    stored = run(StoredFile.select().where(StoredFile.id == row["evidence_file"]).first)
+    assert stored["original_name"] == "学徒期满证明.pdf"
+    [audit] = confirm_audits(run)
+    assert audit["summary"]["after"]["evidence_file"] == row["evidence_file"]
+    assert "已上传核验材料" in client.get(f"/training/provider/exams/{sid}").text
+
+
+def test_page_note_is_enough_and_rejecting_needs_no_evidence(client, run, apprentice,
+                                                           make_trainee):
+    world, staff, sid, rid = apprentice
+    username = make_trainee("冯娟")[0]
+    other = client.post(f"/api/v1/exam-sessions/{sid}/registrations",
+                        json={"apprenticeship": True},
+                        headers=api_token(client, username)).json()["id"]
+    login(client, world.staff)
+    base = f"/training/provider/exams/{sid}/registrations"
+    r = post_form(client, f"{base}/{rid}", {"decision": "confirm", "evidence_note": NOTE},
+                  follow_redirects=True)
+    assert "已处理该报名" in r.text and registration(run, rid)["evidence_note"] == NOTE
+    r = post_form(client, f"{base}/{other}", {"decision": "reject", "reason": "学徒证明不符"},
+                  follow_redirects=True)
+    assert registration(run, other)["status"] == "rejected"
+    assert len(confirm_audits(run)) == 1
+
+
+def test_registry_evidence_needs_no_note(client, run, make_provider, make_trainee,
+                                         make_credential):
+    """A lower-level certificate held in the registry is the registry's own evidence; only
+    the years of work on top of it are declared."""
+    from core.tables import WorkPeriod
+
+    world = make_provider()
+    staff = api_token(client, world.staff)
+    sid = client.post("/api/v1/exam-sessions", headers=staff, json={
+        "qualification_code": "CHILDCARE_WORKER", "level": 4, "exam_on": EXAM_DAY}).json()["id"]
+    client.post(f"/api/v1/exam-sessions/{sid}/open", headers=staff)
+    username, _, person_id, _ = make_trainee("褚秀英")
+    make_credential(person_id, "CHILDCARE_WORKER", level=5,
+                    issued_on=clock.today() - timedelta(days=5 * 366))
+    run(WorkPeriod.insert(WorkPeriod(person=person_id, employer="某托育园", occupation="保育师",
+                                     started_on=clock.today() - timedelta(days=5 * 366),
+                                     created_at=clock.now())))
+    r = client.post(f"/api/v1/exam-sessions/{sid}/registrations", json={},
+                    headers=api_token(client, username))
+    assert r.json()["eligibility"]["declared"] == ["work_years"]
+    r = client.post(f"/api/v1/exam-registrations/{r.json()['id']}/confirm", headers=staff)
+    assert r.status_code == 422 and "工作年限" in r.json()["detail"]
+
+
+def test_apprenticeship_box_is_not_under_diplomas(client, run, make_provider, make_trainee):
+    world = make_provider()
+    staff = api_token(client, world.staff)
+    sid = client.post("/api/v1/exam-sessions", headers=staff, json={
+        "qualification_code": "CHILDCARE_WORKER", "level": 5, "exam_on": EXAM_DAY}).json()["id"]
+    client.post(f"/api/v1/exam-sessions/{sid}/open", headers=staff)
+    login(client, make_trainee()[0])
+    html = client.get(f"/training/exams/{sid}/register").text
+    fieldsets = re.findall(r"<fieldset.*?</fieldset>", html, re.S)
+    diplomas = [f for f in fieldsets if "<legend>学历" in f]
+    assert len(diplomas) == 1 and 'name="apprenticeship"' not in diplomas[0]
+    assert any("学徒" in f and 'name="apprenticeship"' in f for f in fieldsets)
+    r = post_form(client, f"/training/exams/{sid}/register",
+                  {"apprenticeship": "1", "action": "check"})
+    assert "学徒期满依据您本人的声明" in r.text

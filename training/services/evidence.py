@@ -1,0 +1,84 @@
+"""Declared is not verified (issue 10, point 5).
+
+An exam registration whose 申报条件 is met only by the applicant's own declaration (years of
+declared work, a diploma, a completed apprenticeship: ``training.eligibility.DECLARED_LABELS``)
+is marked 自述 on the provider's confirmation list. Confirming it needs the evidence the
+provider saw: a note (what document, its number) and/or an uploaded scan (PDF/JPEG/PNG, checked
+by ``core.uploads``, stored by ``core.files``). ``training.services.exams.decide_registration``
+records both on the registration and in its audit row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from core import files
+from core.actor import Actor
+from core.errors import ValidationError
+from core.uploads import SCAN_KINDS, check_upload
+from training.eligibility import DECLARED_LABELS
+
+MAX_EVIDENCE_BYTES = 5 * 1024 * 1024  # like the other scans the registry keeps
+NOTE_FIELD = "evidence_note"
+FILE_FIELD = "evidence_file"
+NOTE_MAX = 500
+
+
+@dataclass(frozen=True)
+class EvidenceSeen:
+    """What the provider saw: a note and/or a file's bytes (with its name as uploaded)."""
+
+    note: str = ""
+    data: bytes = b""
+    filename: str = ""
+
+    @property
+    def given(self) -> bool:
+        return bool(self.note.strip() or self.data)
+
+
+def declared_of(eligibility: dict[str, Any] | None) -> list[str]:
+    """The declared requirements (DECLARED_LABELS keys) of a registration's stored eligibility.
+
+    Registrations stored before issue 10 have no ``declared`` list: their flag
+    ``relies_on_declared`` then meant declared work years."""
+    eligibility = eligibility or {}
+    if "declared" in eligibility:
+        return [key for key in eligibility["declared"] or [] if key in DECLARED_LABELS]
+    return ["work_years"] if eligibility.get("relies_on_declared") else []
+
+
+def declared_labels(eligibility: dict[str, Any] | None) -> list[str]:
+    """Chinese names of what rests on the applicant's word, e.g. ['学徒期满']."""
+    return [DECLARED_LABELS[key] for key in declared_of(eligibility)]
+
+
+def check_evidence(eligibility: dict[str, Any] | None, evidence: EvidenceSeen) -> str | None:
+    """Validate the evidence for confirming a registration (pure apart from reading bytes).
+
+    Returns the file's kind code when a file was given, else None. Raises ``ValidationError``
+    naming ``evidence_note`` when a declared-only registration has neither note nor file, and
+    naming ``evidence_file`` when the file is not an acceptable scan.
+    """
+    labels = declared_labels(eligibility)
+    if labels and not evidence.given:
+        raise ValidationError(
+            f"该考生的申报条件（{'、'.join(labels)}）仅凭本人自述，确认前请填写核验依据"
+            "（所见材料及编号）或上传核验材料", NOTE_FIELD)
+    if len(evidence.note.strip()) > NOTE_MAX:
+        raise ValidationError(f"核验依据不能超过 {NOTE_MAX} 字", NOTE_FIELD)
+    if not evidence.data:
+        return None
+    return check_upload(evidence.data, allowed=SCAN_KINDS, max_bytes=MAX_EVIDENCE_BYTES,
+                        field=FILE_FIELD, label="核验材料")
+
+
+async def store_evidence(evidence: EvidenceSeen, kind: str | None, actor: Actor) -> int | None:
+    """Store the checked file (``kind`` from ``check_evidence``); returns its StoredFile id."""
+    if kind is None:
+        return None
+    stored = await files.save_file(evidence.data, kind=kind,
+                                   original_name=evidence.filename or f"核验材料.{kind}",
+                                   actor=actor)
+    return stored.id
