@@ -56,16 +56,9 @@ def register_registry_context(url: str) -> None:
 
 
 def registry_context_urls() -> set[str]:
-    """Every URL served by our bundled context: the original, the registered aliases and this
-    deployment's CONTEXT_URL setting (read lazily, so signing processes map it too)."""
-    urls = {REGISTRY_CONTEXT, *_registry_aliases}
-    try:
-        from core.settings import get_settings
-
-        urls.add(get_settings().context_url)
-    except ImportError:  # the verifier copied without the app
-        pass
-    return urls
+    """Every URL served by our bundled context: the original and the registered aliases (the
+    app's CONTEXT_URL, registered where it signs; the trust list's contextUrls)."""
+    return {REGISTRY_CONTEXT, *_registry_aliases}
 
 
 def _filename(url: str) -> str:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import copy
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -210,6 +213,55 @@ def test_online_without_base_url_uses_the_trust_lists_address(tmp_path, bureau, 
                         fetch=unreachable)
     out = capsys.readouterr().out
     assert code == 3 and "无法获取发证机关公布的密钥" in out
+
+
+class Served:
+    """The issuer's documents served over HTTP on 127.0.0.1 (a free port), by path."""
+
+    def __init__(self, documents: dict[str, dict]) -> None:
+        by_path = {urlsplit(url).path: doc for url, doc in documents.items()}
+        self.paths: list[str] = []
+        served = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 — the http.server API
+                path = urlsplit(self.path).path
+                served.paths.append(path)
+                body = json.dumps(by_path[path]).encode() if path in by_path else b"{}"
+                self.send_response(200 if path in by_path else 404)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_online_over_http_as_a_third_party(tmp_path: Path, bureau, signed) -> None:
+    """The real fetcher (urllib) in its own process, against a server on 127.0.0.1."""
+    impostor, forged = forge(signed)
+    served = Served(Network(bureau, bureau.lists({42}, (), {42: "superseded"}),
+                            {"superseded_by": "S1234120010001244"}).documents)
+    try:
+        credential = write_json(tmp_path / "c.json", signed)
+        result = run_command(credential, "--online", served.url)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "已被替代 (SUPERSEDED)" in result.stdout and "S1234120010001244" in result.stdout
+        forged_result = run_command(write_json(tmp_path / "f.json", forged), "--online", served.url)
+        assert forged_result.returncode == 3 and "无法确认" in forged_result.stdout
+    finally:
+        served.close()
+    assert "/.well-known/caregiver-registry/keys.json" in served.paths
+    assert "/credentials/status/message/1-1" in served.paths
+    assert not any(path.startswith("/ns/") for path in served.paths)
 
 
 def test_shipped_trust_list_holds_the_demo_key() -> None:
