@@ -32,6 +32,7 @@ from tests.certification.vc_helpers import (
     SIGNED_AT,
     TODAY,
     Issuer,
+    forge,
 )
 
 
@@ -140,18 +141,6 @@ def test_proof_naming_another_key_fails(signed: dict, bureau: Issuer) -> None:
     ok, reason = dataintegrity.verify_proof(forged)
     assert not ok and "签名不符" in reason
     assert verify(forged, bureau).verdict == INVALID
-
-
-def forge(signed: dict) -> tuple[Issuer, dict]:
-    """The issue's forgery: holder and level changed, status entries removed, re-signed with a
-    fresh key that names itself as issuer (a did:key anyone can make)."""
-    impostor = Issuer()
-    forged = {k: v for k, v in copy.deepcopy(signed).items() if k not in ("proof",)}
-    forged.pop("credentialStatus")
-    forged["issuer"] = {**forged["issuer"], "id": impostor.did}
-    forged["credentialSubject"] |= {"holderName": "李四", "skillLevel": 1,
-                                    "levelName": "一级/高级技师"}
-    return impostor, impostor.sign(forged)
 
 
 def test_credential_re_signed_with_a_fresh_key_is_not_verified(signed, bureau) -> None:

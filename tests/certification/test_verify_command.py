@@ -18,12 +18,12 @@ import pytest
 
 from certification import verify as command
 from certification.vc.keys import verification_method_id
-from tests.certification.test_vc import forge
 from tests.certification.vc_helpers import (
     BASE,
     FACTS,
     MESSAGE_URL,
     Issuer,
+    forge,
     js_verify,
     list_args,
     needs_node_modules,

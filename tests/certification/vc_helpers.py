@@ -3,6 +3,7 @@ runners of our verifier command and of the independent JavaScript verifier."""
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
@@ -97,6 +98,18 @@ class Issuer:
         return keys.build_published_keys(
             "某区人社局", [keys.PublishedKey(self.key.public_key(), "current", SIGNED_AT)]
         )
+
+
+def forge(signed: dict) -> tuple[Issuer, dict]:
+    """The issue's forgery: holder and level changed, status entries removed, re-signed with a
+    fresh key that names itself as issuer (a did:key anyone can make)."""
+    impostor = Issuer()
+    forged = {k: v for k, v in copy.deepcopy(signed).items() if k not in ("proof",)}
+    forged.pop("credentialStatus")
+    forged["issuer"] = {**forged["issuer"], "id": impostor.did}
+    forged["credentialSubject"] |= {"holderName": "李四", "skillLevel": 1,
+                                    "levelName": "一级/高级技师"}
+    return impostor, impostor.sign(forged)
 
 
 def write_json(path: Path, data: dict) -> str:
