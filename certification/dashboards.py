@@ -142,7 +142,8 @@ async def approved_sessions(start: date, day: date) -> list[dict[str, Any]]:
         "WHERE s.state = {} GROUP BY s.id, s.qualification_code, s.level, s.exam_on, "
         "s.approved_at", "approved")
     out = []
-    for r in rows:
+    for row in rows:
+        r = dict(row)  # asyncpg hands back read-only records
         r["counted_on"] = counted_on(_as_date(r["exam_on"]), _as_instant(r["approved_at"]))
         if start <= r["counted_on"] <= day:
             out.append(r)
