@@ -14,6 +14,7 @@ from certification.services.issuance import NewCertificate, issue
 from core.actor import Actor
 from core.demo import demo_id_number
 from core.people import PersonInput, find_or_create_person
+from core.settings import get_settings
 from core.tables import Credential, User
 
 DEMO_BODY = "宁河区职业技能评价中心"
@@ -60,8 +61,10 @@ async def _approve_training_demo(actor: Actor) -> None:
 
 
 async def seed_key(system: Actor) -> None:
-    """Sign the demo with the demo key (only when the registry has no key yet)."""
-    await adopt_first_key(demo_private_key(), system)
+    """Sign the demo with the demo key, only when the registry has no key yet and no
+    SIGNING_KEY_PASSPHRASE is set (a production set-up never signs with a public key)."""
+    if not get_settings().signing_key_passphrase:
+        await adopt_first_key(demo_private_key(), system)
 
 
 async def seed(system: Actor) -> None:

@@ -130,17 +130,20 @@ def verify_credential(
     A status list is taken from ``status_lists`` by URL, else from ``fetch``.
     """
     checks = [_structure_check(doc)]
+    source = None
+    if isinstance(trusted_keys, Mapping):
+        source = trusted_keys.get(proof_method(doc) or "")
     if checks[0].ok:
         proof_ok, proof_message = verify_proof(doc)
         checks.append(Check("proof", proof_ok, proof_message))
         checks.append(check_issuer_controls_key(doc))
-        checks.append(check_trusted_key(doc, set(trusted_keys or ())))
+        trusted = check_trusted_key(doc, set(trusted_keys or ()))
+        if trusted.ok and source is not None:
+            trusted = trusted._replace(message=f"{trusted.message}: {source.label}")
+        checks.append(trusted)
         checks.append(check_validity_period(doc, today))
         checks.extend(_status_checks(doc, status_lists, fetch, set(trusted_keys or ()), today))
     verdict, reasons, warnings = _verdict(doc, checks)
-    source = None
-    if isinstance(trusted_keys, Mapping):
-        source = trusted_keys.get(proof_method(doc) or "")
     if source is not None and source.demo:
         warnings.append(DEMO_KEY_NOTE)
     return VerifyReport(verdict, checks, reasons, warnings)
@@ -169,10 +172,10 @@ def _verdict(doc: dict, checks: list[Check]) -> tuple[str, list[str], list[str]]
     said = {check.name.removeprefix("status:"): check for check in status}
     unconfirmed = [check.message for check in status
                    if check.name != "status:message" and check.detail in (UNCHECKED, UNCONFIRMED)]
+    unconfirmed += [STATUS_HINT] if unconfirmed else []
     if "revocation" not in said:
         unconfirmed.insert(0, "凭证没有撤销状态条目，无法确认未被撤销 "
                               "(no revocation status entry: revocation cannot be checked)")
-    unconfirmed += [STATUS_HINT] if unconfirmed else []
     untrusted = [check.message for check in checks if check.name == "trusted_key" and not check.ok]
     if untrusted:  # lists signed by an unknown key are not trusted either
         return NOT_VERIFIED, [*untrusted, *unconfirmed], []
