@@ -22,7 +22,7 @@ from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationError
 from core.identity import mask_id_number
 from core.pagination import Page
-from training.services.exam_dates import APPROVE, require_exam_held
+from training.services.exam_dates import APPROVE, refusal, require_exam_held
 from training.states import EXAM_APPROVED, EXAM_RESULTS_UPLOADED, EXAM_STATE_LABELS, EXAM_SUBMITTED
 from training.tables import ExamAbsence, ExamResult, ExamSession, Provider
 
@@ -62,6 +62,7 @@ class SessionView:
     body_ready: bool
     candidates: list[Candidate] = field(default_factory=list)
     jobs: list[dict] = field(default_factory=list)
+    not_before: str | None = None  # the refusal naming the exam date, while it is ahead
 
     @property
     def passed(self) -> int:
@@ -88,6 +89,7 @@ async def _view(session: dict, provider: dict, *, full: bool = False) -> Session
         return_reason=session["return_reason"] or "",
         body_ready=bool(provider["body_type"] and provider["body_code"]
                         and provider["site_serial"]),
+        not_before=refusal(session["exam_on"], clock.today(), APPROVE),
     )
 
 

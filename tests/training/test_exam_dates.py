@@ -163,12 +163,16 @@ def test_approval_refused_before_the_exam_day_api_and_page(client, run, clock, s
     r = client.post(f"/api/v1/certification/exam-sessions/{sid}/approve", headers=headers)
     assert r.status_code == 409 and r.json()["detail"] == APPROVE_REFUSED
     login(client, officer)
+    page = client.get(f"/certification/sessions/{sid}")
+    assert APPROVE_REFUSED in page.text and "审核通过并发证" not in page.text
     r = post_form(client, f"/certification/sessions/{sid}/approve", {})
     assert r.status_code == 409 and APPROVE_REFUSED in r.text
     assert run(Credential.count()) == 0 and run(CertificateRecord.count()) == 0
     row = run(ExamSession.select().where(ExamSession.id == sid).first)
     assert row["state"] == "submitted" and row["approved_at"] is None
     clock.set_today(EXAM_DAY)
+    login(client, officer)
+    assert "审核通过并发证" in client.get(f"/certification/sessions/{sid}").text
     headers = api_token(client, officer)
     r = client.post(f"/api/v1/certification/exam-sessions/{sid}/approve", headers=headers)
     assert r.status_code == 200, r.text
