@@ -178,3 +178,20 @@ def test_context_url_setting_must_end_with_the_served_path(monkeypatch, value: s
     monkeypatch.setenv("CONTEXT_URL", value)
     with pytest.raises(ValueError, match="CONTEXT_URL"):
         load_settings()
+
+
+@needs_node_modules
+def test_js_verifier_on_the_demo(client, demo, tmp_path) -> None:
+    """Digital Bazaar's verifier refuses the revoked and the superseded demo certificates once
+    it has their status lists, and accepts the valid one (it does not judge whose key signed)."""
+    fetch = app_fetch(client)
+    verdicts = {}
+    for state in ("valid", "revoked", "superseded"):
+        vc = demo[state]
+        lists = {entry["statusListCredential"]: fetch(entry["statusListCredential"])
+                 for entry in vc["credentialStatus"]}
+        verdicts[state] = js_verify(tmp_path, vc, lists, now=None)
+    assert verdicts["valid"]["valid"] is True
+    for state in ("revoked", "superseded"):
+        assert verdicts[state]["verified"] is True and verdicts[state]["valid"] is False
+        assert verdicts[state]["status"]["revocation"] is True
