@@ -39,6 +39,7 @@ _INVISIBLE = re.compile(
 )
 _WRAPPED = re.compile(r'^=\s*"(.*)"$', re.DOTALL)
 _APOSTROPHES = "'‘’`"
+_PLAIN = re.compile(r"\d{17}[\dX]")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
 
 
@@ -93,6 +94,13 @@ def clean_id_cell(value: Any) -> IdCell:
         except (InvalidOperation, ValueError, OverflowError):
             return IdCell(None, AS_NUMBER)
         return IdCell(None, ROUNDED if len(digits) == 18 and digits.endswith("000") else AS_NUMBER)
+    if isinstance(value, str) and _PLAIN.fullmatch(value):  # the usual cell: nothing to strip
+        if _rounded_by_excel(value):
+            return IdCell(None, ROUNDED)
+        try:
+            return IdCell(normalise_id_number(value, id_type=IdType.RESIDENT), None)
+        except ValidationError as error:
+            return IdCell(None, error.message)
     text, repaired = strip_excel_marks("" if value is None else str(value))
     folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     if _SCIENTIFIC.match(folded):

@@ -42,26 +42,29 @@ class ResultsSummary:
 
 
 async def results_summary(session_id: int) -> ResultsSummary:
-    """The session's counts and who is still missing (ID numbers masked)."""
-    registrations = await ExamRegistration.select(
-        ExamRegistration.id, ExamRegistration.person.name, ExamRegistration.person.id_number,
-    ).where((ExamRegistration.session == session_id)
-            & (ExamRegistration.status == s.REG_CONFIRMED)).order_by(ExamRegistration.id)
-    confirmed = {r["id"] for r in registrations}
+    """The session's counts and who is still missing (ID numbers masked). Reads ids and flags
+    only; names are fetched for the missing candidates listed."""
+    confirmed = [r["id"] for r in await ExamRegistration.select(ExamRegistration.id).where(
+        (ExamRegistration.session == session_id)
+        & (ExamRegistration.status == s.REG_CONFIRMED)).order_by(ExamRegistration.id)]
+    known = set(confirmed)
     results = await ExamResult.select(ExamResult.registration, ExamResult.passed).where(
         ExamResult.session == session_id)
     absences = await ExamAbsence.select(ExamAbsence.registration).where(
         ExamAbsence.session == session_id)
-    scored = {r["registration"]: bool(r["passed"]) for r in results
-              if r["registration"] in confirmed}
-    absent = {r["registration"] for r in absences if r["registration"] in confirmed}
-    missing = [r for r in registrations if r["id"] not in scored and r["id"] not in absent]
+    scored = {r["registration"]: bool(r["passed"]) for r in results if r["registration"] in known}
+    absent = {r["registration"] for r in absences if r["registration"] in known}
+    missing = [i for i in confirmed if i not in scored and i not in absent]
+    people = await ExamRegistration.select(
+        ExamRegistration.id, ExamRegistration.person.name, ExamRegistration.person.id_number,
+    ).where(ExamRegistration.id.is_in(missing[:MISSING_LISTED])).order_by(
+        ExamRegistration.id) if missing else []
     n_passed = sum(scored.values())
     return ResultsSummary(
         candidates=len(confirmed), absent=len(absent), passed=n_passed,
         failed=len(scored) - n_passed, missing=len(missing),
         missing_people=[(r["person.name"], mask_id_number(r["person.id_number"]))
-                        for r in missing[:MISSING_LISTED]])
+                        for r in people])
 
 
 def _as_counts(confirm_counts: Mapping[str, Any] | None) -> dict[str, int] | None:
