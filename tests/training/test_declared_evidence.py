@@ -74,7 +74,7 @@ def test_api_lists_declared_and_confirming_needs_a_note(client, run, apprentice)
     assert listing[0]["evidence_note"] == NOTE
 
 
-def test_page_marks_declared_and_takes_a_note_or_a_scan(client, run, apprentice, make_trainee):
+def test_page_marks_declared_and_takes_a_note_or_a_scan(client, run, apprentice, make_provider):
     world, staff, sid, rid = apprentice
     login(client, world.staff)
     page = client.get(f"/training/provider/exams/{sid}")
@@ -98,6 +98,15 @@ def test_page_marks_declared_and_takes_a_note_or_a_scan(client, run, apprentice,
     [audit] = confirm_audits(run)
     assert audit["summary"]["after"]["evidence_file"] == row["evidence_file"]
     assert "已上传核验材料" in client.get(f"/training/provider/exams/{sid}").text
+    scan = client.get(f"{url}/evidence")
+    assert scan.status_code == 200 and scan.content == PDF
+    officer = api_token(client, world.officer)
+    r = client.get(f"/api/v1/exam-registrations/{rid}/evidence", headers=officer)
+    assert r.status_code == 200 and r.content == PDF
+    stranger = make_provider()
+    r = client.get(f"/api/v1/exam-registrations/{rid}/evidence",
+                   headers=api_token(client, stranger.staff))
+    assert r.status_code == 404
 
 
 def test_page_note_is_enough_and_rejecting_needs_no_evidence(client, run, apprentice,

@@ -19,7 +19,7 @@ from training import schemas as sc
 from training.results_file import MAX_LISTED_ERRORS
 from training.services import courses, enrolment, exams, hours, providers, results
 from training.services.courses import CatalogueFilter, CourseInput
-from training.services.evidence import EvidenceSeen
+from training.services.evidence import EvidenceSeen, evidence_download
 from training.services.providers import ProviderInput, ScopeInput
 from training.services.results_summary import ResultsSummary
 from training.tables import Course
@@ -365,6 +365,14 @@ class RegistrationsApi(Controller):
         seen = EvidenceSeen(note=data.evidence_note if data else "")
         await exams.decide_registration(registration_id, True, "", actor_of(request), seen)
         return sc.StateOut(id=registration_id, state="confirmed")
+
+    @get("/{registration_id:int}/evidence", summary="确认报名时上传的核验材料（本机构或人社局）",
+         guards=[roles(*STAFF, *OFFICERS)], media_type="application/octet-stream")
+    async def evidence(self, request: Request, registration_id: FromPath[int]) -> Response[bytes]:
+        name, content_type, body = await evidence_download(registration_id, actor_of(request))
+        from urllib.parse import quote
+        return Response(body, media_type=content_type, headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
     @post("/{registration_id:int}/reject", summary="不予通过（须填原因）", guards=[roles(*STAFF)],
           status_code=200)

@@ -23,7 +23,7 @@ from training.results_file import MAX_LISTED_ERRORS
 from training.services import courses, enrolment, exam_dates, exams, hours, hours_changes, results
 from training.services.catalogue import level_rule, skill_levels
 from training.services.courses import CourseInput
-from training.services.evidence import EvidenceSeen
+from training.services.evidence import EvidenceSeen, evidence_download
 from training.services.providers import scopes_of
 from training.services.results_summary import COUNT_KEYS
 
@@ -349,6 +349,15 @@ class ProviderExamPages(Controller):
                         media_type="text/csv; charset=utf-8" if kind == "csv" else XLSX_TYPE,
                         headers={"Content-Disposition":
                                  f"attachment; filename=\"results-template.{kind}\""})
+
+    @get("/{session_id:int}/registrations/{registration_id:int}/evidence")
+    async def evidence(self, request: Request, session_id: FromPath[int],
+                       registration_id: FromPath[int]) -> Response[bytes]:
+        """The scan recorded when a declared-only registration was confirmed."""
+        name, content_type, body = await evidence_download(registration_id, actor_of(request))
+        from urllib.parse import quote
+        return Response(body, media_type=content_type, headers={
+            "Content-Disposition": f"inline; filename*=UTF-8''{quote(name)}"})
 
     @get("/{session_id:int}/uploads/{upload_id:int}/feedback")
     async def feedback(self, request: Request, session_id: FromPath[int],

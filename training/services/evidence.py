@@ -15,7 +15,7 @@ from typing import Any
 
 from core import files
 from core.actor import Actor
-from core.errors import ValidationError
+from core.errors import NotFound, ValidationError
 from core.uploads import SCAN_KINDS, check_upload
 from training.eligibility import DECLARED_LABELS
 
@@ -82,3 +82,21 @@ async def store_evidence(evidence: EvidenceSeen, kind: str | None, actor: Actor)
                                    original_name=evidence.filename or f"核验材料.{kind}",
                                    actor=actor)
     return stored.id
+
+
+async def evidence_download(registration_id: int, actor: Actor) -> tuple[str, str, bytes]:
+    """(name, content type, bytes) of the scan recorded when a registration was confirmed, for
+    the provider's staff and officers (others: 404, as for the registration itself)."""
+    from training.services.common import check_provider_access
+    from training.tables import ExamRegistration
+
+    row = await ExamRegistration.select(
+        ExamRegistration.evidence_file, ExamRegistration.session.provider.as_alias("provider"),
+    ).where(ExamRegistration.id == registration_id).first()
+    if row is None:
+        raise NotFound("未找到该报名")
+    check_provider_access(actor, row["provider"], "未找到该报名")
+    if row["evidence_file"] is None:
+        raise NotFound("该报名没有上传核验材料")
+    stored, body = await files.read_file(row["evidence_file"])
+    return stored.original_name, stored.content_type, body
