@@ -218,17 +218,20 @@ async def _training_certificates(report: Report, doubtful: set[int]) -> None:
 
 
 async def examine(actor: Actor | None = None) -> Report:
-    """Run every check, queue and flag what is found (idempotent), audit the run; returns the
-    report. One transaction; reads and adds rows, changes none."""
+    """Run every check, queue and flag what is found (idempotent); returns the report.
+
+    One transaction; reads and adds rows, changes none. A run that finds something is audited
+    with its counts; a run over clean data (every fresh database's migration) leaves no row."""
     actor = actor or Actor.system("integrity")
     report = Report()
     async with db.transaction():
         await _exams(report)
         doubtful = await _sessions(report)
         await _training_certificates(report, doubtful)
-        await audit.record(actor, "integrity.examine", "integrity", "", after={
-            **{k: len(v) for k, v in report.rows.items()},
-            "queued": report.queued, "flagged": report.flagged})
+        if any(report.rows.values()) or report.queued or report.flagged:
+            await audit.record(actor, "integrity.examine", "integrity", "", after={
+                **{k: len(v) for k, v in report.rows.items()},
+                "queued": report.queued, "flagged": report.flagged})
     return report
 
 
