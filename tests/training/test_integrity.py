@@ -13,7 +13,7 @@ from pathlib import Path
 
 from certification.tables import CertificateReview
 from core import clock
-from core.tables import Credential
+from core.tables import AuditLog, Credential
 from tests.conftest import login, post_form
 from tests.training.hours_helpers import running_class
 from training import integrity
@@ -135,6 +135,8 @@ def test_examination_reports_queues_and_flags_changing_nothing(
     assert flags == {(seeded["future"], "future_date"), (seeded["dup"], "duplicate"),
                      (seeded["overlap"], "trainee_overlap")}
     assert _snapshot(run) == before
+    audited = run(AuditLog.select(AuditLog.summary).where(AuditLog.action == "integrity.examine"))
+    assert len(audited) == 1 and '"queued": 2' in str(audited[0]["summary"]).replace("'", '"')
 
     again = run(integrity.examine)
     assert {k: len(v) for k, v in again.rows.items()} == counts
