@@ -17,8 +17,8 @@ from decimal import Decimal
 from typing import Any
 
 from core.errors import ValidationError
+from core.id_cells import clean_id_cell
 from core.identity import normalise_name
-from training.id_cells import clean_id_cell
 from training.results_xlsx import Percent, Special
 
 

@@ -15,6 +15,7 @@ from core import clock
 from core.actor import Actor, CurrentUser
 from core.credentials import STATUS_LABELS, counts_on
 from core.errors import DomainError, ValidationError
+from core.id_cells import clean_id_cell, strip_excel_marks
 from core.identity import IdType, mask_name, names_match, normalise_id_number, normalise_name
 from core.roles import Role
 from core.tables import Credential, Person, Qualification
@@ -147,7 +148,9 @@ def parse_list(data: bytes, filename: str) -> list[dict[str, str]]:
 
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-            rows = [[("" if v is None else str(v)).strip() for v in r]
+            # the ID column keeps its cell value: a number there is Excel's damage (core.id_cells)
+            rows = [[v if i == 1 and isinstance(v, (int, float)) else
+                     ("" if v is None else str(v)).strip() for i, v in enumerate(r)]
                     for r in sheet.iter_rows(values_only=True)]
         except Exception:  # noqa: BLE001 — any unreadable workbook is the user's file
             raise ValidationError("无法读取该 XLSX 文件", "file") from None
@@ -163,7 +166,7 @@ def parse_list(data: bytes, filename: str) -> list[dict[str, str]]:
             raise ValidationError("CSV 文件编码无法识别（请用 UTF-8 或 GBK）", "file")
         rows = [[c.strip() for c in r] for r in csv.reader(io.StringIO(text))]
     rows = [r for r in rows if any(r)]
-    if rows and rows[0] and ("证件" in rows[0][0] or "id" in rows[0][0].lower()):
+    if rows and rows[0] and ("证件" in str(rows[0][0]) or "id" in str(rows[0][0]).lower()):
         rows = rows[1:]
     if not rows:
         raise ValidationError("文件中没有数据行", "file")
@@ -172,8 +175,16 @@ def parse_list(data: bytes, filename: str) -> list[dict[str, str]]:
     out = []
     for r in rows:
         r = r + [""] * (4 - len(r))
-        out.append({"id_type": r[0] or IdType.RESIDENT, "id_number": r[1], "name": r[2],
-                    "number": r[3]})
+        id_type = r[0] or IdType.RESIDENT
+        row = {"id_type": id_type, "id_number": r[1], "name": r[2], "number": r[3]}
+        if id_type == IdType.RESIDENT:  # what Excel did to the cell: cleaned, or explained
+            cell = clean_id_cell(r[1])
+            row["id_number"] = cell.id_number or strip_excel_marks(str(r[1]))[0]
+            if cell.problem and not cell.id_number:
+                row["problem"] = cell.problem
+        else:
+            row["id_number"] = strip_excel_marks(str(r[1]))[0]
+        out.append(row)
     return out
 
 
@@ -181,6 +192,8 @@ async def bulk_check(actor: Actor, rows: list[dict[str, str]], reason: str) -> l
     results = []
     for i, row in enumerate(rows, start=2):
         try:
+            if row.get("problem"):
+                raise ValidationError(row["problem"], "id_number")
             result = await check_person(actor, row["id_type"], row["id_number"], row["name"],
                                         reason, row["number"], via="bulk")
         except DomainError as error:

@@ -10,8 +10,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from core.id_cells import ROUNDED
 from core.identity import id_check_char
-from training.id_cells import ROUNDED
 from training.results_feedback import annotate_file
 from training.results_file import check_against_candidates, parse_results_file
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.id_cells import ROUNDED
 from core.identity import id_check_char
-from training.id_cells import ROUNDED
 from training.results_feedback import ERROR_HEADER, annotate_file, template_file
 from training.results_file import (
     FileLimits,

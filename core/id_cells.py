@@ -1,4 +1,5 @@
-"""ID-number cells as Excel (or a copy from a web page or chat) leaves them.
+"""ID-number cells as Excel (or a copy from a web page or chat) leaves them (results files,
+bulk credential checks).
 
 Pure: one cell value in, the ID number or what went wrong out. What Excel does to a 身份证号
 column, and what this module does about it:

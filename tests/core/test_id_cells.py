@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.id_cells import AS_NUMBER, ROUNDED, clean_id_cell, strip_excel_marks
 from core.identity import id_check_char, is_valid_id_number
-from training.id_cells import AS_NUMBER, ROUNDED, clean_id_cell, strip_excel_marks
 
 VALID = "11010519491231002X"
 INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u202c",

@@ -1,0 +1,37 @@
+"""The bulk credential-check list reads ID cells as Excel leaves them (core.id_cells): marks
+around intact digits are removed, a number Excel rounded is explained, never looked up."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+
+from core.actor import Actor
+from core.id_cells import ROUNDED
+from core.identity import id_check_char
+from employers.services.checks import bulk_check, parse_list
+
+FIRST17 = "11010519491231002"
+NUMBER = FIRST17 + id_check_char(FIRST17)
+
+
+def test_csv_marks_are_removed_and_a_rounded_number_is_explained():
+    text = (f"证件类型,证件号码,姓名\n居民身份证,'{NUMBER},林晓\n居民身份证,=\"{NUMBER}\",林晓\n"
+            f"居民身份证,\u200b{NUMBER},林晓\n居民身份证,{NUMBER[:15]}000,林晓\n")
+    rows = parse_list(text.encode(), "list.csv")
+    assert [r["id_number"] for r in rows[:3]] == [NUMBER] * 3
+    assert all("problem" not in r for r in rows[:3])
+    assert rows[3]["problem"] == ROUNDED
+
+
+def test_a_number_cell_in_xlsx_is_explained_not_looked_up(run):
+    workbook = openpyxl.Workbook()
+    for row in (["证件类型", "证件号码", "姓名"], ["居民身份证", int(NUMBER[:15] + "000"), "林晓"]):
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    rows = parse_list(out.getvalue(), "list.xlsx")
+    assert rows[0]["problem"] == ROUNDED
+    results = run(bulk_check, Actor(0, "nobody", "facility_operator"), rows, "批量核验")
+    assert [(r.row, r.basis, r.message) for r in results] == [(2, "invalid", ROUNDED)]
