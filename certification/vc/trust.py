@@ -33,10 +33,6 @@ class TrustedIssuer:
     context_urls: tuple[str, ...]
     demo: bool = False
 
-    @property
-    def keys_url(self) -> str | None:
-        return f"{self.public_base_url}{KEYS_PATH}" if self.public_base_url else None
-
 
 def load_trust_list(path: Path = TRUST_LIST_FILE) -> list[TrustedIssuer]:
     """Read and check a trust list; its context URLs are mapped to the bundled context.
@@ -65,14 +61,3 @@ def load_trust_list(path: Path = TRUST_LIST_FILE) -> list[TrustedIssuer]:
         except (KeyError, TypeError, KeyResolutionError) as error:
             raise ValueError(f"信任清单条目有误 (malformed trust list entry): {error}") from error
     return issuers
-
-
-def issuer_of_method(issuers: list[TrustedIssuer], method: str | None) -> TrustedIssuer | None:
-    """The trusted issuer whose keys include ``method`` (a verification method id or DID)."""
-    if not method:
-        return None
-    did = controller_of(method)
-    for issuer in issuers:
-        if method in issuer.methods or any(controller_of(m) == did for m in issuer.methods):
-            return issuer
-    return None
