@@ -316,6 +316,7 @@ class MyRegistrationOut(BaseModel):
     route: str
     reason: str
     result: MyResultOut | None = Field(description="经人社局审核通过后公布")
+    absent: bool = Field(default=False, description="缺考（经人社局审核通过后公布）")
 
 
 class ExamResultOut(BaseModel):

@@ -283,3 +283,34 @@ def test_submit_page_confirms_the_counts_and_refuses_a_stale_summary(client, run
     r = post_form(client, f"/training/provider/exams/{sid}/submit",
                   {**shown, "passed": 0, "failed": 1}, follow_redirects=True)
     assert "成绩已提交人社局审核" in r.text and state_of(run, sid) == "submitted"
+
+
+def test_the_absent_candidate_sees_absent_once_approved(client, run, make_provider, make_trainee):
+    from training.tables import ExamRegistration
+
+    world = make_provider()
+    at = clock.now()
+    session = ExamSession(provider=world.provider_id, qualification_code="CHILDCARE_WORKER",
+                          level=4, exam_on=clock.today(), place="考场", state="closed",
+                          created_at=at, updated_at=at)
+    run(session.save)
+    username, _, person_id, number = make_trainee("缺考生")
+    run(ExamRegistration.insert(ExamRegistration(
+        session=session.id, person=person_id, route="conditions", eligible=True,
+        status="confirmed", created_at=at)))
+    staff = api_token(client, world.staff)
+    r = upload(client, staff, session.id, xlsx([HEADERS, [number, "缺考生", "缺考", "缺考"]]))
+    assert r.json()["absent"] == 1
+    trainee = api_token(client, username)
+    mine = client.get("/api/v1/exam-registrations/mine", headers=trainee).json()
+    assert (mine[0]["absent"], mine[0]["result"]) == (False, None)  # not before approval
+    assert submit(client, staff, session.id,
+                  summary(client, staff, session.id)["confirm_counts"]).status_code == 200
+    officer = api_token(client, world.officer)
+    approved = client.post(f"/api/v1/certification/exam-sessions/{session.id}/approve",
+                           headers=officer)
+    assert approved.status_code == 200 and approved.json()["issued"] == []
+    mine = client.get("/api/v1/exam-registrations/mine", headers=trainee).json()
+    assert (mine[0]["absent"], mine[0]["result"]) == (True, None)
+    login(client, username)
+    assert "本次考试缺考，不发证书" in client.get("/training/exams").text

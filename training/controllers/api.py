@@ -354,7 +354,7 @@ class RegistrationsApi(Controller):
             result=sc.MyResultOut(theory=r["result"]["theory"],
                                   practical=r["result"]["practical"],
                                   review=r["result"]["review"], passed=r["result"]["passed"])
-            if r["result"] else None,
+            if r["result"] else None, absent=r["absent"],
         ) for r in await exams.my_registrations(actor_of(request))]
 
     @post("/{registration_id:int}/confirm",

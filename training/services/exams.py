@@ -24,7 +24,7 @@ from training.services import evidence as ev
 from training.services import exam_dates, providers, results_summary
 from training.services.catalogue import level_rule
 from training.services.common import check_provider_access, own_provider_id, person_of
-from training.tables import Enrolment, ExamRegistration, ExamResult, ExamSession
+from training.tables import Enrolment, ExamAbsence, ExamRegistration, ExamResult, ExamSession
 
 DIPLOMA_KINDS = tuple(el._data()["diploma_kinds"].keys())
 
@@ -285,10 +285,14 @@ async def my_registrations(actor: Actor) -> list[dict[str, Any]]:
     _decoded(rows)
     results = {r["registration"]: r for r in await ExamResult.select().where(
         ExamResult.person == person_id)}
+    absent = {r["registration"] for r in await ExamAbsence.select(
+        ExamAbsence.registration).where(ExamAbsence.person == person_id)}
     for row in rows:
-        # Results are shown to the candidate once the bureau approved them.
+        # Results (or 缺考) are shown to the candidate once the bureau approved them.
         result = results.get(row["id"])
-        row["result"] = result if row["session.state"] == s.EXAM_APPROVED else None
+        approved = row["session.state"] == s.EXAM_APPROVED
+        row["result"] = result if approved else None
+        row["absent"] = approved and row["id"] in absent
     return rows
 
 
