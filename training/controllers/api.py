@@ -263,7 +263,7 @@ class ExamSessionsApi(Controller):
         return session_out(await exams.get_session(session_id, actor_of(request)))
 
     @post("/{session_id:int}/{action:str}",
-          summary="开放报名 open、截止报名 close、提交审核 submit",
+          summary="开放报名 open、截止报名 close（提交审核见 .../submit，须带 confirm_counts）",
           guards=[roles(*STAFF)], status_code=200)
     async def move(self, request: Request, session_id: FromPath[int],
                    action: FromPath[str]) -> sc.ExamSessionOut:
