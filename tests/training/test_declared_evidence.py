@@ -166,3 +166,19 @@ def test_apprenticeship_box_is_not_under_diplomas(client, run, make_provider, ma
     r = post_form(client, f"/training/exams/{sid}/register",
                   {"apprenticeship": "1", "action": "check"})
     assert "学徒期满依据您本人的声明" in r.text
+
+
+def test_registrations_stored_before_the_rule_keep_their_declared_years():
+    from core.errors import ValidationError
+    from training.services.evidence import EvidenceSeen, check_evidence, declared_of
+
+    assert declared_of({"relies_on_declared": True}) == ["work_years"]
+    assert declared_of({"met": "已完成本职业本等级培训班次的学习"}) == []
+    assert declared_of({"declared": ["apprenticeship", "unknown"]}) == ["apprenticeship"]
+    with pytest.raises(ValidationError) as error:
+        check_evidence({"relies_on_declared": True}, EvidenceSeen())
+    assert error.value.field == "evidence_note" and "工作年限" in error.value.message
+    with pytest.raises(ValidationError) as error:
+        check_evidence({"declared": ["diplomas"]}, EvidenceSeen(note="证" * 501))
+    assert error.value.field == "evidence_note"
+    assert check_evidence({"declared": ["diplomas"]}, EvidenceSeen(note=NOTE)) is None
