@@ -38,7 +38,7 @@ from training.services import exam_dates
 from training.services.catalogue import level_rule
 from training.services.common import own_provider_id
 from training.services.exams import get_session
-from training.services.results_summary import ResultsSummary, results_summary
+from training.services.results_summary import ResultsSummary, lock_session, results_summary
 from training.tables import ExamAbsence, ExamRegistration, ExamResult, ExamSession, ResultUpload
 
 FEEDBACK_HOURS = 24
@@ -118,9 +118,9 @@ async def upload_results(session_id: int, data: bytes, filename: str,
     pass_mark = Decimal(rule.pass_mark)
     at = now()
     async with transaction():
-        # Re-read inside the write transaction: a submit may have happened meanwhile.
-        state = (await ExamSession.select(ExamSession.state).where(
-            ExamSession.id == session_id).first())["state"]
+        # Re-read (locked) inside the write transaction: a submit may have happened meanwhile,
+        # and one starting now waits until these results are in (results_summary).
+        state = (await lock_session(session_id))["state"]
         if state not in s.EXAM_UPLOADABLE:
             raise Conflict("成绩已提交审核，已锁定，不能再上传；如需更正请联系人社局")
         upload = ResultUpload(session=session_id, original_name=filename[:255], ok=True,

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.errors import Conflict, ValidationError
+from core.errors import Conflict, NotFound, ValidationError
 from core.identity import mask_id_number
 from training import states as s
-from training.tables import ExamAbsence, ExamRegistration, ExamResult
+from training.tables import ExamAbsence, ExamRegistration, ExamResult, ExamSession
 
 COUNT_KEYS = ("candidates", "absent", "passed", "failed")
 COUNT_LABELS = {"candidates": "考生", "absent": "缺考", "passed": "合格", "failed": "不合格"}
@@ -76,6 +76,22 @@ def _as_counts(confirm_counts: Mapping[str, Any] | None) -> dict[str, int] | Non
         return None
 
 
+async def lock_session(session_id: int) -> dict[str, Any]:
+    """The session row (id, state), locked until the transaction ends on PostgreSQL (SQLite's
+    write transactions are already exclusive): an upload and a submit of one session run one
+    after the other, so a submit never confirms counts an upload is changing."""
+    from core.db import is_sqlite
+
+    query = ExamSession.select(ExamSession.id, ExamSession.state).where(
+        ExamSession.id == session_id)
+    if not is_sqlite():
+        query = query.lock_rows("UPDATE")
+    row = await query.first()
+    if row is None:
+        raise NotFound("未找到该考试场次")
+    return row
+
+
 async def require_submittable(session_id: int,
                               confirm_counts: Mapping[str, Any] | None) -> ResultsSummary:
     """Refuse a submit unless every confirmed candidate is resolved and ``confirm_counts``
@@ -84,6 +100,7 @@ async def require_submittable(session_id: int,
     Raises ValidationError (field ``confirm_counts``) when the counts are missing, Conflict
     when candidates are unresolved or the counts are stale.
     """
+    await lock_session(session_id)
     summary = await results_summary(session_id)
     if summary.candidates == 0 or summary.missing == summary.candidates:
         raise Conflict("尚未上传成绩，不能提交审核")
