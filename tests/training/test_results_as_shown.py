@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.id_cells import ROUNDED
 from core.identity import id_check_char
@@ -86,6 +88,16 @@ def test_a_custom_percentage_format_with_colour_and_a_plain_number_next_to_it():
     parsed = parse(with_formats([HEADERS, [ID1, "张三", 0.6, 0.6]], {"C2": "[Red]0%"}))
     assert parsed.ok and parsed.rows[0].theory == Decimal(60)
     assert parsed.rows[0].practical == Decimal("0.6")  # General format: what is shown
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.decimals(min_value=0, max_value=100, places=2))
+def test_any_score_written_as_a_percentage_reads_back_as_shown(score):
+    number_format = "0.00%" if score != score.to_integral_value() else "0%"
+    parsed = parse(with_formats([HEADERS, [ID1, "张三", float(score / 100), 90]],
+                                {"C2": number_format}))
+    assert parsed.ok, parsed.errors
+    assert parsed.rows[0].theory == score
 
 
 @pytest.mark.parametrize(("text", "score"), [("85%", Decimal(85)), ("８５．５％", Decimal("85.5"))])
