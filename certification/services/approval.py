@@ -194,7 +194,8 @@ async def approve_session(session_id: int, actor: Actor) -> Approval:
             issuer_code=f"{provider.body_type}{provider.body_code}", issued_on=today,
             origin_key=f"exam_result:{r['id']}", origin_type="exam_result", origin_id=r["id"],
             level=session.level,
-        ) for r in passed], actor, job_title=f"考核批次 #{session_id} 发证",
+        ) for r in passed], actor,
+            job_title=f"{provider.name} {session.exam_on.isoformat()} 考试发证",
             job_origin=f"exam_session:{session_id}")
         now = clock.now()
         await ExamSession.update({

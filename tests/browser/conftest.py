@@ -98,7 +98,17 @@ def new_page(browser: Any, live_server: str) -> Iterator[Callable[..., Any]]:
             viewport=PHONE if phone else None,
         )
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        # Irreversible steps ask first (data-confirm): the user says yes, and the test can read
+        # what was asked in ``page.confirmations``.
+        page.confirmations = []
+
+        def answer(dialog: Any) -> None:
+            page.confirmations.append(dialog.message)
+            dialog.accept()
+
+        page.on("dialog", answer)
+        return page
 
     yield factory
     for context in contexts:

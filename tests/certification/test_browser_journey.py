@@ -80,12 +80,15 @@ def test_officer_issues_holder_downloads_phone_verifies(served: str) -> None:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             desk = browser.new_context(base_url=served, locale="zh-CN").new_page()
+            asked: list[str] = []  # irreversible steps ask first; the officer says yes
+            desk.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
             sign_in(desk, "j_officer")
             desk.goto("/certification/sessions/")
             desk.click("text=保育师")
             assert "王芳" in desk.content() and "李娜" in desk.content()
             desk.click("button:has-text('审核通过并发证')")
             desk.wait_for_load_state()
+            assert asked and "不可撤回" in asked[-1]
             assert "向 1 名合格考生发证" in desk.content()
             for _ in range(120):  # the worker pool renders and signs; the page shows progress
                 if "已完成" in desk.content():

@@ -18,9 +18,9 @@ from training.tables import ExamRegistration, ExamResult, ExamSession, ResultUpl
 
 EXAM_DAY = date(2026, 12, 1)
 TWO_DAYS_BEFORE = EXAM_DAY - timedelta(days=2)
-UPLOAD_REFUSED = "考试日期为 2026-12-01，考试结束前不能上传成绩"
-SUBMIT_REFUSED = "考试日期为 2026-12-01，考试结束前不能提交成绩审核"
-APPROVE_REFUSED = "考试日期为 2026-12-01，考试结束前不能审核通过或发证"
+UPLOAD_REFUSED = "考试日期为 2026-12-01，考试日之前不能上传成绩"
+SUBMIT_REFUSED = "考试日期为 2026-12-01，考试日之前不能提交成绩审核"
+APPROVE_REFUSED = "考试日期为 2026-12-01，考试日之前不能审核通过或发证"
 COUNTS = {"candidates": 1, "absent": 0, "passed": 1, "failed": 0}  # the summary confirmed
 
 

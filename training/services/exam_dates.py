@@ -15,7 +15,7 @@ from datetime import date
 from core import clock
 from core.errors import Conflict
 
-# What each guarded action is called in the refusal ("考试结束前不能<action>").
+# What each guarded action is called in the refusal ("考试日之前不能<action>").
 UPLOAD = "上传成绩"
 SUBMIT = "提交成绩审核"
 APPROVE = "审核通过或发证"
@@ -28,7 +28,7 @@ def refusal(exam_on: date, on: date, action: str) -> str | None:
     verb phrase the message should name).
     """
     if on < exam_on:
-        return f"考试日期为 {exam_on.isoformat()}，考试结束前不能{action}"
+        return f"考试日期为 {exam_on.isoformat()}，考试日之前不能{action}"
     return None
 
 
