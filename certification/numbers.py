@@ -29,6 +29,8 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from core.identity import fold_code
+
 SKILL_NUMBER_RE = re.compile(r"^[YS][0-9]{21}$")
 SKILL_PREFIX_LENGTH = 16
 BODY_TYPES = ("Y", "S")
@@ -131,11 +133,11 @@ def is_training_number(number: str) -> bool:
         iso7064_mod11_2(number[len(TRAINING_PREFIX):-1]) == number[-1]
 
 
-def normalise_number(value: str) -> str:
-    """What a user typed, as stored: no spaces, upper case, full-width folded."""
-    import unicodedata
-
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or "")).upper()
+def normalise_number(value: str, field: str = "number", label: str = "证书编号") -> str:
+    """What a user typed, as stored: no spaces, upper case, full-width folded
+    (core.identity.fold_code). A digit of another script (١, ①, ² …) raises ValidationError
+    naming ``field``."""
+    return fold_code(value, label, field)
 
 
 def looks_like_certificate_number(number: str) -> bool:
@@ -150,7 +152,9 @@ def new_verification_code() -> str:
 
 
 def normalise_code(value: str) -> str:
-    return normalise_number(value).replace("-", "")
+    """A typed verification code as stored: as ``normalise_number``, dashes removed; raises
+    ValidationError (field ``code``) for a digit of another script."""
+    return normalise_number(value, "code", "验证码").replace("-", "")
 
 
 def codes_match(given: str, stored: str) -> bool:

@@ -21,13 +21,12 @@ Sources: GB 11643-1999 (the check character, via core.identity); Excel's 15-digi
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from core.errors import ValidationError
-from core.identity import IdType, id_check_char, normalise_id_number
+from core.identity import IdType, fold_code, id_check_char, normalise_id_number
 
 AS_NUMBER = "身份证号被保存成了数字，末几位已丢失：请把该列设为“文本”格式后重新填写"
 ROUNDED = (
@@ -40,8 +39,8 @@ _INVISIBLE = re.compile(
 )
 _WRAPPED = re.compile(r'^=\s*"(.*)"$', re.DOTALL)
 _APOSTROPHES = "'‘’`"
-_PLAIN = re.compile(r"\d{17}[\dX]")
-_SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
+_PLAIN = re.compile(r"[0-9]{17}[0-9X]")
+_SCIENTIFIC = re.compile(r"^[0-9](\.[0-9]+)?E\+?[0-9]+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -58,6 +57,7 @@ def _rounded_by_excel(digits: str) -> bool:
     """18 digits ending in 000 whose check character fails: Excel's 15-digit rounding."""
     return (
         len(digits) == 18
+        and digits.isascii()
         and digits.isdigit()
         and digits.endswith("000")
         and id_check_char(digits[:17]) != digits[17]
@@ -103,7 +103,10 @@ def clean_id_cell(value: Any) -> IdCell:
         except ValidationError as error:
             return IdCell(None, error.message)
     text, repaired = strip_excel_marks("" if value is None else str(value))
-    folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    try:
+        folded = fold_code(text, "身份证号", "id_number")
+    except ValidationError as error:
+        return IdCell(None, error.message, repaired)
     if _SCIENTIFIC.match(folded):
         return IdCell(None, AS_NUMBER, repaired)
     if _rounded_by_excel(folded):

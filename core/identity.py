@@ -32,12 +32,38 @@ USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 NAME_DOTS = "·•．・‧∙⋅."  # after NFKC a full-width ． is "."
 PASSPORT_RE = re.compile(r"^[A-Z0-9]{5,17}$")
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
-def _fold(value: str) -> str:
-    """Full-width to half-width (NFKC), spaces removed, upper-cased."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)).upper()
+FULL_WIDTH_OFFSET = 0xFEE0  # U+FF01..U+FF5E are the full-width forms of ASCII ! .. ~
+
+
+def foreign_digit_message(label: str) -> str:
+    """The refusal of a digit that is neither ASCII 0–9 nor full-width ０–９, naming the field."""
+    return f"{label}只能使用数字 0–9（全角数字也可），不能含其他文字的数字或上标、带圈等数字符号"
+
+
+def fold_code(value: str | None, label: str, field: str) -> str:
+    """What a user typed into an ID-like field, as plain ASCII: spaces removed, full-width ASCII
+    (U+FF01–U+FF5E, e.g. １ Ｘ) folded to half-width, upper-cased.
+
+    Any other character with a numeric value (Arabic-Indic ١, Devanagari १, superscript ²,
+    circled ①, Roman numeral Ⅹ, mathematical 𝟏 …) raises ValidationError naming ``field``:
+    Python's ``\\d``, ``str.isdigit`` and ``int()`` accept many of them, and NFKC turns others
+    into ASCII digits, so one human's number could be stored twice in different scripts.
+    Other non-ASCII characters are kept, so the caller's format check refuses them.
+    """
+    out = []
+    for ch in value or "":
+        if ch.isspace():
+            continue
+        code = ord(ch)
+        if 0xFF01 <= code <= 0xFF5E:
+            ch = chr(code - FULL_WIDTH_OFFSET)
+        elif not ch.isascii() and unicodedata.numeric(ch, None) is not None:
+            raise ValidationError(foreign_digit_message(label), field)
+        out.append(ch)
+    return "".join(out).upper()
 
 
 def id_check_char(first17: str) -> str:
@@ -54,7 +80,7 @@ def birth_date_of(id_number: str) -> date | None:
 
 
 def _check_18(number: str, label: str, field: str) -> None:
-    if not re.fullmatch(r"\d{17}[\dX]", number):
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
         raise ValidationError(f"{label}应为 18 位（17 位数字加 1 位数字或 X）", field)
     born = birth_date_of(number)
     if born is None or born.year < 1900:
@@ -76,7 +102,7 @@ def normalise_id_number(
     except ValueError:
         raise ValidationError("证件类型无效", "id_type") from None
     label = "证件号码" if kind is not IdType.RESIDENT else "身份证号"
-    number = _fold(value or "")
+    number = fold_code(value, label, field)
     if not number:
         raise ValidationError(f"请填写{label}", field)
     if kind is IdType.PASSPORT:
@@ -101,7 +127,7 @@ def is_valid_id_number(value: str, id_type: str = IdType.RESIDENT) -> bool:
 
 def sex_of(id_number: str) -> str | None:
     """'男' / '女' from the 17th digit of an 18-character number."""
-    if len(id_number) == 18 and id_number[16].isdigit():
+    if len(id_number) == 18 and id_number[16] in "0123456789":
         return "男" if int(id_number[16]) % 2 else "女"
     return None
 
@@ -145,7 +171,7 @@ def mask_id_number(number: str) -> str:
 
 
 def normalise_mobile(value: str | None, field: str = "phone") -> str:
-    phone = _fold(value or "").removeprefix("+86")
+    phone = fold_code(value, "手机号码", field).removeprefix("+86")
     if not MOBILE_RE.fullmatch(phone):
         raise ValidationError("手机号码应为 11 位数字，以 1 开头", field)
     return phone
@@ -162,7 +188,7 @@ def uscc_check_char(first17: str) -> str:
 
 def normalise_uscc(value: str | None, field: str = "uscc") -> str:
     """Validate a 统一社会信用代码 (GB 32100-2015) and return it upper-cased."""
-    code = _fold(value or "")
+    code = fold_code(value, "统一社会信用代码", field)
     if not code:
         raise ValidationError("请填写统一社会信用代码", field)
     if len(code) != 18 or any(c not in USCC_ALPHABET for c in code):

@@ -17,7 +17,7 @@ from certification.services.verification import PublicCertificate, lookup
 from certification.vc.jsonld import REGISTRY_CONTEXT, bundled_context
 from core import clock, ratelimit
 from core.accounts.auth import client_ip
-from core.errors import DomainError, NotFound
+from core.errors import DomainError, NotFound, ValidationError
 from core.settings import get_settings
 from core.web import FormData, page
 
@@ -82,6 +82,10 @@ class VerificationPages(Controller):
         except NotFound as error:
             return page(request, "certification/verify.html", status_code=404,
                         page_title="证书查验", form=form, not_found=error.message)
+        except ValidationError as error:  # e.g. a digit of another script in the number
+            return page(request, "certification/verify.html", status_code=422,
+                        page_title="证书查验", form=form,
+                        errors={error.field or "number": error.message})
         return page(request, "certification/verify.html", page_title="证书查验结果",
                     form=form, cert=cert)
 

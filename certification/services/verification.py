@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from piccolo.engine.sqlite import SQLiteEngine
 
-from certification.numbers import codes_match, normalise_number
+from certification.numbers import codes_match, normalise_code, normalise_number
 from certification.tables import CertificateRecord
 from certification.vc.credential import CERTIFICATE_TIMEZONE
 from core.credentials import STATUS_LABELS
@@ -150,6 +150,7 @@ def effective_status(status: str, expires_on: date | None, today: date) -> str:
 
 async def lookup(number: str, *, name: str = "", code: str = "", today: date) -> PublicCertificate:
     number = normalise_number(number)
+    code = normalise_code(code)  # refused before the lookup: the answer never depends on it
     if not number or len(number) > 40 or not (name.strip() or code.strip()):
         raise NotFound(NOT_FOUND_MESSAGE)
     rows = await _fetch(number)

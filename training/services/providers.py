@@ -12,7 +12,7 @@ from core.actor import Actor
 from core.clock import now
 from core.db import transaction
 from core.errors import Conflict, Forbidden, NotFound, ValidationError
-from core.identity import normalise_mobile, normalise_uscc
+from core.identity import fold_code, normalise_mobile, normalise_uscc
 from core.pagination import Page
 from core.tables import Qualification, QualificationLevel
 from training import states as s
@@ -84,11 +84,14 @@ def _check(data: ProviderInput) -> ProviderInput:
         if data.body_type not in BODY_TYPES:
             raise ValidationError("评价机构类型应为 Y（用人单位）或 S（社会培训评价组织）",
                                   "body_type")
-        if not re.fullmatch(r"\d{4}", data.body_code or ""):
+        data.body_code = fold_code(data.body_code, "评价机构代码", "body_code")
+        data.site_serial = fold_code(data.site_serial, "评价站点序号", "site_serial")
+        data.province_code = fold_code(data.province_code, "省份代码", "province_code")
+        if not re.fullmatch(r"[0-9]{4}", data.body_code):
             raise ValidationError("评价机构代码应为 4 位数字", "body_code")
-        if not re.fullmatch(r"\d{6}", data.site_serial or ""):
+        if not re.fullmatch(r"[0-9]{6}", data.site_serial):
             raise ValidationError("评价站点序号应为 6 位数字", "site_serial")
-        if not re.fullmatch(r"\d{2}", data.province_code or ""):
+        if not re.fullmatch(r"[0-9]{2}", data.province_code):
             raise ValidationError("省份代码应为 2 位数字", "province_code")
     else:
         data.body_type = data.body_code = data.site_serial = None
