@@ -6,9 +6,12 @@ over every page: the state in Chinese, the date of the change (for an expired ce
 last valid day), for a superseded one the new certificate's number, and the original's SHA-256.
 
 How: WeasyPrint renders the stamp as one transparent A4 page (``templates/certification/pdf/
-stamp.html``, fonts checked like any document), and pypdf merges it onto the stored pages as an
-incremental update, so the copy begins with the original's exact bytes. Synchronous and
-CPU-bound (≈0.1 s): call it from a worker thread.
+stamp.html``, fonts checked like any document); pypdf merges it into each stored page's own
+content stream and writes a new file with a fresh object layout. The copy never carries the
+original's byte stream: no prefix (cut at any ``%%EOF``) and no part of it is the original or
+has its SHA-256, so the clean file cannot be recovered from a copy (an incremental update
+would begin with the original's exact bytes). Synchronous and CPU-bound (≈0.1 s): call it from
+a worker thread.
 """
 
 from __future__ import annotations
@@ -75,15 +78,31 @@ def stamp_overlay_pdf(stamp: StatusStamp) -> bytes:
 
 
 def stamped_copy(original: bytes, stamp: StatusStamp) -> bytes:
-    """``original`` with the stamp laid over each page, appended as an incremental update:
-    the result starts with ``original`` byte for byte (``original`` itself is not touched)."""
+    """A new PDF: every page of ``original`` with the stamp merged into its content stream.
+
+    Written from scratch (fresh object numbers and cross-reference table, no file identifier;
+    catalogue extras such as XMP metadata or output intents are not carried over), with no
+    orphaned object kept: the pages' unstamped content streams are not in the file. The
+    original's bytes appear nowhere in the result; ``original`` itself is not touched.
+    Raises ``pypdf.errors.PdfReadError`` when ``original`` is not a readable PDF."""
     from pypdf import PdfReader, PdfWriter
 
     overlay = PdfReader(io.BytesIO(stamp_overlay_pdf(stamp))).pages[0]
-    writer = PdfWriter(io.BytesIO(original), incremental=True)
-    for page in writer.pages:
-        page.merge_page(overlay, over=True)
-        page.compress_content_streams()  # the merged stream would be written uncompressed
+    source = PdfReader(io.BytesIO(original))
+    writer = PdfWriter()
+    for page in source.pages:
+        copied = writer.add_page(page)
+        copied.merge_page(overlay, over=True)
+        copied.compress_content_streams()  # the merged stream would be written uncompressed
+    info = source.metadata or {}
+    title = info.get("/Title") or "证书"
+    writer.add_metadata({
+        "/Title": f"{title}（加注状态的副本：{stamp.word}）",
+        "/Subject": f"加注状态的副本；证书原件 SHA-256：{stamp.original_sha256}",
+        "/Producer": "托育从业人员培训与认证平台",
+    })
+    # Drop what add_page brought along but no page uses any more (the unstamped streams).
+    writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

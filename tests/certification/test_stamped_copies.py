@@ -3,12 +3,14 @@
 Downloads of a suspended, revoked, expired or superseded certificate are copies of the stored PDF
 with a stamp (state in Chinese, date of the change, new number when superseded); the stored file
 keeps its bytes and SHA-256; a valid certificate downloads byte-identical to the stored original.
-The PDFs are read back with poppler's pdftotext.
+A copy is a rewritten file: the clean original cannot be recovered from it (not by cutting at an
+``%%EOF``, not from any part or stream of it). The PDFs are read back with poppler's pdftotext.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import shutil
 import subprocess
@@ -32,6 +34,52 @@ def pdf_text(pdf: bytes) -> str:
         out = subprocess.run(["pdftotext", "-raw", file.name, "-"], capture_output=True,
                              text=True, check=True, timeout=60).stdout
     return re.sub(r"\s+", "", out)
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    """The text of each page of ``pdf`` (pdftotext, one page at a time)."""
+    from pypdf import PdfReader
+
+    count = len(PdfReader(io.BytesIO(pdf)).pages)
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        return [re.sub(r"\s+", "", subprocess.run(
+            ["pdftotext", "-raw", "-f", str(n), "-l", str(n), file.name, "-"],
+            capture_output=True, text=True, check=True, timeout=60).stdout)
+            for n in range(1, count + 1)]
+
+
+def assert_original_not_recoverable(copy: bytes, original: bytes, sha: str) -> None:
+    """No prefix, part or stream of the stamped ``copy`` is the clean ``original`` (SHA ``sha``).
+
+    Attack finding 1: a copy written as an incremental update began with the original, so
+    cutting it at the first ``%%EOF`` gave the clean PDF back."""
+    from pypdf import PdfReader
+    from pypdf.generic import StreamObject
+
+    assert hashlib.sha256(original).hexdigest() == sha
+    assert original not in copy
+    assert not copy.startswith(original[:-64])  # not the original with a changed tail either
+    for match in re.finditer(rb"%%EOF", copy):
+        for end in (match.end(), match.end() + 1, match.end() + 2):  # EOL after the marker
+            assert hashlib.sha256(copy[:end]).hexdigest() != sha
+    # One body, one cross-reference section: a fresh file, not an update of another one.
+    assert copy.count(b"%%EOF") == 1 and copy.count(b"startxref") == 1
+    reader = PdfReader(io.BytesIO(copy))
+    assert "/Prev" not in reader.trailer
+    # No stream inside, decoded, is the original, nor a page's unstamped content stream.
+    clean_pages = {page.get_contents().get_data()
+                   for page in PdfReader(io.BytesIO(original)).pages}
+    streams = 0
+    for number in range(1, reader.trailer["/Size"]):
+        obj = reader.get_object(number)
+        if isinstance(obj, StreamObject):
+            streams += 1
+            data = obj.get_data()
+            assert original not in data and hashlib.sha256(data).hexdigest() != sha
+            assert data not in clean_pages
+    assert streams > 0
 
 
 def run_jobs(run):
@@ -107,7 +155,7 @@ def test_suspended_and_revoked_downloads_carry_state_and_date(client, run, clock
         assert "加注状态的副本" in text and sha in text
         # The face of the original is still there under the stamp.
         assert cert.number in text and "王芳" in text
-        assert copy.content != original and copy.content.startswith(original)
+        assert_original_not_recoverable(copy.content, original, sha)
         assert copy.headers["x-stamped-copy"] == "1"
         assert copy.headers["x-original-sha256"] == sha
         assert copy.headers["etag"] == f'"{hashlib.sha256(copy.content).hexdigest()}"'
@@ -127,7 +175,10 @@ def test_superseded_download_names_the_new_certificate(client, run, clock, issue
     assert response.status_code == 201, response.text
     new_number = response.json()["number"]
     run_jobs(run)
-    text = pdf_text(download(client, cert, mine).content)
+    copy = download(client, cert, mine).content
+    assert_original_not_recoverable(copy, original, sha)
+    text = pdf_text(copy)
+    assert "王芳" in text and cert.number in text
     assert "已被替换" in text and "替换日期：2026年12月5日" in text
     assert f"新证书编号：{new_number}" in text
     assert stored(run, cert.id) == (original, sha)
@@ -147,7 +198,9 @@ def test_expired_download_says_expired_with_last_valid_day(client, run, clock, i
         Credential.id == cert.id))
     clock.set_today(date(2026, 10, 1))  # expired by date, before the nightly job marks it
     _, mine = tokens(client)
-    text = pdf_text(download(client, cert, mine).content)
+    copy = download(client, cert, mine).content
+    assert_original_not_recoverable(copy, original, sha)
+    text = pdf_text(copy)
     assert "已过期" in text and "有效期至：2026年9月30日" in text
     assert stored(run, cert.id) == (original, sha)
 
@@ -167,3 +220,41 @@ def test_holder_page_shows_original_sha_and_labels_stamped_copy(client, run, clo
     assert sha in page and "下载 PDF（加注状态的副本）" in page
     api = client.get("/api/v1/me/certificates/", headers=mine).json()[0]
     assert api["pdf_sha256"] == sha and api["pdf_is_stamped_copy"] is True
+
+
+def test_cutting_a_revoked_copy_at_any_eof_never_gives_the_clean_pdf(client, run, clock, issued):
+    """Attack finding 1, as the attacker did it: cut the revoked copy at each %%EOF and look for
+    the SHA-256 the download announces in X-Original-SHA256."""
+    cert = issued
+    original, sha = stored(run, cert.id)
+    clock.set_today(date(2026, 12, 3))
+    officer, mine = tokens(client)
+    response = client.post(f"/api/v1/certification/certificates/{cert.id}/revoke",
+                           json={"reason": "伪造材料"}, headers=officer)
+    assert response.status_code == 200, response.text
+    copy = download(client, cert, mine)
+    data, want = copy.content, copy.headers["x-original-sha256"]
+    assert want == sha
+    cuts = [data[:m.end()] for m in re.finditer(rb"%%EOF\r?\n?", data)]
+    assert cuts and all(hashlib.sha256(cut).hexdigest() != want for cut in cuts)
+    assert_original_not_recoverable(data, original, sha)
+    assert "已撤销" in pdf_text(cuts[0])  # the first (only) body already carries the stamp
+
+
+def test_every_page_of_a_multi_page_document_carries_the_stamp():
+    """A stored PDF of several pages: the state is on each page's face, the page's own text
+    stays, and the copy gives back no part of the original."""
+    from certification.stamp import StatusStamp, stamped_copy
+    from core.pdf import render_html_to_pdf
+
+    original = render_html_to_pdf(
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>测试</title></head>'
+        '<body><p style="page-break-after: always">第一页 王芳</p><p>第二页 李娜</p></body></html>')
+    sha = hashlib.sha256(original).hexdigest()
+    copy = stamped_copy(original, StatusStamp("suspended", date(2026, 12, 3), sha))
+    pages = page_texts(copy)
+    assert len(pages) == 2
+    for page, own in zip(pages, ("第一页王芳", "第二页李娜"), strict=True):
+        assert own in page
+        assert "已暂停" in page and "暂停日期：2026年12月3日" in page and sha in page
+    assert_original_not_recoverable(copy, original, sha)
