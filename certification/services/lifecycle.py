@@ -67,24 +67,53 @@ def _reissue_prefix(old: Credential, kind: str, year: int) -> str:
     return numbers.training_prefix(year, int(old.number[4:9]))
 
 
+NOT_REISSUABLE = {
+    "suspended": "证书已暂停，请先恢复或撤销后再补发",
+    "revoked": "证书已撤销，不能补发",
+    "superseded": "证书已被新证书替代，不能再次补发（如需要，请对新证书办理）",
+    "expired": "证书已过期，不能补发",
+}
+
+
+def reissue_refusal(status: str, expires_on: date | None, today: date, *,
+                    review_suspension: bool = False) -> str | None:
+    """Why a certificate in ``status`` cannot be re-issued on ``today``, or None when it can.
+
+    Only a valid certificate is re-issued: a replacement is always valid, so re-issuing a
+    suspended one would lift the suspension without a reinstatement, and a revoked, superseded
+    or expired one (also a valid one past ``expires_on`` before the nightly job) would come
+    back to life. ``review_suspension``: the suspension is the officers' review queue's own
+    and the re-issue is that review's decision (certification.services.reviews)."""
+    if status == "valid" and expires_on is not None and expires_on < today:
+        status = "expired"
+    if status == "valid" or (status == "suspended" and review_suspension):
+        return None
+    return NOT_REISSUABLE.get(status, "该证书当前状态不能补发")
+
+
 async def reissue(credential_id: int, kind: str, evidence: str, actor: Actor, *,
-                  new_name: str = "") -> int:
+                  new_name: str = "", review_suspension: bool = False) -> int:
     """A new certificate (new number) replacing ``credential_id``, which becomes superseded and
     points to it. ``name_change`` first corrects the holder's name (old name kept with the
-    evidence and the approving officer). Returns the new credential id."""
+    evidence and the approving officer). Returns the new credential id.
+
+    Raises Conflict (409, field ``status``) unless the certificate is valid today
+    (``reissue_refusal``); ValidationError for a bad kind, no evidence or no new name."""
     if kind not in REISSUE_KINDS:
         raise ValidationError("补发类型无效", "kind")
     if not (evidence or "").strip():
         raise ValidationError("请填写补发依据（如遗失声明、户籍证明编号）", "evidence")
     async with db.transaction():
         old = await _issued(credential_id)
-        if old.status not in ("valid", "suspended", "expired"):
-            raise Conflict("该证书已撤销或已被替换，不能补发", "status")
+        today = clock.today()
+        refusal = reissue_refusal(old.status, old.expires_on, today,
+                                  review_suspension=review_suspension)
+        if refusal:
+            raise Conflict(refusal, "status")
         record = await CertificateRecord.objects().where(
             CertificateRecord.credential == old.id).first()
         if record is None:
             raise NotFound("未找到该证书")
-        today = clock.today()
         if kind == "name_change":
             if not (new_name or "").strip():
                 raise ValidationError("请填写新姓名", "new_name")

@@ -18,7 +18,7 @@ from core import audit, clock, db
 from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationError
 from core.pagination import Page
-from core.tables import Credential
+from core.tables import Credential, CredentialStatusChange
 
 KINDS = {
     "hours_short": "学时更正后低于要求",
@@ -102,6 +102,33 @@ async def get_review(review_id: int) -> dict[str, Any]:
     return _label(row)
 
 
+async def _suspended_by(item: CertificateReview, credential_id: int) -> bool:
+    """Whether the certificate's current suspension is this item's own (the queue's "suspend"
+    decision), not one made elsewhere (a complaint, another review) since."""
+    if item.state != "suspended":
+        return False
+    last = await CredentialStatusChange.select(
+        CredentialStatusChange.to_status, CredentialStatusChange.reason,
+    ).where(CredentialStatusChange.credential == credential_id).order_by(
+        CredentialStatusChange.id, ascending=False).first()
+    own = f"核查（{KINDS.get(item.kind, item.kind)}）：{item.decision_note or ''}"
+    return bool(last) and last["to_status"] == "suspended" and last["reason"] == own.strip()
+
+
+def _check_lifts_only_own_suspension(action: str, status: str, own: bool) -> None:
+    """A decision never lifts a suspension made elsewhere nor brings back an ended
+    certificate: confirming or re-issuing needs the certificate valid, or suspended by this
+    very item. Raises Conflict (409, field ``action``)."""
+    if action not in ("confirm", "reissue") or status == "valid" or own:
+        return
+    if status == "suspended":
+        raise Conflict("证书已暂停，请先恢复或撤销后再补发" if action == "reissue"
+                       else "证书已因其他原因暂停，请先恢复或撤销后再确认", "action")
+    ended = {"revoked": "证书已撤销，不能确认有效", "superseded": "证书已被替换，不能确认有效"}
+    if action == "confirm" and status in ended:
+        raise Conflict(ended[status], "action")
+
+
 async def decide(review_id: int, action: str, note: str, actor: Actor) -> dict[str, Any]:
     """An officer's decision on a pending item: confirm / suspend / revoke / reissue, with a
     note (the reason). Raises ValidationError (no note, unknown action), Conflict (already
@@ -123,6 +150,8 @@ async def decide(review_id: int, action: str, note: str, actor: Actor) -> dict[s
         cred = await Credential.select(Credential.status).where(
             Credential.id == credential_id).first()
         reason = f"核查（{KINDS.get(item.kind, item.kind)}）：{why}"
+        own = cred["status"] == "suspended" and await _suspended_by(item, credential_id)
+        _check_lifts_only_own_suspension(action, cred["status"], own)
         new_id = None
         if action == "confirm":
             if cred["status"] == "suspended":
@@ -135,7 +164,8 @@ async def decide(review_id: int, action: str, note: str, actor: Actor) -> dict[s
             await lifecycle.revoke(credential_id, reason, actor)
             state = "revoked"
         else:
-            new_id = await lifecycle.reissue(credential_id, "review", reason, actor)
+            new_id = await lifecycle.reissue(credential_id, "review", reason, actor,
+                                             review_suspension=own)
             state = "reissued"
         before = item.state
         item.state, item.decided_at, item.decided_by = state, clock.now(), actor.user_id
