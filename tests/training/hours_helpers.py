@@ -27,6 +27,8 @@ def day(offset=0):
 
 def post_session(client, headers, course, present, *, held_on=None, start="09:00", end="12:00",
                  kind="theory", hours=4, topic=""):
+    """POST a session; ``held_on`` defaults to yesterday (China), so a session at fixed times
+    is over whatever the hour of the real clock (one of today must end by now)."""
     return client.post(f"/api/v1/courses/{course}/class-sessions", headers=headers, json={
-        "held_on": held_on or day(), "starts_at": start, "ends_at": end, "kind": kind,
+        "held_on": held_on or day(-1), "starts_at": start, "ends_at": end, "kind": kind,
         "hours": hours, "topic": topic, "present": present})

@@ -72,7 +72,42 @@ def test_future_session_refused_naming_the_date(client, run, make_provider, make
     clock.set_now(datetime.combine(clock.today(), time(1, 0), clock.CHINA))  # 17:00 UTC before
     r = post_session(client, staff, course, [e1], held_on=day(1), hours=2)
     assert r.status_code == 422 and r.json()["field"] == "held_on"
-    assert post_session(client, staff, course, [e1], held_on=day(0), hours=2).status_code == 201
+    assert post_session(client, staff, course, [e1], held_on=day(0), start="00:00", end="00:45",
+                        hours=1).status_code == 201
+
+
+def test_session_of_today_not_yet_over_refused_naming_both_times(client, run, make_provider,
+                                                                 make_course, make_trainee,
+                                                                 clock):
+    """Attack finding 6: at 08:00 China a session 14:00–18:00 the same day was accepted."""
+    from datetime import date, time
+    clock.set_today(date(2026, 6, 10), time(8, 0))
+    world = make_provider()
+    course, _, (e1, _e2) = running_class(run, world, make_course, make_trainee, theory=8)
+    staff = api_token(client, world.staff)
+    r = post_session(client, staff, course, [e1], held_on=day(0), start="14:00", end="18:00",
+                     hours=5)
+    assert r.status_code == 422 and r.json()["field"] == "ends_at"
+    assert r.json()["detail"] == ("本次课今天 18:00 下课，现在是 08:00（中国时间），"
+                                  "课上完后才能记录学时")
+    r = post_session(client, staff, course, [e1], held_on=day(0), start="07:15", end="08:01",
+                     hours=1)
+    assert r.status_code == 422 and "08:01 下课，现在是 08:00" in r.json()["detail"]
+    assert run(ClassSession.count()) == 0 and run(Attendance.count()) == 0
+    r = post_session(client, staff, course, [e1], held_on=day(0), start="07:15", end="08:00",
+                     hours=1)
+    assert r.status_code == 201, r.text  # ended exactly now
+    login(client, world.staff)  # the attendance page says the same
+    r = post_form(client, f"/training/provider/courses/{course}/attendance", {
+        "held_on": day(0), "starts_at": "14:00", "ends_at": "18:00", "kind": "theory",
+        "hours": "5", "present": [str(e1)]})
+    assert r.status_code == 422 and "18:00 下课，现在是 08:00" in r.text
+    assert run(ClassSession.count()) == 1
+    clock.set_today(date(2026, 6, 10), time(18, 0))
+    r = post_form(client, f"/training/provider/courses/{course}/attendance", {
+        "held_on": day(0), "starts_at": "14:00", "ends_at": "18:00", "kind": "theory",
+        "hours": "5", "present": [str(e1)]}, follow_redirects=True)
+    assert r.status_code == 200 and run(ClassSession.count()) == 2
 
 
 def test_same_session_twice_refused_naming_the_first(client, run, make_provider, make_course,
@@ -144,7 +179,7 @@ def test_hours_bounded_by_span_and_minutes_per_hour(client, run, make_provider, 
                                   "最多记 3 学时")
     assert post_session(client, staff, course, [e1], start="09:00", end="12:00",
                         hours=4).status_code == 201
-    # the parameter is data: a 60-minute rule in force from yesterday applies to today
+    # the parameter is data: a 60-minute rule in force from yesterday applies from yesterday
     run(ClassHourRule.insert(ClassHourRule(effective_from=date.fromisoformat(day(-1)),
                                            minutes_per_hour=60, source="测试：本地新规")))
     r = post_session(client, staff, course, [e1], start="13:00", end="16:00", hours=4)
@@ -160,7 +195,7 @@ def test_attendance_page_whole_class_in_one_form(client, run, make_provider, mak
     page = client.get(f"/training/provider/courses/{course}/attendance")
     assert page.status_code == 200 and "学员甲" in page.text and "上课时间" in page.text
     r = post_form(client, f"/training/provider/courses/{course}/attendance", {
-        "held_on": day(), "starts_at": "09:00", "ends_at": "11:15", "kind": "theory",
+        "held_on": day(-1), "starts_at": "09:00", "ends_at": "11:15", "kind": "theory",
         "hours": "3", "topic": "婴幼儿生活照料", "present": [str(e1)]}, follow_redirects=True)
     assert r.status_code == 200 and "出勤 1 人" in r.text
     rows = run(Attendance.select(Attendance.enrolment, Attendance.present))
@@ -175,11 +210,11 @@ def test_attendance_page_whole_class_in_one_form(client, run, make_provider, mak
         "hours": "2", "present": [str(e1)]})
     assert r.status_code == 422 and "晚于今天" in r.text
     r = post_form(client, f"/training/provider/courses/{course}/attendance", {
-        "held_on": day(), "starts_at": "10:00", "ends_at": "12:00", "kind": "theory",
+        "held_on": day(-1), "starts_at": "10:00", "ends_at": "12:00", "kind": "theory",
         "hours": "2", "present": [str(e2)]})
     assert r.status_code == 409 and "不能重复记录" in r.text
     r = post_form(client, f"/training/provider/courses/{course}/attendance", {
-        "held_on": day(), "starts_at": "9点", "ends_at": "12:00", "kind": "theory",
+        "held_on": day(-1), "starts_at": "9点", "ends_at": "12:00", "kind": "theory",
         "hours": "2", "present": [str(e2)]})
     assert r.status_code == 422 and "上课时间格式应为 HH:MM" in r.text
     assert run(ClassSession.count()) == 1

@@ -62,8 +62,8 @@ async def _arrange() -> dict:
     today = clock.today()
     course = await create_course(CourseInput(
         kind="skill", title="旅程保育师四级班", qualification_code="CHILDCARE_WORKER", level=4,
-        theory_hours_required=3, practical_hours_required=0, capacity=10, starts_on=today,
-        ends_on=today + timedelta(days=20)), staff)
+        theory_hours_required=3, practical_hours_required=0, capacity=10,
+        starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=20)), staff)
     await transition(course, "open", staff)
     session = await exams.create_session("CHILDCARE_WORKER", 4, today + timedelta(days=25),
                                          "三楼考场", staff)
@@ -109,7 +109,9 @@ def test_main_journey(new_page):  # noqa: F811 — the imported fixture
     assert "已录取" in staff.content()
     click(staff, "button:has-text('开班')")
     click(staff, "a:has-text('记录学时')")
-    staff.fill("#held_on", clock.today().isoformat())
+    # yesterday's class (the course began yesterday): over at any hour of the real clock,
+    # while one of today would have to end before now
+    staff.fill("#held_on", (clock.today() - timedelta(days=1)).isoformat())
     staff.fill("#starts_at", "09:00")
     staff.fill("#ends_at", "11:15")
     staff.fill("#hours", "3")

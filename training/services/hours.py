@@ -2,7 +2,8 @@
 progress (hours done against hours required), completion only with the required hours —
 and, for a training course, the training certificate issued by the provider on completion.
 
-A session is refused when it is in the future, when the class already has a session at that
+A session is refused when it is in the future (or today and not yet over), when a time
+carries a UTC offset or seconds, when the class already has a session at that
 time, when a trainee present was in another class at that time, or when its 学时 exceed its
 span ÷ minutes per 学时 (``training.hours_rules``; the minutes are the ClassHourRule row in
 force). Corrections and voiding are in ``training.services.hours_changes``.
@@ -85,7 +86,8 @@ async def validate_session(course: Course, data: SessionInput, present: set[int]
     if data.kind not in (s.HOURS_THEORY, s.HOURS_PRACTICAL):
         raise ValidationError("请选择理论或实操", "kind")
     minutes, _source = await class_hour_rule(data.held_on)
-    check_session(data.held_on, data.starts_at, data.ends_at, data.hours, clock.today(), minutes)
+    check_session(data.held_on, data.starts_at, data.ends_at, data.hours, clock.now_china(),
+                  minutes)
     if not course.starts_on <= data.held_on <= course.ends_on:
         raise ValidationError("上课日期应在开班与结业日期之间", "held_on")
     slot = Slot(data.held_on, data.starts_at, data.ends_at, data.kind)
