@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import api_token
+from tests.conftest import api_token, login, post_form
 
 SUSPENDED = "证书已暂停，请先恢复或撤销后再补发"
 
@@ -158,3 +158,18 @@ def test_review_queue_does_not_confirm_a_revoked_certificate(client, run, make_p
     assert r.status_code == 409 and r.json()["detail"] == "证书已撤销，不能确认有效"
     r = _decide(client, officer, item, "reissue")
     assert r.status_code == 409 and r.json()["detail"] == "证书已撤销，不能补发"
+
+
+def test_page_offers_no_reissue_of_a_suspended_certificate_and_refuses_a_forged_post(
+        client, run, make_person, issue_skill, officer):
+    cert = issue_skill(make_person("王芳").id)
+    client.post(f"{_base(cert)}/suspend", headers=officer, json={"reason": "投诉调查中"})
+    login(client, "officer")
+    page = client.get(f"/certification/certificates/{cert.id}")
+    assert f"/certification/certificates/{cert.id}/reissue" not in page.text
+    assert SUSPENDED in page.text
+    before = _written(run)
+    r = post_form(client, f"/certification/certificates/{cert.id}/reissue",
+                  {"kind": "lost", "evidence": "遗失声明"})
+    assert r.status_code == 409 and SUSPENDED in r.text
+    assert _written(run) == before and _status(run, cert) == "suspended"
