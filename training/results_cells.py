@@ -2,9 +2,10 @@
 problems collector, and the readers of ID-number, name and score cells.
 
 Pure (training.results_file drives it). A score reads as what the cell shows: a number cell
-formatted as a percentage (0.85 shown as 85%) reads as 85, text "85%" too; a cell whose
-percentage format hides decimals it holds is refused naming the cell. 缺考 in a score column
-marks the candidate absent (issue 10 point 4). A message never repeats an ID number.
+formatted as a percentage (0.85 shown as 85%) reads as 85, text "85%" too, whichever section of
+the format applies (training.results_numfmt); a cell whose format shows a value other than the
+one it holds (59.5 shown as 60) is refused naming the cell, never stored as it is held. 缺考 in
+a score column marks the candidate absent (issue 10 point 4). A message never repeats an ID number.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from typing import Any
 from core.errors import ValidationError
 from core.id_cells import clean_id_cell
 from core.identity import normalise_name
-from training.results_xlsx import Percent, Special
+from training.results_numfmt import display_for
+from training.results_xlsx import Formatted, Special
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ def read_id_number(value: Any, fail: RowProblems) -> str | None:
     if isinstance(value, Special):
         fail("id_number", special_message(value, label))
         return None
-    if isinstance(value, Percent):
+    if isinstance(value, Formatted):
         value = value.value
     cell = clean_id_cell(value)
     if cell.problem is not None:
@@ -133,24 +135,44 @@ def is_absent(value: Any) -> bool:
     return text in ABSENT_WORDS
 
 
-def _percent_score(value: Percent, key: str, fail: RowProblems) -> Decimal | None:
-    """A percentage-formatted number read as the percentage shown (0.85 shown as 85% -> 85)."""
+_REFORMAT = "请把单元格格式改为常规或显示全部小数后重新上传"
+
+
+def _formatted_score(value: Formatted, key: str, fail: RowProblems) -> Decimal | None:
+    """The number a formatted cell shows (0.85 shown as 85% -> 85); None after refusing a cell
+    that shows another value than it holds, no number, or a number out of 0–100."""
     label = COLUMN_BY_KEY[key].label
-    where = f"{label}（单元格 {fail.cell(key)} 为百分比格式）"
-    score = Decimal(repr(value.value)) * 100
-    shown = round(score, value.decimals)
-    if score != shown:
-        fail(key, f"{where}显示为 {shown:f}%，实际为 {score.normalize():f}%：请把该列改为"
-                  "“常规”或“数值”格式，填写 0–100 的分数")
+    cell = fail.cell(key)
+    held = Decimal(repr(value.value))
+    display = display_for(value.code, held)
+    if display.kind == "other":
+        fail(key, f"{label}单元格 {cell} 的格式“{display.section or '未知'}”不是数字格式"
+                  "（日期、时间、分数或科学计数），请把单元格格式改为常规后重新上传")
         return None
-    score = shown
-    if not 0 <= score <= SCORE_MAX:
-        fail(key, f"{where}必须在 0–100 之间，实际显示为 {score:f}%")
+    if display.kind == "none":
+        fail(key, f"{label}单元格 {cell} 的格式不显示数字（实际值为 {held.normalize():f}），"
+                  "请把单元格格式改为常规后重新上传")
         return None
-    if -score.as_tuple().exponent > SCORE_DECIMALS:  # type: ignore[operator]
-        fail(key, f"{where}最多保留 {SCORE_DECIMALS} 位小数，实际显示为 {score:f}%")
+    exact = held * display.factor
+    shown = display.shown(held)
+    if shown != abs(exact):
+        sign = "-" if exact < 0 else ""
+        if display.percent:
+            fail(key, f"{label}（单元格 {cell} 为百分比格式）显示为 {sign}{shown:f}%，实际为 "
+                      f"{exact.normalize():f}%：请把该列改为“常规”或“数值”格式，填写 0–100 的分数")
+        else:
+            fail(key, f"{label}单元格 {cell} 显示为 {sign}{shown:f}，实际值为 "
+                      f"{exact.normalize():f}，{_REFORMAT}")
         return None
-    return score.quantize(Decimal(1)) if score == score.to_integral_value() else score
+    where = f"{label}（单元格 {cell}{' 为百分比格式' if display.percent else ''}）"
+    unit, shown_text = "%" if display.percent else "", f"{exact.normalize():f}"
+    if not 0 <= exact <= SCORE_MAX:
+        fail(key, f"{where}必须在 0–100 之间，实际显示为 {shown_text}{unit}")
+        return None
+    if -exact.normalize().as_tuple().exponent > SCORE_DECIMALS:  # type: ignore[operator]
+        fail(key, f"{where}最多保留 {SCORE_DECIMALS} 位小数，实际显示为 {shown_text}{unit}")
+        return None
+    return exact.quantize(Decimal(1)) if exact == exact.to_integral_value() else exact.normalize()
 
 
 def read_score(value: Any, key: str, fail: RowProblems) -> Decimal | None:
@@ -166,8 +188,8 @@ def read_score(value: Any, key: str, fail: RowProblems) -> Decimal | None:
     if isinstance(value, (bool, date, datetime, time, timedelta)):
         fail(key, not_number.format(_echo(value)))
         return None
-    if isinstance(value, Percent):
-        return _percent_score(value, key, fail)
+    if isinstance(value, Formatted):
+        return _formatted_score(value, key, fail)
     if isinstance(value, (int, float)):
         text = repr(float(value)) if isinstance(value, float) else str(value)
     else:

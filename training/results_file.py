@@ -39,6 +39,7 @@ from training.results_xlsx import (
     FileLimits,
     FileProblem,
     read_xlsx_grid,
+    too_many_rows,
 )
 
 __all__ = [
@@ -116,7 +117,7 @@ def parse_results_file(
         mb = limits.max_bytes // (1024 * 1024)
         return _file_error(f"文件过大，最大 {mb} MB", filename=filename)
     try:
-        kind, grid, encoding, delimiter, sheet = _read_grid(data, limits)
+        kind, grid, encoding, delimiter, sheet = _read_grid(data, limits, candidates)
     except FileProblem as problem:
         return _file_error(problem.message, filename=filename, kind=problem.kind)
     parsed = ParsedFile(
@@ -141,10 +142,10 @@ _NOT_TABULAR = (
 
 
 def _read_grid(
-    data: bytes, limits: FileLimits
+    data: bytes, limits: FileLimits, candidates: int | None
 ) -> tuple[Any, list[list[Any]], Any, str, str | None]:
     if data.startswith(b"PK\x03\x04"):
-        sheet = read_xlsx_grid(data, limits)
+        sheet = read_xlsx_grid(data, limits, candidates)
         return "xlsx", sheet.cells, None, ",", sheet.sheet
     for magic, what in _NOT_TABULAR:
         if data.startswith(magic):
@@ -277,15 +278,15 @@ def _check_rows(
     if count == 0:
         parsed.errors.append(RowError(None, None, _in_sheet(parsed, "表头下没有成绩数据")))
         return
-    if count > limits.max_rows:
-        message = f"数据超过 {limits.max_rows:,} 行，请分批上传"
-        parsed.errors[:] = [RowError(None, None, _in_sheet(parsed, message))]
-        return
     if candidates is not None and count > candidates:
         message = (
-            f"文件中有 {count:,} 行成绩，多于本场已确认的考生 {candidates:,} 人："
-            "每位考生只能有一行，请只保留本场考生的成绩后重新上传"
+            f"文件有 {count:,} 行数据，本场考试只有 {candidates:,} 名已确认考生："
+            "每位考生只能有一行成绩，请只保留本场考生的成绩后重新上传"
         )
+        parsed.errors[:] = [RowError(None, None, _in_sheet(parsed, message))]
+        return
+    if count > limits.max_rows:  # a safety limit: reached only with as many candidates
+        message = too_many_rows(f"文件有 {count:,} 行数据", limits, candidates)
         parsed.errors[:] = [RowError(None, None, _in_sheet(parsed, message))]
         return
     seen: dict[str, int] = {}

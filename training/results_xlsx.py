@@ -1,7 +1,8 @@
 """Reading an XLSX results file safely: zip-bomb checks on the central directory, values
-from calamine, then the cells calamine shows as blank (error values, formulas without a
-computed value) from the sheet XML. Also the limits and the whole-file problem both readers
-share."""
+from calamine, then from the sheet XML (parsed with lxml, whatever the attribute quoting) the
+cells calamine shows as blank (error values, formulas without a computed value) and the number
+format of every number cell that has one, so a score reads as the cell shows it
+(training.results_numfmt). Also the limits and the whole-file problem both readers share."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from typing import Any, Literal, NamedTuple
 
 import python_calamine
 from lxml import etree
+
+from training.results_numfmt import builtin_or_none
 
 
 @dataclass(frozen=True)
@@ -48,18 +51,16 @@ CORRUPT_XLSX = "Excel 文件已损坏或不完整，请在 Excel 中重新保存
 INFLATED = "文件解压后过大（疑似压缩炸弹），请只保留成绩表后重新上传"
 _RATIO_FLOOR = 1024 * 1024  # small parts (styles) may deflate well beyond the ratio: harmless
 _SAFE_XML = {"resolve_entities": False, "no_network": True}
-# Plain substring tests: a regex alternation over megabytes of XML costs more than the parse.
-_SPECIAL_HINTS = (b't="e"', b"<f>", b"<f ", b"<f/", b":f>", b":f ", b":f/")
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension ref=\"[A-Z]+\d+:[A-Z]+(\d+)\"")
-_REF = re.compile(r"^([A-Z]+)(\d+)$")
+_REF = re.compile(r"^([A-Z]+)(\d+)$")  # an ``r`` attribute's value, read by the XML parser
 
 
-class Percent(NamedTuple):
-    """A number cell shown as a percentage: ``value`` is what the cell holds (0.85), ``decimals``
-    how many decimals of the percentage its format shows (``0%`` -> 0, ``0.0%`` -> 1)."""
+class Formatted(NamedTuple):
+    """A number cell with a number format: ``value`` is what the cell holds (0.85), ``code``
+    its format code (``0%``; None for an unknown format id). training.results_numfmt says
+    what the cell shows."""
 
     value: float
-    decimals: int
+    code: str | None
 
 
 @dataclass(frozen=True)
@@ -71,15 +72,15 @@ class SheetGrid:
 
 
 RESULTS_SHEET = "成绩"  # the template's sheet; preferred over the first visible one
-_BUILTIN_PERCENT = {9: 0, 10: 2}  # ECMA-376 18.8.30: 9 is "0%", 10 is "0.00%"
 
 
-def read_xlsx_grid(data: bytes, limits: FileLimits) -> SheetGrid:
+def read_xlsx_grid(data: bytes, limits: FileLimits, candidates: int | None = None) -> SheetGrid:
     """The cells of the visible sheet named 成绩, else of the first visible sheet.
 
-    Raises FileProblem for a corrupt, inflated or too long workbook, or one with no visible
-    sheet. Percentage-formatted number cells come back as ``Percent``; error values and
-    formulas without a computed value as ``Special``."""
+    Raises FileProblem for a corrupt, inflated or too long workbook (the message gives the
+    session's ``candidates`` when known), or one with no visible sheet. Number cells with a
+    number format come back as ``Formatted``; error values and formulas without a computed
+    value as ``Special``."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -99,17 +100,10 @@ def read_xlsx_grid(data: bytes, limits: FileLimits) -> SheetGrid:
     try:
         name, path = _chosen_sheet(archive)
         sheet_xml = archive.read(path)
-        dimension = _DIMENSION.search(sheet_xml[:4096])
-        if dimension and int(dimension.group(1)) > limits.max_rows + limits.header_scan_rows:
-            raise FileProblem(
-                f"工作表“{name}”的数据超过 {limits.max_rows:,} 行（含带格式的空行），请分批上传",
-                "xlsx",
-            )
-        percent = _percent_styles(archive)
-        hinted = any(hint in sheet_xml for hint in _SPECIAL_HINTS) or any(
-            f' s="{style}"'.encode() in sheet_xml for style in percent
-        )
-        specials = _special_cells(sheet_xml, percent) if hinted else {}
+        specials, filled = _special_cells(sheet_xml, _number_styles(archive))
+        if filled > limits.max_rows + limits.header_scan_rows:
+            raise FileProblem(too_many_rows(f"工作表“{name}”有 {filled:,} 行内容（含表头）",
+                                            limits, candidates), "xlsx")
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         # skip_empty_area=False keeps leading empty rows, so list index + 1 is Excel's row number
         grid: list[list[Any]] = workbook.get_sheet_by_name(name).to_python(
@@ -123,10 +117,10 @@ def read_xlsx_grid(data: bytes, limits: FileLimits) -> SheetGrid:
         grid.extend([] for _ in range(row + 1 - len(grid)))
         cells = grid[row]
         cells.extend("" for _ in range(col + 1 - len(cells)))
-        if isinstance(special, Percent):
+        if isinstance(special, Formatted):
             value = cells[col]
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                cells[col] = Percent(float(value), special.decimals)
+                cells[col] = Formatted(float(value), special.code)
         else:
             cells[col] = special
     return SheetGrid(grid, name)
@@ -157,34 +151,35 @@ def _chosen_sheet(archive: zipfile.ZipFile) -> tuple[str, str]:
     return sheet.get("name") or "", path
 
 
-def _percent_decimals(code: str) -> int | None:
-    """Decimals shown by a number format that displays a percentage, else None."""
-    bare = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code.split(";")[0])
-    if "%" not in bare:
-        return None
-    point = re.search(r"\.([0#?]+)", bare)
-    return len(point.group(1)) if point else 0
+def too_many_rows(what: str, limits: FileLimits, candidates: int | None) -> str:
+    """The hard cap's message: with the session's candidate count when it is the real problem
+    (more rows than candidates), the advice to split only when the candidates need it."""
+    if candidates is not None and candidates < limits.max_rows:
+        return (f"{what}，超过 {limits.max_rows:,} 行的上限，本场考试只有 {candidates:,} 名"
+                "已确认考生：每位考生只能有一行成绩，请只保留本场考生的成绩后重新上传")
+    return f"{what}，超过 {limits.max_rows:,} 行的上限，请分批上传"
 
 
-def _percent_styles(archive: zipfile.ZipFile) -> dict[int, int]:
-    """Cell style index (the ``s`` attribute) -> decimals, for styles showing a percentage."""
+def _number_styles(archive: zipfile.ZipFile) -> dict[int, str | None]:
+    """Cell style index (a cell's ``s``) -> number format code, for every style whose format
+    is not General or text (None: an id neither defined nor built in)."""
     if "xl/styles.xml" not in archive.namelist():
         return {}
     styles = _xml(archive, "xl/styles.xml")
-    formats: dict[int, int] = dict(_BUILTIN_PERCENT)
+    codes: dict[int, str] = {}
     for element in styles.iter():
-        if _localname(element) == "numFmt":
-            decimals = _percent_decimals(element.get("formatCode") or "")
-            if decimals is not None:
-                formats[int(element.get("numFmtId") or -1)] = decimals
+        if _localname(element) == "numFmt" and (element.get("numFmtId") or "").isdigit():
+            codes[int(element.get("numFmtId") or 0)] = element.get("formatCode") or ""
     cell_xfs = next((el for el in styles if _localname(el) == "cellXfs"), None)
     if cell_xfs is None:
         return {}
-    found = {}
+    found: dict[int, str | None] = {}
     for index, xf in enumerate(x for x in cell_xfs if _localname(x) == "xf"):
-        fmt = int(xf.get("numFmtId") or 0)
-        if fmt in formats:
-            found[index] = formats[fmt]
+        raw = (xf.get("numFmtId") or "0").strip()
+        fmt = int(raw) if raw.isdigit() else -1
+        code = codes[fmt] if fmt in codes else builtin_or_none(fmt)
+        if code is None or code.strip().lower() not in ("general", "@", ""):
+            found[index] = code
     return found
 
 
@@ -196,13 +191,15 @@ def _column_index(letters: str) -> int:
 
 
 def _special_cells(
-    sheet_xml: bytes, percent: dict[int, int] | None = None
-) -> dict[tuple[int, int], Special | Percent]:
-    """Error cells, formulas with no cached value and percentage-formatted numbers (the value
-    is filled in from calamine's), by 0-based (row, column)."""
-    percent = percent or {}
-    found: dict[tuple[int, int], Special | Percent] = {}
+    sheet_xml: bytes, styles: dict[int, str | None]
+) -> tuple[dict[tuple[int, int], Special | Formatted], int]:
+    """Error cells, formulas with no cached value and number cells with a number format (the
+    value is filled in from calamine's), by 0-based (row, column); and how many rows hold a
+    value."""
+    found: dict[tuple[int, int], Special | Formatted] = {}
     row = col = -1
+    filled = 0
+    row_filled = False
     events = etree.iterparse(
         io.BytesIO(sheet_xml), events=("start", "end"), huge_tree=True, **_SAFE_XML
     )
@@ -211,24 +208,27 @@ def _special_cells(
         if event == "start":
             if tag == "row":
                 row = int(element.get("r")) - 1 if element.get("r") else row + 1
-                col = -1
+                col, row_filled = -1, False
             elif tag == "c":
                 ref = _REF.match(element.get("r") or "")
                 col = _column_index(ref.group(1)) if ref else col + 1
             continue
         if tag != "c":
             if tag == "row":
+                filled += row_filled
                 element.clear()
             continue
         children = {_localname(child): child for child in element}
         value = children.get("v")
         text = value.text if value is not None else None
-        if element.get("t") == "e":
+        kind = element.get("t")
+        row_filled = row_filled or bool(text) or "is" in children or "f" in children
+        if kind == "e":
             found[(row, col)] = Special("error", text or "#VALUE!")
-        elif "f" in children and not text and not (value is not None and element.get("t") == "str"):
+        elif "f" in children and not text and not (value is not None and kind == "str"):
             found[(row, col)] = Special("formula", "")
-        elif text and element.get("t") in (None, "n") and percent:
-            style = element.get("s")
-            if style is not None and style.isdigit() and int(style) in percent:
-                found[(row, col)] = Percent(0.0, percent[int(style)])
-    return found
+        elif text and kind in (None, "n") and styles:
+            style = (element.get("s") or "").strip()
+            if style.isdigit() and int(style) in styles:
+                found[(row, col)] = Formatted(0.0, styles[int(style)])
+    return found, filled

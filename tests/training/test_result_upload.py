@@ -138,12 +138,18 @@ def test_whole_file_problems(client, run, closed_session, data, name, expected):
     nothing_written(run, sid)
 
 
-def test_too_many_rows(client, run, closed_session):
+def test_too_many_rows_gives_rows_and_candidates(client, run, closed_session):
+    """Over the 50,000 hard cap too: one whole-file error with both counts, no advice to split
+    (finding 13: a 60,000-row file said only "请分批上传")."""
     world, sid, people = closed_session(1)
-    lines = [",".join(HEADERS)] + [f"{people[0][0]},{people[0][1]},85,90"] * 50_001
+    lines = [",".join(HEADERS)] + [f"{people[0][0]},{people[0][1]},85,90"] * 60_000
     r = upload(client, api_token(client, world.staff), sid, "\n".join(lines).encode(), "r.csv")
     assert r.status_code == 422
-    assert r.json()["errors"][0]["message"] == "数据超过 50,000 行，请分批上传"
+    assert r.json()["total"] == 1
+    assert r.json()["errors"] == [{"row": None, "column": None, "message":
+                                   "文件有 60,000 行数据，本场考试只有 1 名已确认考生："
+                                   "每位考生只能有一行成绩，请只保留本场考生的成绩后重新上传"}]
+    assert "分批" not in r.text
     nothing_written(run, sid)
 
 

@@ -172,8 +172,8 @@ def test_the_annotated_file_marks_the_sheet_that_was_read():
 def test_more_rows_than_candidates_is_one_whole_file_error_with_both_counts():
     rows = [HEADERS] + [[make_id(i % 5), "张三", 85, 90] for i in range(600)]
     parsed = parse(with_formats(rows, {}), candidates=3)
-    assert messages(parsed) == [(None, None, "工作表“Sheet”：文件中有 600 行成绩，多于本场已确认"
-                                 "的考生 3 人：每位考生只能有一行，"
+    assert messages(parsed) == [(None, None, "工作表“Sheet”：文件有 600 行数据，本场考试只有 3 名"
+                                 "已确认考生：每位考生只能有一行成绩，"
                                  "请只保留本场考生的成绩后重新上传")]
     assert parsed.rows == [] and parsed.partial == []
 

@@ -354,14 +354,18 @@ def test_over_ten_megabytes():
 def test_over_fifty_thousand_rows_csv():
     lines = ["身份证号,姓名,理论成绩,实操成绩"] + [f"{ID1},张三,85,90"] * 50_001
     parsed = parse("\n".join(lines).encode(), "r.csv")
-    assert only_message(parsed) == "数据超过 50,000 行，请分批上传"
+    assert only_message(parsed) == "文件有 50,001 行数据，超过 50,000 行的上限，请分批上传"
     assert parsed.rows == []
 
 
-def test_over_the_row_limit_xlsx_is_refused_from_its_dimension():
+def test_over_the_row_limit_xlsx_is_refused_before_reading_the_values():
     rows = [HEADERS] + [[make_id(i), "张三", 85, 90] for i in range(30)]
     message = only_message(parse(xlsx(rows), max_rows=20))
-    assert message == "工作表“Sheet”的数据超过 20 行（含带格式的空行），请分批上传"
+    assert message == "工作表“Sheet”有 31 行内容（含表头），超过 20 行的上限，请分批上传"
+    message = only_message(parse_results_file(xlsx(rows), "r.xlsx", needs_review=False,
+                                              limits=FileLimits(max_rows=20), candidates=3))
+    assert message == ("工作表“Sheet”有 31 行内容（含表头），超过 20 行的上限，本场考试只有 3 名"
+                       "已确认考生：每位考生只能有一行成绩，请只保留本场考生的成绩后重新上传")
 
 
 def _bomb(path, size: int) -> bytes:

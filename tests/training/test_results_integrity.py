@@ -178,8 +178,8 @@ def test_more_rows_than_candidates_is_one_whole_file_error(client, run, session_
     assert r.status_code == 422
     assert r.json()["total"] == 1
     assert r.json()["errors"] == [{"row": None, "column": None, "message":
-                                   "工作表“Sheet”：文件中有 600 行成绩，多于本场已确认的考生 3 人："
-                                   "每位考生只能有一行，请只保留本场考生的成绩后重新上传"}]
+                                   "工作表“Sheet”：文件有 600 行数据，本场考试只有 3 名已确认考生："
+                                   "每位考生只能有一行成绩，请只保留本场考生的成绩后重新上传"}]
     nothing_written(run, sid)
 
 
