@@ -245,6 +245,7 @@ class SessionRegistrationOut(BaseModel):
     declared: list[str]
     evidence_note: str
     evidence_file: int | None
+    reason: str = Field(default="", description="不予通过或退回待确认的原因（如培训结业已撤销）")
 
 
 class RegistrationOut(BaseModel):

@@ -185,8 +185,11 @@ async def approve_session(session_id: int, actor: Actor) -> Approval:
         prefix = numbers.SkillNumberParts(
             provider.body_type, provider.body_code, provider.province_code or "12",
             provider.site_serial, today.year, session.level).prefix()
+        # Only confirmed registrations are certified: one sent back to 待确认 after its
+        # basis (a course completion) was withdrawn is not (training.services.exam_basis).
         passed = await ExamResult.select(ExamResult.id, ExamResult.person).where(
             (ExamResult.session == session_id) & (ExamResult.passed == True)  # noqa: E712
+            & (ExamResult.registration.status == "confirmed")
         ).order_by(ExamResult.id)
         issued = await issue([NewCertificate(
             person_id=r["person"], kind="skill", qualification_code=session.qualification_code,

@@ -25,6 +25,7 @@ KINDS = {
     "hours_flagged": "所依据的学时记录存疑",
     "issued_before_exam": "发证日期早于考试日期",
     "approved_before_exam": "考试日期前即审核通过",
+    "exam_basis_withdrawn": "考试报名所依据的培训结业已撤销",
 }
 STATES = {"open": "待核查", "suspended": "已暂停，待定", "confirmed": "确认有效",
           "revoked": "已撤销", "reissued": "已换发"}

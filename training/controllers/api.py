@@ -291,7 +291,7 @@ class ExamSessionsApi(Controller):
             id=r["id"], name=r["person.name"], id_number=mask_id_number(r["person.id_number"]),
             route=r["route"], met=r["eligibility"].get("met"), status=r["status"],
             declared=r["declared"], evidence_note=r["evidence_note"],
-            evidence_file=r["evidence_file"],
+            evidence_file=r["evidence_file"], reason=r["reason"],
         ) for r in await exams.registrations_of(session_id, actor_of(request))]
 
     @post("/{session_id:int}/results",

@@ -21,7 +21,7 @@ from core.tables import Credential, WorkPeriod
 from training import eligibility as el
 from training import states as s
 from training.services import evidence as ev
-from training.services import exam_dates, providers, results_summary
+from training.services import exam_basis, exam_dates, providers, results_summary
 from training.services.catalogue import level_rule
 from training.services.common import check_provider_access, own_provider_id, person_of
 from training.tables import Enrolment, ExamAbsence, ExamRegistration, ExamResult, ExamSession
@@ -215,7 +215,8 @@ async def decide_registration(registration_id: int, confirm: bool, reason: str,
         if row is None:
             raise NotFound("未找到该报名")
         session = await get_session(row.session, actor)
-        if session.state not in (s.EXAM_OPEN, s.EXAM_CLOSED):
+        if session.state not in (s.EXAM_OPEN, s.EXAM_CLOSED) and not (
+                await exam_basis.may_decide_late(session, row)):
             raise Conflict("考试场次已上传成绩，不能再处理报名")
         if row.status != s.REG_PENDING:
             raise Conflict("该报名已处理")
@@ -224,6 +225,8 @@ async def decide_registration(registration_id: int, confirm: bool, reason: str,
         eligibility = _decoded([{"eligibility": row.eligibility}])[0]["eligibility"]
         after: dict[str, Any] = {"status": s.REG_CONFIRMED if confirm else s.REG_REJECTED}
         if confirm:
+            await exam_basis.require_basis(row)
+            row.eligible = True
             kind = ev.check_evidence(eligibility, seen)
             row.evidence_note = seen.note.strip()
             row.evidence_file = await ev.store_evidence(seen, kind, actor)

@@ -142,7 +142,9 @@ async def _resolve_flags(session_id: int, actor: Actor) -> None:
 async def follow_hours(course: Course, actor: Actor, why: str) -> list[int]:
     """After hours changed: every completed trainee of the course now short of the required
     hours is reopened (back to 已录取, audited) and an issued training certificate goes to the
-    officers' review queue. Returns the reopened enrolment ids. Inside the caller's transaction."""
+    officers' review queue; exam registrations resting on that completion go back to 待确认,
+    or their certificates to the queue (``training.services.exam_basis``). Returns the
+    reopened enrolment ids. Inside the caller's transaction."""
     progress = await progress_by_enrolment(course)
     completed = await Enrolment.select(Enrolment.id, Enrolment.credential_id).where(
         (Enrolment.course == course.id) & (Enrolment.state == s.ENROL_COMPLETED))
@@ -164,6 +166,10 @@ async def follow_hours(course: Course, actor: Actor, why: str) -> list[int]:
             await enqueue_hours_short(row["credential_id"], row["id"],
                                       f"学时更正后低于课程要求（{hours_text}）；{why}", actor)
         reopened.append(row["id"])
+    if reopened:
+        from training.services.exam_basis import withdraw_course_basis
+
+        await withdraw_course_basis(reopened, why, actor)
     return reopened
 
 
