@@ -15,6 +15,7 @@ from datetime import date
 from core import audit, clock
 from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationError
+from core.happened import require_happened
 from core.tables import Credential, CredentialEvent, CredentialStatusChange
 
 STATUSES = ("valid", "suspended", "revoked", "expired", "superseded")
@@ -74,7 +75,11 @@ class CredentialInput:
     origin_id: int | None = None
 
 
-def check_input(data: CredentialInput) -> None:
+def check_input(data: CredentialInput, today: date | None = None) -> None:
+    """The rules every new credential keeps; a recorded one (``source`` not ``issued``: a fact
+    from elsewhere) cannot be dated after ``today`` (core.happened). Raises ValidationError."""
+    if data.source != "issued" and today is not None:
+        require_happened(data.issued_on, today, "issued_on", "发证（检查）日期")
     if not data.number.strip():
         raise ValidationError("请填写证书（证明）编号", "number")
     if data.expires_on and data.expires_on < data.issued_on:
@@ -88,7 +93,7 @@ def check_input(data: CredentialInput) -> None:
 
 async def create_credential(data: CredentialInput, actor: Actor) -> Credential:
     """Insert a credential; call inside a transaction (``core.db.transaction``)."""
-    check_input(data)
+    check_input(data, clock.today())
     if await Credential.exists().where(Credential.number == data.number):
         raise Conflict("该证书编号已存在", "number")
     row = Credential(

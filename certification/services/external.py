@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from certification.services.catalogue import expiry_for, qualification
-from core import db
+from core import clock, db
 from core.actor import Actor
 from core.credentials import CredentialInput, create_credential
 from core.errors import NotFound, ValidationError
 from core.files import save_file
+from core.happened import require_happened
 from core.pagination import Page
 from core.people import PersonInput, find_or_create_person
 from core.roles import Role
@@ -50,6 +51,7 @@ async def record_external(data: ExternalInput, scan: bytes, scan_name: str, acto
         raise ValidationError("请填写发证机构", "issuer_name")
     if data.issued_on is None:
         raise ValidationError("请填写发证（检查）日期", "issued_on")
+    require_happened(data.issued_on, clock.today(), "issued_on", "发证（检查）日期")
     kind = check_upload(scan, allowed=SCAN_KINDS, max_bytes=MAX_SCAN_BYTES, field="scan",
                         label="扫描件")
     info = await qualification(data.code)
