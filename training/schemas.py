@@ -271,12 +271,19 @@ class ResultCounts(BaseModel):
 class ResultsSummaryOut(ResultCounts):
     missing: int = Field(description="既无成绩也未标为缺考的考生人数；为 0 才能提交")
     missing_candidates: list[MissingCandidateOut] = Field(description="前 200 名未上传的考生")
-    confirm_counts: ResultCounts = Field(description="提交时原样带回的人数")
+    confirm_counts: ResultCounts = Field(description="提交时可与 confirm_digest 一起带回的人数")
+    confirm_digest: str = Field(
+        description="本汇总所依据的全部成绩的摘要（SHA-256，按报名编号排序的每位考生的成绩、"
+                    "缺考与是否合格）；提交时原样带回")
 
 
 class SubmitIn(BaseModel):
+    confirm_digest: str | None = Field(
+        default=None, max_length=64,
+        description="核对过的成绩汇总的 confirm_digest（GET .../results/summary）；必填，"
+                    "与当前成绩不符（如重新上传后合格名单变了）则 409")
     confirm_counts: ResultCounts | None = Field(
-        default=None, description="核对过的成绩汇总（GET .../results/summary），与当前不符则拒绝")
+        default=None, description="可选，须与 confirm_digest 一起发送；与当前人数不符则 409")
 
 
 class ResultsAccepted(BaseModel):

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from core.errors import Conflict
 from tests.conftest import api_token, login, post_form
+from tests.training.test_results_integrity import page_digest
 from training.services.exam_dates import APPROVE, SUBMIT, UPLOAD, check_exam_held, refusal
 from training.tables import ExamRegistration, ExamResult, ExamSession, ResultUpload
 
@@ -95,8 +96,10 @@ def test_upload_waits_for_the_exam_day_then_submit_and_approval_pass(
     r = client.post(f"/api/v1/exam-sessions/{sid}/results", headers=staff,
                     files={"file": ("成绩.csv", data, "text/csv")})
     assert r.status_code == 200, r.text
+    digest = client.get(f"/api/v1/exam-sessions/{sid}/results/summary",
+                        headers=staff).json()["confirm_digest"]
     r = client.post(f"/api/v1/exam-sessions/{sid}/submit", headers=staff,
-                    json={"confirm_counts": COUNTS})
+                    json={"confirm_counts": COUNTS, "confirm_digest": digest})
     assert r.status_code == 200 and r.json()["state"] == "submitted"
     r = client.post(f"/api/v1/certification/exam-sessions/{sid}/approve",
                     headers=api_token(client, officer))
@@ -147,8 +150,9 @@ def test_submit_refused_before_the_exam_day_api_and_page(client, run, clock, ses
     assert row["state"] == "results_uploaded" and row["submitted_at"] is None
     clock.set_today(EXAM_DAY)
     login(client, world.staff)
-    r = post_form(client, f"/training/provider/exams/{sid}/submit", COUNTS,
-                  follow_redirects=True)
+    digest = page_digest(client.get(f"/training/provider/exams/{sid}/submit").text)
+    r = post_form(client, f"/training/provider/exams/{sid}/submit",
+                  {**COUNTS, "confirm_digest": digest}, follow_redirects=True)
     assert "成绩已提交人社局审核" in r.text and state_of(run, sid) == "submitted"
 
 

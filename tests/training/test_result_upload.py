@@ -4,6 +4,7 @@ Chinese message, writes no result and never a 500; all or nothing; replace; lock
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import timedelta
 from decimal import Decimal
@@ -64,10 +65,11 @@ def upload(client, headers, sid, data, name="成绩.xlsx"):
 
 
 def submit(client, headers, sid):
-    """Submit as the API asks: read the summary, send its counts back."""
+    """Submit as the API asks: read the summary, send its digest (and counts) back."""
     summary = client.get(f"/api/v1/exam-sessions/{sid}/results/summary", headers=headers).json()
     return client.post(f"/api/v1/exam-sessions/{sid}/submit", headers=headers,
-                       json={"confirm_counts": summary["confirm_counts"]})
+                       json={"confirm_digest": summary["confirm_digest"],
+                             "confirm_counts": summary["confirm_counts"]})
 
 
 def nothing_written(run, sid):
@@ -248,8 +250,10 @@ def test_page_shows_errors_and_offers_annotated_file(client, run, closed_session
     summary = client.get(f"/training/provider/exams/{sid}/submit")
     assert "考生（已确认报名）</dt><dd class=\"count-candidates\">2 人" in summary.text
     assert "<dt>缺考</dt><dd class=\"count-absent\">1 人" in summary.text
+    digest = re.search(r'name="confirm_digest" value="([0-9a-f]{64})"', summary.text).group(1)
     r = post_form(client, f"/training/provider/exams/{sid}/submit",
-                  {"candidates": 2, "absent": 1, "passed": 1, "failed": 0}, follow_redirects=True)
+                  {"candidates": 2, "absent": 1, "passed": 1, "failed": 0,
+                   "confirm_digest": digest}, follow_redirects=True)
     assert "已提交人社局审核" in r.text
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -85,9 +86,20 @@ def summary(client, headers, sid) -> dict:
     return client.get(f"/api/v1/exam-sessions/{sid}/results/summary", headers=headers).json()
 
 
-def submit(client, headers, sid, counts):
-    return client.post(f"/api/v1/exam-sessions/{sid}/submit", headers=headers,
-                       json={"confirm_counts": counts} if counts is not None else {})
+def confirmation(shown: dict) -> dict:
+    """What a client confirming the summary ``shown`` sends back."""
+    return {"confirm_digest": shown["confirm_digest"], "confirm_counts": shown["confirm_counts"]}
+
+
+def submit(client, headers, sid, body):
+    return client.post(f"/api/v1/exam-sessions/{sid}/submit", headers=headers, json=body)
+
+
+def page_digest(html: str) -> str:
+    """The digest the summary page confirms (its hidden field)."""
+    found = re.search(r'name="confirm_digest" value="([0-9a-f]{64})"', html)
+    assert found, "the submit form carries no confirm_digest"
+    return found.group(1)
 
 
 def state_of(run, sid) -> str:
@@ -222,7 +234,7 @@ def test_partial_upload_then_absent_then_confirmed_submit_and_approval(client, r
     assert missing["missing_candidates"] == [{"name": n3, "id_number": id3[:4] + "*" * 10
                                               + id3[-4:]}]
     assert id3 not in r.text
-    r = submit(client, headers, sid, missing["confirm_counts"])
+    r = submit(client, headers, sid, confirmation(missing))
     assert r.status_code == 409
     assert r.json()["detail"].startswith("还有 1 名考生既没有成绩也没有标为缺考，不能提交审核")
     assert state_of(run, sid) == "results_uploaded"
@@ -230,19 +242,26 @@ def test_partial_upload_then_absent_then_confirmed_submit_and_approval(client, r
     r = upload(client, headers, sid, xlsx([HEADERS, [id3, n3, "缺考", "缺考"],
                                            [id2, n2, 60, 90]]))
     assert (r.json()["accepted"], r.json()["absent"], r.json()["passed"]) == (1, 1, 1)
-    counts = summary(client, headers, sid)["confirm_counts"]
+    shown = summary(client, headers, sid)
+    counts = shown["confirm_counts"]
     assert counts == {"candidates": 3, "absent": 1, "passed": 2, "failed": 0}
-    # no counts, or counts that no longer match, are refused
-    r = submit(client, headers, sid, None)
+    # no confirmation, counts without the digest, or counts that no longer match are refused
+    r = submit(client, headers, sid, {})
     assert r.status_code == 422 and "成绩汇总" in r.json()["detail"]
+    assert r.json()["field"] == "confirm_digest"
     assert client.post(f"/api/v1/exam-sessions/{sid}/submit", headers=headers).status_code == 422
+    r = submit(client, headers, sid, {"confirm_counts": counts})
+    assert r.status_code == 422 and r.json()["field"] == "confirm_digest"
     stale = {**counts, "passed": 1, "failed": 1}
-    r = submit(client, headers, sid, stale)
+    r = submit(client, headers, sid, {**confirmation(shown), "confirm_counts": stale})
     assert r.status_code == 409 and r.json()["detail"] == (
         "成绩汇总已变化（现在：考生 3 人，缺考 1 人，合格 2 人，不合格 0 人），"
         "请重新查看汇总并确认后再提交")
+    assert r.json()["field"] == "confirm_counts"
     assert state_of(run, sid) == "results_uploaded"
-    assert submit(client, headers, sid, counts).json()["state"] == "submitted"
+    # the digest alone is enough
+    r = submit(client, headers, sid, {"confirm_digest": shown["confirm_digest"]})
+    assert r.json()["state"] == "submitted"
     # the officer sees the absent candidate and issues certificates to the two who passed
     officer = api_token(client, world.officer)
     detail = client.get(f"/api/v1/certification/exam-sessions/{sid}", headers=officer).json()
@@ -270,7 +289,8 @@ def test_submit_page_confirms_the_counts_and_refuses_a_stale_summary(client, run
     upload(client, headers, sid, xlsx([HEADERS, [id2, n2, "缺考", "缺考"]]))
     page = client.get(f"/training/provider/exams/{sid}/submit").text
     assert '<dd class="count-absent">1 人</dd>' in page and "人数无误，提交人社局审核" in page
-    shown = {"candidates": 2, "absent": 1, "passed": 1, "failed": 0}
+    shown = {"candidates": 2, "absent": 1, "passed": 1, "failed": 0,
+             "confirm_digest": page_digest(page)}
     # the old one-click submit is gone: without the counts it is refused
     r = post_form(client, f"/training/provider/exams/{sid}/move", {"action": "submit"},
                   follow_redirects=True)
@@ -280,8 +300,10 @@ def test_submit_page_confirms_the_counts_and_refuses_a_stale_summary(client, run
     r = post_form(client, f"/training/provider/exams/{sid}/submit", shown)
     assert r.status_code == 409 and "成绩汇总已变化" in r.text
     assert state_of(run, sid) == "results_uploaded"
+    assert page_digest(r.text) != shown["confirm_digest"]  # the page shows the new summary
     r = post_form(client, f"/training/provider/exams/{sid}/submit",
-                  {**shown, "passed": 0, "failed": 1}, follow_redirects=True)
+                  {**shown, "passed": 0, "failed": 1, "confirm_digest": page_digest(r.text)},
+                  follow_redirects=True)
     assert "成绩已提交人社局审核" in r.text and state_of(run, sid) == "submitted"
 
 
@@ -305,7 +327,7 @@ def test_the_absent_candidate_sees_absent_once_approved(client, run, make_provid
     mine = client.get("/api/v1/exam-registrations/mine", headers=trainee).json()
     assert (mine[0]["absent"], mine[0]["result"]) == (False, None)  # not before approval
     assert submit(client, staff, session.id,
-                  summary(client, staff, session.id)["confirm_counts"]).status_code == 200
+                  confirmation(summary(client, staff, session.id))).status_code == 200
     officer = api_token(client, world.officer)
     approved = client.post(f"/api/v1/certification/exam-sessions/{session.id}/approve",
                            headers=officer)

@@ -234,7 +234,7 @@ def summary_out(summary: ResultsSummary) -> sc.ResultsSummaryOut:
         **summary.counts(), missing=summary.missing,
         missing_candidates=[sc.MissingCandidateOut(name=name, id_number=masked)
                             for name, masked in summary.missing_people],
-        confirm_counts=sc.ResultCounts(**summary.counts()))
+        confirm_counts=sc.ResultCounts(**summary.counts()), confirm_digest=summary.digest)
 
 
 @dataclass
@@ -263,7 +263,7 @@ class ExamSessionsApi(Controller):
         return session_out(await exams.get_session(session_id, actor_of(request)))
 
     @post("/{session_id:int}/{action:str}",
-          summary="开放报名 open、截止报名 close（提交审核见 .../submit，须带 confirm_counts）",
+          summary="开放报名 open、截止报名 close（提交审核见 .../submit，须带 confirm_digest）",
           guards=[roles(*STAFF)], status_code=200)
     async def move(self, request: Request, session_id: FromPath[int],
                    action: FromPath[str]) -> sc.ExamSessionOut:
@@ -314,20 +314,22 @@ class ExamSessionsApi(Controller):
             summary=summary_out(outcome.summary) if outcome.summary else None))
 
     @get("/{session_id:int}/results/summary",
-         summary="成绩汇总（考生、缺考、合格、不合格、未上传）；提交时带回 confirm_counts",
+         summary="成绩汇总（考生、缺考、合格、不合格、未上传）；提交时带回 confirm_digest",
          guards=[roles(*STAFF, *OFFICERS)])
     async def results_summary(self, request: Request,
                               session_id: FromPath[int]) -> sc.ResultsSummaryOut:
         return summary_out(await results.summary_of(session_id, actor_of(request)))
 
     @post("/{session_id:int}/submit",
-          summary="提交人社局审核：须每位考生都有成绩或缺考，且 confirm_counts 与当前汇总一致",
+          summary="提交人社局审核：须每位考生都有成绩或缺考，且 confirm_digest（及可选的 "
+                  "confirm_counts）与当前成绩一致",
           guards=[roles(*STAFF)], status_code=200)
     async def submit(self, request: Request, session_id: FromPath[int],
                      data: JSONBody[sc.SubmitIn | None] = None) -> sc.ExamSessionOut:
         actor = actor_of(request)
         counts = data.confirm_counts.model_dump() if data and data.confirm_counts else None
-        await exams.move(session_id, "submit", actor, counts)
+        await exams.move(session_id, "submit", actor, counts,
+                         data.confirm_digest if data else None)
         return session_out(await exams.get_session(session_id, actor))
 
     @get("/{session_id:int}/results", summary="本场成绩（本机构或人社局）",

@@ -334,7 +334,8 @@ class ProviderExamPages(Controller):
         form = form_of(data)
         counts = {key: form.get(key, "") for key in COUNT_KEYS}
         try:
-            await exams.move(session_id, "submit", actor_of(request), counts)
+            await exams.move(session_id, "submit", actor_of(request), counts,
+                             str(form.get("confirm_digest", "")))
         except DomainError as error:
             return await self._submit_page(request, session_id, error.message, error.status_code)
         return redirect_with(request, f"{BASE}/exams/{session_id}", "成绩已提交人社局审核")

@@ -68,10 +68,12 @@ MOVES = {
 
 
 async def move(session_id: int, action: str, actor: Actor,
-               confirm_counts: Mapping[str, Any] | None = None) -> str:
+               confirm_counts: Mapping[str, Any] | None = None,
+               confirm_digest: str | None = None) -> str:
     """Move the session (open, close, submit). ``submit`` needs every confirmed candidate
-    resolved and ``confirm_counts``, the summary the provider confirmed (candidates, absent,
-    passed, failed), matching the session now (training.services.results_summary)."""
+    resolved and ``confirm_digest``, the digest of the summary the provider confirmed, matching
+    the session's results now (and ``confirm_counts`` when sent; see
+    training.services.results_summary)."""
     own_provider_id(actor)
     if action not in MOVES:
         raise ValidationError("不支持的操作", "action")
@@ -90,7 +92,8 @@ async def move(session_id: int, action: str, actor: Actor,
             exam_dates.require_exam_held(row.exam_on, exam_dates.SUBMIT)
         summary = None
         if action == "submit":
-            summary = await results_summary.require_submittable(row.id, confirm_counts)
+            summary = await results_summary.require_submittable(row.id, confirm_counts,
+                                                                confirm_digest)
         before = row.state
         values: dict[Any, Any] = {ExamSession.state: target, ExamSession.updated_at: now()}
         if action == "submit":
@@ -99,7 +102,8 @@ async def move(session_id: int, action: str, actor: Actor,
         await ExamSession.update(values).where(ExamSession.id == row.id)
         await audit.record(actor, f"exam_session.{action}", "exam_session", row.id,
                            before={"state": before, "return_reason": row.return_reason},
-                           after={"state": target, **(summary.counts() if summary else {})})
+                           after={"state": target, **(summary.counts() if summary else {}),
+                                  **({"digest": summary.digest} if summary else {})})
     return target
 
 

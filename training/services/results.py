@@ -38,7 +38,12 @@ from training.services import exam_dates
 from training.services.catalogue import level_rule
 from training.services.common import own_provider_id
 from training.services.exams import get_session
-from training.services.results_summary import ResultsSummary, lock_session, results_summary
+from training.services.results_summary import (
+    ResultsSummary,
+    lock_session,
+    results_digest,
+    results_summary,
+)
 from training.tables import ExamAbsence, ExamRegistration, ExamResult, ExamSession, ResultUpload
 
 FEEDBACK_HOURS = 24
@@ -149,8 +154,11 @@ async def upload_results(session_id: int, data: bytes, filename: str,
                                   ExamSession.updated_at: at}).where(
             ExamSession.id == session_id)
         if len(named) == len(candidates):  # every candidate named: the file is the summary
+            digest = results_digest(
+                session_id, [c[1] for c in candidates.values()],
+                {v[1]: (v[3], v[4], v[5], v[6]) for v in values}, [a[1] for a in absences])
             summary = ResultsSummary(len(candidates), len(absences), n_passed,
-                                     len(values) - n_passed, 0)
+                                     len(values) - n_passed, 0, digest=digest)
         else:
             summary = await results_summary(session_id)
         await audit.record(actor, "exam_results.upload", "exam_session", session_id,
