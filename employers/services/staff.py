@@ -11,6 +11,7 @@ from core import audit, clock, files
 from core.actor import Actor
 from core.credentials import CredentialInput, create_credential
 from core.errors import Conflict, Forbidden, NotFound, ValidationError
+from core.happened import require_happened
 from core.people import PersonInput, find_or_create_person
 from core.roles import Role
 from core.tables import Credential, Person
@@ -152,8 +153,7 @@ async def record_check(link_id: int, data: CheckInput, scan: bytes, filename: st
         raise ValidationError("请选择健康检查或背景审查", "code")
     if data.outcome not in CHECK_CODES[data.code]:
         raise ValidationError("请选择检查结论", "outcome")
-    if data.checked_on > clock.today():
-        raise ValidationError("检查日期不能晚于今天", "checked_on")
+    require_happened(data.checked_on, clock.today(), "checked_on", "检查日期")
     if not data.issuer_name.strip():
         raise ValidationError("请填写检查机构", "issuer_name")
     kind = check_upload(scan, allowed=SCAN_KINDS, max_bytes=MAX_SCAN_BYTES, field="scan",

@@ -12,6 +12,7 @@ from core import audit, clock, db
 from core.actor import Actor
 from core.clock import today
 from core.errors import NotFound, ValidationError
+from core.happened import require_happened
 from core.identity import normalise_uscc
 from employers.labour.records import (
     Case,
@@ -102,6 +103,7 @@ def _masked(values: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def _contract_values(data: ContractIn) -> dict[str, Any]:
+    require_happened(data.signed_on, today(), "signed_on", "合同签订日期")  # start may be ahead
     Contract(type=data.type, signed_on=data.signed_on, start=data.start, end=data.end,
              probation_end=data.probation_end)  # checks the shape, naming the field
     return {"type": data.type, "signed_on": data.signed_on, "start": data.start,
@@ -163,6 +165,7 @@ async def update_contract(actor: Actor, contract_id: int, data: ContractIn) -> N
 async def set_insurance(actor: Actor, link_id: int, data: InsuranceIn) -> int:
     link = await link_for(actor, link_id)
     kind = InsuranceKind.parse(data.kind)
+    require_happened(data.registered_on, today(), "registered_on", "参保登记日期")
     reason = correction_note(actor, data.reason)
     async with db.transaction():
         existing = await InsuranceRegistration.select().where(
@@ -201,6 +204,7 @@ async def update_wage(actor: Actor, wage_id: int, data: WageIn) -> None:
 
 
 def _case_values(data: CaseIn) -> dict[str, Any]:
+    require_happened(data.filed_on, today(), "filed_on", "案件受理日期")
     Case(kind=data.kind, filed_on=data.filed_on, status=data.status, resolution=data.resolution)
     if data.status == "closed" and not data.resolution.strip():
         raise ValidationError("结案时请填写处理结果", "resolution")

@@ -1,0 +1,25 @@
+"""A health or background check recorded for a staff member cannot be dated after today,
+China date (attack finding 12); nothing is written on a refusal."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.employers.conftest import link, record_check, register
+
+
+def test_future_check_date_is_refused_naming_the_field(client, run, clock, operator):
+    from core.tables import AuditLog, Credential, StoredFile
+
+    clock.set_today(date(2026, 6, 1))
+    staff = link(client, operator, register(client, operator), "王芳", ["caregiver"])
+    before = run(Credential.count()), run(StoredFile.count()), run(AuditLog.count())
+    for code, outcome in (("HEALTH_CERT", "pass"), ("BACKGROUND_CHECK", "clear")):
+        r = record_check(client, operator, staff["id"], code, outcome, checked_on="2026-06-02")
+        assert r.status_code == 422, r.text
+        assert r.json() == {"status_code": 422, "field": "checked_on",
+                            "detail": "检查日期不能晚于今天（2026-06-01）：只能登记已经发生的事"}
+    assert (run(Credential.count()), run(StoredFile.count()), run(AuditLog.count())) == before
+    ok = record_check(client, operator, staff["id"], "HEALTH_CERT", "pass",
+                      checked_on="2026-06-01")
+    assert ok.status_code == 201, ok.text
