@@ -86,6 +86,8 @@ async def end_link(link_id: int, ended_on: date, reason: str, actor: Actor) -> S
         raise Conflict("该人员已离职")
     if ended_on < link.started_on:
         raise ValidationError("离职日期不能早于入职日期", "ended_on")
+    # the link ends now (access, class assignments, compliance), so the day cannot lie ahead
+    require_happened(ended_on, clock.today(), "ended_on", "离职日期")
     before = link.status
     link.status, link.ended_on, link.end_reason = "ended", ended_on, reason.strip()
     link.updated_at = clock.now()
