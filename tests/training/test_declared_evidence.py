@@ -10,6 +10,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core import clock
 from core.tables import AuditLog, StoredFile
@@ -182,3 +184,50 @@ def test_registrations_stored_before_the_rule_keep_their_declared_years():
         check_evidence({"declared": ["diplomas"]}, EvidenceSeen(note="证" * 501))
     assert error.value.field == "evidence_note"
     assert check_evidence({"declared": ["diplomas"]}, EvidenceSeen(note=NOTE)) is None
+
+
+@pytest.mark.parametrize("note", ["\u200b", "\u200b\u200c\u200d\ufeff", "已", "已核",
+                                  "\u3000已 核\u200b", "\u2060\u00a0 已核\u202f"])
+def test_invisible_or_too_short_notes_are_not_evidence(client, run, apprentice, note):
+    """Attack finding 13: a note of only U+200B or a single character counted as evidence."""
+    world, staff, sid, rid = apprentice
+    r = client.post(f"/api/v1/exam-registrations/{rid}/confirm", headers=staff,
+                    json={"evidence_note": note})
+    assert r.status_code == 422 and r.json()["field"] == "evidence_note", r.text
+    detail = r.json()["detail"]
+    assert detail.startswith("该考生的申报条件（学徒期满）仅凭本人自述") or detail.startswith(
+        "核验依据（evidence_note）过短：请写明所见材料及编号，至少 4 个可见字符")
+    assert registration(run, rid)["status"] == "pending"
+    assert confirm_audits(run) == []
+    login(client, world.staff)
+    r = post_form(client, f"/training/provider/exams/{sid}/registrations/{rid}",
+                  {"decision": "confirm", "evidence_note": note}, follow_redirects=True)
+    assert r.status_code == 200 and "已处理该报名" not in r.text
+    assert "确认前请填写核验依据" in r.text or "核验依据（evidence_note）过短" in r.text
+    assert registration(run, rid)["status"] == "pending"
+
+
+def test_a_note_is_kept_without_its_invisible_characters(client, run, apprentice):
+    world, staff, sid, rid = apprentice
+    r = client.post(f"/api/v1/exam-registrations/{rid}/confirm", headers=staff,
+                    json={"evidence_note": "\u200b学徒\u200d证明 NH-17\ufeff"})
+    assert r.status_code == 200, r.text
+    assert registration(run, rid)["evidence_note"] == "学徒证明 NH-17"
+
+
+@given(st.text(alphabet=st.sampled_from(["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff",
+                                         "\u00a0", "\u3000", " ", "\t", "\u202f", "\u00ad"]),
+               max_size=30),
+       st.text(alphabet=st.characters(categories=["Lo", "Nd", "Lu"]), max_size=3))
+def test_only_visible_characters_count_towards_the_minimum(padding, visible):
+    from core.errors import ValidationError
+    from training.services.evidence import NOTE_MIN_VISIBLE, EvidenceSeen, check_evidence
+
+    note = "".join(a + b for a, b in zip(padding, visible, strict=False)) + padding[len(visible):]
+    note += visible[len(padding):]
+    with pytest.raises(ValidationError) as error:
+        check_evidence({"declared": ["apprenticeship"]}, EvidenceSeen(note=note))
+    assert error.value.field == "evidence_note"
+    assert len(visible) < NOTE_MIN_VISIBLE
+    assert check_evidence({"declared": ["apprenticeship"]},
+                          EvidenceSeen(note=note + "证明原件")) is None

@@ -10,6 +10,7 @@ records both on the registration and in its audit row.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,19 +24,37 @@ MAX_EVIDENCE_BYTES = 5 * 1024 * 1024  # like the other scans the registry keeps
 NOTE_FIELD = "evidence_note"
 FILE_FIELD = "evidence_file"
 NOTE_MAX = 500
+NOTE_MIN_VISIBLE = 4  # a document and its number cannot be said in fewer characters
+INVISIBLE = ("Cf", "Zs", "Zl", "Zp", "Cc")  # format (U+200B…), spaces, separators, controls
+
+
+def visible_chars(text: str) -> str:
+    """``text`` without invisible characters: Unicode format characters (category Cf, e.g.
+    U+200B zero-width space, U+FEFF), space separators (Zs, incl. U+3000), line/paragraph
+    separators and controls."""
+    return "".join(ch for ch in text or "" if unicodedata.category(ch) not in INVISIBLE)
+
+
+def clean_note(text: str) -> str:
+    """The note as kept: format characters (Cf) removed, outer whitespace stripped."""
+    return "".join(ch for ch in text or "" if unicodedata.category(ch) != "Cf").strip()
 
 
 @dataclass(frozen=True)
 class EvidenceSeen:
-    """What the provider saw: a note and/or a file's bytes (with its name as uploaded)."""
+    """What the provider saw: a note and/or a file's bytes (with its name as uploaded). The
+    note is kept cleaned (``clean_note``: no zero-width or other format characters)."""
 
     note: str = ""
     data: bytes = b""
     filename: str = ""
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "note", clean_note(self.note))
+
     @property
     def given(self) -> bool:
-        return bool(self.note.strip() or self.data)
+        return bool(visible_chars(self.note) or self.data)
 
 
 def declared_of(eligibility: dict[str, Any] | None) -> list[str]:
@@ -58,14 +77,21 @@ def check_evidence(eligibility: dict[str, Any] | None, evidence: EvidenceSeen) -
     """Validate the evidence for confirming a registration (pure apart from reading bytes).
 
     Returns the file's kind code when a file was given, else None. Raises ``ValidationError``
-    naming ``evidence_note`` when a declared-only registration has neither note nor file, and
-    naming ``evidence_file`` when the file is not an acceptable scan.
+    naming ``evidence_note`` when a declared-only registration has neither note nor file, when
+    a note has fewer than ``NOTE_MIN_VISIBLE`` visible characters (invisible ones — U+200B and
+    the like, spaces — do not count), and naming ``evidence_file`` when the file is not an
+    acceptable scan.
     """
     labels = declared_labels(eligibility)
     if labels and not evidence.given:
         raise ValidationError(
             f"该考生的申报条件（{'、'.join(labels)}）仅凭本人自述，确认前请填写核验依据"
             "（所见材料及编号）或上传核验材料", NOTE_FIELD)
+    shown = visible_chars(evidence.note)
+    if shown and len(shown) < NOTE_MIN_VISIBLE:
+        raise ValidationError(
+            f"核验依据（evidence_note）过短：请写明所见材料及编号，至少 {NOTE_MIN_VISIBLE} 个"
+            "可见字符（空格、零宽字符等不计）", NOTE_FIELD)
     if len(evidence.note.strip()) > NOTE_MAX:
         raise ValidationError(f"核验依据不能超过 {NOTE_MAX} 字", NOTE_FIELD)
     if not evidence.data:
