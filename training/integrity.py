@@ -20,12 +20,12 @@ from __future__ import annotations
 import asyncio
 import sys
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 from core import audit, clock, db
 from core.actor import Actor
 from training import states as s
-from training.hours_rules import Slot, clash, fmt_span
+from training.hours_rules import Slot, clash, fmt_span, wall_time
 from training.tables import (
     Attendance,
     ClassSession,
@@ -38,7 +38,7 @@ from training.tables import (
 SECTIONS = {
     "approved_before_exam": "考试日期前即审核通过的考核批次",
     "issued_before_exam": "发证日期早于考试日期的证书",
-    "future_date": "上课日期晚于记录日期的上课记录",
+    "future_date": "上课日期晚于记录日期（或当天下课前即已记录）的上课记录",
     "duplicate": "重复记录的上课记录",
     "trainee_overlap": "同一时间出勤两个班次的学员",
     "hours_flagged": "依据存疑学时发放的培训合格证明",
@@ -126,6 +126,18 @@ async def _exams(report: Report) -> None:
                          f"所属考核批次在考试日期 {exam_on} 前即审核通过")
 
 
+def _recorded_at(row: dict) -> datetime:
+    at = row["created_at"]
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(clock.CHINA)
+
+
+def _before_the_end(row: dict) -> bool:
+    """A session of its recording day saved before its end time (China time): hours for a
+    class not yet over."""
+    end = wall_time(row["held_on"], row["ends_at"])
+    return end is not None and _recorded_at(row).time().replace(tzinfo=None) < end
+
+
 async def _sessions(report: Report) -> set[int]:
     """Flag doubtful class sessions; returns the ids of every doubtful session."""
     rows = await ClassSession.select(
@@ -145,6 +157,13 @@ async def _sessions(report: Report) -> set[int]:
             report.rows["future_date"].append(f"{label}，记录于 {recorded_on}")
             await _flag(report, r["id"], "future_date",
                         f"上课日期 {r['held_on']} 晚于记录日期 {recorded_on}")
+            doubtful.add(r["id"])
+        elif r["held_on"] == recorded_on and _before_the_end(r):
+            at = _recorded_at(r)
+            report.rows["future_date"].append(f"{label}，记录于 {recorded_on} {at:%H:%M}")
+            await _flag(report, r["id"], "future_date",
+                        f"记录于当天 {at:%H:%M}，早于下课时间 "
+                        f"{wall_time(r['held_on'], r['ends_at']):%H:%M}")
             doubtful.add(r["id"])
         earlier = by_day.setdefault((r["course"], r["held_on"]), [])
         slot = Slot(r["held_on"], r["starts_at"], r["ends_at"], r["kind"])

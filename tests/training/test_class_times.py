@@ -149,3 +149,30 @@ def test_a_stored_aware_time_is_compared_as_china_time(client, run, evening, mak
                      hours=2)
     assert r.status_code == 409 and r.json()["field"] == "present", r.text
 
+
+
+def test_the_examination_flags_a_session_saved_before_it_ended(client, run, clock,
+                                                               make_provider, make_course,
+                                                               make_trainee):
+    """Existing data (issue 10, point 3) is examined for the same kind: saved at 08:00 on its
+    day for 14:00–18:00 is flagged; saved at 18:05 for the same times is not."""
+    from datetime import datetime
+
+    from core.clock import CHINA
+    from training.integrity import examine
+    from training.tables import SessionFlag
+    clock.set_today(DAY, time(20, 0))
+    world = make_provider()
+    course, _, ids = running_class(run, world, make_course, make_trainee, n=1, theory=8)
+    saved = {}
+    for at, start, end in ((time(8), time(14), time(18)), (time(18, 5), time(9), time(12))):
+        row = ClassSession(course=course, held_on=DAY, kind="theory", hours=1, topic="",
+                           created_at=datetime.combine(DAY, at, CHINA), state="recorded",
+                           revision=1, starts_at=start, ends_at=end)
+        run(row.save)
+        saved[at] = row.id
+    report = run(examine)
+    assert len(report.rows["future_date"]) == 1
+    flags = run(SessionFlag.select(SessionFlag.session, SessionFlag.kind, SessionFlag.detail))
+    assert [(f["session"], f["kind"]) for f in flags] == [(saved[time(8)], "future_date")]
+    assert flags[0]["detail"] == "记录于当天 08:00，早于下课时间 18:00"
