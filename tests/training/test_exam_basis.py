@@ -134,3 +134,24 @@ def test_a_sent_back_registration_is_not_certified(client, run, clock, make_prov
     approval = run(approve_session, es, world.actor_officer)
     assert approval.issued == [] and run(Credential.count().where(
         Credential.origin_type == "exam_result")) == 0
+
+
+def test_sent_back_after_the_upload_the_provider_still_decides(client, run, clock,
+                                                               make_provider, make_course,
+                                                               make_trainee):
+    """Results already uploaded: the sent-back registration can still be rejected (or
+    confirmed once the trainee completes again); others stay closed to decisions."""
+    from training.services import hours_changes
+    world, staff, eid, sid, es, reg = _confirmed_on_course(client, run, clock, make_provider,
+                                                           make_course, make_trainee)
+    run(ExamSession.update({ExamSession.state: "results_uploaded"}).where(ExamSession.id == es))
+    run(hours_changes.void_session, sid, "虚报的课", world.actor_staff)
+    r = client.post(f"/api/v1/exam-registrations/{reg}/confirm", headers=staff, json={})
+    assert r.status_code == 409 and r.json()["detail"].startswith("报名依据的培训结业已撤销")
+    login(client, world.staff)
+    page = client.get(f"/training/provider/exams/{es}")
+    assert f'registrations/{reg}"' in page.text  # the decision form is offered
+    r = client.post(f"/api/v1/exam-registrations/{reg}/reject", headers=staff,
+                    json={"reason": "培训学时不足"})
+    assert r.status_code == 200, r.text
+    assert _registration(run, reg)["status"] == "rejected"
