@@ -4,13 +4,13 @@ submitted exam session, when there is one."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 
 from certification.jobs import run_pending_jobs
 from certification.keys import adopt_first_key
 from certification.services import lifecycle
 from certification.services.issuance import NewCertificate, issue
+from certification.vc.demo_key import DEMO_KEY_SEED, demo_private_key  # noqa: F401 — re-exported
 from core.actor import Actor
 from core.demo import demo_id_number
 from core.people import PersonInput, find_or_create_person
@@ -20,16 +20,11 @@ from core.tables import Credential, User
 DEMO_BODY = "宁河区职业技能评价中心"
 DEMO_PREFIX = "S060112000001"  # S, body 0601, Tianjin 12, site 000001
 DEMO_ISSUED_ON = date(2026, 6, 15)
-# The demo signs with a key derived from this public seed, so the trust list shipped with the
-# verifier (certification/vc/trusted-issuers.json) can name it. Anyone can sign with it: it proves
-# demo data only, and the verifier says so. Production generates its own key on first use.
-DEMO_KEY_SEED = b"caregiver-registry demo signing key - public, demo only"
+# The demo signs with a key derived from a public seed (certification/vc/demo_key.py), so the
+# trust list shipped with the verifier can name it. Anyone can sign with it: it proves demo data
+# only, and the verifier answers 无法确认 for it unless asked --allow-demo. Production generates
+# its own key on first use.
 
-
-def demo_private_key():  # -> Ed25519PrivateKey
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    return Ed25519PrivateKey.from_private_bytes(hashlib.sha256(DEMO_KEY_SEED).digest())
 # (name, id first 17, qualification, level, fixed verification code, what happens next)
 DEMO_CERTIFICATES = (
     ("李娜", "12022119900315002", "CHILDCARE_WORKER", 4, "K7QPX2MA", None),

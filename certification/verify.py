@@ -2,7 +2,7 @@
 
     python -m certification.verify CREDENTIAL.json [--status-list LIST.json ...]
         [--keys PUBLISHED_KEYS.json ...] [--trust-list FILE] [--online [BASE_URL]]
-        [--today YYYY-MM-DD]
+        [--trust-url] [--allow-demo] [--today YYYY-MM-DD] [--now ISO-DATETIME]
 
 Verdicts and exit status:
   0 有效 (VALID)            the proof verifies with a key the issuer publishes, the dates hold
@@ -13,14 +13,25 @@ Verdicts and exit status:
                             entry; older credentials say "已撤销或已被替代" instead);
   2 unreadable input;
   3 无法确认 (not verified)  nothing wrong was found, but the key is not one the issuer
-                            publishes, or the status was not (or could not be) checked.
+                            publishes, or the status was not (or could not be) checked (no
+                            list, or a list past its validUntil: an old copy could be a replay),
+                            or the key is the public demo key (unless --allow-demo), or the key
+                            was fetched from a BASE_URL not in the trust list (unless
+                            --trust-url).
+
+A retired key (retiredOn in the published keys or the trust list) vouches only for credentials
+whose proof ``created`` and ``validFrom`` are not after its retirement: a later one is INVALID.
+Dates are judged on --today (a China date) and status-list freshness at the instant --now
+(default: the current time; with only --today, 12:00 China time that day).
 
 Keys are trusted from the trust list shipped with the tool (certification/vc/trusted-issuers.json
 or --trust-list), from --keys files (the issuer's /.well-known/caregiver-registry/keys.json) and,
 with --online, from that document fetched from the trusted issuers' public addresses (or
-BASE_URL). --online also fetches the status lists (BASE_URL, if given, replaces their scheme and
-host, e.g. to check against a staging server) and, for a revoked or superseded certificate, asks
-the public lookup for its replacement's number. Contexts are never fetched: they are bundled.
+BASE_URL: an address not in the trust list is trusted only because you named it, and the
+verdict says so). --online also fetches the status lists (BASE_URL, if given, replaces their
+scheme and host, e.g. to check against a staging server) and, for a revoked or superseded
+certificate, asks the public lookup for its replacement's number. Contexts are never fetched:
+they are bundled.
 """
 
 from __future__ import annotations
@@ -28,18 +39,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
-from urllib.parse import quote, urlsplit
 
 from certification.vc.checks import (
     UNCHECKED,
     UNCONFIRMED,
     Check,
     check_issuer_controls_key,
+    check_not_after_retirement,
     check_status_entry,
     check_trusted_key,
     check_validity_period,
@@ -48,8 +58,16 @@ from certification.vc.checks import (
 )
 from certification.vc.dataintegrity import verify_proof
 from certification.vc.jsonld import VC_V2_CONTEXT
-from certification.vc.keys import trusted_verification_methods
-from certification.vc.trust import KEYS_PATH, TRUST_LIST_FILE, load_trust_list
+from certification.vc.sources import (
+    Fetch,
+    KeySource,
+    find_replacement,
+    http_fetch,
+    online_keys,
+    published_keys,
+    trust_list_keys,
+)
+from certification.vc.trust import TRUST_LIST_FILE, load_trust_list
 from core import clock
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE, EXIT_NOT_VERIFIED = 0, 1, 2, 3
@@ -62,25 +80,19 @@ VERDICT_LABELS = {
 }
 EXIT_CODES = {VALID: EXIT_VALID, INVALID: EXIT_INVALID, SUPERSEDED: EXIT_INVALID,
               NOT_VERIFIED: EXIT_NOT_VERIFIED}
-HARD_CHECKS = ("structure", "proof", "issuer", "validity")  # failing any: INVALID
-LOOKUP_PATH = "/api/v1/public/certificates"
-FETCH_TIMEOUT_SECONDS = 10
-FETCH_ACCEPT = "application/vc+ld+json, application/ld+json, application/json"
+# failing any: INVALID
+HARD_CHECKS = ("structure", "proof", "issuer", "validity", "retirement")
 REVOKED_OR_SUPERSEDED = "已撤销或已被替代 (revoked or superseded)"
-DEMO_KEY_NOTE = "演示密钥：私钥公开，只能证明演示数据 (demo key: its private key is public)"
+DEMO_KEY_REASON = ("演示密钥（公开种子）签名：只能说明这是演示数据，不能证明真实性 "
+                   "(signed with the demo key, whose seed is public: demo data, not proof)")
+DEMO_KEY_NOTE = f"{DEMO_KEY_REASON}；已按 --allow-demo 接受 (accepted: --allow-demo)"
+NAMED_URL_REASON = ("按您指定的地址 {base} 公布的密钥核验；该地址不在信任列表中，发证者 {issuer} "
+                    "(checked with the keys published at the address you named, which is not in "
+                    "the trust list)")
+TRUST_URL_HINT = "如确认信任该地址，请加 --trust-url (add --trust-url if you trust that address)"
 STATUS_HINT = ("请用 --status-list 提供状态列表，或用 --online 联网获取 "
                "(give the lists with --status-list, or use --online)")
-
-Fetch = Callable[[str], dict]
-
-
-@dataclass(frozen=True)
-class KeySource:
-    """Where a trusted key comes from: its label, the issuer's address, a demo key or not."""
-
-    label: str
-    base_url: str | None = None
-    demo: bool = False
+CHINA_NOON = time(12, 0, tzinfo=clock.CHINA)
 
 
 @dataclass(frozen=True)
@@ -115,6 +127,16 @@ def _structure_check(doc: dict) -> Check:
     return Check("structure", True, "VC 2.0 结构完整 (well-formed VC 2.0)")
 
 
+def verification_instant(today: date | None, now: datetime | None) -> datetime:
+    """The instant status-list freshness is judged at: ``now`` if given; else the current time
+    when ``today`` is None or today (China); else 12:00 China time on ``today``."""
+    if now is not None:
+        return now
+    if today is None or today == clock.today():
+        return clock.now()
+    return datetime.combine(today, CHINA_NOON)
+
+
 def verify_credential(
     doc: dict,
     *,
@@ -122,13 +144,20 @@ def verify_credential(
     status_lists: dict[str, dict] | None,
     fetch: Fetch | None,
     today: date,
+    now: datetime | None = None,
+    allow_demo: bool = False,
+    trust_named_url: bool = False,
 ) -> VerifyReport:
     """The verdict on ``doc`` on ``today`` (see the module docstring).
 
     ``trusted_keys``: verification method ids (or DIDs) the issuer publishes, as a set or
     mapped to their KeySource; None or empty means no key can be trusted (NOT_VERIFIED).
-    A status list is taken from ``status_lists`` by URL, else from ``fetch``.
+    A status list is taken from ``status_lists`` by URL, else from ``fetch``; it must be fresh
+    (validUntil not before ``now``, see verification_instant). A proof by the public demo key
+    is NOT_VERIFIED unless ``allow_demo``; one by a key only a user-named address publishes is
+    NOT_VERIFIED unless ``trust_named_url``; one by a retired key after its retirement INVALID.
     """
+    now = verification_instant(today, now)
     checks = [_structure_check(doc)]
     source = None
     if isinstance(trusted_keys, Mapping):
@@ -141,15 +170,41 @@ def verify_credential(
         if trusted.ok and source is not None:
             trusted = trusted._replace(message=f"{trusted.message}: {source.label}")
         checks.append(trusted)
+        if source is not None and source.retired_on is not None:
+            checks.append(check_not_after_retirement(doc, source.retired_on))
         checks.append(check_validity_period(doc, today))
-        checks.extend(_status_checks(doc, status_lists, fetch, set(trusted_keys or ()), today))
+        checks.extend(_status_checks(doc, status_lists, fetch, set(trusted_keys or ()), today,
+                                     now))
     verdict, reasons, warnings = _verdict(doc, checks)
-    if source is not None and source.demo:
-        warnings.append(DEMO_KEY_NOTE)
+    if source is not None and verdict in (VALID, NOT_VERIFIED):
+        verdict, reasons, warnings = _source_limits(
+            doc, source, verdict, reasons, warnings, allow_demo, trust_named_url)
+    elif source is not None and source.demo:
+        warnings.append(DEMO_KEY_REASON)
     return VerifyReport(verdict, checks, reasons, warnings)
 
 
-def _status_checks(doc, status_lists, fetch, trusted_keys, today) -> list[Check]:
+def _source_limits(doc, source, verdict, reasons, warnings, allow_demo, trust_named_url):
+    """What a demo key or a key only a user-named address publishes does to a verdict that
+    found nothing wrong: NOT_VERIFIED unless the user accepted it explicitly."""
+    reasons, warnings = list(reasons), list(warnings)
+    if source.demo:
+        if allow_demo:
+            warnings.append(DEMO_KEY_NOTE)
+        else:
+            verdict = NOT_VERIFIED
+            reasons.append(DEMO_KEY_REASON)
+    if source.named_by_user:
+        said = NAMED_URL_REASON.format(base=source.base_url, issuer=issuer_id(doc))
+        if trust_named_url:
+            warnings.append(f"{said}；已按 --trust-url 接受 (accepted: --trust-url)")
+        else:
+            verdict = NOT_VERIFIED
+            reasons += [said, TRUST_URL_HINT]
+    return verdict, reasons, warnings
+
+
+def _status_checks(doc, status_lists, fetch, trusted_keys, today, now) -> list[Check]:
     entries = doc.get("credentialStatus", [])
     entries = entries if isinstance(entries, list) else [entries]
 
@@ -159,7 +214,7 @@ def _status_checks(doc, status_lists, fetch, trusted_keys, today) -> list[Check]
         return fetch(url) if fetch is not None else None
 
     return [
-        check_status_entry(entry, issuer_id(doc), source, trusted_keys, today)
+        check_status_entry(entry, issuer_id(doc), source, trusted_keys, today, now)
         for entry in entries
     ]
 
@@ -197,54 +252,6 @@ def _verdict(doc: dict, checks: list[Check]) -> tuple[str, list[str], list[str]]
         return NOT_VERIFIED, unconfirmed, []
     notes = [message.message] if message and message.detail in (UNCHECKED, UNCONFIRMED) else []
     return VALID, [], notes
-
-
-def http_fetch(base_url: str | None = None) -> Fetch:
-    """A JSON fetch over http(s) (only used with --online); ``base_url`` replaces the scheme and
-    host of every URL fetched."""
-
-    def fetch(url: str) -> dict:
-        if base_url:
-            parts = urlsplit(url)
-            url = base_url.rstrip("/") + parts.path + (f"?{parts.query}" if parts.query else "")
-        if urlsplit(url).scheme not in ("http", "https"):
-            raise ValueError(f"只获取 http(s) 地址 (only http(s) URLs are fetched): {url}")
-        request = urllib.request.Request(url, headers={"Accept": FETCH_ACCEPT})
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_SECONDS) as response:
-            return json.loads(response.read().decode("utf-8"))
-
-    return fetch
-
-
-def online_keys(fetch: Fetch, bases: dict[str, bool]) -> tuple[dict[str, KeySource], list[str]]:
-    """Keys published at each base URL (mapped to demo or not); notes for those unreachable."""
-    trusted, notes = {}, []
-    for base, demo in bases.items():
-        url = f"{base}{KEYS_PATH}"
-        try:
-            methods = trusted_verification_methods(fetch(url))
-        except Exception as error:  # noqa: BLE001 — an unreachable issuer is a note, not a crash
-            notes.append(f"无法获取发证机关公布的密钥 (cannot fetch published keys {url}): {error}")
-            continue
-        for method in methods:
-            trusted.setdefault(method, KeySource(f"联网获取 (fetched from) {url}", base, demo))
-    return trusted, notes
-
-
-def find_replacement(fetch: Fetch, base: str, doc: dict) -> tuple[str | None, str | None]:
-    """The replacement's number from the issuer's public lookup (number + holder name), and a
-    note when the lookup fails."""
-    subject = doc.get("credentialSubject") or {}
-    number, name = subject.get("certificateNumber"), subject.get("holderName")
-    if not (isinstance(number, str) and isinstance(name, str)):
-        return None, None
-    url = f"{base}{LOOKUP_PATH}/{quote(number)}?name={quote(name)}"
-    try:
-        answer = fetch(url)
-    except Exception as error:  # noqa: BLE001
-        return None, f"无法查询替代证书 (cannot look up the replacement): {error}"
-    replacement = answer.get("superseded_by") if isinstance(answer, dict) else None
-    return (replacement if isinstance(replacement, str) and replacement else None), None
 
 
 def format_report(report: VerifyReport) -> str:
@@ -286,9 +293,45 @@ def _parser() -> argparse.ArgumentParser:
         help="联网获取发证机关公布的密钥和状态列表 (fetch published keys and status lists)",
     )
     parser.add_argument(
+        "--trust-url", action="store_true",
+        help="信任 --online 指定的、不在信任清单中的地址所公布的密钥 (trust the keys published "
+             "at the BASE_URL you named although it is not in the trust list)",
+    )
+    parser.add_argument(
+        "--allow-demo", action="store_true",
+        help="接受演示密钥签名的演示数据 (accept demo data signed with the public demo key)",
+    )
+    parser.add_argument(
         "--today", type=date.fromisoformat, help="核验日期 YYYY-MM-DD (default: today)"
     )
+    parser.add_argument(
+        "--now", type=_aware_datetime,
+        help="核验时刻（判断状态列表是否过期），如 2026-11-30T09:00:00+08:00 (default: now; "
+             "with only --today, 12:00 China time that day)",
+    )
     return parser
+
+
+def _aware_datetime(value: str) -> datetime:
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("需要带时区的时间，如 +08:00 (an offset is required)")
+    return moment
+
+
+def _online_bases(base: str, issuers) -> dict[str, KeySource]:
+    """Where --online fetches published keys: BASE_URL if given (as that trusted issuer's when
+    the trust list names it, else as an address only the user vouches for), else every trusted
+    issuer's public address."""
+    fetched = "联网获取 (fetched from)"
+    if not base:
+        return {issuer.public_base_url: KeySource(fetched, issuer.public_base_url, issuer.demo)
+                for issuer in issuers if issuer.public_base_url}
+    for issuer in issuers:
+        if issuer.public_base_url == base:
+            return {base: KeySource(fetched, base, issuer.demo)}
+    label = "按您指定的地址获取，该地址不在信任列表中 (fetched from the address you named)"
+    return {base: KeySource(label, base, named_by_user=True)}
 
 
 def main(argv: list[str] | None = None, fetch: Fetch | None = None) -> int:
@@ -297,25 +340,18 @@ def main(argv: list[str] | None = None, fetch: Fetch | None = None) -> int:
     try:
         doc = _read_json_object(args.credential)
         lists = [_read_json_object(path) for path in args.status_list]
-        trusted: dict[str, KeySource] = {}
         issuers = load_trust_list(Path(args.trust_list))
-        for issuer in issuers:
-            for method in issuer.methods:
-                label = f"随工具提供的信任清单 (shipped trust list): {issuer.name}"
-                trusted[method] = KeySource(label, issuer.public_base_url, issuer.demo)
+        trusted = trust_list_keys(issuers)
         for path in args.keys:
-            for method in trusted_verification_methods(_read_json_object(path)):
-                trusted.setdefault(method, KeySource(f"密钥清单文件 (--keys) {path}"))
+            source = KeySource(f"密钥清单文件 (--keys) {path}")
+            published_keys(trusted, _read_json_object(path), source)
     except (OSError, ValueError, KeyError, TypeError) as error:
         print(f"无法读取输入 (unreadable input): {error}", file=sys.stderr)
         return EXIT_UNREADABLE
     notes = []
     if args.online is not None:
         fetch = fetch or http_fetch(args.online or None)
-        bases = {args.online.rstrip("/"): False} if args.online else {
-            issuer.public_base_url: issuer.demo for issuer in issuers if issuer.public_base_url}
-        fetched, notes = online_keys(fetch, bases)
-        trusted = fetched | trusted
+        notes = online_keys(fetch, trusted, _online_bases(args.online.rstrip("/"), issuers))
     else:
         fetch = None
     report = verify_credential(
@@ -323,7 +359,10 @@ def main(argv: list[str] | None = None, fetch: Fetch | None = None) -> int:
         trusted_keys=trusted,
         status_lists={status_list.get("id"): status_list for status_list in lists},
         fetch=fetch,
-        today=args.today or clock.today(),
+        today=args.today or clock.to_china_date(args.now or clock.now()),
+        now=verification_instant(args.today, args.now),
+        allow_demo=args.allow_demo,
+        trust_named_url=args.trust_url,
     )
     source = trusted.get(proof_method(doc) or "")
     revoked = report.verdict == SUPERSEDED or any(

@@ -60,6 +60,9 @@ class Settings:
     cookie_secure: bool = False
     run_jobs: bool = True
     signing_key_passphrase: str = ""
+    # Freshness window of a signed status list (validUntil = generation + this many hours): the
+    # verifier refuses an older copy, so a list saved before a revocation cannot be replayed.
+    status_list_validity_hours: int = 24
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -113,6 +116,7 @@ def load_settings() -> Settings:
         cookie_secure=_env("COOKIE_SECURE", "0") == "1",
         run_jobs=_env("RUN_JOBS", "1") == "1",
         signing_key_passphrase=os.environ.get("SIGNING_KEY_PASSPHRASE", ""),
+        status_list_validity_hours=_int("STATUS_LIST_VALIDITY_HOURS", 24),
     )
 
 

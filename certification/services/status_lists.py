@@ -11,11 +11,18 @@ bit is its ``status_index`` within the block.
   that read it tell superseded from revoked (values: vc.status_list.CERTIFICATE_STATUS_MESSAGES).
   Credentials issued before this list existed carry no message entry.
 Expiry is validUntil's job, in no list.
+
+Every signed list carries ``validFrom`` (when it was generated) and ``validUntil`` (validFrom +
+the STATUS_LIST_VALIDITY_HOURS setting, default 24 h): verifiers refuse an older copy, so a list
+saved before a revocation cannot be replayed. A list is re-signed when a value changed, and
+also once half its window has passed, so what is served always stays fresh for at least half
+a window even when nothing changed.
 """
 
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta
 
 from certification.keys import issuer_of, key_by_id
 from certification.signing import sign_credential
@@ -66,12 +73,24 @@ def status_entries(key_id: int, status_index: int) -> list[dict]:
     return [*entries, message_status_entry(status_list_url(MESSAGE_PURPOSE, list_id), bit)]
 
 
-_signed_lists: dict[tuple[str, str, str], tuple[tuple, dict]] = {}
+# (purpose, list id, key DID) → (the values, the signed list, when it was generated)
+_signed_lists: dict[tuple[str, str, str], tuple[tuple, dict, datetime]] = {}
+
+
+def list_window() -> timedelta:
+    """How long a signed list stays fresh (setting STATUS_LIST_VALIDITY_HOURS, default 24)."""
+    return timedelta(hours=get_settings().status_list_validity_hours)
+
+
+def _still_fresh(generated: datetime, now: datetime) -> bool:
+    """A cached list is served while less than half its window has passed (and the clock has
+    not gone back before it was generated)."""
+    return generated <= now < generated + list_window() / 2
 
 
 async def status_list_credential(purpose: str, list_id: str) -> dict | None:
-    """The signed list, rebuilt whenever a value changed (so a revocation shows at once);
-    None for an unknown purpose, list id or key."""
+    """The signed list, rebuilt whenever a value changed (so a revocation shows at once) and
+    when half its freshness window has passed; None for an unknown purpose, list id or key."""
     parsed = parse_list_id(list_id)
     if purpose not in LIST_PURPOSES or parsed is None:
         return None
@@ -89,17 +108,21 @@ async def status_list_credential(purpose: str, list_id: str) -> dict | None:
         & CertificateRecord.credential.status.is_in(list(statuses))
     )
     state = tuple(sorted((r["status_index"] - low, r["status"]) for r in rows))
+    now = clock.now()
     cached = _signed_lists.get((purpose, list_id, key.did))
-    if cached and cached[0] == state:
+    if cached and cached[0] == state and _still_fresh(cached[2], now):
         return cached[1]
     url = status_list_url(purpose, list_id)
-    valid_from = clock.now().replace(microsecond=0)
+    valid_from = now.replace(microsecond=0)
+    valid_until = valid_from + list_window()
     if purpose == MESSAGE_PURPOSE:
         values = {index: MESSAGE_VALUES[status] for index, status in state}
-        unsigned = build_message_list_credential(url, values, issuer_of(key), valid_from)
+        unsigned = build_message_list_credential(
+            url, values, issuer_of(key), valid_from, valid_until)
     else:
         bits = [index for index, _ in state]
-        unsigned = build_status_list_credential(url, purpose, bits, issuer_of(key), valid_from)
+        unsigned = build_status_list_credential(
+            url, purpose, bits, issuer_of(key), valid_from, valid_until=valid_until)
     signed = await asyncio.to_thread(sign_credential, unsigned, key.private_pem, key.did)
-    _signed_lists[(purpose, list_id, key.did)] = (state, signed)
+    _signed_lists[(purpose, list_id, key.did)] = (state, signed, valid_from)
     return signed

@@ -102,6 +102,26 @@ def check_validity_period(document: dict, today: date, name: str = "validity") -
     return Check(name, True, f"在有效期内 (within validity period) 至 until {until}")
 
 
+def check_not_after_retirement(doc: dict, retired_on: datetime) -> Check:
+    """A retired key vouches only for credentials whose proof ``created`` and ``validFrom`` are
+    not after its retirement instant (a credential signed later could be a forgery made with a
+    key the issuer no longer guards)."""
+    proof = doc.get("proof")
+    proof = proof[0] if isinstance(proof, list) and len(proof) == 1 else proof
+    created = proof.get("created") if isinstance(proof, dict) else None
+    retired = retired_on.isoformat()
+    message = (f"签名密钥已于 {retired} 停用，之后签发的凭证不可信 (the signing key was retired "
+               f"on {retired}; credentials signed after it are not trusted)")
+    for field_name, value in (("proof.created", created), ("validFrom", doc.get("validFrom"))):
+        moment = _parse_datetime(value)
+        if moment is None and field_name == "proof.created":
+            return Check("retirement", False, f"{message}: 凭证缺少可读的 proof.created")
+        if moment is not None and moment > retired_on:
+            return Check("retirement", False, f"{message}: {field_name} {value}")
+    return Check("retirement", True, f"签名时密钥尚未停用 (signed before the key was retired "
+                                     f"on {retired})")
+
+
 def _entry_problem(entry: dict) -> str | None:
     """What is wrong with an entry's shape (purpose, URL, index, size, messages), or None."""
     purpose, url = entry.get("statusPurpose"), entry.get("statusListCredential")
@@ -142,8 +162,10 @@ def check_status_entry(
     source: StatusListSource | None,
     trusted_keys: set[str] | None,
     today: date,
+    now: datetime,
 ) -> Check:
-    """One credentialStatus entry: the list's own proof, issuer and key, its purpose, the value.
+    """One credentialStatus entry: the list's own proof, issuer, key and freshness (at the
+    instant ``now``), its purpose, the value.
 
     ``detail`` says what was learnt: ``"unchecked"`` (no list given), ``"unconfirmed"`` (a
     malformed entry, or a list that cannot be fetched or trusted), ``"set"`` / ``"clear"``
@@ -168,7 +190,7 @@ def check_status_entry(
     if status_list is None:
         return Check(name, False, f"{NOT_CHECKED} {url}", UNCHECKED)
     problem = _status_list_problem(
-        status_list, url, purpose, credential_issuer, trusted_keys, today
+        status_list, url, purpose, credential_issuer, trusted_keys, today, now
     )
     index, size = _index_of(entry), entry.get("statusSize", 1)
     if not problem:
@@ -197,6 +219,7 @@ def _status_list_problem(
     credential_issuer: str | None,
     trusted_keys: set[str] | None,
     today: date,
+    now: datetime,
 ) -> str | None:
     if not isinstance(status_list, dict):
         return "不是 JSON 对象 (not a JSON object)"
@@ -212,7 +235,8 @@ def _status_list_problem(
     ok, reason = verify_proof(status_list)
     if not ok:
         return reason
-    checks = [check_issuer_controls_key(status_list), check_validity_period(status_list, today)]
+    checks = [check_issuer_controls_key(status_list), check_list_fresh(status_list, url, now),
+              check_validity_period(status_list, today)]
     if issuer_id(status_list) != credential_issuer:
         checks.append(
             Check("issuer", False, "与证书的发证者不同 (issuer differs from the credential's)")
@@ -220,3 +244,24 @@ def _status_list_problem(
     if trusted_keys is not None:
         checks.append(check_trusted_key(status_list, trusted_keys))
     return next((check.message for check in checks if not check.ok), None)
+
+
+def check_list_fresh(status_list: dict, url: str, now: datetime) -> Check:
+    """A status list is believed only within its freshness window: ``validUntil`` present and
+    not before the instant ``now``. An older copy (e.g. saved before a revocation) or a list
+    without validUntil could be a replay. The message names the list and its age."""
+    generated = _parse_datetime(status_list.get("validFrom"))
+    age = ""
+    if generated is not None:
+        hours = (now - generated).total_seconds() / 3600
+        age = f"，生成于 {status_list['validFrom']}（距核验时 {hours:.1f} 小时 / h old）"
+    if "validUntil" not in status_list:
+        return Check("fresh", False, f"状态列表 {url} 没有 validUntil，无法判断是否为最新，"
+                                     f"可能是旧副本{age} (list has no validUntil: it may be a "
+                                     "replayed old copy)")
+    until = _parse_datetime(status_list["validUntil"])
+    if until is None or until < now:
+        return Check("fresh", False, f"状态列表 {url} 已过期（有效至 {status_list['validUntil']}）"
+                                     f"{age}，可能是旧副本，请获取最新的状态列表 (status list is "
+                                     "stale: fetch the current one)")
+    return Check("fresh", True, f"状态列表 {url} 有效至 {status_list['validUntil']}")

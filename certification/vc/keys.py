@@ -160,8 +160,31 @@ def trusted_verification_methods(published: dict) -> set[str]:
     The id is recomputed from ``publicKeyMultibase`` so a list cannot name one key and
     carry another.
     """
-    trusted = set()
+    return set(key_retirements(published))
+
+
+def key_retirements(published: dict) -> dict[str, datetime | None]:
+    """Each published key's verification method id → its ``retiredOn`` instant (None when the
+    key is not retired). A retired key vouches only for credentials signed up to that instant.
+
+    Raises ValueError for a malformed key or a retiredOn that is not a dateTime with offset.
+    """
+    retirements: dict[str, datetime | None] = {}
     for entry in published.get("keys", []):
         public_key = public_key_from_multibase(entry["publicKeyMultibase"])
-        trusted.add(verification_method_id(did_key(public_key)))
-    return trusted
+        method = verification_method_id(did_key(public_key))
+        retirements[method] = parse_retired_on(entry.get("retiredOn"))
+    return retirements
+
+
+def parse_retired_on(value: object) -> datetime | None:
+    """``retiredOn`` as an aware datetime (None if absent); ValueError if malformed."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError as error:
+        raise ValueError(f"retiredOn 不是日期时间 (not a dateTime): {value!r}") from error
+    if moment.tzinfo is None:
+        raise ValueError(f"retiredOn 缺少时区 (needs an offset): {value!r}")
+    return moment

@@ -134,11 +134,15 @@ def message_status_entry(list_url: str, index: int) -> dict:
 
 
 def build_message_list_credential(
-    list_url: str, values: Mapping[int, int], issuer: dict | str, valid_from: datetime
+    list_url: str,
+    values: Mapping[int, int],
+    issuer: dict | str,
+    valid_from: datetime,
+    valid_until: datetime | None = None,
 ) -> dict:
     """Unsigned list credential of purpose ``message``: ``values`` maps index → value."""
     encoded = encode_values(values, MESSAGE_STATUS_SIZE)
-    return _list_credential(list_url, MESSAGE_PURPOSE, encoded, issuer, valid_from)
+    return _list_credential(list_url, MESSAGE_PURPOSE, encoded, issuer, valid_from, valid_until)
 
 
 def build_status_list_credential(
@@ -148,26 +152,37 @@ def build_status_list_credential(
     issuer: dict | str,
     valid_from: datetime,
     size: int = MIN_LIST_SIZE,
+    valid_until: datetime | None = None,
 ) -> dict:
     """Unsigned BitstringStatusListCredential; sign it with ``dataintegrity.sign``.
 
     Its issuer must be the issuer of the credentials that point at it (verifiers such as
     Digital Bazaar's check that they match), so a list belongs to one signing key.
+    ``valid_from`` is when the list was generated; ``valid_until`` ends its freshness window
+    (our verifier refuses a list past it or without it, so an old copy cannot be replayed).
     """
     _check_purpose(purpose)
     encoded = encode_bitstring(set_indexes, size)
-    return _list_credential(list_url, purpose, encoded, issuer, valid_from)
+    return _list_credential(list_url, purpose, encoded, issuer, valid_from, valid_until)
 
 
 def _list_credential(
-    list_url: str, purpose: str, encoded: str, issuer: dict | str, valid_from: datetime
+    list_url: str,
+    purpose: str,
+    encoded: str,
+    issuer: dict | str,
+    valid_from: datetime,
+    valid_until: datetime | None,
 ) -> dict:
+    dates = {"validFrom": xsd_datetime(valid_from)}
+    if valid_until is not None:
+        dates["validUntil"] = xsd_datetime(valid_until)
     return {
         "@context": [VC_V2_CONTEXT],
         "id": list_url,
         "type": ["VerifiableCredential", LIST_CREDENTIAL_TYPE],
         "issuer": issuer,
-        "validFrom": xsd_datetime(valid_from),
+        **dates,
         "credentialSubject": {
             "id": f"{list_url}#list",
             "type": LIST_TYPE,

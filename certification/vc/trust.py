@@ -10,13 +10,15 @@ registry: a did:key is self-certifying, anyone can make one.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from certification.vc.jsonld import register_registry_context
 from certification.vc.keys import (
     KeyResolutionError,
     controller_of,
+    parse_retired_on,
     resolve_did_key,
     verification_method_id,
 )
@@ -32,6 +34,7 @@ class TrustedIssuer:
     public_base_url: str | None
     context_urls: tuple[str, ...]
     demo: bool = False
+    retired_on: dict[str, datetime] = field(default_factory=dict)  # method id → retiredOn
 
 
 def load_trust_list(path: Path = TRUST_LIST_FILE) -> list[TrustedIssuer]:
@@ -45,10 +48,14 @@ def load_trust_list(path: Path = TRUST_LIST_FILE) -> list[TrustedIssuer]:
     issuers = []
     for entry in data["issuers"]:
         try:
-            dids = [str(did) for did in entry["keys"]]
-            for did in dids:
-                resolve_did_key(controller_of(did))
-            methods = frozenset(verification_method_id(controller_of(did)) for did in dids)
+            keys = [key if isinstance(key, dict) else {"id": key} for key in entry["keys"]]
+            retired_on = {}
+            for key in keys:
+                did = controller_of(str(key["id"]))
+                resolve_did_key(did)
+                if (moment := parse_retired_on(key.get("retiredOn"))) is not None:
+                    retired_on[verification_method_id(did)] = moment
+            methods = frozenset(verification_method_id(controller_of(str(k["id"]))) for k in keys)
             contexts = tuple(str(url) for url in entry.get("contextUrls", []))
             for url in contexts:
                 register_registry_context(url)
@@ -57,6 +64,7 @@ def load_trust_list(path: Path = TRUST_LIST_FILE) -> list[TrustedIssuer]:
                 name=str(entry["name"]), methods=methods,
                 public_base_url=str(base).rstrip("/") if base else None,
                 context_urls=contexts, demo=bool(entry.get("demo", False)),
+                retired_on=retired_on,
             ))
         except (KeyError, TypeError, KeyResolutionError) as error:
             raise ValueError(f"信任清单条目有误 (malformed trust list entry): {error}") from error

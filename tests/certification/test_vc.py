@@ -13,7 +13,7 @@ import copy
 import gzip
 import json
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, time
 
 import pytest
 from hypothesis import given, settings
@@ -25,6 +25,7 @@ from certification.vc.encoding import from_multibase_base58btc, multibase_base58
 from certification.vc.jsonld import CanonicalizationError
 from certification.vc.status_list import MIN_LIST_SIZE
 from certification.verify import INVALID, NOT_VERIFIED, SUPERSEDED, VALID, verify_credential
+from core.clock import CHINA
 from tests.certification.vc_helpers import (
     FACTS,
     MESSAGE_URL,
@@ -50,8 +51,14 @@ def verify(doc: dict, bureau: Issuer | None = None, **overrides):
     """Our verifier trusting ``bureau``'s key and reading its clear lists, unless overridden."""
     options = {"trusted_keys": None, "status_lists": None, "fetch": None, "today": TODAY}
     if bureau is not None:
-        options |= {"trusted_keys": {bureau.method}, "status_lists": bureau.lists()}
+        at = lists_signed_on(overrides.get("today", TODAY))  # the lists are fresh that day
+        options |= {"trusted_keys": {bureau.method}, "status_lists": bureau.lists(at=at)}
     return verify_credential(doc, **(options | overrides))
+
+
+def lists_signed_on(day: date) -> datetime:
+    """08:00 China time on ``day``: status lists signed then are fresh all that day."""
+    return datetime.combine(day, time(8), CHINA)
 
 
 # --- keys -----------------------------------------------------------------------------------

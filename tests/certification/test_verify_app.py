@@ -18,6 +18,7 @@ from tests.conftest import api_token
 DEMO = {"valid": "S060112000001264000001", "revoked": "S060112000001264000002",
         "superseded": "S060112000001263000001", "suspended": "S060112000001265000001"}
 OWN_CONTEXT = "https://registry.ninghe.example.cn/ns/credentials/v1"
+DEMO_REASON = "演示密钥（公开种子）签名：只能说明这是演示数据，不能证明真实性"
 
 
 def app_fetch(client, fetched: list[str] | None = None):
@@ -73,10 +74,12 @@ def test_demo_offline_with_the_shipped_trust_list(client, demo, tmp_path, capsys
     assert code == 1 and "无效 (INVALID)" in out and "已撤销" in out
     assert "已被替代" not in out
 
-    valid = demo["valid"]
+    valid = demo["valid"]  # signed with the demo key: its seed is public, anyone can sign
     code, out = check(tmp_path, capsys, valid, *list_files(client, valid, tmp_path))
-    assert code == 0 and "有效 (VALID)" in out
-    assert "演示密钥" in out  # the demo key is public: the verdict says so
+    assert code == 3 and "无法确认 (not verified)" in out
+    assert DEMO_REASON in out and "有效 (VALID)" not in out
+    code, out = check(tmp_path, capsys, valid, "--allow-demo", *list_files(client, valid, tmp_path))
+    assert code == 0 and "有效 (VALID)" in out and DEMO_REASON in out  # accepted, still said
 
     suspended = demo["suspended"]
     code, out = check(tmp_path, capsys, suspended, *list_files(client, suspended, tmp_path))
@@ -95,6 +98,9 @@ def test_demo_superseded_online_names_the_replacement(client, demo, tmp_path, ca
     assert not any("/ns/" in url for url in fetched)  # contexts are bundled, never fetched
 
     code, out = check(tmp_path, capsys, demo["valid"], "--online", fetch=app_fetch(client))
+    assert code == 3 and DEMO_REASON in out, out  # fetched online, the demo key stays demo
+    code, out = check(tmp_path, capsys, demo["valid"], "--online", "--allow-demo",
+                      fetch=app_fetch(client))
     assert code == 0, out
 
 

@@ -161,7 +161,7 @@ def online(tmp_path: Path, doc: dict, network: Network, capsys, *extra: str) -> 
 
 def test_online_fetches_published_keys_and_status_lists(tmp_path, bureau, signed, capsys) -> None:
     network = Network(bureau, bureau.lists())
-    code, out = online(tmp_path, signed, network, capsys)
+    code, out = online(tmp_path, signed, network, capsys, "--trust-url")  # BASE: not in the list
     assert code == 0 and "有效 (VALID)" in out
     assert f"{BASE}/.well-known/caregiver-registry/keys.json" in network.fetched
     assert MESSAGE_URL in network.fetched

@@ -9,7 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,6 +26,10 @@ SUSPENSION_URL = f"{BASE}/credentials/status/suspension/1-1"
 MESSAGE_URL = f"{BASE}/credentials/status/message/1-1"
 SIGNED_AT = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 TODAY = date(2025, 6, 1)
+# Status lists are generated on the day they are checked (08:00 China time on TODAY) and stay
+# fresh for LIST_WINDOW, as the app signs them (STATUS_LIST_VALIDITY_HOURS, default 24).
+LIST_SIGNED_AT = datetime(2025, 6, 1, 0, 0, tzinfo=UTC)
+LIST_WINDOW = timedelta(hours=24)
 FACTS = CertificateFacts(
     number="S123412001000124400001",
     holder_name="张晓燕",
@@ -76,22 +80,35 @@ class Issuer:
         )
         return self.sign(unsigned)
 
-    def status_list(self, url: str, purpose: str, set_indexes=()) -> dict:
+    def status_list(
+        self, url: str, purpose: str, set_indexes=(), at: datetime = LIST_SIGNED_AT,
+        window: timedelta | None = LIST_WINDOW,
+    ) -> dict:
+        """A list generated at ``at``, fresh for ``window`` (None: no validUntil)."""
+        until = at + window if window is not None else None
         unsigned = status_list.build_status_list_credential(
-            url, purpose, set_indexes, self.issuer, SIGNED_AT
+            url, purpose, set_indexes, self.issuer, at, valid_until=until
         )
-        return self.sign(unsigned)
+        return self.list_sign(unsigned, at)
 
-    def lists(self, revoked=(), suspended=(), messages: dict[int, str] | None = None) -> dict:
-        """The three lists; ``messages`` maps index → message ("superseded", …)."""
+    def list_sign(self, document: dict, at: datetime) -> dict:
+        return dataintegrity.sign(document, self.key, self.method, at)
+
+    def lists(
+        self, revoked=(), suspended=(), messages: dict[int, str] | None = None,
+        at: datetime = LIST_SIGNED_AT, window: timedelta | None = LIST_WINDOW,
+    ) -> dict:
+        """The three lists, generated at ``at`` and fresh for ``window`` (None: without
+        validUntil, as lists were before); ``messages`` maps index → message ("superseded", …)."""
         values = {index: MESSAGE[name] for index, name in (messages or {}).items()}
+        until = at + window if window is not None else None
         message_list = status_list.build_message_list_credential(
-            MESSAGE_URL, values, self.issuer, SIGNED_AT
+            MESSAGE_URL, values, self.issuer, at, until
         )
         return {
-            REVOCATION_URL: self.status_list(REVOCATION_URL, "revocation", revoked),
-            SUSPENSION_URL: self.status_list(SUSPENSION_URL, "suspension", suspended),
-            MESSAGE_URL: self.sign(message_list),
+            REVOCATION_URL: self.status_list(REVOCATION_URL, "revocation", revoked, at, window),
+            SUSPENSION_URL: self.status_list(SUSPENSION_URL, "suspension", suspended, at, window),
+            MESSAGE_URL: self.list_sign(message_list, at),
         }
 
     def published_keys(self) -> dict:

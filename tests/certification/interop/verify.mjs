@@ -10,6 +10,8 @@
 //   status:   the bit for each credentialStatus purpose (true = revoked / suspended)
 //   valid:    verified and no revocation or suspension bit set (a "message" entry, 2 bits,
 //             only explains a set revocation bit; this library reads one bit of it)
+// --now ISO-DATETIME: the instant the credential *and its status lists* are judged at (a list
+// past its validUntil is refused); the library would check the lists against the system clock.
 // --context-alias URL: a deployment's CONTEXT_URL, served by our bundled registry context
 // (as a verifier configured for that issuer would do). It checks proofs and status, not whose
 // key signed: trusting the issuer's key is python -m certification.verify's job.
@@ -90,8 +92,28 @@ async function main() {
   }
   const documentLoader = makeDocumentLoader(statusLists, args.contextAliases);
   const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022CryptoSuite});
+  // Each status list credential is verified (proof, validFrom, validUntil) at `now`, then the
+  // library reads the bits (and checks purposes and matching issuers) without re-verifying.
+  const checkStatusAt = async options => {
+    const entries = [].concat(options.credential.credentialStatus ?? []);
+    for(const url of new Set(entries.map(entry => entry.statusListCredential))) {
+      if(!statusLists.has(url)) {
+        continue;  // the library reports the list it cannot load
+      }
+      const listResult = await vc.verifyCredential({
+        credential: statusLists.get(url), suite, documentLoader, now: args.now
+      });
+      if(!listResult.verified) {
+        const reason = listResult.error?.message ??
+          listResult.error?.errors?.map(e => e.message).join('; ');
+        return {verified: false, error: new Error(
+          `"BitstringStatusListCredential" not verified; reason: ${reason}`)};
+      }
+    }
+    return checkStatus({...options, verifyBitstringStatusListCredential: false});
+  };
   const result = await vc.verifyCredential({
-    credential, suite, documentLoader, checkStatus, now: args.now
+    credential, suite, documentLoader, checkStatus: checkStatusAt, now: args.now
   });
   const status = {};
   for(const entry of result.statusResult?.results ?? []) {
