@@ -132,9 +132,12 @@ class EnrolmentOut(BaseModel):
 
 
 class ClassSessionIn(BaseModel):
-    held_on: date = Field(description="上课日期（不能晚于今天，中国时间）")
-    starts_at: time | None = Field(default=None, description="上课时间 HH:MM（必填）")
-    ends_at: time | None = Field(default=None, description="下课时间 HH:MM（必填）")
+    held_on: date = Field(description="上课日期（不能晚于今天，中国时间；今天的课须已下课）")
+    starts_at: time | None = Field(
+        default=None, description="上课时间 HH:MM（必填；中国时间，不带时区，不带秒）")
+    ends_at: time | None = Field(
+        default=None,
+        description="下课时间 HH:MM（必填；中国时间，不带时区，不带秒；今天的课须不晚于现在）")
     kind: Literal["theory", "practical"]
     hours: int = Field(ge=1, le=12, description="学时 ≤ 上课分钟数 ÷ 每学时分钟数（向下取整）")
     topic: str = Field(default="", max_length=200)
