@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from certification.vc.encoding import from_multibase_base58btc, multibase_base58btc
@@ -146,12 +146,17 @@ def build_published_keys(issuer_name: str, keys: Iterable[PublishedKey]) -> dict
             raise ValueError(f"密钥状态应为 {KEY_STATUSES} (key status must be one of them)")
         entry = multikey_document(key.public_key) | {
             "status": key.status,
-            "since": key.since.isoformat(),
+            "since": _aware(key.since).isoformat(),
         }
         if key.retired_on is not None:
-            entry["retiredOn"] = key.retired_on.isoformat()
+            entry["retiredOn"] = _aware(key.retired_on).isoformat()
         entries.append(entry)
     return {"issuer": {"name": issuer_name}, "keys": entries}
+
+
+def _aware(moment: datetime) -> datetime:
+    """Database instants are UTC; SQLite may hand them back without an offset."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def trusted_verification_methods(published: dict) -> set[str]:
