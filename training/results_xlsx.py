@@ -190,45 +190,65 @@ def _column_index(letters: str) -> int:
     return index - 1
 
 
+def _cell_place(element: Any, row: int, col: int, new_row: bool) -> tuple[int, int]:
+    """0-based (row, column) of a ``c`` element: from its ``r`` (``B7``), else the next column
+    of the row (a new row: its own ``r``, else the row after the last)."""
+    ref = _REF.match(element.get("r") or "")
+    if ref:
+        return int(ref.group(2)) - 1, _column_index(ref.group(1))
+    if not new_row:
+        return row, col + 1
+    number = element.getparent().get("r")
+    return (int(number) - 1 if number and number.isdigit() else row + 1), 0
+
+
 def _special_cells(
     sheet_xml: bytes, styles: dict[int, str | None]
 ) -> tuple[dict[tuple[int, int], Special | Formatted], int]:
     """Error cells, formulas with no cached value and number cells with a number format (the
     value is filled in from calamine's), by 0-based (row, column); and how many rows hold a
-    value."""
+    value. lxml's parser reads the XML (any quoting, any prefix); only ``c`` and ``row`` ends
+    reach Python, and a usual cell (one ``v`` or ``is`` child, no style of interest) costs a
+    few attribute reads."""
     found: dict[tuple[int, int], Special | Formatted] = {}
+    styled = {str(index) for index in styles}
     row = col = -1
-    filled = 0
-    row_filled = False
-    events = etree.iterparse(
-        io.BytesIO(sheet_xml), events=("start", "end"), huge_tree=True, **_SAFE_XML
-    )
-    for event, element in events:
-        tag = _localname(element)
-        if event == "start":
-            if tag == "row":
-                row = int(element.get("r")) - 1 if element.get("r") else row + 1
-                col, row_filled = -1, False
-            elif tag == "c":
-                ref = _REF.match(element.get("r") or "")
-                col = _column_index(ref.group(1)) if ref else col + 1
+    filled, filled_row, last_parent = 0, -1, None
+    events = etree.iterparse(io.BytesIO(sheet_xml), events=("end",), tag=("{*}c", "{*}row"),
+                             huge_tree=True, **_SAFE_XML)
+    for _, element in events:
+        if element.tag[-1] != "c":  # a row's end
+            if len(element) == 0 and not element.get("r"):  # an empty row still counts
+                row, last_parent = row + 1, element
+            element.clear()
+            while element.getprevious() is not None:  # drop the rows already read
+                del element.getparent()[0]
             continue
-        if tag != "c":
-            if tag == "row":
-                filled += row_filled
-                element.clear()
+        parent = element.getparent()
+        row, col = _cell_place(element, row, col, parent is not last_parent)
+        last_parent = parent
+        if len(element) == 0:  # an empty cell: it only takes its column
             continue
-        children = {_localname(child): child for child in element}
-        value = children.get("v")
-        text = value.text if value is not None else None
-        kind = element.get("t")
-        row_filled = row_filled or bool(text) or "is" in children or "f" in children
-        if kind == "e":
-            found[(row, col)] = Special("error", text or "#VALUE!")
-        elif "f" in children and not text and not (value is not None and kind == "str"):
-            found[(row, col)] = Special("formula", "")
-        elif text and kind in (None, "n") and styles:
-            style = (element.get("s") or "").strip()
-            if style.isdigit() and int(style) in styles:
-                found[(row, col)] = Formatted(0.0, styles[int(style)])
+        if row != filled_row:
+            filled, filled_row = filled + 1, row
+        kind, style, first = element.get("t"), element.get("s"), element[0].tag
+        if (kind == "e" or len(element) > 1 or not isinstance(first, str) or first[-1] == "f"
+                or (style is not None and style.strip() in styled)):
+            _special_cell(element, kind, (row, col), styles, found)
     return found, filled
+
+
+def _special_cell(element: Any, kind: str | None, place: tuple[int, int],
+                  styles: dict[int, str | None],
+                  found: dict[tuple[int, int], Special | Formatted]) -> None:
+    children = {_localname(child): child for child in element}
+    value = children.get("v")
+    text = value.text if value is not None else None
+    if kind == "e":
+        found[place] = Special("error", text or "#VALUE!")
+    elif "f" in children and not text and not (value is not None and kind == "str"):
+        found[place] = Special("formula", "")
+    elif text and kind in (None, "n"):
+        style = (element.get("s") or "").strip()
+        if style.isdigit() and int(style) in styles:
+            found[place] = Formatted(0.0, styles[int(style)])

@@ -151,17 +151,24 @@ _PARTS = {
 
 
 def _inline(ref: str, text: str) -> str:
-    return f"<c r='{ref}' t='inlineStr'><is><t>{text}</t></is></c>"
+    return f"<c{ref} t='inlineStr'><is><t>{text}</t></is></c>"
 
 
-def single_quoted_xlsx(rows: list[tuple[str, str, float, int, float, int]]) -> bytes:
-    """rows: (ID number, name, theory, theory style, practical, practical style)."""
-    cells = "".join(_inline(f"{col}1", head) for col, head in zip("ABCD", HEADERS, strict=True))
-    body = [f"<row r='1'>{cells}</row>"]
+def single_quoted_xlsx(rows: list[tuple[str, str, float, int, float, int]],
+                       refs: bool = True) -> bytes:
+    """rows: (ID number, name, theory, theory style, practical, practical style); ``refs``
+    False leaves out the optional ``r`` attributes of rows and cells."""
+    def at(ref: str) -> str:
+        return f" r='{ref}'" if refs else ""
+
+    cells = "".join(_inline(at(f"{col}1"), head) for col, head in zip("ABCD", HEADERS,
+                                                                       strict=True))
+    body = [f"<row{at('1')}>{cells}</row>"]
     for n, (number, name, theory, t_style, practical, p_style) in enumerate(rows, start=2):
-        body.append(f"<row r='{n}'>{_inline(f'A{n}', number)}{_inline(f'B{n}', name)}"
-                    f"<c r='C{n}' s='{t_style}'><v>{theory}</v></c>"
-                    f"<c r='D{n}' s='{p_style}'><v>{practical}</v></c></row>")
+        body.append(f"<row{at(str(n))}>{_inline(at(f'A{n}'), number)}"
+                    f"{_inline(at(f'B{n}'), name)}"
+                    f"<c{at(f'C{n}')} s='{t_style}'><v>{theory}</v></c>"
+                    f"<c{at(f'D{n}')} s='{p_style}'><v>{practical}</v></c></row>")
     sheet = ("<?xml version='1.0' encoding='UTF-8'?>"
              "<worksheet xmlns='http://schemas.openxmlformats.org/spreadsheetml/2006/main'>"
              "<dimension ref='A1:D2'/><sheetData>" + "".join(body) + "</sheetData></worksheet>")
@@ -172,11 +179,12 @@ def single_quoted_xlsx(rows: list[tuple[str, str, float, int, float, int]]) -> b
     return out.getvalue()
 
 
-def test_single_quoted_attributes_keep_their_formats(client, run, session_with):
+@pytest.mark.parametrize("refs", [True, False])
+def test_single_quoted_attributes_keep_their_formats(client, run, session_with, refs):
     world, sid, people = session_with(2)
     headers = api_token(client, world.staff)
     (id1, n1), (id2, n2) = people
-    data = single_quoted_xlsx([(id1, n1, 0.85, 1, 0.9, 3), (id2, n2, 59.5, 2, 90, 0)])
+    data = single_quoted_xlsx([(id1, n1, 0.85, 1, 0.9, 3), (id2, n2, 59.5, 2, 90, 0)], refs)
     assert b"s='1'" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
     r = upload(client, headers, sid, data)
     assert r.status_code == 422 and r.json()["sheet"] == "成绩"
@@ -184,7 +192,7 @@ def test_single_quoted_attributes_keep_their_formats(client, run, session_with):
                                    f"理论成绩单元格 C3 显示为 60，实际值为 59.5，{REFORMAT}"}]
     nothing_written(run, sid)
     r = upload(client, headers, sid,
-               single_quoted_xlsx([(id1, n1, 0.85, 1, 0.9, 3), (id2, n2, 0.59, 3, 90, 0)]))
+               single_quoted_xlsx([(id1, n1, 0.85, 1, 0.9, 3), (id2, n2, 0.59, 3, 90, 0)], refs))
     assert r.status_code == 200, r.text
     rows = run(ExamResult.select(ExamResult.theory, ExamResult.practical).order_by(ExamResult.id))
     assert [(row["theory"], row["practical"]) for row in rows] == [
