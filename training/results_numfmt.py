@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property, lru_cache
 from typing import Literal
 
 # §18.8.30, with the en-US currency signs; 14–22, 27–36, 45–47 and 50–81 are dates and times.
@@ -56,7 +57,7 @@ class Display:
     thousands: int = 0
     decimals: int = 0
 
-    @property
+    @cached_property
     def factor(self) -> Decimal:
         return Decimal(100) ** self.percent / Decimal(1000) ** self.thousands
 
@@ -131,23 +132,15 @@ def _holds(value: Decimal, condition: tuple[str, Decimal] | None) -> bool:
             ">=": value >= bound, "<>": value != bound}[op]
 
 
+Condition = tuple[str, Decimal] | None
+
+
 def section_for(code: str, value: Decimal) -> str:
     """The section of ``code`` that shows the number ``value``: positive;negative;zero (one
     section serves all, two give positive-and-zero;negative), or by conditions — the first
     whose condition holds, else the third when both first sections carry one, else the second.
     A text section (``@``) never shows a number."""
-    sections = split_sections(code)[:4]
-    text_last = "@" in _scan(sections[-1])[0]
-    if len(sections) == 1:
-        first = second = third = "General" if text_last else sections[0]
-    elif len(sections) == 2:
-        first, second, third = ((sections[0],) * 3 if text_last
-                                else (sections[0], sections[1], sections[0]))
-    elif len(sections) == 3 and text_last:
-        first, second, third = sections[0], sections[1], sections[0]
-    else:
-        first, second, third = sections[:3]
-    conditions = (_condition(first), _condition(second))
+    first, second, third, conditions = _layout(code)
     if conditions != (None, None):
         if _holds(value, conditions[0]):
             return first
@@ -159,6 +152,24 @@ def section_for(code: str, value: Decimal) -> str:
     return second if value < 0 else third
 
 
+@lru_cache(maxsize=1024)  # format codes come from users: bounded
+def _layout(code: str) -> tuple[str, str, str, tuple[Condition, Condition]]:
+    """(positive, negative, zero sections, conditions of the first two) of a format code."""
+    sections = split_sections(code)[:4]
+    text_last = "@" in _scan(sections[-1])[0]
+    if len(sections) == 1:
+        first = second = third = "General" if text_last else sections[0]
+    elif len(sections) == 2:
+        first, second, third = ((sections[0],) * 3 if text_last
+                                else (sections[0], sections[1], sections[0]))
+    elif len(sections) == 3 and text_last:
+        first, second, third = sections[0], sections[1], sections[0]
+    else:
+        first, second, third = sections[:3]
+    return first, second, third, (_condition(first), _condition(second))
+
+
+@lru_cache(maxsize=1024)  # format codes come from users: bounded
 def display_of(section: str) -> Display:
     """How ``section`` (one section of a format code) shows a number."""
     bare, brackets = _scan(section)

@@ -241,7 +241,7 @@ def _special_cells(
 def _special_cell(element: Any, kind: str | None, place: tuple[int, int],
                   styles: dict[int, str | None],
                   found: dict[tuple[int, int], Special | Formatted]) -> None:
-    children = {_localname(child): child for child in element}
+    children = {str(child.tag).rsplit("}", 1)[-1]: child for child in element}
     value = children.get("v")
     text = value.text if value is not None else None
     if kind == "e":
