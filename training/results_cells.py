@@ -113,6 +113,8 @@ def read_name(value: Any, fail: RowProblems) -> str | None:
     if isinstance(value, Special):
         fail("name", special_message(value, "姓名"))
         return None
+    if isinstance(value, Formatted):  # a number where the name goes: the checks say so
+        value = value.value
     try:
         return normalise_name(
             value if isinstance(value, str) else None if value is None else str(value)

@@ -162,6 +162,8 @@ def test_main_journey(new_page):  # noqa: F811 — the imported fixture
     assert '<dd class="count-candidates">1 人</dd>' in summary
     assert '<dd class="count-passed">1 人</dd>' in summary
     assert '<dd class="count-absent">0 人</dd>' in summary
+    # the form confirms these exact results (their digest), not only the counts
+    assert len(staff.locator("input[name=confirm_digest]").get_attribute("value")) == 64
     click(staff, "button:has-text('人数无误，提交人社局审核')")
     assert "已提交人社局审核" in staff.content()
     assert "已锁定" in staff.content()
