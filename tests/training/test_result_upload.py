@@ -261,6 +261,9 @@ def test_openapi_still_valid(client):
     r = client.get("/schema/openapi.json")
     assert r.status_code == 200
     assert "/api/v1/exam-sessions/{session_id}/results" in r.json()["paths"]
+    models = r.json()["components"]["schemas"]
+    assert "confirm_digest" in models["SubmitIn"]["properties"]
+    assert "confirm_digest" in models["ResultsSummaryOut"]["required"]
 
 
 def test_row_with_bad_score_is_still_checked_against_candidates(client, run, closed_session):
