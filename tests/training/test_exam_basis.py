@@ -155,3 +155,21 @@ def test_sent_back_after_the_upload_the_provider_still_decides(client, run, cloc
                     json={"reason": "培训学时不足"})
     assert r.status_code == 200, r.text
     assert _registration(run, reg)["status"] == "rejected"
+
+
+def test_submit_waits_for_the_sent_back_registration(client, run, clock, make_provider,
+                                                     make_course, make_trainee):
+    from training.services import exams, hours_changes
+    world, staff, eid, sid, es, reg = _confirmed_on_course(client, run, clock, make_provider,
+                                                           make_course, make_trainee)
+    run(ExamSession.update({ExamSession.state: "results_uploaded"}).where(ExamSession.id == es))
+    run(hours_changes.void_session, sid, "虚报的课", world.actor_staff)
+    clock.set_today(EXAM_DAY, time(16, 0))
+    staff = api_token(client, world.staff)  # a fresh token on the exam day
+    r = client.post(f"/api/v1/exam-sessions/{es}/submit", headers=staff, json={})
+    assert r.status_code == 409 and "还有待确认的报名" in r.json()["detail"], r.text
+    assert run(ExamSession.select(ExamSession.state).where(
+        ExamSession.id == es).first)["state"] == "results_uploaded"
+    run(exams.decide_registration, reg, False, "培训学时不足", world.actor_staff)
+    r = client.post(f"/api/v1/exam-sessions/{es}/submit", headers=staff, json={})
+    assert "还有待确认的报名" not in r.text  # the next rule speaks (no results yet)

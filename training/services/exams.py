@@ -84,7 +84,9 @@ async def move(session_id: int, action: str, actor: Actor,
             raise Conflict(f"考试场次当前为“{s.EXAM_STATE_LABELS[row.state]}”，不能执行此操作")
         if action == "open":
             await providers.require_approved(row.provider)
-        if action == "close" and await ExamRegistration.exists().where(
+        # a registration sent back to 待确认 after results were uploaded (its course completion
+        # withdrawn, training.services.exam_basis) is decided before the submit too
+        if action in ("close", "submit") and await ExamRegistration.exists().where(
                 (ExamRegistration.session == row.id)
                 & (ExamRegistration.status == s.REG_PENDING)):
             raise Conflict("还有待确认的报名，请先逐一确认或不予通过")
