@@ -16,6 +16,7 @@ from core import audit, clock
 from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationError
 from core.happened import require_happened
+from core.identity import fold_code
 from core.tables import Credential, CredentialEvent, CredentialStatusChange
 
 STATUSES = ("valid", "suspended", "revoked", "expired", "superseded")
@@ -73,6 +74,14 @@ class CredentialInput:
     scan_id: int | None = None
     origin_type: str = ""
     origin_id: int | None = None
+
+
+def normalise_recorded_number(value: str) -> str:
+    """The number of a credential issued elsewhere as typed, stored folded (core.identity
+    .fold_code): spaces removed, full-width folded, upper-cased, so ``津保１２３ ４５６７`` and
+    ``津保1234567`` are one number; a digit of another script (١, ①, ²) raises ValidationError
+    (field ``number``). Chinese characters stay."""
+    return fold_code(value, "证书（证明）编号", "number")
 
 
 def check_input(data: CredentialInput, today: date | None = None) -> None:

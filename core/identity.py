@@ -47,11 +47,12 @@ def fold_code(value: str | None, label: str, field: str) -> str:
     """What a user typed into an ID-like field, as plain ASCII: spaces removed, full-width ASCII
     (U+FF01–U+FF5E, e.g. １ Ｘ) folded to half-width, upper-cased.
 
-    Any other character with a numeric value (Arabic-Indic ١, Devanagari १, superscript ²,
-    circled ①, Roman numeral Ⅹ, mathematical 𝟏 …) raises ValidationError naming ``field``:
+    Any other number character (Unicode category N: Arabic-Indic ١, Devanagari १, superscript
+    ², circled ①, Roman numeral Ⅹ, mathematical 𝟏 …) raises ValidationError naming ``field``:
     Python's ``\\d``, ``str.isdigit`` and ``int()`` accept many of them, and NFKC turns others
     into ASCII digits, so one human's number could be stored twice in different scripts.
-    Other non-ASCII characters are kept, so the caller's format check refuses them.
+    Other non-ASCII characters (e.g. 津 in 津保1234567, or the letter-like numeral 一) are
+    kept, so the caller's format check refuses them where the format is ASCII.
     """
     out = []
     for ch in value or "":
@@ -60,7 +61,7 @@ def fold_code(value: str | None, label: str, field: str) -> str:
         code = ord(ch)
         if 0xFF01 <= code <= 0xFF5E:
             ch = chr(code - FULL_WIDTH_OFFSET)
-        elif not ch.isascii() and unicodedata.numeric(ch, None) is not None:
+        elif not ch.isascii() and unicodedata.category(ch).startswith("N"):
             raise ValidationError(foreign_digit_message(label), field)
         out.append(ch)
     return "".join(out).upper()

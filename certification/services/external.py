@@ -9,7 +9,7 @@ from datetime import date
 from certification.services.catalogue import expiry_for, qualification
 from core import clock, db
 from core.actor import Actor
-from core.credentials import CredentialInput, create_credential
+from core.credentials import CredentialInput, create_credential, normalise_recorded_number
 from core.errors import NotFound, ValidationError
 from core.files import save_file
 from core.happened import require_happened
@@ -52,6 +52,7 @@ async def record_external(data: ExternalInput, scan: bytes, scan_name: str, acto
     if data.issued_on is None:
         raise ValidationError("请填写发证（检查）日期", "issued_on")
     require_happened(data.issued_on, clock.today(), "issued_on", "发证（检查）日期")
+    number = normalise_recorded_number(data.number)
     kind = check_upload(scan, allowed=SCAN_KINDS, max_bytes=MAX_SCAN_BYTES, field="scan",
                         label="扫描件")
     info = await qualification(data.code)
@@ -61,7 +62,7 @@ async def record_external(data: ExternalInput, scan: bytes, scan_name: str, acto
             PersonInput(data.id_type, data.id_number, data.name), actor)
         stored = await save_file(scan, kind=kind, original_name=scan_name, actor=actor)
         row = await create_credential(CredentialInput(
-            person_id=person.id, code=data.code, number=data.number.strip(),
+            person_id=person.id, code=data.code, number=number,
             issued_on=data.issued_on, issuer_name=data.issuer_name.strip(),
             expires_on=expires_on, source="recorded", outcome=data.outcome or None,
             scan_id=stored.id, origin_type="manual",

@@ -9,7 +9,7 @@ from datetime import date
 
 from core import audit, clock, files
 from core.actor import Actor
-from core.credentials import CredentialInput, create_credential
+from core.credentials import CredentialInput, create_credential, normalise_recorded_number
 from core.errors import Conflict, Forbidden, NotFound, ValidationError
 from core.happened import require_happened
 from core.people import PersonInput, find_or_create_person
@@ -158,12 +158,12 @@ async def record_check(link_id: int, data: CheckInput, scan: bytes, filename: st
     require_happened(data.checked_on, clock.today(), "checked_on", "检查日期")
     if not data.issuer_name.strip():
         raise ValidationError("请填写检查机构", "issuer_name")
+    prefix = "HC" if data.code == "HEALTH_CERT" else "BG"
+    number = (normalise_recorded_number(data.number)
+              or f"{prefix}{data.checked_on:%Y%m%d}{secrets.token_hex(4).upper()}")
     kind = check_upload(scan, allowed=SCAN_KINDS, max_bytes=MAX_SCAN_BYTES, field="scan",
                         label="扫描件")
     stored = await files.save_file(scan, kind=kind, original_name=filename, actor=actor)
-    prefix = "HC" if data.code == "HEALTH_CERT" else "BG"
-    number = (data.number.strip()
-              or f"{prefix}{data.checked_on:%Y%m%d}{secrets.token_hex(4).upper()}")
     return await create_credential(CredentialInput(
         person_id=link.person, code=data.code, number=number, issued_on=data.checked_on,
         issuer_name=data.issuer_name.strip(), source="recorded", outcome=data.outcome,

@@ -88,3 +88,22 @@ def test_core_refuses_a_future_recorded_credential_whatever_the_entry(run, clock
         run(record)
     assert err.value.field == "issued_on" and err.value.message == MESSAGE
     assert run(Credential.count()) == 0
+
+
+def test_an_external_number_is_stored_folded_and_foreign_digits_refused(client, run, clock,
+                                                                        make_user):
+    from core.tables import Credential
+
+    clock.set_today(TODAY)
+    make_user("facility_operator", "operator1")
+    headers = api_token(client, "operator1")
+    before = _counts(run)
+    r = _external(client, headers, id_number=NEW_ID, number="津保١٢٣٤٥٦٧")
+    assert r.status_code == 422 and r.json()["field"] == "number"
+    assert "证书（证明）编号只能使用数字 0–9" in r.json()["detail"]
+    assert _counts(run) == before
+    first = _external(client, headers, id_number=NEW_ID, number="津保１２３ ４５６７")
+    assert first.status_code == 201, first.text
+    again = _external(client, headers, id_number=NEW_ID, number="津保1234567")
+    assert again.status_code == 409 and again.json()["field"] == "number"
+    assert run(Credential.select(Credential.number)) == [{"number": "津保1234567"}]
