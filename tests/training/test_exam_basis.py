@@ -173,3 +173,38 @@ def test_submit_waits_for_the_sent_back_registration(client, run, clock, make_pr
     run(exams.decide_registration, reg, False, "培训学时不足", world.actor_staff)
     r = client.post(f"/api/v1/exam-sessions/{es}/submit", headers=staff, json={})
     assert "还有待确认的报名" not in r.text  # the next rule speaks (no results yet)
+
+
+def test_another_completed_course_keeps_the_registration(client, run, clock, make_provider,
+                                                         make_course, make_trainee):
+    """The trainee also completed another 保育师 四级 course: the registration rests on it."""
+    from training.services import enrolment, exams, hours, hours_changes
+    from training.services.courses import transition
+    clock.set_today(date(2026, 6, 10), time(20, 0))
+    world = make_provider()
+    first, trainees, (e1,) = running_class(run, world, make_course, make_trainee, n=1,
+                                           theory=3, practical=0)
+    second = make_course(world, state="open", starts_in=-5, theory=3, practical=0,
+                         title="保育师四级周末班")
+    e2 = run(enrolment.apply, second, trainees[0][1])
+    run(enrolment.decide, e2, "accept", "", world.actor_staff)
+    run(transition, second, "running", world.actor_staff)
+    staff = api_token(client, world.staff)
+    sessions = {e1: post_session(client, staff, first, [e1], held_on=day(-3),
+                                 hours=3).json()["id"],
+                e2: post_session(client, staff, second, [e2], held_on=day(-1),
+                                 hours=3).json()["id"]}
+    run(hours.complete, e1, world.actor_staff)
+    run(hours.complete, e2, world.actor_staff)
+    es = run(exams.create_session, "CHILDCARE_WORKER", 4, EXAM_DAY, "考场", world.actor_staff)
+    run(exams.move, es, "open", world.actor_staff)
+    reg, view = run(exams.register, es, trainees[0][1])
+    basis = view.enrolment_id
+    other = e1 if basis == e2 else e2
+    run(exams.decide_registration, reg, True, "", world.actor_staff)
+    run(hours_changes.void_session, sessions[basis], "虚报的课", world.actor_staff)
+    row = run(ExamRegistration.select(ExamRegistration.status, ExamRegistration.enrolment).where(
+        ExamRegistration.id == reg).first)
+    assert row == {"status": "confirmed", "enrolment": other}
+    assert run(AuditLog.count().where(
+        AuditLog.action == "exam_registration.basis_replaced")) == 1

@@ -5,7 +5,8 @@ basis: the completed enrolment (``ExamRegistration.enrolment``, also in ``eligib
 When a correction or void of class sessions reopens that completion
 (``training.services.hours_changes.follow_hours``), the registration can no longer stand on it:
 
-- the session not yet approved: the registration goes back to 待确认 (pending), not eligible,
+- the person completed another matching skill course: the registration rests on that one;
+- else, the session not yet approved: the registration goes back to 待确认 (pending), not eligible,
   with the reason shown to the provider; confirming it again needs the completion back
   (``require_basis``) — otherwise the provider rejects it;
 - the session approved: a certificate issued from that registration's result goes to the
@@ -41,13 +42,16 @@ async def withdraw_course_basis(enrolment_ids: Iterable[int], why: str,
         return out
     rows = await ExamRegistration.select(
         ExamRegistration.id, ExamRegistration.status, ExamRegistration.enrolment,
-        ExamRegistration.session, ExamRegistration.session.state,
-        ExamRegistration.session.exam_on,
+        ExamRegistration.person, ExamRegistration.session, ExamRegistration.session.state,
+        ExamRegistration.session.exam_on, ExamRegistration.session.qualification_code,
+        ExamRegistration.session.level,
     ).where((ExamRegistration.route == s.ROUTE_COURSE)
             & ExamRegistration.enrolment.is_in(ids)
             & ExamRegistration.status.is_in([s.REG_PENDING, s.REG_CONFIRMED])).order_by(
         ExamRegistration.id)
     for row in rows:
+        if await _rest_on_another_course(row, ids, actor):
+            continue
         reason = f"{WITHDRAWN}（{why}），请核实：学员重新结业后可再确认，否则不予通过"
         if row["session.state"] == s.EXAM_APPROVED:
             out["queued"] += await _queue_certificates(row, why, actor)
@@ -63,6 +67,26 @@ async def withdraw_course_basis(enrolment_ids: Iterable[int], why: str,
                            note=reason)
         out["reopened"].append(row["id"])
     return out
+
+
+async def _rest_on_another_course(row: dict, withdrawn: list[int], actor: Actor) -> bool:
+    """When the person completed another matching skill course (same qualification and
+    level), the registration rests on that one instead (audited); True then."""
+    other = await Enrolment.select(Enrolment.id).where(
+        (Enrolment.person == row["person"]) & (Enrolment.state == s.ENROL_COMPLETED)
+        & (Enrolment.course.kind == s.COURSE_SKILL)
+        & (Enrolment.course.qualification_code == row["session.qualification_code"])
+        & (Enrolment.course.level == row["session.level"])
+        & Enrolment.id.not_in(withdrawn)).order_by(
+        Enrolment.completed_at, ascending=False).first()
+    if other is None:
+        return False
+    await ExamRegistration.update({ExamRegistration.enrolment: other["id"]}).where(
+        ExamRegistration.id == row["id"])
+    await audit.record(actor, "exam_registration.basis_replaced", "exam_registration",
+                       row["id"], before={"enrolment": row["enrolment"]},
+                       after={"enrolment": other["id"]})
+    return True
 
 
 async def _queue_certificates(row: dict, why: str, actor: Actor) -> list[int]:
