@@ -135,7 +135,7 @@ def test_main_journey(new_page):  # noqa: F811 — the imported fixture
     assert "报名截止" in staff.content()
     # before the exam day the upload form is replaced by a message naming the exam date
     exam_on = (clock.today() + timedelta(days=25)).isoformat()
-    assert f"考试日期为 {exam_on}，考试结束前不能上传成绩" in staff.content()
+    assert f"考试日期为 {exam_on}，考试日之前不能上传成绩" in staff.content()
     assert staff.locator("#file").count() == 0
     run_async(_exam_day_comes(session))  # the served app reads the real clock
     staff.reload()
@@ -165,5 +165,6 @@ def test_main_journey(new_page):  # noqa: F811 — the imported fixture
     # the form confirms these exact results (their digest), not only the counts
     assert len(staff.locator("input[name=confirm_digest]").get_attribute("value")) == 64
     click(staff, "button:has-text('人数无误，提交人社局审核')")
+    assert "提交后成绩即锁定" in staff.confirmations[-1]  # asked before the irreversible
     assert "已提交人社局审核" in staff.content()
     assert "已锁定" in staff.content()
