@@ -100,8 +100,12 @@ def _visible(actor: Actor):
 async def list_external(actor: Actor, page: int, per_page: int, q: str = "") -> Page[dict]:
     where = _visible(actor)
     if q.strip():
+        try:  # numbers are stored folded (normalise_recorded_number)
+            number = normalise_recorded_number(q)
+        except ValidationError:
+            number = q.strip()
         where = where & (Credential.person.name.like(f"%{q.strip()}%")
-                         | (Credential.number == q.strip()))
+                         | (Credential.number == number))
     total = await Credential.count().where(where)
     result = Page([], page, per_page, total, query={"q": q})
     result.items = await Credential.select(

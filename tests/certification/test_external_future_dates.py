@@ -107,3 +107,6 @@ def test_an_external_number_is_stored_folded_and_foreign_digits_refused(client, 
     again = _external(client, headers, id_number=NEW_ID, number="津保1234567")
     assert again.status_code == 409 and again.json()["field"] == "number"
     assert run(Credential.select(Credential.number)) == [{"number": "津保1234567"}]
+    listed = client.get("/api/v1/certification/external/", headers=headers,
+                        params={"q": "津保１２３４５６７"}).json()
+    assert [i["number"] for i in listed] == ["津保1234567"]
