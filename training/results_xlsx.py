@@ -190,16 +190,18 @@ def _column_index(letters: str) -> int:
     return index - 1
 
 
-def _cell_place(element: Any, row: int, col: int, new_row: bool) -> tuple[int, int]:
-    """0-based (row, column) of a ``c`` element: from its ``r`` (``B7``), else the next column
-    of the row (a new row: its own ``r``, else the row after the last)."""
+def _cell_place(element: Any, row: int) -> tuple[int, int]:
+    """0-based (row, column) of a ``c`` element: from its ``r`` (``B7``), else its row (the
+    row's ``r``, else ``row``, the one after the last) and the column after the nearest earlier
+    cell's (rare: Excel writes ``r`` on every cell)."""
     ref = _REF.match(element.get("r") or "")
     if ref:
         return int(ref.group(2)) - 1, _column_index(ref.group(1))
-    if not new_row:
-        return row, col + 1
-    number = element.getparent().get("r")
-    return (int(number) - 1 if number and number.isdigit() else row + 1), 0
+    parent = element.getparent()
+    number = parent.get("r") if parent is not None else None
+    here = int(number) - 1 if number and number.isdigit() else row
+    before = element.getprevious()
+    return here, (_cell_place(before, row)[1] + 1 if before is not None else 0)
 
 
 def _special_cells(
@@ -209,32 +211,29 @@ def _special_cells(
     value is filled in from calamine's), by 0-based (row, column); and how many rows hold a
     value. lxml's parser reads the XML (any quoting, any prefix); only ``c`` and ``row`` ends
     reach Python, and a usual cell (one ``v`` or ``is`` child, no style of interest) costs a
-    few attribute reads."""
+    few attribute reads: only the cells of interest are placed."""
     found: dict[tuple[int, int], Special | Formatted] = {}
     styled = {str(index) for index in styles}
-    row = col = -1
-    filled, filled_row, last_parent = 0, -1, None
+    next_row = filled = 0  # next_row: the 0-based row a row without ``r`` takes
+    row_filled = False
     events = etree.iterparse(io.BytesIO(sheet_xml), events=("end",), tag=("{*}c", "{*}row"),
                              huge_tree=True, **_SAFE_XML)
     for _, element in events:
-        if element.tag[-1] != "c":  # a row's end
-            if len(element) == 0 and not element.get("r"):  # an empty row still counts
-                row, last_parent = row + 1, element
+        if element.tag[-1] == "w":  # a row's end: its cells came before
+            number = element.get("r")
+            next_row = (int(number) if number and number.isdigit() else next_row + 1)
+            filled, row_filled = filled + row_filled, False
             element.clear()
             while element.getprevious() is not None:  # drop the rows already read
                 del element.getparent()[0]
             continue
-        parent = element.getparent()
-        row, col = _cell_place(element, row, col, parent is not last_parent)
-        last_parent = parent
-        if len(element) == 0:  # an empty cell: it only takes its column
+        if len(element) == 0:  # an empty (perhaps formatted) cell
             continue
-        if row != filled_row:
-            filled, filled_row = filled + 1, row
+        row_filled = True
         kind, style, first = element.get("t"), element.get("s"), element[0].tag
         if (kind == "e" or len(element) > 1 or not isinstance(first, str) or first[-1] == "f"
                 or (style is not None and style.strip() in styled)):
-            _special_cell(element, kind, (row, col), styles, found)
+            _special_cell(element, kind, _cell_place(element, next_row), styles, found)
     return found, filled
 
 

@@ -262,3 +262,19 @@ def test_the_model_of_the_property_covers_openpyxl_files():
     assert sheet["C2"].number_format == "[<1]0%;0.0"
     parsed = parse_results_file(data, "成绩.xlsx", needs_review=False)
     assert parsed.rows[0].theory == Decimal(85)
+
+
+def test_cells_are_placed_with_or_without_r_attributes():
+    """Excel writes r on rows and cells; other writers may leave it out (ECMA-376 §18.3.1.4):
+    a cell without r follows the cell before it, a row without r the row before it."""
+    from training.results_xlsx import _special_cells
+
+    sheet = (b"<worksheet xmlns='http://schemas.openxmlformats.org/spreadsheetml/2006/main'>"
+             b"<sheetData><row><c><v>1</v></c></row>"
+             b"<row r='4'><c t='e'><v>#N/A</v></c><c/><c s='1'><v>0.5</v></c></row>"
+             b"<row><c r='B5' t='e'><v>#REF!</v></c><c s = \"1\"><v>0.7</v></c></row>"
+             b"<row/><row><c><f>A1</f></c></row></sheetData></worksheet>")
+    found, filled = _special_cells(sheet, {1: "0%"})
+    assert sorted(found) == [(3, 0), (3, 2), (4, 1), (4, 2), (6, 0)]
+    assert (found[(3, 2)].code, found[(4, 2)].code, found[(6, 0)].kind) == ("0%", "0%", "formula")
+    assert filled == 4
