@@ -127,5 +127,5 @@ async def _submitted_session(provider_id: int, staff: Actor, system: Actor) -> N
     outcome = await results.upload_results(session.id, "\n".join(lines).encode(), "成绩.csv",
                                            staff)
     assert outcome.ok, outcome.errors
-    summary = await results_summary.results_summary(session.id)  # the counts confirmed
-    await exams.move(session.id, "submit", staff, summary.counts())
+    summary = await results_summary.results_summary(session.id)  # the results confirmed
+    await exams.move(session.id, "submit", staff, summary.counts(), summary.digest)
