@@ -22,6 +22,7 @@ from tests.certification.vc_helpers import (
     LIST_SIGNED_AT,
     REVOCATION_URL,
     SIGNED_AT,
+    TODAY,
     Issuer,
     js_verify,
     list_args,
@@ -82,6 +83,18 @@ def test_a_forgery_with_the_public_demo_key_is_not_verified(tmp_path: Path) -> N
     empty = write_json(tmp_path / "e.json", {"issuers": []})
     by_keys = run_command(path, *lists, "--trust-list", empty, "--keys", published)
     assert by_keys.returncode == 3 and DEMO_REASON in by_keys.stdout
+
+
+def test_the_demo_key_given_as_a_plain_set_is_still_the_demo_key() -> None:
+    anyone = DemoIssuer()
+    report = command.verify_credential(
+        anyone.credential(), trusted_keys={anyone.method}, status_lists=anyone.lists(),
+        fetch=None, today=TODAY)
+    assert report.verdict == command.NOT_VERIFIED and DEMO_REASON in report.reasons[0]
+    allowed = command.verify_credential(
+        anyone.credential(), trusted_keys={anyone.method}, status_lists=anyone.lists(),
+        fetch=None, today=TODAY, allow_demo=True)
+    assert allowed.verdict == command.VALID
 
 
 def test_a_demo_credential_found_wrong_stays_invalid(tmp_path: Path) -> None:
