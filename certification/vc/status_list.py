@@ -101,9 +101,7 @@ def _check_purpose(purpose: str) -> None:
         raise StatusListError(f"状态用途应为 {STATUS_PURPOSES} (purpose must be one of them)")
 
 
-def status_entry(list_url: str, index: int, purpose: str) -> dict:
-    """A ``credentialStatus`` entry pointing at bit ``index`` of the list at ``list_url``."""
-    _check_purpose(purpose)
+def _entry(list_url: str, index: int, purpose: str) -> dict:
     if index < 0:
         raise StatusListError(f"状态位序号越界 (status index out of range): {index}")
     return {
@@ -115,16 +113,16 @@ def status_entry(list_url: str, index: int, purpose: str) -> dict:
     }
 
 
+def status_entry(list_url: str, index: int, purpose: str) -> dict:
+    """A ``credentialStatus`` entry pointing at bit ``index`` of the list at ``list_url``."""
+    _check_purpose(purpose)
+    return _entry(list_url, index, purpose)
+
+
 def message_status_entry(list_url: str, index: int) -> dict:
     """A ``credentialStatus`` entry of purpose ``message`` (2 bits) naming our four values."""
-    if index < 0:
-        raise StatusListError(f"状态位序号越界 (status index out of range): {index}")
     return {
-        "id": f"{list_url}#{index}",
-        "type": ENTRY_TYPE,
-        "statusPurpose": MESSAGE_PURPOSE,
-        "statusListIndex": str(index),
-        "statusListCredential": list_url,
+        **_entry(list_url, index, MESSAGE_PURPOSE),
         "statusSize": MESSAGE_STATUS_SIZE,
         "statusMessage": [
             {"status": hex(value), "message": message}
