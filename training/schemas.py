@@ -150,29 +150,28 @@ class ClassSessionCorrectIn(ClassSessionIn):
     reason: str = Field(default="", max_length=500, description="更正原因（必填）")
 
 
-class ClassSessionOut(BaseModel):
-    id: int
-    course_id: int
+class _ClassSessionFacts(BaseModel):
+    """What a class session records: the day, China wall-clock times, kind, 学时 and topic."""
+
     held_on: date
     starts_at: time | None
     ends_at: time | None
     kind: str
     hours: int
     topic: str
+
+
+class ClassSessionOut(_ClassSessionFacts):
+    id: int
+    course_id: int
     state: str = Field(description="recorded | void")
     revision: int
     flags: list[str] = Field(default_factory=list, description="待更正的数据核查标记")
 
 
-class ClassSessionRevisionOut(BaseModel):
+class ClassSessionRevisionOut(_ClassSessionFacts):
     revision: int
     action: str = Field(description="record | correct | void")
-    held_on: date
-    starts_at: time | None
-    ends_at: time | None
-    kind: str
-    hours: int
-    topic: str
     present: list[int]
     state: str
     reason: str
