@@ -146,11 +146,15 @@ async def issue_training_certificate(*, enrolment_id: int, actor: Actor) -> int:
     """Issue the 培训合格证明 for a completed enrolment; returns the Credential id.
 
     Called inside training's course-completion transaction. Idempotent: a second call for the
-    same enrolment returns the certificate already issued.
+    same enrolment returns the certificate already issued — unless an officer revoked it (e.g.
+    from the review queue after its hours were corrected below the requirement): a completion
+    earned again then gets a new certificate (origin ``enrolment:7#2``, ``#3``…), and the
+    revoked one stays in the registry as it is.
     """
     from training.tables import Course, Enrolment, Provider
 
-    existing = await existing_for(f"enrolment:{enrolment_id}")
+    origin_key = await _training_origin_key(enrolment_id)
+    existing = await existing_for(origin_key)
     if existing is not None:
         return existing
     enrolment = await Enrolment.objects().where(Enrolment.id == enrolment_id).first()
@@ -175,10 +179,28 @@ async def issue_training_certificate(*, enrolment_id: int, actor: Actor) -> int:
         qualification_code=course.qualification_code,
         number_prefix=numbers.training_prefix(issued_on.year, provider.id),
         issuer_name=provider.name, issuer_code=provider.uscc,
-        issued_on=issued_on, origin_key=f"enrolment:{enrolment_id}",
+        issued_on=issued_on, origin_key=origin_key,
         origin_type="enrolment", origin_id=enrolment_id, details=details,
     )], actor, job_title=f"培训合格证明：{details['course_name']}")
     return ids[0]
+
+
+async def _training_origin_key(enrolment_id: int) -> str:
+    """The origin key the enrolment's certificate has or will have: its latest certificate's
+    key, or the next one (``enrolment:7#2``…) when that certificate was revoked."""
+    base = f"enrolment:{enrolment_id}"
+    rows = await CertificateRecord.select(
+        CertificateRecord.origin_key, CertificateRecord.credential.status,
+    ).where((CertificateRecord.origin_key == base)
+            | CertificateRecord.origin_key.like(base + "#%"))
+    if not rows:
+        return base
+    def round_of(key: str) -> int:
+        return int(key.partition("#")[2] or 1)
+    latest = max(rows, key=lambda r: round_of(r["origin_key"]))
+    if latest["credential.status"] != "revoked":
+        return latest["origin_key"]
+    return f"{base}#{round_of(latest['origin_key']) + 1}"
 
 
 def _fk(row: Any, name: str) -> int:

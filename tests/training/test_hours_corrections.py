@@ -159,3 +159,33 @@ def test_provider_and_officer_pages(client, run, make_provider, make_course, mak
     assert r.status_code == 200 and "已换发" in r.text
     old = run(Credential.select().where(Credential.id == cred).first)
     assert old["status"] == "superseded" and old["superseded_by"]
+
+
+def test_completion_earned_again_after_revocation_gets_a_new_certificate(
+        client, run, make_provider, make_course, make_trainee):
+    world, course, e1, sid, cred, staff = _certified(client, run, make_provider, make_course,
+                                                     make_trainee)
+    r = client.post(f"/api/v1/class-sessions/{sid}/void", headers=staff,
+                    json={"reason": "该次课未实际开课"})
+    assert r.status_code == 200, r.text
+    officer = api_token(client, world.officer)
+    item = client.get("/api/v1/certification/reviews", headers=officer).json()["items"][0]["id"]
+    r = client.post(f"/api/v1/certification/reviews/{item}/decision", headers=officer,
+                    json={"action": "revoke", "note": "学时不足，撤销"})
+    assert r.status_code == 200 and r.json()["certificate_status"] == "revoked"
+    # the hours are really taught later; completing again earns a new certificate
+    r = post_session(client, staff, course, [e1], held_on=day(-1), start="13:00", end="14:30",
+                     hours=2)
+    assert r.status_code == 201, r.text
+    again = client.post(f"/api/v1/enrolments/{e1}/complete", headers=staff)
+    assert again.status_code == 200, again.text
+    new = again.json()["credential_id"]
+    assert new and new != cred
+    statuses = {r["id"]: r["status"] for r in run(Credential.select(Credential.id,
+                                                                    Credential.status))}
+    assert statuses[cred] == "revoked" and statuses[new] == "valid"
+    assert run(Enrolment.select().where(Enrolment.id == e1).first)["credential_id"] == new
+    # and completing is still idempotent for the new certificate
+    assert client.post(f"/api/v1/enrolments/{e1}/complete",
+                       headers=staff).status_code in (200, 409)
+    assert run(Credential.count()) == 2
