@@ -25,6 +25,7 @@ from core.admin_controllers import AdminUsersApi, AdminUsersController
 from core.audit_controllers import AuditController
 from core.home import HomeController, health
 from core.http_errors import EXCEPTION_HANDLERS
+from core.input_guard import InputGuardMiddleware
 from core.logging_setup import access_log_middleware, configure_logging
 from core.packages import all_routes, setup_all
 from core.people_controllers import PeopleApi, ProfilePage
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             access_log_middleware,
             session_config.middleware,
             DefineMiddleware(AuthMiddleware, exclude=["^/static/", "^/schema", PUBLIC_API]),
+            InputGuardMiddleware(),
         ],
         csrf_config=csrf_config,
         template_config=template_config,

@@ -14,9 +14,22 @@ DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 200
 
 
+# No list holds 200 million rows: a page number beyond this is past the last page anyway, and
+# capping it keeps OFFSET inside the 64-bit range of both databases (a 2**63 page gave a 500).
+MAX_PAGE = 1_000_000
+
+
 def clamp_page(page: int | None, per_page: int | None) -> tuple[int, int]:
+    """(page, per_page) within 1..MAX_PAGE and 1..MAX_PER_PAGE; a page past the last stays
+    past it (the API answers an empty page with the real total)."""
     per = min(max(per_page or DEFAULT_PER_PAGE, 1), MAX_PER_PAGE)
-    return max(page or 1, 1), per
+    return min(max(page or 1, 1), MAX_PAGE), per
+
+
+def offset_of(page: int, per_page: int) -> int:
+    """The OFFSET of a page (1-based), with page and per_page clamped as ``clamp_page`` does."""
+    number, per = clamp_page(page, per_page)
+    return (number - 1) * per
 
 
 @dataclass
@@ -41,7 +54,14 @@ class Page(Generic[T]):
 
     @property
     def offset(self) -> int:
-        return (self.number - 1) * self.per_page
+        """Rows to skip; never past ``total``, so a page beyond the last is empty."""
+        return min(offset_of(self.number, self.per_page), self.total)
+
+    def last_if_beyond(self) -> Page[T]:
+        """This page, or the last one when the number is past it (HTML pages show the last)."""
+        if self.number > self.pages:
+            self.number = self.pages
+        return self
 
     def url_for_page(self, n: int) -> str:
         params = {k: v for k, v in self.query.items() if v not in (None, "")}

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from core import audit, clock
 from core.actor import Actor
 from core.errors import Conflict, Forbidden
-from core.pagination import Page
+from core.pagination import Page, offset_of
 from core.roles import Role
 from employers.facilities import FacilityInput
 from employers.services.access import facility_for, is_officer, operated_ids
@@ -83,7 +83,7 @@ async def search(actor: Actor, q: str = "", filing_status: str = "", page: int =
     for clause in where:
         query, count = query.where(clause), count.where(clause)
     total = await count
-    items = await query.limit(per_page).offset((page - 1) * per_page)
+    items = await query.limit(per_page).offset(offset_of(page, per_page))
     states = {}
     if items:
         rows = await ComplianceState.select(ComplianceState.facility, ComplianceState.compliant,
@@ -106,5 +106,5 @@ async def public_list(q: str = "", page: int = 1, per_page: int = 20) -> Page[di
         query = query.where(Facility.name.ilike(f"%{q}%") | Facility.street.ilike(f"%{q}%"))
         count = count.where(Facility.name.ilike(f"%{q}%") | Facility.street.ilike(f"%{q}%"))
     total = await count
-    items = await query.limit(per_page).offset((page - 1) * per_page)
+    items = await query.limit(per_page).offset(offset_of(page, per_page))
     return Page(items, page, per_page, total, {"q": q})

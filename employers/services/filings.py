@@ -12,6 +12,7 @@ from typing import Any
 from core import audit, clock, files
 from core.actor import Actor
 from core.errors import Conflict, Forbidden, NotFound, ValidationError
+from core.pagination import offset_of
 from core.uploads import check_upload
 from employers.compliance.engine import evaluate_dict
 from employers.facilities import document_kinds, filing_rules
@@ -227,7 +228,7 @@ async def queue(state: str = "submitted", page: int = 1, per_page: int = 50) -> 
         Filing.id, Filing.facility, Filing.facility.name.as_alias("facility_name"),
         Filing.state, Filing.compliant, Filing.submitted_at, Filing.filing_due_on,
         Filing.answer_due_on, Filing.previous_id).where(Filing.state == state).order_by(
-        Filing.filing_due_on).limit(per_page).offset((page - 1) * per_page)
+        Filing.filing_due_on).limit(per_page).offset(offset_of(page, per_page))
     cal = await calendar.load()
     today = clock.today()
     for row in rows:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from core import clock
+from core.pagination import offset_of
 from employers.compliance.engine import evaluate_dict
 from employers.services.snapshots import build_snapshots
 from employers.tables import ComplianceState, Facility, StaffLink
@@ -67,7 +68,7 @@ async def no_longer_compliant(page: int = 1, per_page: int = 50) -> list[dict]:
         ComplianceState.facility.filing_status.as_alias("filing_status"),
     ).where((ComplianceState.compliant == False)  # noqa: E712
             & ComplianceState.facility.filing_status.is_in(["accepted", "submitted"])
-            ).order_by(ComplianceState.since).limit(per_page).offset((page - 1) * per_page
+            ).order_by(ComplianceState.since).limit(per_page).offset(offset_of(page, per_page)
                                                                      ).output(load_json=True)
     for row in rows:
         row["reasons"] = [r for r in row.pop("report").get("rules", []) if r["status"] == "fail"]

@@ -1,0 +1,119 @@
+"""Issue 12 point 1: no input brings a 5xx. One parametrised test per kind of input; the routes
+come from the app itself, not from a list typed here."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from core.input_guard import MAX_JSON_DEPTH, json_depth_exceeds
+from tests.conftest import api_token, login
+
+BEYOND_64_BIT = ["9223372036854775808", "-9223372036854775809", "9" * 40]
+
+
+def _int_param_routes(app: Any) -> list[tuple[str, str]]:
+    """(method, path template) of every route with an integer path parameter."""
+    found = []
+    for route in app.routes:
+        params = getattr(route, "path_parameters", ())
+        kinds = [p.type for p in params.values()] if isinstance(params, dict) else [
+            p.type for p in params]
+        if int not in kinds:
+            continue
+        for method in sorted(getattr(route, "methods", set()) - {"HEAD", "OPTIONS"}):
+            found.append((method, route.path_format if hasattr(route, "path_format")
+                          else route.path))
+    return found
+
+
+def _fill(path: str, value: str) -> str:
+    return re.sub(r"\{[^}]+\}", value, path)
+
+
+def test_ids_beyond_64_bits_are_404_on_every_route(client: Any, app: Any, make_user: Any) -> None:
+    routes = _int_param_routes(app)
+    assert len(routes) > 20, routes  # the enumeration found the app's routes
+    make_user("admin", "g1admin")
+    headers = api_token(client, "g1admin")
+    login(client, "g1admin")
+    failures = []
+    for method, path in routes:
+        for value in BEYOND_64_BIT:
+            url = _fill(path, value)
+            kwargs: dict[str, Any] = {"headers": {**headers, "x-csrftoken":
+                                                  client.cookies.get("csrftoken", "")}}
+            if method in ("POST", "PUT", "PATCH"):
+                kwargs["json"] = {}
+            response = client.request(method, url, follow_redirects=False, **kwargs)
+            if response.status_code != 404:
+                failures.append((method, url, response.status_code))
+    assert not failures, failures
+    response = client.get("/api/v1/certificates/9223372036854775808", headers=headers)
+    assert response.status_code == 404
+    assert "不存在" in response.text or "未找到" in response.text
+
+
+def _page_routes(app: Any) -> list[str]:
+    """GET paths without path parameters whose handler takes a ``page`` query parameter."""
+    paths = []
+    for route in app.routes:
+        if getattr(route, "path_parameters", None) or "GET" not in getattr(route, "methods", ()):
+            continue
+        for handler in getattr(route, "route_handlers", ()):
+            if "GET" in handler.http_methods and "page" in handler.parsed_fn_signature.parameters:
+                paths.append(route.path)
+    return sorted(set(paths))
+
+
+@pytest.mark.parametrize("page", ["9223372036854775807", "9223372036854775808", "9" * 30,
+                                  "1000001"])
+def test_pages_beyond_the_last_are_not_5xx_on_every_list(client: Any, app: Any,
+                                                         make_user: Any, page: str) -> None:
+    paths = _page_routes(app)
+    assert "/api/v1/facilities/public" in paths and len(paths) > 8, paths
+    anonymous = client.get(f"/api/v1/facilities/public?page={page}")
+    assert anonymous.status_code == 200 and anonymous.json() == []
+    make_user("admin", "g1admin")
+    headers = api_token(client, "g1admin")
+    login(client, "g1admin")
+    failures = []
+    for path in paths:
+        for per_page in ("20", "9223372036854775808", "-5"):
+            response = client.get(f"{path}?page={page}&per_page={per_page}", headers=headers,
+                                  follow_redirects=False)
+            if response.status_code >= 500:
+                failures.append((path, per_page, response.status_code))
+            elif path.startswith("/api/") and response.status_code == 200:
+                body = response.json()
+                items = body if isinstance(body, list) else body.get("items", [])
+                assert items == [], path
+    assert not failures, failures
+
+
+def test_api_page_beyond_last_keeps_the_real_total(client: Any, make_user: Any) -> None:
+    make_user("admin", "g1admin")
+    headers = api_token(client, "g1admin")
+    response = client.get("/api/v1/audit?page=9223372036854775807", headers=headers)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["items"] == [] and body["total"] >= 1  # the token issue wrote audit rows
+
+
+@pytest.mark.parametrize("path", ["/api/v1/auth/register", "/api/v1/auth/token"])
+@pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 50_000])
+def test_json_nested_too_deep_is_400(client: Any, path: str, depth: int) -> None:
+    from core.tables import User  # noqa: F401  (the table exists: nothing written below)
+
+    body = "[" * depth + "]" * depth
+    response = client.post(path, content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert "嵌套" in response.json()["detail"]
+
+
+def test_json_depth_scan_counts_only_brackets_outside_strings() -> None:
+    assert not json_depth_exceeds(b'{"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}')
+    assert json_depth_exceeds(b"[" * 33)
+    assert not json_depth_exceeds(b"[" * 32 + b"]" * 32)
