@@ -1,5 +1,7 @@
 """What the provider downloads around a results upload: the blank template, and the uploaded
 file handed back with an "错误说明" column beside each faulty row so it can be fixed in place.
+The provider's own cells come back as they were uploaded; the cells written here go through
+core.exports (no live formula).
 
 Pure: bytes in, bytes out. The service keeps the annotated file for 24 hours (issue 3 item 5).
 """
@@ -12,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import PurePath
 
+from core.exports import csv_cell, make_text, neutralise_workbook
 from training.results_file import COLUMN_BY_KEY, FileLimits, ParsedFile, RowError
 
 ERROR_HEADER = "错误说明"
@@ -69,9 +72,11 @@ def _annotate_xlsx(data: bytes, parsed: ParsedFile, by_row: dict[int, str], whol
     header = sheet.cell(
         parsed.header_row, column, f"{ERROR_HEADER}（{whole}）" if whole else ERROR_HEADER
     )
+    make_text(header)
     header.font = Font(bold=True, color="C00000")
     for row, message in by_row.items():
         cell = sheet.cell(row, column, message)
+        make_text(cell)
         cell.font = Font(color="C00000")
         cell.fill = PatternFill("solid", fgColor="FDE9E7")
     sheet.column_dimensions[openpyxl.utils.get_column_letter(column)].width = 60
@@ -93,7 +98,7 @@ def _annotate_csv(data: bytes, parsed: ParsedFile, by_row: dict[int, str], whole
         else:
             note = by_row.get(number, "")
         padded = record + [""] * (width - len(record)) if note else record
-        writer.writerow([*padded, note] if note else padded)
+        writer.writerow([*padded, csv_cell(note)] if note else padded)
     return out.getvalue().encode(parsed.encoding)
 
 
@@ -112,6 +117,7 @@ def error_list_xlsx(errors: Sequence[RowError]) -> bytes:
         sheet.append(
             [error.row if error.row is not None else "整个文件", error.column or "", error.message]
         )
+    neutralise_workbook(workbook)
     sheet.column_dimensions["C"].width = 80
     out = io.BytesIO()
     workbook.save(out)

@@ -21,12 +21,12 @@ from core import clock
 from core.accounts.auth import actor_of, current_user, roles
 from core.credentials import STATUS_LABELS
 from core.errors import DomainError, ValidationError
+from core.exports import XLSX_MEDIA_TYPE, attachment
 from core.forms import parse_date as _date
 from core.pagination import clamp_page
 from core.people import former_names
 from core.web import FormData, PageNumber, page, redirect_with
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ACTIONS = {"suspend": "暂停", "reinstate": "恢复", "revoke": "撤销"}
 
 
@@ -77,8 +77,7 @@ class RegistryPages(Controller):
                      date_to: FromQuery[str | None] = None) -> Response[bytes]:
         filters = _filters(q, code, level, status, date_from, date_to)
         data = await export_xlsx(filters, clock.today())
-        return Response(data, media_type=XLSX, headers={
-            "Content-Disposition": 'attachment; filename="certificates.xlsx"'})
+        return attachment(data, "certificates.xlsx", XLSX_MEDIA_TYPE)
 
     @get("/stats")
     async def stats(self, request: Request, date_from: FromQuery[str | None] = None,

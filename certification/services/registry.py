@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import io
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -12,11 +11,14 @@ from certification.services.certificates import CertificateView, select_views, v
 from certification.tables import CertificateRecord
 from core.credentials import STATUS_LABELS
 from core.errors import ValidationError
+from core.exports import Sheet, workbook_bytes
 from core.identity import mask_id_number, normalise_id_number
 from core.pagination import Page
 from core.tables import Person
 
 EXPORT_LIMIT = 50_000
+EXPORT_HEADERS = ("证书编号", "姓名", "证件类型", "证件号码", "证书类别", "等级", "发证机构",
+                  "发证日期", "有效期至", "状态", "状态原因")
 
 
 @dataclass(frozen=True)
@@ -82,20 +84,13 @@ async def export_xlsx(filters: RegistryFilter, today: date) -> bytes:
     ids = await Person.select(Person.id, Person.id_type, Person.id_number).where(
         Person.id.is_in([v.person_id for v in views] or [0]))
     id_numbers = {p["id"]: (p["id_type"], p["id_number"]) for p in ids}
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("证书")
-    sheet.append(["证书编号", "姓名", "证件类型", "证件号码", "证书类别", "等级", "发证机构",
-                  "发证日期", "有效期至", "状态", "状态原因"])
+    rows_out = []
     for v in views:
         id_type, id_number = id_numbers.get(v.person_id, ("", ""))
-        sheet.append([v.number, v.holder_name, id_type, mask_id_number(id_number),
-                      v.qualification, v.level_name, v.issuer, v.issued_on, v.expires_on,
-                      STATUS_LABELS[v.status], v.status_reason])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        rows_out.append([v.number, v.holder_name, id_type, mask_id_number(id_number),
+                         v.qualification, v.level_name, v.issuer, v.issued_on, v.expires_on,
+                         STATUS_LABELS[v.status], v.status_reason])
+    return workbook_bytes([Sheet("证书", EXPORT_HEADERS, rows_out)])
 
 
 async def statistics(date_from: date | None = None, date_to: date | None = None) -> dict:

@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 from core import db, files
 from core.accounts.auth import actor_of, roles
 from core.errors import DomainError, NotFound
+from core.exports import XLSX_MEDIA_TYPE, attachment
 from core.identity import mask_id_number
 from core.people import EDUCATION_LABELS, PersonInput
 from core.roles import Role
@@ -27,7 +28,6 @@ from employers.services.staff import CheckInput
 from employers.tables import Filing
 
 BASE = "/employers/facilities"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SEE = (Role.FACILITY_OPERATOR, *OFFICER_ROLES)
 
 
@@ -102,8 +102,7 @@ class FacilityPages(Controller):
 
         result = await facilities.search(actor_of(request), q.strip()[:50], filing_status, 1,
                                          100_000)
-        return Response(facilities_xlsx(result.items), media_type=XLSX, headers={
-            "Content-Disposition": 'attachment; filename="facilities.xlsx"'})
+        return attachment(facilities_xlsx(result.items), "facilities.xlsx", XLSX_MEDIA_TYPE)
 
     @get("/{facility_id:int}/edit", guards=[roles(Role.FACILITY_OPERATOR)])
     async def edit(self, request: Request, facility_id: FromPath[int]) -> Template:

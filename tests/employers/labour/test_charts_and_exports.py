@@ -45,7 +45,8 @@ def test_workbook_has_chinese_headers_and_neutralised_formulas() -> None:
     data = workbook_bytes([Sheet("问题", ["机构", "金额（元）"], [["=HYPERLINK(1)", 25.1]])])
     ws = load_workbook(io.BytesIO(data)).active
     assert [c.value for c in ws[1]] == ["机构", "金额（元）"]
-    assert ws["A2"].value == "'=HYPERLINK(1)" and ws["B2"].value == 25.1
+    assert ws["A2"].value == "=HYPERLINK(1)" and ws["A2"].data_type == "s"
+    assert ws["A2"].quotePrefix and ws["B2"].value == 25.1
 
 
 def test_parse_yuan_and_hours() -> None:
