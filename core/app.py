@@ -30,6 +30,7 @@ from core.logging_setup import access_log_middleware, configure_logging
 from core.packages import all_routes, setup_all
 from core.people_controllers import PeopleApi, ProfilePage
 from core.roles import OFFICER_ROLES, Role
+from core.security_headers import add_security_headers
 from core.settings import ROOT, Settings, get_settings
 from core.web import register_nav
 
@@ -73,7 +74,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         max_age=settings.session_ttl_seconds,
         httponly=True,
         samesite="lax",
-        secure=settings.cookie_secure,
+        secure=settings.secure_cookies,
         key=SESSION_COOKIE,
         # public lookups need no session or user: skip the session store and the user query
         exclude=[PUBLIC_API],
@@ -81,7 +82,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     csrf_config = CSRFConfig(
         secret=settings.secret_key,
         cookie_name="csrftoken",
-        cookie_secure=settings.cookie_secure,
+        cookie_secure=settings.secure_cookies,
         cookie_samesite="lax",
         exclude=["/api/", "/health"],
         safe_methods={"GET", "HEAD", "OPTIONS"},
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             InputGuardMiddleware(),
         ],
         csrf_config=csrf_config,
+        before_send=[add_security_headers],  # CSP, nosniff, framing, Retry-After, Bearer
         template_config=template_config,
         plugins=[FlashPlugin(FlashConfig(template_config=template_config))],
         stores=build_stores(settings),

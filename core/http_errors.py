@@ -64,14 +64,16 @@ def _is_api(request: Request) -> bool:
 
 
 def _render(
-    request: Request, status: int, message: str, field: str | None = None, extra: dict | None = None
+    request: Request, status: int, message: str, field: str | None = None,
+    extra: dict | None = None, headers: dict[str, str] | None = None,
 ) -> Response:
+    """The error as JSON on /api, as a Chinese page elsewhere; ``headers`` (Retry-After…) kept."""
     if _is_api(request):
         body = {"status_code": status, "detail": message}
         if field:
             body["field"] = field
         body.update(extra or {})
-        return Response(body, status_code=status, media_type=MediaType.JSON)
+        return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
     from core.web import page  # late import: web imports auth which imports services
 
     template = f"errors/{status}.html" if status in ERROR_TEMPLATES else "errors/generic.html"
@@ -79,11 +81,14 @@ def _render(
         request, template, status_code=status, status_code_value=status, message=message
     )
     response.context["status_code"] = status
+    response.headers.update(headers or {})
     return response  # type: ignore[return-value]
 
 
 def domain_error_handler(request: Request, exc: DomainError) -> Response:
-    return _render(request, exc.status_code, exc.message, exc.field)
+    retry_after = getattr(exc, "retry_after", None)
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
+    return _render(request, exc.status_code, exc.message, exc.field, headers=headers)
 
 
 def http_exception_handler(request: Request, exc: HTTPException) -> Response | Redirect | Template:
@@ -117,7 +122,8 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response | R
         message = detail
     if status == 429 and detail and not detail.isascii():
         message = detail
-    return _render(request, status, message)
+    # Retry-After (429), Allow (405)… travel on; the old handler dropped them
+    return _render(request, status, message, headers=dict(exc.headers or {}))
 
 
 def internal_error_handler(request: Request, exc: Exception) -> Response:

@@ -66,6 +66,12 @@ class Settings:
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
+    def secure_cookies(self) -> bool:
+        """Session and CSRF cookies are Secure when asked (COOKIE_SECURE=1) and always when the
+        public address (PUBLIC_BASE_URL) is https."""
+        return self.cookie_secure or self.public_base_url.lower().startswith("https://")
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 

@@ -72,6 +72,8 @@ class AccountPages(Controller):
                 page_title="登录",
             )
             response.status_code = exc.status_code if exc.status_code == 429 else 422
+            if getattr(exc, "retry_after", None):
+                response.headers["Retry-After"] = str(exc.retry_after)  # type: ignore[attr-defined]
             return response
         await renew_session(request)
         request.set_session({SESSION_USER_KEY: user.id})

@@ -29,7 +29,10 @@ FAILURE_WINDOW_S = 15 * 60
 
 
 class TooManyAttempts(DomainError):
+    """Sign-in refused while the account or address is locked; ``retry_after`` in seconds."""
+
     status_code = 429
+    retry_after: int | None = None
 
 
 def to_current_user(row: dict) -> CurrentUser:
@@ -157,7 +160,9 @@ async def authenticate(username: str, password: str, ip: str, store: Store) -> C
         wait = await ratelimit.locked_for(store, key)
         if wait:
             minutes = max(wait // 60, 1)
-            raise TooManyAttempts(f"登录失败次数过多，请 {minutes} 分钟后再试", "username")
+            refused = TooManyAttempts(f"登录失败次数过多，请 {minutes} 分钟后再试", "username")
+            refused.retry_after = int(wait)
+            raise refused
     row = (
         await User.select(*USER_FIELDS, User.password_hash)
         .where(User.username == username.strip())
