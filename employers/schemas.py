@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from core.forms import BoundedDate
+
 
 class IdOut(BaseModel):
     id: int
@@ -81,7 +83,7 @@ class StaffIn(BaseModel):
     positions: list[Literal["director", "caregiver", "health", "security"]]
     employment: Literal["full_time", "part_time"]
     employment_form: Literal["full_time", "part_time", "dispatched"] = "full_time"
-    started_on: date
+    started_on: BoundedDate
     management_years: int = Field(default=0, ge=0, le=60)
 
 
@@ -102,7 +104,7 @@ class StaffOut(BaseModel):
 
 
 class EndIn(BaseModel):
-    ended_on: date
+    ended_on: BoundedDate
     reason: str = Field(default="", max_length=500)
 
 

@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from core.forms import MAX_FEN, BoundedDate
+
 
 class IdOut(BaseModel):
     id: int
@@ -73,10 +75,10 @@ class CourseIn(BaseModel):
     theory_hours_required: int = Field(ge=0, le=2000)
     practical_hours_required: int = Field(ge=0, le=2000)
     capacity: int = Field(ge=1, le=1000)
-    starts_on: date
-    ends_on: date
+    starts_on: BoundedDate
+    ends_on: BoundedDate
     place: str = Field(default="", max_length=200)
-    fee_fen: int = Field(default=0, ge=0, description="费用（分）")
+    fee_fen: int = Field(default=0, ge=0, le=MAX_FEN, description="费用（分），不超过 10^10")
     subsidy_eligible: bool = False
     description: str = Field(default="", max_length=2000)
 
@@ -132,7 +134,7 @@ class EnrolmentOut(BaseModel):
 
 
 class ClassSessionIn(BaseModel):
-    held_on: date = Field(description="上课日期（不能晚于今天，中国时间；今天的课须已下课）")
+    held_on: BoundedDate = Field(description="上课日期（不能晚于今天，中国时间；今天的课须已下课）")
     starts_at: time | None = Field(
         default=None, description="上课时间 HH:MM（必填；中国时间，不带时区，不带秒）")
     ends_at: time | None = Field(
@@ -196,7 +198,7 @@ class CompletionOut(BaseModel):
 class ExamSessionIn(BaseModel):
     qualification_code: str = Field(max_length=40)
     level: int = Field(ge=1, le=5)
-    exam_on: date
+    exam_on: BoundedDate
     place: str = Field(default="", max_length=200)
 
 

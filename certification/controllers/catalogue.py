@@ -16,6 +16,7 @@ from certification.services.catalogue_admin import (
     add_qualification,
     catalogue,
 )
+from core import forms
 from core.accounts.auth import actor_of, roles
 from core.errors import DomainError, ValidationError
 from core.web import FormData, form_page, page, redirect_with
@@ -27,16 +28,13 @@ def _int(value: str, field: str) -> int | None:
     value = (value or "").strip()
     if not value:
         return None
-    if not value.isdigit():
-        raise ValidationError("请填写整数", field)
+    if not value.isdigit() or len(value) > 9:
+        raise ValidationError("请填写整数（不超过 9 位）", field)
     return int(value)
 
 
 def _day(value: str, field: str) -> date | None:
-    try:
-        return date.fromisoformat(value) if value.strip() else None
-    except ValueError:
-        raise ValidationError("日期格式应为 YYYY-MM-DD", field) from None
+    return forms.parse_date(value, field)  # format and the 1900…2099 range
 
 
 class CataloguePages(Controller):

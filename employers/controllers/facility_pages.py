@@ -9,7 +9,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, MultipartBody
 from litestar.response import Redirect, Template
 
-from core import db, files
+from core import db, files, forms
 from core.accounts.auth import actor_of, roles
 from core.errors import DomainError, NotFound
 from core.exports import XLSX_MEDIA_TYPE, attachment
@@ -181,14 +181,16 @@ class FacilityPages(Controller):
                          class_id: FromPath[int], data: FormData) -> Template | Redirect:
         form = form_of(data)
         try:
+            link_id = (forms.parse_int(form.get("staff_link_id"), "staff_link_id", "从业人员")
+                       if form.get("action") in ("assign", "unassign") else None)
             async with db.transaction():
                 if form.get("action") == "close":
                     await classes.close_class(class_id, actor_of(request))
                 elif form.get("action") == "assign":
-                    await classes.assign(class_id, int(form.get("staff_link_id") or 0),
+                    await classes.assign(class_id, link_id,  # type: ignore[arg-type]
                                          actor_of(request))
                 elif form.get("action") == "unassign":
-                    await classes.unassign(class_id, int(form.get("staff_link_id") or 0),
+                    await classes.unassign(class_id, link_id,  # type: ignore[arg-type]
                                            actor_of(request))
                 else:
                     await classes.update_class(class_id, ClassInput(

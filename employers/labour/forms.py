@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 
 from core.errors import ValidationError
+from core.forms import MAX_FEN
 from core.forms import parse_date as core_parse_date
 
 
@@ -32,7 +33,10 @@ def parse_yuan(value: Any, field: str, *, required: bool = True) -> int | None:
         return None
     if not YUAN_RE.match(text):
         raise ValidationError("金额格式应为元，最多两位小数，如 2510.00", field)
-    return int(Decimal(text) * 100)
+    fen = int(Decimal(text) * 100)
+    if fen > MAX_FEN:
+        raise ValidationError("金额不能超过 1 亿元", field)
+    return fen
 
 
 def parse_hours(value: Any, field: str = "hours") -> Decimal | None:
@@ -43,7 +47,9 @@ def parse_hours(value: Any, field: str = "hours") -> Decimal | None:
         hours = Decimal(text)
     except InvalidOperation:
         raise ValidationError("工时应为数字，最多两位小数", field) from None
-    if hours < 0 or hours != hours.quantize(Decimal("0.01")) or hours > Decimal("9999"):
+    if not hours.is_finite():
+        raise ValidationError("工时应为有限的数字", field)
+    if hours < 0 or hours > Decimal("9999") or hours != hours.quantize(Decimal("0.01")):
         raise ValidationError("工时应为不小于 0 的数，最多两位小数", field)
     return hours
 

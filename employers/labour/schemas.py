@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
+from core.forms import MAX_FEN, BoundedDate
+
 
 class Correction(BaseModel):
     """Officers correcting an operator's record say why (required for them)."""
@@ -25,36 +27,37 @@ class LabourRecordIn(Correction):
 
 class ContractIn(Correction):
     type: str = Field(description="fixed | open_ended | task")
-    signed_on: date
-    start: date
-    end: date | None = None
-    probation_end: date | None = None
+    signed_on: BoundedDate
+    start: BoundedDate
+    end: BoundedDate | None = None
+    probation_end: BoundedDate | None = None
 
 
 class InsuranceIn(Correction):
     kind: str = Field(description="pension | medical | unemployment | injury | maternity")
-    registered_on: date
+    registered_on: BoundedDate
 
 
 class WageIn(Correction):
     month: str = Field(description="YYYY-MM", max_length=7)
-    gross_fen: int = Field(ge=0)
-    countable_fen: int = Field(ge=0)
-    pay_date: date | None = None
-    hours: Decimal | None = Field(default=None, ge=0, max_digits=6, decimal_places=2)
+    gross_fen: int = Field(ge=0, le=MAX_FEN)
+    countable_fen: int = Field(ge=0, le=MAX_FEN)
+    pay_date: BoundedDate | None = None
+    hours: Decimal | None = Field(default=None, ge=0, max_digits=6, decimal_places=2,
+                                  allow_inf_nan=False)
 
 
 class CaseIn(Correction):
     kind: str = Field(description="wage_arrears | no_contract | no_insurance | other")
-    filed_on: date
+    filed_on: BoundedDate
     status: str = Field(default="open", description="open | in_progress | closed")
     resolution: str = Field(default="", max_length=2000)
 
 
 class MinimumWageIn(BaseModel):
-    effective_from: date
-    monthly_fen: int = Field(ge=0)
-    hourly_fen: int = Field(ge=0)
+    effective_from: BoundedDate
+    monthly_fen: int = Field(ge=0, le=MAX_FEN)
+    hourly_fen: int = Field(ge=0, le=MAX_FEN)
     source: str = Field(min_length=1, max_length=1000)
     provisional: bool = False
 

@@ -119,3 +119,48 @@ def test_json_depth_scan_counts_only_brackets_outside_strings() -> None:
     assert not json_depth_exceeds(b'{"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}')
     assert json_depth_exceeds(b"[" * 33)
     assert not json_depth_exceeds(b"[" * 32 + b"]" * 32)
+
+
+def _parsers() -> list[tuple[str, Any]]:
+    from core import forms
+    from employers.labour import forms as labour_forms
+    from training.controllers import common as training_forms
+
+    return [
+        ("core.parse_int", lambda v: forms.parse_int(v, "n", "数量")),
+        ("core.parse_decimal", lambda v: forms.parse_decimal(v, "n", "数量")),
+        ("training.parse_int", lambda v: training_forms.parse_int(v, "n", "学时")),
+        ("training.parse_yuan", lambda v: training_forms.parse_yuan(v, "n")),
+        ("labour.parse_yuan", lambda v: labour_forms.parse_yuan(v, "n")),
+        ("labour.parse_hours", lambda v: labour_forms.parse_hours(v, "n")),
+    ]
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "NaN", "Infinity", "abc", "1e400",
+                                   str(2**63), "99999999999999999999999"])
+def test_every_form_number_parser_refuses_non_finite_and_huge_numbers(value: str) -> None:
+    from core.errors import ValidationError
+
+    huge = value[0].isdigit()
+    for name, parse in _parsers():
+        if huge and name == "core.parse_decimal":  # unbounded by design: callers bound it
+            continue
+        with pytest.raises(ValidationError) as refused:
+            parse(value)
+        assert refused.value.field == "n", name
+        assert re.search(r"[\u4e00-\u9fff]", refused.value.message), name
+
+
+def test_every_amount_in_fen_states_its_maximum_in_the_openapi(client: Any) -> None:
+    from core.forms import MAX_FEN
+
+    schemas = client.get("/schema/openapi.json").json()["components"]["schemas"]
+    inputs = {name: s for name, s in schemas.items() if not name.endswith("Out")}
+    checked = []
+    for name, schema in inputs.items():
+        for prop, spec in (schema.get("properties") or {}).items():
+            if prop.endswith("_fen") and "minimum" in str(spec):  # inputs state a minimum
+                options = spec.get("anyOf", [spec])
+                assert any(o.get("maximum") == MAX_FEN for o in options), (name, prop, spec)
+                checked.append((name, prop))
+    assert ("CourseIn", "fee_fen") in checked or any(p == "fee_fen" for _, p in checked), checked

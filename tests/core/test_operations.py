@@ -47,7 +47,7 @@ def test_request_log_line_has_no_query_string(client, caplog):
 
 def test_malformed_api_body_names_the_field_in_chinese(client):
     r = client.post("/api/v1/auth/token", json={"username": "someone"})
-    assert r.status_code == 400
+    assert r.status_code == 422
     assert r.json()["errors"] == [{"field": "password", "message": "必填"}]
     assert "password: 必填" in r.json()["detail"]
     r = client.post(

@@ -43,7 +43,7 @@ def test_bad_session_input_writes_nothing(client, run, make_provider, make_cours
     r = post_session(client, staff, course, [e1, 99999], hours=2)
     assert r.status_code == 422 and r.json()["field"] == "present"
     r = post_session(client, staff, course, [e1], hours=0)
-    assert r.status_code == 400
+    assert r.status_code == 422
     r = post_session(client, staff, course, [e1], start=None, hours=2)
     assert r.status_code == 422 and r.json() == {
         "status_code": 422, "detail": "请填写上课时间", "field": "starts_at"}

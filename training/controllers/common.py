@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import time
 from typing import Any
 
+from core import forms
 from core.errors import ValidationError
 from training import states as s
 from training.services.catalogue import level_names, qualification_names
@@ -17,14 +18,8 @@ def form_of(data: Mapping[str, Any]) -> dict[str, str]:
 
 
 def parse_int(value: Any, field: str, label: str, required: bool = True) -> int | None:
-    if value in (None, ""):
-        if required:
-            raise ValidationError(f"请填写{label}", field)
-        return None
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        raise ValidationError(f"{label}应为整数", field) from None
+    """A whole number (core.forms.parse_int: 64-bit range, errors name the field)."""
+    return forms.parse_int(value, field, label, required=required)
 
 
 def parse_time(value: Any, field: str, label: str) -> time | None:
@@ -39,15 +34,15 @@ def parse_time(value: Any, field: str, label: str) -> time | None:
 
 
 def parse_yuan(value: Any, field: str) -> int:
-    """Yuan as typed (1500 or 1500.50) -> fen."""
-    text = str(value or "0").strip().replace(",", "")
-    try:
-        amount = round(float(text) * 100)
-    except ValueError:
-        raise ValidationError("费用应为金额（元）", field) from None
-    if amount < 0:
+    """Yuan as typed (1500 or 1500.50) -> fen, at most core.forms.MAX_FEN; inf/NaN/text -> 422."""
+    amount = forms.parse_decimal(value or "0", field, "费用")
+    assert amount is not None
+    fen = int((amount * 100).to_integral_value())
+    if fen < 0:
         raise ValidationError("费用不能为负数", field)
-    return amount
+    if fen > forms.MAX_FEN:
+        raise ValidationError("费用不能超过 1 亿元", field)
+    return fen
 
 
 async def labels() -> dict[str, Any]:
