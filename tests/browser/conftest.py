@@ -90,6 +90,8 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def new_page(browser: Any, live_server: str) -> Iterator[Callable[..., Any]]:
     contexts: list[Any] = []
+    # The Content-Security-Policy (core.security_headers) must block nothing the pages use.
+    csp_violations: list[str] = []
 
     def factory(phone: bool = False) -> Any:
         context = browser.new_context(
@@ -108,11 +110,14 @@ def new_page(browser: Any, live_server: str) -> Iterator[Callable[..., Any]]:
             dialog.accept()
 
         page.on("dialog", answer)
+        page.on("console", lambda message: csp_violations.append(message.text)
+                if "Content Security Policy" in message.text else None)
         return page
 
     yield factory
     for context in contexts:
         context.close()
+    assert csp_violations == []
 
 
 @pytest.fixture

@@ -118,19 +118,25 @@ def test_templates_have_no_inline_script_or_event_handler() -> None:
     ("http://127.0.0.1:8000", "0", False),
     ("http://127.0.0.1:8000", "1", True),
 ])
-def test_cookies_are_secure_behind_an_https_address(make_user, monkeypatch, public, flag,
+def test_cookies_are_secure_behind_an_https_address(database, monkeypatch, public, flag,
                                                     secure) -> None:
     from litestar.testing import TestClient
 
+    from core.accounts.services import NewUser, create_user
+    from core.actor import Actor
     from core.app import create_app
     from core.settings import get_settings
 
-    make_user("trainee", "securecookie")
     monkeypatch.setenv("PUBLIC_BASE_URL", public)
     monkeypatch.setenv("COOKIE_SECURE", flag)
     get_settings.cache_clear()
     try:
         with TestClient(app=create_app(), base_url="https://testserver.local") as client:
+            async def user() -> None:  # in this app's loop, where its database pool lives
+                await create_user(NewUser("securecookie", "Secret2026pass", "trainee", "测试用户",
+                                          None), Actor.system("test"))
+
+            client.blocking_portal.call(user)
             page = client.get("/login")
             token = next(c.value for c in client.cookies.jar if c.name == "csrftoken")
             signed_in = client.post("/login", follow_redirects=False, data={
