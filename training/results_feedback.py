@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import PurePath
 
-from core.exports import csv_cell, make_text, neutralise_workbook
+from core.exports import csv_bytes, csv_cell, make_text, neutralise_workbook
 from training.results_file import COLUMN_BY_KEY, FileLimits, ParsedFile, RowError
 
 ERROR_HEADER = "错误说明"
@@ -149,7 +149,7 @@ def template_file(needs_review: bool, kind: str = "xlsx") -> bytes:
     headers = [COLUMN_BY_KEY[key].label for key in keys]
     limits = FileLimits()
     if kind == "csv":
-        return (",".join(headers) + "\r\n").encode("utf-8-sig")
+        return csv_bytes(headers, [])
     if kind != "xlsx":
         raise ValueError(f"unknown template kind: {kind}")
     import openpyxl
@@ -199,6 +199,7 @@ def template_file(needs_review: bool, kind: str = "xlsx") -> bytes:
     guide.append(headers)
     guide.append([_EXAMPLE[key] for key in keys])
     guide.column_dimensions["A"].width = 22
+    neutralise_workbook(workbook)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
