@@ -16,6 +16,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from core.accounts.auth import current_user
+from core.pagination import Page
 from core.roles import Role
 
 ALL_ROLES = frozenset(Role)
@@ -94,6 +95,12 @@ def cards_for(role: Role) -> list[dict[str, Any]]:
 
 
 def page(request: Request, template: str, status_code: int = 200, **context: Any) -> Template:
+    """Render a page; a list asked for past its last page is sent to the last page (303)."""
+    if request.method == "GET":
+        for value in context.values():
+            if isinstance(value, Page) and value.number > value.pages:
+                return Redirect(  # type: ignore[return-value]
+                    path=request.url.path + value.url_for_page(value.pages), status_code=303)
     user = current_user(request)
     context.setdefault("current_user", user)
     context.setdefault("nav", nav_for(user.role if user else None, request.url.path))

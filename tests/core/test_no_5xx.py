@@ -82,17 +82,27 @@ def test_pages_beyond_the_last_are_not_5xx_on_every_list(client: Any, app: Any,
     headers = api_token(client, "g1admin")
     login(client, "g1admin")
     failures = []
+    redirected: set[str] = set()
+    forbidden: set[str] = set()
     for path in paths:
         for per_page in ("20", "9223372036854775808", "-5"):
             response = client.get(f"{path}?page={page}&per_page={per_page}", headers=headers,
                                   follow_redirects=False)
             if response.status_code >= 500:
                 failures.append((path, per_page, response.status_code))
+            elif response.status_code == 403:  # another role's list (the admin is refused)
+                forbidden.add(path)
+            elif not path.startswith("/api/") and response.status_code == 303:
+                assert "page=1" in response.headers["location"], path  # the (only) last page
+                redirected.add(path)
             elif path.startswith("/api/") and response.status_code == 200:
                 body = response.json()
                 items = body if isinstance(body, list) else body.get("items", [])
                 assert items == [], path
     assert not failures, failures
+    html = {p for p in paths if not p.startswith("/api/")} - forbidden
+    assert len(html) > 8, html
+    assert redirected == html, html - redirected  # every HTML list shows its last page
 
 
 def test_api_page_beyond_last_keeps_the_real_total(client: Any, make_user: Any) -> None:
