@@ -5,6 +5,7 @@ Two kinds of input used to reach the database or the JSON decoder and end in a 5
 * an integer path parameter (``{id:int}``) beyond the 64-bit signed range of the id columns
   (SQLite and PostgreSQL ``BIGINT``/``INTEGER``): no such record can exist, so it is a 404
   with the usual Chinese not-found body;
+* a date query parameter outside 1900-01-01 … 2099-12-31: 422 naming it;
 * a JSON body nested deeper than ``MAX_JSON_DEPTH`` levels: refused with 400 before any decoder
   recurses into it (the scan below is a plain loop, no recursion).
 
@@ -15,15 +16,23 @@ app's one exception handler.
 
 from __future__ import annotations
 
+import re
+from datetime import date
+from urllib.parse import parse_qsl
+
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.errors import BadRequest, NotFound
+from core.forms import check_date_range
 
 ID_MIN = -(2**63)
 ID_MAX = 2**63 - 1
 MAX_JSON_DEPTH = 32
+# Query parameters typed as dates (every FromQuery[date] in the app is one of these names).
+DATE_QUERY = re.compile(r"^(date_from|date_to|as_of|\w+_on)$")
+DATE_TEXT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 def id_out_of_range(value: object) -> bool:
@@ -55,6 +64,19 @@ def json_depth_exceeds(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
     return False
 
 
+def check_query_dates(query: str) -> None:
+    """422 naming the parameter for a date query value outside 1900-01-01 … 2099-12-31
+    (Litestar does not apply range constraints to date query parameters)."""
+    for name, value in parse_qsl(query):
+        match = DATE_TEXT.match(value)
+        if match and DATE_QUERY.match(name):
+            try:
+                day = date(*(int(g) for g in match.groups()))
+            except ValueError:
+                continue  # not a calendar date: the parameter parser says so
+            check_date_range(day, name)
+
+
 def _is_json(scope: Scope) -> bool:
     for name, value in scope.get("headers", []):
         if name == b"content-type":
@@ -70,6 +92,7 @@ class InputGuardMiddleware(ASGIMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         if any(id_out_of_range(v) for v in (scope.get("path_params") or {}).values()):
             raise NotFound()
+        check_query_dates(scope.get("query_string", b"").decode("latin-1"))
         if scope.get("method", "GET") in ("POST", "PUT", "PATCH") and _is_json(scope):
             chunks: list[bytes] = []
             more = True

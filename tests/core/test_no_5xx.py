@@ -174,3 +174,23 @@ def test_every_amount_in_fen_states_its_maximum_in_the_openapi(client: Any) -> N
                 assert any(o.get("maximum") == MAX_FEN for o in options), (name, prop, spec)
                 checked.append((name, prop))
     assert ("CourseIn", "fee_fen") in checked or any(p == "fee_fen" for _, p in checked), checked
+
+
+@pytest.mark.parametrize("day", ["1899-12-31", "2100-01-01", "9999-12-31"])
+def test_date_query_parameters_out_of_range_are_422_naming_them(client: Any, make_user: Any,
+                                                                 day: str) -> None:
+    """Every GET operation in the OpenAPI with a date query parameter refuses far dates."""
+    make_user("admin", "g1admin")
+    headers = api_token(client, "g1admin")
+    spec = client.get("/schema/openapi.json").json()
+    cases = [(_fill(path, "1"), p["name"]) for path, ops in spec["paths"].items()
+             for p in ops.get("get", {}).get("parameters", [])
+             if p.get("in") == "query" and "date" in str(p.get("schema"))
+             and '"format": "date"' in __import__("json").dumps(p.get("schema"))]
+    assert len(cases) >= 6 and any(n == "as_of" for _, n in cases), cases
+    for path, name in cases:
+        response = client.get(path, params={name: day}, headers=headers)
+        assert response.status_code == 422, (path, name, response.text)
+        assert response.json()["field"] == name and "1900-01-01" in response.json()["detail"]
+    ok = client.get(cases[0][0], params={cases[0][1]: "2026-01-01"}, headers=headers)
+    assert ok.status_code < 400, ok.text
