@@ -27,6 +27,7 @@ from core.home import HomeController, health
 from core.http_errors import EXCEPTION_HANDLERS
 from core.input_guard import InputGuardMiddleware
 from core.logging_setup import access_log_middleware, configure_logging
+from core.messages import delivery
 from core.packages import all_routes, setup_all
 from core.people_controllers import PeopleApi, ProfilePage
 from core.roles import OFFICER_ROLES, Role
@@ -116,10 +117,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         stores=build_stores(settings),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         on_startup=[db.on_startup, housekeeping.start,
-                    *([jobs.start_worker] if settings.run_jobs else [])],
+                    *([jobs.start_worker, delivery.start] if settings.run_jobs else [])],
         on_shutdown=[
             housekeeping.stop,
-            *([jobs.stop_worker] if settings.run_jobs else []),
+            *([jobs.stop_worker, delivery.stop] if settings.run_jobs else []),
             verification.close_readers,
             db.on_shutdown,
         ],

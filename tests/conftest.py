@@ -350,3 +350,33 @@ def clock() -> Any:
     from core import clock as core_clock
 
     return core_clock
+
+
+@pytest.fixture
+def outbox(run: Callable[..., Any]) -> Any:
+    """The message outbox as a user of the embedded set-up sees it: ``outbox.messages(to=…)``
+    lists rows (newest last), ``outbox.last_code(phone)`` reads the 6-digit code of the newest
+    SMS to that number (None when none was sent), ``outbox.deliver()`` runs one delivery round."""
+    import re
+
+    from core.messages.delivery import deliver_pending
+    from core.messages.tables import Message
+
+    class Outbox:
+        def messages(self, to: str | None = None) -> list[dict[str, Any]]:
+            query = Message.select().order_by(Message.id)
+            if to is not None:
+                query = query.where(Message.recipient == to)
+            return run(query)
+
+        def last_code(self, phone: str) -> str | None:
+            for row in reversed(self.messages(to=phone)):
+                found = re.search(r"验证码为 (\d{6})", row["body"])
+                if found:
+                    return found.group(1)
+            return None
+
+        def deliver(self) -> int:
+            return run(deliver_pending)
+
+    return Outbox()
