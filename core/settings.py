@@ -63,6 +63,19 @@ class Settings:
     # Freshness window of a signed status list (validUntil = generation + this many hours): the
     # verifier refuses an older copy, so a list saved before a revocation cannot be replayed.
     status_list_validity_hours: int = 24
+    # Messages (core.messages.gateways): SMS through "local" (embedded: never leaves the machine,
+    # bodies readable on /admin/messages) or "http" (a provider's HTTP gateway); e-mail through
+    # SMTP when smtp_host is set, else local.
+    sms_gateway: str = "local"
+    sms_gateway_url: str = ""
+    sms_gateway_token: str = ""
+    sms_sign: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    smtp_security: str = "starttls"
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -91,6 +104,41 @@ def _context_url(value: str) -> str:
     if not value.startswith(("https://", "http://")) or not value.endswith(CONTEXT_PATH):
         raise ValueError(f"CONTEXT_URL 应为 https://<本机构公开地址>{CONTEXT_PATH}，实为 {value!r}")
     return value
+
+
+SMS_GATEWAYS = ("local", "http")
+SMTP_SECURITY = ("starttls", "ssl", "none")
+
+
+def _messaging() -> dict[str, object]:
+    """The SMS and SMTP settings, refusing a half configuration at start-up (ValueError naming
+    the variable): SMS_GATEWAY=http needs SMS_GATEWAY_URL (http/https); SMTP_HOST needs
+    SMTP_FROM; SMTP_USER and SMTP_PASSWORD go together."""
+    sms = _env("SMS_GATEWAY", "local").lower()
+    if sms not in SMS_GATEWAYS:
+        raise ValueError(f"SMS_GATEWAY 应为 local 或 http，实为 {sms!r}")
+    url = os.environ.get("SMS_GATEWAY_URL", "").strip()
+    if sms == "http" and not url.startswith(("https://", "http://")):
+        raise ValueError("SMS_GATEWAY=http 时须设置 SMS_GATEWAY_URL（短信网关的 http(s) 地址）")
+    security = _env("SMTP_SECURITY", "starttls").lower()
+    if security not in SMTP_SECURITY:
+        raise ValueError(f"SMTP_SECURITY 应为 starttls、ssl 或 none，实为 {security!r}")
+    host = os.environ.get("SMTP_HOST", "").strip()
+    sender = os.environ.get("SMTP_FROM", "").strip()
+    user = os.environ.get("SMTP_USER", "").strip()
+    password = os.environ.get("SMTP_PASSWORD", "")
+    if host and "@" not in sender:
+        raise ValueError("设置了 SMTP_HOST 时须设置 SMTP_FROM（发件人邮箱地址）")
+    if bool(user) != bool(password):
+        raise ValueError("SMTP_USER 与 SMTP_PASSWORD 须同时设置")
+    return {
+        "sms_gateway": sms, "sms_gateway_url": url,
+        "sms_gateway_token": os.environ.get("SMS_GATEWAY_TOKEN", "").strip(),
+        "sms_sign": os.environ.get("SMS_SIGN", "").strip(),
+        "smtp_host": host, "smtp_port": _int("SMTP_PORT", 465 if security == "ssl" else 587),
+        "smtp_user": user, "smtp_password": password, "smtp_from": sender,
+        "smtp_security": security,
+    }
 
 
 def load_settings() -> Settings:
@@ -123,6 +171,7 @@ def load_settings() -> Settings:
         run_jobs=_env("RUN_JOBS", "1") == "1",
         signing_key_passphrase=os.environ.get("SIGNING_KEY_PASSPHRASE", ""),
         status_list_validity_hours=_int("STATUS_LIST_VALIDITY_HOURS", 24),
+        **_messaging(),  # type: ignore[arg-type]
     )
 
 

@@ -56,7 +56,7 @@ async def _send_one(row: dict) -> bool:
     try:
         ref = await gateway.send(outgoing)
     except (GatewayError, OSError) as error:
-        failed = attempt >= MAX_ATTEMPTS
+        failed = attempt >= MAX_ATTEMPTS or getattr(error, "final", False)
         delay = RETRY_DELAYS_S[min(attempt, len(RETRY_DELAYS_S)) - 1]
         await Message.update({
             Message.state: "failed" if failed else "pending",
