@@ -61,6 +61,9 @@ class WorkPeriod(Table):
 class User(Table, tablename="app_user"):
     id = Serial(primary_key=True)
     username = Varchar(length=50, unique=True)
+    # core.accounts.usernames.normalise_username(username): what sign-in, the login lock and
+    # uniqueness compare ("edu " == "EDU" == "ｅｄｕ")
+    username_key = Varchar(length=50, unique=True)
     password_hash = Varchar(length=255)
     role = Varchar(length=30, index=True)
     display_name = Varchar(length=50)

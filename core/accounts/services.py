@@ -17,6 +17,7 @@ from core.accounts.passwords import (
     hash_password,
     verify_password,
 )
+from core.accounts.usernames import normalise_username
 from core.actor import Actor, CurrentUser
 from core.errors import Conflict, DomainError, ValidationError
 from core.people import PersonInput, find_or_create_person
@@ -90,10 +91,11 @@ async def create_user(data: NewUser, actor: Actor) -> int:
         raise ValidationError("请填写姓名或显示名称", "display_name")
     password_hash = await hash_password(data.password)
     async with db.transaction():
-        if await User.exists().where(User.username == username):
+        if await User.exists().where(User.username_key == normalise_username(username)):
             raise Conflict("该用户名已被使用", "username")
         row = User(
             username=username,
+            username_key=normalise_username(username),
             password_hash=password_hash,
             role=role,
             display_name=data.display_name.strip(),
@@ -128,13 +130,14 @@ async def register_trainee(data: TraineeRegistration, actor: Actor) -> int:
         raise ValidationError("两次输入的密码不一致", "password_confirm")
     password_hash = await hash_password(data.password)
     async with db.transaction():
-        if await User.exists().where(User.username == username):
+        if await User.exists().where(User.username_key == normalise_username(username)):
             raise Conflict("该用户名已被使用", "username")
         person = await find_or_create_person(person_input, actor)
         if await User.exists().where((User.person == person.id) & (User.role == Role.TRAINEE)):
             raise Conflict("该证件号码已注册学员账号，请直接登录", "id_number")
         row = User(
             username=username,
+            username_key=normalise_username(username),
             password_hash=password_hash,
             role=Role.TRAINEE,
             display_name=person.name,
@@ -155,7 +158,8 @@ async def register_trainee(data: TraineeRegistration, actor: Actor) -> int:
 async def authenticate(username: str, password: str, ip: str, store: Store) -> CurrentUser:
     """Check a username and password, slowing down repeated failures per account and address."""
     settings = get_settings()
-    user_key, ip_key = f"login:user:{username.lower()}", f"login:ip:{ip}"
+    username_key = normalise_username(username)  # one account and one lock, however spelt
+    user_key, ip_key = f"login:user:{username_key}", f"login:ip:{ip}"
     for key in (user_key, ip_key):
         wait = await ratelimit.locked_for(store, key)
         if wait:
@@ -165,7 +169,7 @@ async def authenticate(username: str, password: str, ip: str, store: Store) -> C
             raise refused
     row = (
         await User.select(*USER_FIELDS, User.password_hash)
-        .where(User.username == username.strip())
+        .where(User.username_key == username_key)
         .first()
     )
     ok = False
