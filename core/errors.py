@@ -27,6 +27,17 @@ class ValidationError(DomainError):
     status_code = 422
 
 
+class FieldErrors(ValidationError):
+    """Several fields at fault at once (422). ``errors`` maps each field to its Chinese message
+    in form order; ``field`` and ``message`` are the first, so one-field handlers still work.
+    The API answers them all in ``errors`` ([{field, message}], like a schema error)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        field, message = next(iter(errors.items()))
+        super().__init__(message, field)
+        self.errors = dict(errors)
+
+
 class BadRequest(DomainError):
     status_code = 400
 

@@ -88,7 +88,9 @@ def _render(
 def domain_error_handler(request: Request, exc: DomainError) -> Response:
     retry_after = getattr(exc, "retry_after", None)
     headers = {"Retry-After": str(retry_after)} if retry_after else None
-    return _render(request, exc.status_code, exc.message, exc.field, headers=headers)
+    fields = getattr(exc, "errors", None)  # core.errors.FieldErrors: every field at fault
+    extra = {"errors": [{"field": f, "message": m} for f, m in fields.items()]} if fields else None
+    return _render(request, exc.status_code, exc.message, exc.field, extra, headers=headers)
 
 
 def http_exception_handler(request: Request, exc: HTTPException) -> Response | Redirect | Template:
