@@ -13,7 +13,9 @@ import unicodedata
 from datetime import date
 from enum import StrEnum
 
+from core import clock
 from core.errors import ValidationError
+from core.name_rules import NAME_DOTS, clean_name
 
 
 class IdType(StrEnum):
@@ -30,7 +32,7 @@ HMT_PREFIXES = ("81", "82", "83")
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
-NAME_DOTS = "·•．・‧∙⋅."  # after NFKC a full-width ． is "."
+OLD_FOREIGN_RE = re.compile(r"^[A-Z]{3}[0-9]{12}$")  # 15-character card issued before 2023-12-01
 PASSPORT_RE = re.compile(r"^[A-Z0-9]{5,17}$")
 MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
@@ -72,8 +74,32 @@ def id_check_char(first17: str) -> str:
     return ID_CHECK_CHARS[total % 11]
 
 
+def old_foreign_birth_date(number: str) -> date | None:
+    """Birth date in an old 15-character 外国人永久居留身份证 (positions 6–11, YYMMDD), or None.
+
+    Layout (as commonly documented; the 2004 公安部 card has no published check algorithm):
+    1–3 nationality (ISO 3166-1 alpha-3 letters), 4–5 accepting office, 6–11 birth date,
+    12–14 serial, 15 check digit (not verified). The century is the one (19YY or 20YY) that
+    does not put the birth date after today (core.clock.today(), China date).
+    """
+    if not OLD_FOREIGN_RE.fullmatch(number or ""):
+        return None
+    yy, mm, dd = int(number[5:7]), int(number[7:9]), int(number[9:11])
+    for century in (2000, 1900):
+        try:
+            born = date(century + yy, mm, dd)
+        except ValueError:
+            continue
+        if born <= clock.today():
+            return born
+    return None
+
+
 def birth_date_of(id_number: str) -> date | None:
-    """Birth date encoded in an 18-character number, or None when it is not a real day."""
+    """Birth date encoded in an 18-character number or an old 15-character foreign permanent
+    residence card number, or None when it is not a real day."""
+    if len(id_number or "") == 15:
+        return old_foreign_birth_date(id_number)
     try:
         return date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
     except ValueError:
@@ -88,6 +114,18 @@ def _check_18(number: str, label: str, field: str) -> None:
         raise ValidationError(f"{label}中的出生日期无效", field)
     if id_check_char(number[:17]) != number[17]:
         raise ValidationError(f"{label}校验位不正确，请核对后重新输入", field)
+
+
+def _check_old_foreign(number: str, field: str) -> str:
+    """The 15-character 外国人永久居留身份证 issued before 1 Dec 2023 (still valid until it
+    expires): three Latin letters and twelve digits, with a real birth date in positions 6–11."""
+    if not OLD_FOREIGN_RE.fullmatch(number):
+        raise ValidationError(
+            "外国人永久居留身份证号码应为 18 位（以 9 开头），"
+            "或旧版 15 位（3 位国籍字母加 12 位数字）", field)
+    if old_foreign_birth_date(number) is None:
+        raise ValidationError("证件号码中的出生日期无效", field)
+    return number
 
 
 def normalise_id_number(
@@ -110,6 +148,8 @@ def normalise_id_number(
         if not PASSPORT_RE.fullmatch(number):
             raise ValidationError("护照号码应为 5–17 位字母或数字", field)
         return number
+    if kind is IdType.FOREIGN_PERMANENT and len(number) != 18:
+        return _check_old_foreign(number, field)
     _check_18(number, label, field)
     if kind is IdType.HMT_RESIDENCE and number[:2] not in HMT_PREFIXES:
         raise ValidationError("港澳台居民居住证号码应以 81、82 或 83 开头", field)
@@ -134,15 +174,16 @@ def sex_of(id_number: str) -> str | None:
 
 
 def normalise_name(value: str | None, field: str = "name") -> str:
-    name = unicodedata.normalize("NFKC", value or "").strip()
-    name = re.sub(f"\\s*[{NAME_DOTS}]\\s*", "·", name)
-    name = re.sub(r"\s+", " ", name)
-    if not name:
-        raise ValidationError("请填写姓名", field)
-    if len(name) > 50:
-        raise ValidationError("姓名过长（最多 50 个字符）", field)
-    if any(ch.isdigit() for ch in name):
-        raise ValidationError("姓名不能包含数字", field)
+    """A person's name in stored form (NFKC, trimmed, middle dots unified to ·).
+
+    The rule (letters of any script incl. CJK Extension B+, middle dot, space, hyphen and
+    apostrophe between letters; no control/invisible characters, digits, emoji or symbols;
+    no Han mixed with Latin; at most 50 characters) lives in ``core.name_rules``.
+    Raises ValidationError naming ``field`` with a Chinese message.
+    """
+    name, problem = clean_name(value)
+    if problem:
+        raise ValidationError(problem, field)
     return name
 
 
