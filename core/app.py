@@ -29,6 +29,7 @@ from core.input_guard import InputGuardMiddleware
 from core.logging_setup import access_log_middleware, configure_logging
 from core.messages import delivery
 from core.packages import all_routes, setup_all
+from core.officer_people import OfficerPeoplePages, PersonNumbersApi
 from core.people_controllers import PeopleApi, ProfilePage
 from core.roles import OFFICER_ROLES, Role
 from core.security_headers import add_security_headers
@@ -56,6 +57,7 @@ def build_stores(settings: Settings) -> dict[str, Store]:
 def register_core_nav() -> None:
     register_nav("首页", "/", None, order=0)
     register_nav("我的信息", "/me", [Role.TRAINEE], order=80)
+    register_nav("人员", "/officer/people", [Role.HRSS_OFFICER, Role.ADMIN], order=85)
     register_nav("审计日志", "/audit", OFFICER_ROLES, order=90)
     register_nav("用户管理", "/admin/users", [Role.ADMIN], order=95)
 
@@ -99,6 +101,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AdminUsersApi,
             PeopleApi,
             ProfilePage,
+            PersonNumbersApi,
+            OfficerPeoplePages,
             *all_routes(),
             create_static_files_router(
                 path="/static", directories=[ROOT / "static"], include_in_schema=False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from core import audit, clock
+from core import audit, clock, db
 from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationError
 from core.identity import (
@@ -17,7 +17,9 @@ from core.identity import (
     normalise_name,
     sex_of,
 )
-from core.tables import Person, PersonName
+from core.name_rules import name_problem
+from core.pagination import Page, clamp_page
+from core.tables import Person, PersonIdNumber, PersonName
 
 EDUCATION_LEVELS = ("below_secondary", "secondary", "associate", "bachelor", "master_or_above")
 EDUCATION_LABELS = {
@@ -57,13 +59,28 @@ def _derived(id_type: str, id_number: str) -> dict[str, object]:
     return {"sex": sex_of(id_number), "birth_date": birth_date_of(id_number)}
 
 
-async def find_person(id_type: str, id_number: str) -> Person | None:
-    number = normalise_id_number(id_number, id_type)
-    return (
+async def _by_number(id_type: str, number: str) -> Person | None:
+    """The Person holding this (already normalised) number as their own or as a linked one."""
+    person = (
         await Person.objects()
         .where((Person.id_type == id_type) & (Person.id_number == number))
         .first()
     )
+    if person is not None:
+        return person
+    link = (
+        await PersonIdNumber.select(PersonIdNumber.person)
+        .where((PersonIdNumber.id_type == id_type) & (PersonIdNumber.id_number == number))
+        .first()
+    )
+    return await Person.objects().where(Person.id == link["person"]).first() if link else None
+
+
+async def find_person(id_type: str, id_number: str) -> Person | None:
+    """The Person with this number, their own or one linked to them (``link_id_number``).
+
+    Raises ValidationError (422, field ``id_number``) when the number is malformed."""
+    return await _by_number(id_type, normalise_id_number(id_number, id_type))
 
 
 async def get_person(person_id: int) -> Person:
@@ -74,14 +91,11 @@ async def get_person(person_id: int) -> Person:
 
 
 async def find_or_create_person(data: PersonInput, actor: Actor) -> Person:
-    """The Person for this identity; created when new. A different name is refused:
-    a name changes only through a correction with evidence (``correct_name``)."""
+    """The Person for this identity (found by their own number or a linked one); created when
+    new. A different name is refused: a name changes only through a correction with evidence
+    (``correct_name``)."""
     data = data.normalised()
-    person = (
-        await Person.objects()
-        .where((Person.id_type == data.id_type) & (Person.id_number == data.id_number))
-        .first()
-    )
+    person = await _by_number(data.id_type, data.id_number)
     if person is not None:
         if not names_match(person.name, data.name):
             raise ValidationError("姓名与该证件号码登记的姓名不一致", "name")
@@ -156,3 +170,69 @@ async def former_names(person_id: int) -> list[dict]:
         .where(PersonName.person == person_id)
         .order_by(PersonName.replaced_on)
     )
+
+
+async def id_numbers(person_id: int) -> list[dict]:
+    """The further numbers linked to a person: dicts of id, id_type, id_number, note,
+    created_at, oldest first."""
+    return (
+        await PersonIdNumber.select(
+            PersonIdNumber.id, PersonIdNumber.id_type, PersonIdNumber.id_number,
+            PersonIdNumber.note, PersonIdNumber.created_at)
+        .where(PersonIdNumber.person == person_id)
+        .order_by(PersonIdNumber.id)
+    )
+
+
+async def link_id_number(
+    person_id: int, id_type: str, id_number: str, note: str, actor: Actor
+) -> dict:
+    """Link a further identity number to a person (e.g. the old 15-character 外国人永久居留身份证
+    of someone enrolled under the new 18-character card), so that ``find_person`` and
+    ``find_or_create_person`` find the same Person by either number. Audited.
+
+    Raises ValidationError (422) for a malformed number or type, NotFound (404) for an unknown
+    person, Conflict (409) when the number is already this person's or another person's
+    (own or linked). Returns the new row as a dict (id, id_type, id_number, note, created_at).
+    """
+    number = normalise_id_number(id_number, id_type or "")
+    note = (note or "").strip()
+    if len(note) > 200:
+        raise ValidationError("备注过长（最多 200 个字）", "note")
+    async with db.transaction():
+        person = await get_person(person_id)
+        holder = await _by_number(id_type, number)
+        if holder is not None and holder.id == person.id:
+            raise Conflict("该证件号码已是此人的证件号码", "id_number")
+        if holder is not None:
+            raise Conflict("该证件号码已登记在其他人员名下", "id_number")
+        row = PersonIdNumber(person=person.id, id_type=id_type, id_number=number, note=note,
+                             created_at=clock.now())
+        await row.save()
+        await audit.record(
+            actor, "person.link_id_number", "person", person.id,
+            after={"id_type": id_type, "id_number": number}, note=note)
+    return {"id": row.id, "id_type": id_type, "id_number": number, "note": note,
+            "created_at": row.created_at}
+
+
+async def names_breaking_rule(page: int, per_page: int) -> Page[dict]:
+    """Persons whose stored name breaks today's name rule (``core.name_rules``), recorded
+    before the rule existed: listed for officers to correct (``correct_name``), never blocked.
+
+    Every name is read (id and name only) and judged in Python: the rule is Unicode
+    categories, which SQL cannot express on both engines. Items: dicts of id, name, id_type,
+    id_number, problem; ordered by id.
+    """
+    page, per_page = clamp_page(page, per_page)
+    rows = await Person.select(Person.id, Person.name).order_by(Person.id)
+    bad = [(r["id"], problem) for r in rows if (problem := name_problem(r["name"]))]
+    result: Page[dict] = Page(items=[], number=page, per_page=per_page, total=len(bad))
+    chosen = bad[result.offset:result.offset + result.per_page]
+    if chosen:
+        problems = dict(chosen)
+        people = await Person.select(
+            Person.id, Person.name, Person.id_type, Person.id_number
+        ).where(Person.id.is_in(list(problems))).order_by(Person.id)
+        result.items = [{**p, "problem": problems[p["id"]]} for p in people]
+    return result

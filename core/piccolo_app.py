@@ -21,6 +21,7 @@ APP_CONFIG = AppConfig(
     table_classes=[
         core_tables.Person,
         core_tables.PersonName,
+        core_tables.PersonIdNumber,
         core_tables.WorkPeriod,
         core_tables.User,
         core_tables.ApiToken,

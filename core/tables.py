@@ -46,6 +46,20 @@ class PersonName(Table, tablename="person_former_name"):
     created_at = Timestamptz()
 
 
+class PersonIdNumber(Table, tablename="person_linked_number"):
+    """A further identity number of a Person, linked by an officer (e.g. the old 15-character
+    外国人永久居留身份证 of someone who now holds the 18-character card). Unique per
+    (id_type, id_number) across all persons (a unique index in the migration); a number is
+    either a Person's own (Person.id_type/id_number) or linked here, never both."""
+
+    id = Serial(primary_key=True)
+    person = ForeignKey(Person, index=True)
+    id_type = Varchar(length=20)
+    id_number = Varchar(length=32, index=True)
+    note = Text(default="")
+    created_at = Timestamptz()
+
+
 class WorkPeriod(Table):
     """Declared work history (申报条件 evidence); recorded employment lives in employers."""
 
