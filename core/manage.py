@@ -7,8 +7,12 @@ import asyncio
 import getpass
 import os
 import sys
+from typing import TYPE_CHECKING, Any
 
 from core.roles import Role
+
+if TYPE_CHECKING:
+    from core.settings import Settings
 
 
 async def migrate() -> None:
@@ -62,25 +66,40 @@ async def demo() -> None:
     print(logins_text())
 
 
-def serve() -> None:
+def uvicorn_options(settings: Settings, workers: int = 1) -> dict[str, Any]:
+    """Keyword arguments for ``uvicorn.run("core.asgi:app", ...)`` from the settings.
+
+    The client address (login throttling per address, the audit log) is the direct peer unless
+    that peer is one of TRUSTED_PROXIES: only then does uvicorn take it from X-Forwarded-For
+    (``forwarded_allow_ips``). With none configured, proxy headers are off altogether: uvicorn's
+    own default would trust 127.0.0.1, letting any local client claim another address.
+    """
+    proxies = list(settings.trusted_proxies)
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "workers": workers,
+        "proxy_headers": bool(proxies),
+        "forwarded_allow_ips": proxies,
+        "log_level": "warning",
+        "access_log": False,
+    }
+
+
+def serve(workers: int = 1) -> None:
     import uvicorn
 
     from core.settings import get_settings
 
     settings = get_settings()
     if settings.is_sqlite:
+        if workers != 1:
+            raise SystemExit("SQLite 只能由 1 个工作进程服务（多个工作进程请使用 PostgreSQL）")
         asyncio.run(migrate())
         if settings.demo_data:
             asyncio.run(_with_db(demo))
     print(f"服务地址：http://{settings.host}:{settings.port}", flush=True)
-    uvicorn.run(
-        "core.asgi:app",
-        host=settings.host,
-        port=settings.port,
-        workers=1,
-        log_level="warning",
-        access_log=False,
-    )
+    uvicorn.run("core.asgi:app", **uvicorn_options(settings, workers))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -95,7 +114,10 @@ def main(argv: list[str] | None = None) -> None:
     cu.add_argument("--display-name", default="")
     cu.add_argument("--organisation-id", type=int, default=None)
     sub.add_parser("demo", help="空库时载入演示数据并打印演示账号")
-    sub.add_parser("serve", help="（SQLite）迁移、载入演示数据并启动服务")
+    sv = sub.add_parser(
+        "serve", help="启动服务（SQLite 时先迁移并载入演示数据）；信任 TRUSTED_PROXIES 中的代理"
+    )
+    sv.add_argument("--workers", type=int, default=1, help="工作进程数（PostgreSQL 时可大于 1）")
     args = parser.parse_args(argv)
     if args.command == "migrate":
         asyncio.run(migrate())
@@ -105,7 +127,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "demo":
         asyncio.run(_with_db(demo))
     elif args.command == "serve":
-        serve()
+        serve(args.workers)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -53,6 +54,9 @@ class Settings:
     login_max_failures: int = 5
     login_lock_seconds: int = 15 * 60
     login_ip_max_failures: int = 30
+    # Reverse proxies whose X-Forwarded-For the server believes (IPs or CIDRs). Empty: none, the
+    # client address is always the direct peer (see core.manage.uvicorn_options).
+    trusted_proxies: tuple[str, ...] = ()
     verify_rate_limit_per_minute: int = 60
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 64 * 1024
@@ -141,6 +145,25 @@ def _messaging() -> dict[str, object]:
     }
 
 
+def _trusted_proxies(value: str) -> tuple[str, ...]:
+    """TRUSTED_PROXIES: comma-separated IP addresses or networks (``10.0.0.1, 10.1.0.0/16``).
+
+    Raises ValueError naming the setting for anything else (a host name, ``*``): a trusted
+    proxy chooses the client address that login throttling and the audit log see."""
+    proxies = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        try:
+            parsed = ipaddress.ip_network(item, strict=False) if "/" in item else (
+                ipaddress.ip_address(item))
+        except ValueError:
+            message = f"TRUSTED_PROXIES 应为逗号分隔的 IP 地址或网段，{item!r} 不是"
+            raise ValueError(message) from None
+        proxies.append(str(parsed))
+    return tuple(proxies)
+
+
 def load_settings() -> Settings:
     var_dir = Path(_env("VAR_DIR", str(ROOT / "var")))
     host = _env("HOST", "127.0.0.1")
@@ -163,6 +186,7 @@ def load_settings() -> Settings:
         login_max_failures=_int("LOGIN_MAX_FAILURES", 5),
         login_lock_seconds=_int("LOGIN_LOCK_SECONDS", 15 * 60),
         login_ip_max_failures=_int("LOGIN_IP_MAX_FAILURES", 30),
+        trusted_proxies=_trusted_proxies(os.environ.get("TRUSTED_PROXIES", "")),
         verify_rate_limit_per_minute=_int("VERIFY_RATE_LIMIT_PER_MINUTE", 60),
         argon2_time_cost=_int("ARGON2_TIME_COST", 3),
         argon2_memory_kib=_int("ARGON2_MEMORY_KIB", 64 * 1024),

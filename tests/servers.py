@@ -24,9 +24,16 @@ def free_port() -> int:
 
 @contextmanager
 def served_app(
-    target: str = "core.asgi:app", *, factory: bool = False, **env_overrides: str
+    target: str = "core.asgi:app",
+    *,
+    factory: bool = False,
+    manage_serve: bool = False,
+    **env_overrides: str,
 ) -> Iterator[str]:
-    """Start uvicorn on ``target`` with the test environment plus overrides; yield its URL."""
+    """Start uvicorn on ``target`` with the test environment plus overrides; yield its URL.
+
+    ``manage_serve``: start the app the production way instead, ``python -m core.manage serve``
+    (uvicorn configured from the settings, e.g. TRUSTED_PROXIES)."""
     port = free_port()
     env = {
         **os.environ,
@@ -34,23 +41,23 @@ def served_app(
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         **env_overrides,
     }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            target,
-            *(["--factory"] if factory else []),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        target,
+        *(["--factory"] if factory else []),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
+    if manage_serve:
+        env["HOST"] = "127.0.0.1"
+        command = [sys.executable, "-m", "core.manage", "serve"]
+    proc = subprocess.Popen(command, env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
