@@ -91,3 +91,35 @@ def test_migration_stops_on_colliding_usernames_then_runs_once_they_are_resolved
     finally:
         db.path = original
         shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+@pytest.mark.skipif(not IS_PG, reason="SQLite runs the migration from the previous state above")
+def test_migration_stops_then_runs_on_postgresql(database):
+    """PostgreSQL: the test database is taken back to before the migration (its backwards
+    step), given colliding usernames, then migrated forwards again."""
+    from core.db import engine
+
+    db = engine()
+
+    async def columns() -> set[str]:
+        rows = await db.run_ddl(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'app_user'")
+        return {r["column_name"] for r in rows}
+
+    async def scenario() -> None:
+        await MIGRATION.drop_username_key()
+        await db.run_ddl(f"DELETE FROM migration WHERE name = '{MIGRATION.ID}'")
+        try:
+            for name in ("edu", "Edu", "ana"):
+                await db.run_ddl(INSERT.format(name))
+            with pytest.raises(Exception) as stopped:  # noqa: PT011 — Piccolo loads its own copy
+                await _migrate(MIGRATION.ID)
+            assert type(stopped.value).__name__ == "UsernameCollision"
+            assert "'Edu'、'edu'" in str(stopped.value)
+            assert "username_key" not in await columns()  # rolled back whole
+        finally:
+            await db.run_ddl("DELETE FROM app_user")
+            await _migrate(MIGRATION.ID)
+        assert "username_key" in await columns()
+
+    asyncio.run(scenario())
