@@ -25,6 +25,7 @@ from certification.tables import CertificatePdf, CertificateRecord, IssuanceJob,
 from core import clock, db
 from core.errors import DomainError
 from core.files import save_file
+from core.process_pool import child_pool
 
 log = logging.getLogger("registry.certification.jobs")
 
@@ -194,7 +195,7 @@ async def start_worker() -> None:
     global _executor, _task
     if _task is not None:
         return
-    _executor = ProcessPoolExecutor(max_workers=WORKERS)
+    _executor = child_pool(WORKERS)
     _task = asyncio.create_task(_loop(), name="certificate-worker")
 
 

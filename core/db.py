@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -57,7 +59,11 @@ async def transaction() -> AsyncIterator[None]:
 async def on_startup() -> None:
     db = engine()
     if isinstance(db, SQLiteEngine):
-        await db.run_ddl("PRAGMA journal_mode=WAL")
+        try:
+            await db.run_ddl("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as error:  # a damaged file: /health tells, the app starts
+            logging.getLogger("registry.db").error(
+                "SQLite file unreadable: %s", type(error).__name__)
     else:
         await db.start_connection_pool(min_size=2, max_size=20)
 

@@ -98,6 +98,14 @@ def serve(workers: int = 1) -> None:
         asyncio.run(migrate())
         if settings.demo_data:
             asyncio.run(_with_db(demo))
+    else:
+        from core.schema_check import schema_state
+
+        state = asyncio.run(_with_db(schema_state))
+        if not state.ok:
+            print(f"数据库尚未就绪：{state.reason}。请先运行 python -m core.manage migrate",
+                  file=sys.stderr)
+            raise SystemExit(1)
     print(f"服务地址：http://{settings.host}:{settings.port}", flush=True)
     uvicorn.run("core.asgi:app", **uvicorn_options(settings, workers))
 
