@@ -49,6 +49,10 @@ def setup() -> None:
                   "/certification/external/", RECORDING_ROLES, order=40)
     register_card("证书查验", "按证书编号和姓名核验从业人员证书。", "/verify",
                   [Role.FACILITY_OPERATOR], order=41)
+    from certification import notices
+    from core.credentials import on_credential_changed
+
+    on_credential_changed(notices.on_credential_changed)  # SMS notices to the holder
     if demo.seed_key not in SEEDERS:
         SEEDERS.insert(0, demo.seed_key)  # before any demo issues a certificate
     if demo.seed not in SEEDERS:

@@ -28,6 +28,7 @@ from core.http_errors import EXCEPTION_HANDLERS
 from core.input_guard import InputGuardMiddleware
 from core.logging_setup import access_log_middleware, configure_logging
 from core.messages import delivery
+from core.messages.pages import AdminMessagesPage, ReminderChoice
 from core.packages import all_routes, setup_all
 from core.officer_people import OfficerPeoplePages, PersonNumbersApi
 from core.people_controllers import PeopleApi, ProfilePage
@@ -60,6 +61,7 @@ def register_core_nav() -> None:
     register_nav("人员", "/officer/people", [Role.HRSS_OFFICER, Role.ADMIN], order=85)
     register_nav("审计日志", "/audit", OFFICER_ROLES, order=90)
     register_nav("用户管理", "/admin/users", [Role.ADMIN], order=95)
+    register_nav("发件箱", "/admin/messages", [Role.ADMIN], order=96)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -101,6 +103,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AdminUsersApi,
             PeopleApi,
             ProfilePage,
+            AdminMessagesPage,
+            ReminderChoice,
             PersonNumbersApi,
             OfficerPeoplePages,
             *all_routes(),

@@ -16,6 +16,7 @@ from core.accounts.auth import login_required, require_user, roles
 from core.actor import CurrentUser
 from core.errors import NotFound
 from core.identity import mask_id_number, mask_phone
+from core.messages.outbox import reminders_refused
 from core.people import former_names, get_person
 from core.roles import Role
 from core.web import page
@@ -86,4 +87,5 @@ class ProfilePage(Controller):
         if user.person_id is None:
             raise NotFound("账号未关联人员信息")
         person = await person_out(user.person_id, full=True)
-        return page(request, "accounts/me.html", page_title="我的信息", person=person)
+        return page(request, "accounts/me.html", page_title="我的信息", person=person,
+                    reminders_off=await reminders_refused(user.person_id))

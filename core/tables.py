@@ -81,6 +81,9 @@ class User(Table, tablename="app_user"):
     password_hash = Varchar(length=255)
     role = Varchar(length=30, index=True)
     display_name = Varchar(length=50)
+    # optional contact address: notices for the user's organisation (e.g. a filing returned or
+    # accepted) go there by e-mail through the outbox (core.messages)
+    email = Varchar(length=254, default="")
     person = ForeignKey(Person, null=True, default=None)
     organisation_id = Integer(null=True, default=None, index=True)
     is_active = Boolean(default=True)

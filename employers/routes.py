@@ -23,6 +23,10 @@ def setup() -> None:
     from employers.services import checks, rechecks
 
     on_credential_changed(rechecks.on_credential_changed)
+    from core import housekeeping
+    from employers import notices
+
+    housekeeping.register("reminders", notices.daily_reminders)  # SMS before things expire
     if seed_employers not in SEEDERS:
         SEEDERS.append(seed_employers)
     try:

@@ -14,6 +14,7 @@ from core.actor import Actor
 from core.errors import Conflict, Forbidden, NotFound, ValidationError
 from core.pagination import offset_of
 from core.uploads import check_upload
+from employers import notices
 from employers.compliance.engine import evaluate_dict
 from employers.facilities import document_kinds, filing_rules
 from employers.services import calendar, signing
@@ -168,6 +169,8 @@ async def accept(filing_id: int, actor: Actor) -> Filing:
     facility.filing_status, facility.updated_at = "accepted", now
     await facility.save()
     await _event(row.id, "accepted", actor, row.receipt_number)
+    await notices.filing_decided(row.id, facility.id, "accepted",
+                                 receipt_number=row.receipt_number)
     await audit.record(actor, "filing.accept", "filing", row.id, before={"state": "submitted"},
                        after={"state": "accepted", "receipt_number": row.receipt_number})
     return row
@@ -184,6 +187,7 @@ async def return_filing(filing_id: int, reasons: str, actor: Actor) -> Filing:
     facility.filing_status, facility.updated_at = "returned", now
     await facility.save()
     await _event(row.id, "returned", actor, row.reasons)
+    await notices.filing_decided(row.id, facility.id, "returned", reasons=row.reasons)
     await audit.record(actor, "filing.return", "filing", row.id, before={"state": "submitted"},
                        after={"state": "returned"}, note=row.reasons)
     return row

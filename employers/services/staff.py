@@ -16,6 +16,7 @@ from core.people import PersonInput, find_or_create_person
 from core.roles import Role
 from core.tables import Credential, Person
 from core.uploads import check_upload
+from employers import notices
 from employers.facilities import StaffTerms
 from employers.services.access import facility_for, is_officer, may_see
 from employers.services.rechecks import recheck
@@ -47,6 +48,7 @@ async def link_person(facility_id: int, person: PersonInput, terms: StaffTerms,
     await link.save()
     await audit.record(actor, "staff_link.create", "staff_link", link.id,
                        after={"facility": facility_id, "person": row.id, **asdict(terms)})
+    await notices.consent_requested(link.id)  # SMS asking the person for consent
     await recheck([facility_id])
     return link
 

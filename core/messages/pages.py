@@ -1,0 +1,103 @@
+"""Pages of the outbox: the admins' list of messages (/admin/messages) and a person's choice
+about reminders (POST /me/reminder-sms, from the trainee's 我的信息 page)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import QueryParameter
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+
+from core import audit, clock, db
+from core.accounts.auth import actor_of, require_user, roles
+from core.errors import NotFound
+from core.messages.gateways import content_visible
+from core.messages.outbox import mask_recipient, reminders_refused
+from core.messages.tables import Message, ReminderOptOut
+from core.pagination import Page, clamp_page
+from core.roles import Role
+from core.web import PageNumber, page, redirect_with
+
+STATES = (("pending", "待发送"), ("sending", "发送中"), ("sent", "已发送"), ("failed", "发送失败"))
+STATE_LABELS = dict(STATES)
+CHANNEL_LABELS = {"sms": "短信", "email": "邮件"}
+KIND_LABELS = {"code": "验证码", "notice": "通知", "reminder": "提醒"}
+PER_PAGE = 50
+
+
+async def list_messages(state: str, number: int, per: int, *, with_bodies: bool) -> Page[dict]:
+    """A page of the outbox, newest first, optionally of one state. Recipients are masked;
+    ``subject`` and ``body`` are included only ``with_bodies`` (the embedded set-up), else
+    absent from the rows altogether."""
+    columns = [Message.id, Message.channel, Message.kind, Message.topic, Message.recipient,
+               Message.state, Message.attempts, Message.created_at, Message.sent_at,
+               Message.next_attempt_at, Message.last_error]
+    if with_bodies:
+        columns += [Message.subject, Message.body]
+    query, count = Message.select(*columns).order_by(Message.id, ascending=False), Message.count()
+    if state in STATE_LABELS:
+        query, count = query.where(Message.state == state), count.where(Message.state == state)
+    result = Page([], number, per, await count, query={"state": state})
+    rows = await query.limit(per).offset(result.offset)
+    for row in rows:
+        row["recipient"] = mask_recipient(row["channel"], row.pop("recipient"))
+    result.items = rows
+    return result
+
+
+class AdminMessagesPage(Controller):
+    """The outbox as admins see it: with the embedded gateways, the texts too (codes included,
+    for the demo and tests); with any real gateway, status only."""
+
+    path = "/admin/messages"
+    guards = [roles(Role.ADMIN)]
+    include_in_schema = False
+
+    @get("/")
+    async def index(self, request: Request,
+                    state_filter: Annotated[str, QueryParameter(name="state")] = "",
+                    page_number: PageNumber = 1) -> Template:
+        number, per = clamp_page(page_number, PER_PAGE)
+        visible = content_visible()
+        state = state_filter if state_filter in STATE_LABELS else ""
+        result = await list_messages(state, number, per, with_bodies=visible)
+        return page(request, "admin/messages.html", page_title="发件箱", result=result,
+                    state=state, states=STATES, state_labels=STATE_LABELS,
+                    channel_labels=CHANNEL_LABELS, kind_labels=KIND_LABELS,
+                    content_visible=visible)
+
+
+async def set_reminders(person_id: int, wanted: bool, actor: Any) -> bool:
+    """Turn reminders (expiry, contracts ending) on or off for a person; notices about their
+    own certificates, filings and consent are sent either way. Audited when it changes;
+    returns whether anything changed."""
+    async with db.transaction():
+        refused = await reminders_refused(person_id)
+        if refused == (not wanted):
+            return False
+        if wanted:
+            await ReminderOptOut.delete().where(ReminderOptOut.person == person_id)
+        else:
+            await ReminderOptOut(person=person_id, created_at=clock.now()).save()
+        await audit.record(actor, "person.reminders", "person", person_id,
+                           before={"reminders": refused is False},
+                           after={"reminders": wanted})
+    return True
+
+
+class ReminderChoice(Controller):
+    """The trainee's own choice about reminder messages (a form on /me)."""
+
+    include_in_schema = False
+
+    @post("/me/reminder-sms", guards=[roles(Role.TRAINEE)], status_code=HTTP_303_SEE_OTHER)
+    async def choose(self, request: Request) -> Redirect:
+        user = require_user(request)
+        if user.person_id is None:
+            raise NotFound("账号未关联人员信息")
+        form = await request.form()
+        wanted = form.get("reminders") == "on"
+        await set_reminders(user.person_id, wanted, actor_of(request))
+        return redirect_with(request, "/me", "已开启到期提醒" if wanted else "已关闭到期提醒")

@@ -1,0 +1,170 @@
+"""Messages of the employers package, through the outbox (core.messages), each in the
+transaction of the change it reports:
+
+- notices (kind ``notice``): a facility's filing returned or accepted → its operators (e-mail to
+  ``app_user.email`` when set, else SMS to the phone of the operator's own person record);
+  a staff link created → SMS to the person asking for consent.
+- reminders (kind ``reminder``, skipped for a person who opted out): a daily pass
+  (``send_due_reminders``) over certificates and health checks expiring and labour contracts
+  ending within ``REMIND_DAYS`` days, once per item (the idempotency key names the item and its
+  due day), by SMS to the person's phone on file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import date, timedelta
+
+from core import clock, db
+from core.messages.outbox import enqueue
+from core.tables import Credential, Person
+from employers.tables import Facility, FacilityOperator, StaffLink
+
+log = logging.getLogger("registry.messages")
+SIGN = "【托育从业人员平台】"
+REMIND_DAYS = 30
+
+
+async def _operator_addresses(facility_id: int) -> list[tuple[str, str, int | None]]:
+    """(channel, recipient, person id) for each active operator of the facility who can be
+    reached: e-mail when the account has one, else the SMS phone of its person record."""
+    rows = await FacilityOperator.select(
+        FacilityOperator.user.email, FacilityOperator.user.is_active,
+        FacilityOperator.user.person.id, FacilityOperator.user.person.phone,
+    ).where(FacilityOperator.facility == facility_id)
+    out = []
+    for row in rows:
+        if not row["user.is_active"]:
+            continue
+        if row["user.email"]:
+            out.append(("email", row["user.email"], None))
+        elif row["user.person.phone"]:
+            out.append(("sms", row["user.person.phone"], row["user.person.id"]))
+    return out
+
+
+def filing_text(decision: str, facility_name: str, receipt_number: str = "",
+                reasons: str = "") -> tuple[str, str]:
+    """(subject, body) of a filing decision's notice. Pure."""
+    if decision == "accepted":
+        return (f"备案已受理：{facility_name}",
+                f"{facility_name}的托育机构备案已通过审核，备案回执编号：{receipt_number}。"
+                "请登录平台下载备案回执。")
+    return (f"备案被退回：{facility_name}",
+            f"{facility_name}的托育机构备案已被退回，退回原因：{reasons}。"
+            "请登录平台按要求修改后重新提交。")
+
+
+async def filing_decided(filing_id: int, facility_id: int, decision: str, *,
+                         receipt_number: str = "", reasons: str = "") -> int:
+    """Notice of a filing ``accepted`` or ``returned`` to the facility's operators (call in the
+    decision's transaction); key ``filing:{id}:{decision}:{n}``. Returns how many were written."""
+    facility = await Facility.select(Facility.name).where(Facility.id == facility_id).first()
+    subject, body = filing_text(decision, facility["name"] if facility else "",
+                                receipt_number, reasons)
+    written = 0
+    for n, (channel, recipient, person_id) in enumerate(await _operator_addresses(facility_id)):
+        text = body if channel == "email" else SIGN + body
+        written += bool(await enqueue(
+            channel, recipient, text, kind="notice", topic=f"filing.{decision}",
+            subject=subject if channel == "email" else "", person_id=person_id,
+            idempotency_key=f"filing:{filing_id}:{decision}:{n}"))
+    return written
+
+
+def consent_text(facility_name: str) -> str:
+    """The SMS asking a person for consent. Pure."""
+    return (f"{SIGN}机构“{facility_name}”请求查看您的从业资质（证书、健康检查、背景审查等）。"
+            "请登录平台在“我的任职”中同意或拒绝；未经您同意，该机构只能看到公开的证书查验结果。")
+
+
+async def consent_requested(link_id: int) -> int | None:
+    """SMS to the linked person asking for consent (call in the link's transaction); none when
+    no phone is on file. Key ``consent:{link id}:requested``."""
+    row = await StaffLink.select(
+        StaffLink.person.id, StaffLink.person.phone, StaffLink.facility.name,
+    ).where(StaffLink.id == link_id).first()
+    if row is None or not row["person.phone"]:
+        return None
+    return await enqueue("sms", row["person.phone"], consent_text(row["facility.name"]),
+                         kind="notice", topic="consent.requested",
+                         person_id=row["person.id"],
+                         idempotency_key=f"consent:{link_id}:requested")
+
+
+def reminder_text(kind_label: str, what: str, due_on: date, days_left: int) -> str:
+    """The SMS of one reminder. Pure."""
+    when = "今天" if days_left == 0 else f"{days_left} 天后（{due_on.isoformat()}）"
+    return (f"{SIGN}到期提醒：您的{what}将于{when}到期（{kind_label}），请及时办理。"
+            "不想再收到提醒，可在平台“我的信息”中关闭。")
+
+
+def reminder_key(kind: str, person_id: int, what: str, due_on: date) -> str:
+    """Once per item and due day: a renewed item (new due day) is reminded again."""
+    digest = hashlib.sha256(what.encode()).hexdigest()[:16]
+    return f"reminder:{kind}:{person_id}:{due_on.isoformat()}:{digest}"
+
+
+async def _candidates(today: date) -> dict[int, dict]:
+    """People with a phone who may have something due: a valid credential expiring within the
+    window, any valid health check (its validity comes from the rules), or a staff link (its
+    contracts)."""
+    last = today + timedelta(days=REMIND_DAYS)
+    ids: set[int] = set()
+    for row in await Credential.select(Credential.person).where(
+            (Credential.status == "valid")
+            & ((Credential.code == "HEALTH_CERT")
+               | ((Credential.expires_on >= today) & (Credential.expires_on <= last)))):
+        ids.add(row["person"])
+    for row in await StaffLink.select(StaffLink.person).where(StaffLink.status != "ended"):
+        ids.add(row["person"])
+    people: dict[int, dict] = {}
+    chunk = sorted(ids)
+    for i in range(0, len(chunk), 500):
+        for row in await Person.select(Person.id, Person.name, Person.phone).where(
+                Person.id.is_in(chunk[i:i + 500]) & Person.phone.is_not_null()):
+            if row["phone"]:
+                people[row["id"]] = row
+    return people
+
+
+async def send_due_reminders(today: date | None = None) -> int:
+    """Write the reminders due today (China date): each certificate or health check expiring and
+    each labour contract ending within ``REMIND_DAYS`` days, once per item; skipped for people
+    who opted out (core.messages.outbox). Idempotent: safe to run every hour in every worker.
+    Returns how many messages were written."""
+    from employers.labour.services.reminders import person_reminders
+
+    today = today or clock.today()
+    written = 0
+    for person_id, person in (await _candidates(today)).items():
+        for reminder in await person_reminders(person_id, person["name"], today):
+            if not 0 <= reminder.days_left <= REMIND_DAYS:
+                continue
+            async with db.transaction():
+                written += bool(await enqueue(
+                    "sms", person["phone"],
+                    reminder_text(reminder.kind_label, reminder.what, reminder.due_on,
+                                  reminder.days_left),
+                    kind="reminder", topic=f"reminder.{reminder.kind}", person_id=person_id,
+                    idempotency_key=reminder_key(reminder.kind, person_id, reminder.what,
+                                                 reminder.due_on)))
+    if written:
+        log.info("reminders written", extra={"fields": {"count": written}})
+    return written
+
+
+_last_run: date | None = None
+
+
+async def daily_reminders() -> int:
+    """The housekeeping task: ``send_due_reminders`` once per China day in this process."""
+    global _last_run
+    today = clock.today()
+    if _last_run == today:
+        return 0
+    written = await send_due_reminders(today)
+    _last_run = today
+    return written
+
