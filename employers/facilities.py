@@ -26,7 +26,8 @@ POSITIONS = {"director": "负责人", "caregiver": "保育人员", "health": "�
              "security": "保安人员"}
 EMPLOYMENT = {"full_time": "全职", "part_time": "兼职"}
 EMPLOYMENT_FORMS = {"full_time": "全日制", "part_time": "非全日制", "dispatched": "劳务派遣"}
-LINK_STATUS = {"pending_consent": "待本人同意", "active": "在职", "ended": "已离职"}
+LINK_STATUS = {"pending_consent": "待本人同意", "active": "在职", "ended": "已离职",
+               "consent_refused": "本人已拒绝授权", "consent_withdrawn": "本人已撤回授权"}
 CONSENT = {"trainee_accepted": "本人在线同意", "form_uploaded": "上传签字同意书"}
 FILING_STATUS = {"none": "未备案", "submitted": "备案审核中", "returned": "已退回",
                  "accepted": "已备案"}

@@ -14,6 +14,21 @@ class IdOut(BaseModel):
     id: int
 
 
+class ConsentOut(BaseModel):
+    """One answer to a staff-link consent request (employers.tables.StaffConsent)."""
+
+    id: int
+    staff_link_id: int
+    facility_id: int
+    facility_name: str
+    given_at: datetime | None
+    how: str | None  # trainee_accepted | form_uploaded
+    refused_at: datetime | None
+    withdrawn_at: datetime | None
+    withdrawn_via: str | None  # person | officer_written_request
+    withdrawal_reference: str
+
+
 class FacilityIn(BaseModel):
     name: str = Field(max_length=100)
     uscc: str = Field(max_length=40, description="统一社会信用代码")
@@ -127,6 +142,8 @@ class SnapStaff(BaseModel):
     health_check_on: str | None
     background_check: str
     credentials: list[SnapCredential]
+    # why the credentials are not in the snapshot (consent_withdrawn), else absent/null
+    credentials_withheld: str | None = None
 
 
 class SnapClass(BaseModel):

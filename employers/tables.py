@@ -83,7 +83,8 @@ class StaffLink(Table, tablename="employers_staff_link"):
     consent = Varchar(length=20, null=True, default=None)  # trainee_accepted | form_uploaded
     consent_file = ForeignKey(StoredFile, null=True, default=None)
     consent_at = Timestamptz(null=True, default=None)
-    # pending_consent | active | ended
+    # pending_consent | active | consent_refused | consent_withdrawn | ended
+    # (employers.services.consents: refused or withdrawn links stay, without credential access)
     status = Varchar(length=20, default="pending_consent", index=True)
     created_by = Integer(null=True, default=None)
     created_at = Timestamptz()
@@ -176,10 +177,34 @@ class CredentialAccessLog(Table, tablename="employers_credential_access"):
     reason = Text(default="")
     basis = Varchar(length=20)  # consent | officer | public
     via = Varchar(length=20, default="check")  # check | bulk | staff | download
+    shown = Varchar(length=20, default="full")  # full | public_result | nothing
+    organisation = Varchar(length=200, default="")  # who viewed, as the person reads it
+
+
+class StaffConsent(Table, tablename="employers_consent"):
+    """The consent history of a staff link (PIPL 第十四条、第十五条): one row per request answered
+    — given (how, when, the signed form) and later perhaps withdrawn (when, by whom, how, on what
+    written request), or refused. Rows are never deleted; re-linking after a withdrawal is a new
+    request answered by a new row."""
+
+    id = Serial(primary_key=True)
+    staff_link = ForeignKey(StaffLink, index=True)
+    person = ForeignKey(Person, index=True)
+    facility = ForeignKey(Facility, index=True)
+    given_at = Timestamptz(null=True, default=None)
+    how = Varchar(length=20, null=True, default=None)  # trainee_accepted | form_uploaded
+    file = ForeignKey(StoredFile, null=True, default=None)
+    refused_at = Timestamptz(null=True, default=None)
+    withdrawn_at = Timestamptz(null=True, default=None)
+    withdrawn_by_user = Integer(null=True, default=None)
+    withdrawn_via = Varchar(length=30, null=True, default=None)  # person | officer_written_request
+    withdrawal_reference = Varchar(length=100, default="")  # the written request's reference
+    withdrawal_file = ForeignKey(StoredFile, null=True, default=None)
+    created_at = Timestamptz()
 
 
 # Every table of this package, in creation order; core.piccolo_app registers them.
 TABLES: list[type[Table]] = [
     Facility, FacilityOperator, FacilityClass, StaffLink, ClassAssignment, ComplianceState,
-    Filing, FilingEvent, WorkCalendarDay, CredentialAccessLog,
+    Filing, FilingEvent, WorkCalendarDay, CredentialAccessLog, StaffConsent,
 ]

@@ -256,7 +256,8 @@ def _background(ctx: _Context) -> RuleResult:
     )
     return _result(
         "BACKGROUND",
-        [m.label + BACKGROUND_PROBLEMS[m.background_check] for m in bad],
+        [f"{m.label}的背景审查记录不可查看：{m.withheld_reason}" if m.withheld_reason
+         else m.label + BACKGROUND_PROBLEMS[m.background_check] for m in bad],
         tuple(m.id for m in bad),
         ok,
         "所有工作人员须无犯罪记录、无虐待儿童记录",

@@ -37,6 +37,8 @@ def health_check_counts(checked_on: date | None, on: date, rules: RuleSet) -> bo
 def health_check_problem(member: StaffMember, on: date, rules: RuleSet) -> str | None:
     """Why ``member``'s health check does not count on ``on`` (None when it does)."""
     checked = member.health_check_on
+    if member.withheld_reason:
+        return f"{member.label}的健康检查记录不可查看：{member.withheld_reason}"
     if checked is None:
         return f"{member.label}没有健康检查记录"
     if checked > on:
@@ -85,6 +87,10 @@ def shortfalls(member: StaffMember, position: PositionRule, on: date, rules: Rul
             f"管理工作经历 {member.management_years} 年，"
             f"需要至少 {position.min_management_years} 年"
         )
+    if member.withheld_reason and position.credential_groups:
+        # the credentials are not the employer's to see: the reason, not a list of gaps
+        found.append(member.withheld_reason)
+        return found
     for group in position.credential_groups:
         held = [c for c in member.credentials if c.code in group]
         if any(c.counts_on(on) for c in held):

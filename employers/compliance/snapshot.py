@@ -20,6 +20,10 @@ from employers.compliance.rules import RuleBook, RuleSet, load_rule_book
 EMPLOYMENTS = ("full_time", "part_time")
 BACKGROUND_CHECKS = ("clear", "flagged", "missing")
 CREDENTIAL_STATUSES = ("valid", "suspended", "revoked", "expired", "superseded")
+# Optional ``credentials_withheld`` of a staff member: why the snapshot holds none of their
+# credentials, with the reason the rules report for them (PIPL 第十五条: the person withdrew the
+# consent, so the employer may no longer see them).
+WITHHELD_REASONS = {"consent_withdrawn": "本人已撤回授权"}
 
 
 @dataclass(frozen=True)
@@ -63,9 +67,15 @@ class StaffMember:
     health_check_on: date | None
     background_check: str
     credentials: tuple[Credential, ...] = ()
+    credentials_withheld: str | None = None  # a WITHHELD_REASONS key
 
     def holds(self, position: str) -> bool:
         return position in self.positions
+
+    @property
+    def withheld_reason(self) -> str | None:
+        """'本人已撤回授权' when the credentials are withheld, else None."""
+        return WITHHELD_REASONS.get(self.credentials_withheld or "")
 
     @property
     def label(self) -> str:
@@ -82,7 +92,8 @@ class StaffMember:
             "health_check_on": self.health_check_on.isoformat() if self.health_check_on else None,
             "background_check": self.background_check,
             "credentials": [c.to_dict() for c in self.credentials],
-        }
+        } | ({"credentials_withheld": self.credentials_withheld}
+             if self.credentials_withheld else {})
 
 
 @dataclass(frozen=True)
@@ -164,6 +175,11 @@ def _staff(value: Any, path: str, rules: RuleSet) -> StaffMember:
         seen.append(p)
     health_check = f.key(raw, "health_check_on", path)
     credentials = f.array(f.key(raw, "credentials", path), f"{path}.credentials")
+    withheld = raw.get("credentials_withheld")
+    if withheld is not None:
+        withheld = f.choice(withheld, f"{path}.credentials_withheld", tuple(WITHHELD_REASONS))
+        if credentials:
+            raise f.invalid(f"{path}.credentials", "证书记录已撤回授权时不应列出证书")
     return StaffMember(
         id=f.text(f.key(raw, "id", path), f"{path}.id"),
         name=f.text(f.key(raw, "name", path), f"{path}.name"),
@@ -182,6 +198,7 @@ def _staff(value: Any, path: str, rules: RuleSet) -> StaffMember:
         credentials=tuple(
             _credential(c, f"{path}.credentials[{i}]", rules) for i, c in enumerate(credentials)
         ),
+        credentials_withheld=withheld,
     )
 
 

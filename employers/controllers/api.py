@@ -20,7 +20,7 @@ from employers import schemas as sc
 from employers import whatif
 from employers.compliance.engine import evaluate_dict
 from employers.facilities import ClassInput, FacilityInput, StaffTerms
-from employers.services import checks, classes, facilities, filings, rechecks, staff
+from employers.services import checks, classes, consents, facilities, filings, rechecks, staff
 from employers.services.access import OFFICER_ROLES, facility_for
 from employers.services.snapshots import build_snapshot, staff_id
 from employers.services.staff import CheckInput
@@ -237,6 +237,50 @@ class StaffLinksApi(Controller):
         async with db.transaction():
             await staff.accept_link(link_id, actor_of(request))
         return sc.IdOut(id=link_id)
+
+    @post("/{link_id:int}/refuse", summary="本人拒绝关联请求（学员）", guards=[roles(Role.TRAINEE)],
+          status_code=200)
+    async def refuse(self, request: Request, link_id: FromPath[int]) -> sc.IdOut:
+        async with db.transaction():
+            await consents.refuse(link_id, actor_of(request))
+        return sc.IdOut(id=link_id)
+
+    @post("/{link_id:int}/withdraw-consent", summary="本人撤回授权（学员；机构即时失去查看权限）",
+          guards=[roles(Role.TRAINEE)], status_code=200)
+    async def withdraw(self, request: Request, link_id: FromPath[int]) -> sc.IdOut:
+        async with db.transaction():
+            await consents.withdraw(link_id, actor_of(request))
+        return sc.IdOut(id=link_id)
+
+    @post("/{link_id:int}/officer-withdrawal",
+          summary="人社局依本人书面申请撤回纸质授权（reference 书面申请编号，scan 扫描件）",
+          guards=[roles(*consents.WITHDRAWING_OFFICERS)], status_code=200)
+    async def officer_withdrawal(self, request: Request, link_id: FromPath[int],
+                                 data: MultipartBody[dict[str, Any]]) -> sc.IdOut:
+        upload = data.get("scan")
+        content = await upload.read() if isinstance(upload, UploadFile) else b""
+        async with db.transaction():
+            await consents.withdraw_on_written_request(
+                link_id, str(data.get("reference") or ""), content,
+                getattr(upload, "filename", "") or "", actor_of(request))
+        return sc.IdOut(id=link_id)
+
+    @post("/{link_id:int}/consent-request", summary="本人拒绝或撤回后重新请求同意（经办人）",
+          guards=[roles(OPERATOR)], status_code=200)
+    async def consent_request(self, request: Request, link_id: FromPath[int]) -> sc.IdOut:
+        async with db.transaction():
+            await consents.request_again(link_id, actor_of(request))
+        return sc.IdOut(id=link_id)
+
+    @get("/my-consents", summary="我的授权记录（同意、拒绝、撤回）", guards=[roles(Role.TRAINEE)])
+    async def my_consents(self, request: Request) -> list[sc.ConsentOut]:
+        person_id = actor_of(request).person_id
+        rows = await consents.history_of_person(person_id) if person_id else []
+        return [sc.ConsentOut(id=r["id"], staff_link_id=r["staff_link"],
+                              facility_id=r["facility"], facility_name=r["facility_name"],
+                              given_at=r["given_at"], how=r["how"], refused_at=r["refused_at"],
+                              withdrawn_at=r["withdrawn_at"], withdrawn_via=r["withdrawn_via"],
+                              withdrawal_reference=r["withdrawal_reference"]) for r in rows]
 
     @post("/{link_id:int}/consent-form", summary="上传本人签字同意书（经办人）",
           guards=[roles(OPERATOR)], status_code=200)

@@ -1,5 +1,5 @@
-"""Credential checks (operators), and the person's own page: links to accept, and who viewed
-their records."""
+"""Credential checks (operators), and the person's own page: links to accept or refuse,
+consents to withdraw and their history, and who viewed their records."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from core.errors import DomainError
 from core.roles import Role
 from core.web import FormData, form_page, page, redirect_with
 from employers.controllers.common import LABELS, form_of, upload_of
-from employers.services import checks, staff
+from employers.services import checks, consents, staff
 
 ID_TYPES = [("居民身份证", "居民身份证"), ("港澳台居民居住证", "港澳台居民居住证"),
             ("外国人永久居留身份证", "外国人永久居留身份证"), ("护照", "护照")]
@@ -78,11 +78,27 @@ class MyEmploymentPages(Controller):
         actor = actor_of(request)
         links = await staff.links_of_person(actor.person_id) if actor.person_id else []
         log = await checks.access_log_for_person(actor.person_id) if actor.person_id else []
+        history = await consents.history_of_person(actor.person_id) if actor.person_id else []
         return page(request, "employers/my.html", page_title="我的任职与查询记录", links=links,
-                    log=log, labels=LABELS)
+                    log=log, history=history, labels=LABELS, shown=checks.SHOWN,
+                    withdrawn_via=consents.WITHDRAWN_VIA)
 
     @post("/links/{link_id:int}/accept")
     async def accept(self, request: Request, link_id: FromPath[int], data: FormData) -> Redirect:
         async with db.transaction():
             await staff.accept_link(link_id, actor_of(request))
         return redirect_with(request, "/employers/my", "已同意关联，机构可查看您的证书记录")
+
+    @post("/links/{link_id:int}/refuse")
+    async def refuse(self, request: Request, link_id: FromPath[int], data: FormData) -> Redirect:
+        async with db.transaction():
+            await consents.refuse(link_id, actor_of(request))
+        return redirect_with(request, "/employers/my", "已拒绝关联，该机构不能查看您的证书记录")
+
+    @post("/links/{link_id:int}/withdraw")
+    async def withdraw(self, request: Request, link_id: FromPath[int], data: FormData
+                       ) -> Redirect:
+        async with db.transaction():
+            await consents.withdraw(link_id, actor_of(request))
+        return redirect_with(request, "/employers/my",
+                             "已撤回授权，该机构即时失去查看您证书记录的权限")

@@ -21,7 +21,7 @@ from employers import whatif
 from employers.compliance.engine import evaluate_dict
 from employers.controllers.common import LABELS, form_of, many, parse_date, upload_of
 from employers.facilities import ClassInput, FacilityInput, StaffTerms, document_kinds
-from employers.services import checks, classes, facilities, filings, staff
+from employers.services import checks, classes, consents, facilities, filings, staff
 from employers.services.access import OFFICER_ROLES, facility_for, may_act
 from employers.services.snapshots import build_snapshot, staff_id
 from employers.services.staff import CheckInput
@@ -239,6 +239,9 @@ class FacilityPages(Controller):
                     content, name = await upload_of(data, "consent_form")
                     await staff.upload_consent(link_id, content, name, actor)
                     message = "已上传签字同意书，关联生效"
+                elif action == "consent_request":
+                    await consents.request_again(link_id, actor)
+                    message = "已重新请求本人同意，本人同意前无权查看其证书记录"
                 elif action == "check":
                     content, name = await upload_of(data, "scan")
                     await staff.record_check(link_id, CheckInput(
@@ -275,7 +278,38 @@ class FacilityPages(Controller):
             credentials = await checks.full_view(person.id)
         return page(request, "employers/person.html", page_title=person.name, link=link,
                     person=person, credentials=credentials, facility_id=facility_id,
-                    id_masked=mask_id_number(person.id_number), labels=LABELS)
+                    id_masked=mask_id_number(person.id_number), labels=LABELS,
+                    consents=await consents.history_of_link(link.id),
+                    withdrawn_via=consents.WITHDRAWN_VIA, form={}, errors={},
+                    may_withdraw=actor.role in consents.WITHDRAWING_OFFICERS)
+
+    @post("/{facility_id:int}/staff/{link_id:int}/officer-withdrawal",
+          guards=[roles(*consents.WITHDRAWING_OFFICERS)])
+    async def officer_withdrawal(self, request: Request, facility_id: FromPath[int],
+                                 link_id: FromPath[int], data: MultipartBody[dict[str, Any]]
+                                 ) -> Template | Redirect:
+        """人社局: withdraw a (paper) consent on the person's written request (reference, scan)."""
+        form = form_of(data)
+        actor = actor_of(request)
+        link = await staff.link_for(link_id, actor)
+        if link.facility != facility_id:
+            raise NotFound("未找到该人员关联")
+        content, name = await upload_of(data, "scan")
+        try:
+            async with db.transaction():
+                await consents.withdraw_on_written_request(
+                    link_id, form.get("reference", ""), content, name, actor)
+        except DomainError as error:
+            person = await staff.person_of(link)
+            return form_page(request, "employers/person.html", form,
+                             {error.field or "__all__": error.message}, page_title=person.name,
+                             link=link, person=person, credentials=None,
+                             facility_id=facility_id, labels=LABELS,
+                             id_masked=mask_id_number(person.id_number),
+                             consents=await consents.history_of_link(link.id),
+                             withdrawn_via=consents.WITHDRAWN_VIA, may_withdraw=True)
+        return redirect_with(request, f"{BASE}/{facility_id}/staff/{link_id}",
+                             "已依本人书面申请撤回授权，机构即时失去查看权限")
 
     @post("/{facility_id:int}/filings", guards=[roles(Role.FACILITY_OPERATOR)])
     async def submit(self, request: Request, facility_id: FromPath[int],

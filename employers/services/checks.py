@@ -1,7 +1,9 @@
 """Credential checks by operators: with consent (an active link at one of their facilities)
 they see every credential the registry holds for the person and whether each counts today;
-otherwise only what public verification shows for a certificate number + name. Every view of
-a person's records is logged and shown to that person."""
+otherwise only what public verification shows for a certificate number + name. Every check
+that identifies a person (ID number and name match), with or without consent, single or bulk,
+is written to that person's access log with the organisation, the time and what was shown
+(full view, public result only, nothing); a check that identifies nobody has nobody to log for."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from core.tables import Credential, Person, Qualification
 from employers.compliance.qualifications import health_check_valid_through
 from employers.compliance.rules import rules_in_force
 from employers.services.access import is_officer, operated_ids
-from employers.tables import CredentialAccessLog, StaffLink
+from employers.tables import CredentialAccessLog, Facility, StaffLink
 
 MAX_ROWS = 500
 
@@ -109,12 +111,40 @@ async def public_view(number: str, name: str) -> list[dict[str, Any]]:
     return [row]
 
 
+# What a view showed the viewer (CredentialAccessLog.shown), as the person reads it.
+SHOWN = {"full": "全部证书记录", "public_result": "仅公开查验结果", "nothing": "未显示任何证书"}
+# The organisation an officer's view is named by in the person's log.
+OFFICER_ORGANISATIONS = {Role.HRSS_OFFICER: "人社局", Role.EDU_OFFICER: "教育局",
+                         Role.HEALTH_REVIEWER: "卫健委", Role.ADMIN: "登记平台管理员"}
+
+
+async def organisation_of(actor: Actor, facility_id: int | None) -> tuple[int | None, str]:
+    """(facility id, organisation name) a view is logged under: the facility it was made for,
+    else the operator's facility (their facilities' names when several), else the officer's
+    bureau."""
+    if facility_id is None and actor.role == Role.FACILITY_OPERATOR:
+        ids = await operated_ids(actor)
+        if len(ids) == 1:
+            facility_id = ids[0]
+        elif ids:
+            rows = await Facility.select(Facility.name).where(Facility.id.is_in(ids)).order_by(
+                Facility.id)
+            return None, "、".join(r["name"] for r in rows)[:200]
+    if facility_id is not None:
+        row = await Facility.select(Facility.name).where(Facility.id == facility_id).first()
+        return facility_id, row["name"] if row else ""
+    return None, OFFICER_ORGANISATIONS.get(actor.role, "")
+
+
 async def log_view(actor: Actor, person_id: int, facility_id: int | None, reason: str,
-                   basis: str, via: str) -> None:
+                   basis: str, via: str, shown: str = "full") -> None:
+    """Write one view of a person's credentials to their access log (call inside the caller's
+    transaction): who (organisation and user), when, why, on what basis, what was shown."""
+    facility_id, organisation = await organisation_of(actor, facility_id)
     await CredentialAccessLog(
         at=clock.now(), person=person_id, viewer_id=actor.user_id,
         viewer_name=actor.username, facility=facility_id, reason=reason.strip()[:500],
-        basis=basis, via=via).save()
+        basis=basis, via=via, shown=shown, organisation=organisation).save()
 
 
 async def check_person(actor: Actor, id_type: str, id_number: str, name: str, reason: str,
@@ -136,6 +166,10 @@ async def check_person(actor: Actor, id_type: str, id_number: str, name: str, re
             await log_view(actor, person.id, facility_id, reason, basis, via)
             return CheckResult(basis, person.name, await full_view(person.id))
     public = await public_view(number, name)
+    if person is not None and names_match(person.name, name):
+        # identified without consent: logged too, with what the public result showed
+        await log_view(actor, person.id, None, reason, "public", via,
+                       "public_result" if public else "nothing")
     message = ("未获本人授权（无在职关联或同意），仅显示公开查验结果"
                if public else "未获本人授权，需凭证书编号和姓名进行公开查验")
     return CheckResult("public", mask_name(name), public, message)

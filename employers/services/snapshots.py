@@ -1,7 +1,10 @@
 """Build the compliance engine's snapshot from the database, exactly as domain.md's "Shared
 records" maps it, for one facility or many at once (a district re-check uses the bulk form).
 
-- staff: the facility's active staff links (consent given, not ended), in link order, with
+- staff: the facility's active staff links (consent given, not ended) and those whose person
+  withdrew the consent (still working there, but listed with no credentials, no health or
+  background check and ``credentials_withheld: consent_withdrawn``, so their rules fail with
+  "本人已撤回授权"), in link order, with
   positions, employment and declared management years from the link, education from the
   Person (none recorded → below_secondary);
 - health_check_on: the date of the latest counting HEALTH_CERT (status valid, outcome pass,
@@ -26,6 +29,9 @@ from employers.tables import ClassAssignment, Facility, FacilityClass, StaffLink
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 CHUNK = 500
 EDUCATION_DEFAULT = "below_secondary"
+# Links in the roster: consent given, or withdrawn (then without credentials; the reason is a
+# WITHHELD_REASONS key of employers.compliance.snapshot, named like the link status).
+ROSTER_STATUSES = ("active", "consent_withdrawn")
 
 
 def staff_id(link_id: int) -> str:
@@ -57,15 +63,16 @@ async def build_snapshots(facility_ids: list[int], as_of: date | None = None
         FacilityClass.facility.is_in(c) & (FacilityClass.active == True)), ids)  # noqa: E712
     links = await _select_in(lambda c: StaffLink.select(
         StaffLink.id, StaffLink.facility, StaffLink.person, StaffLink.positions,
-        StaffLink.employment, StaffLink.management_years,
+        StaffLink.employment, StaffLink.management_years, StaffLink.status,
         StaffLink.person.name.as_alias("name"),
         StaffLink.person.education.as_alias("education")).where(
-        StaffLink.facility.is_in(c) & (StaffLink.status == "active")).output(load_json=True), ids)
+        StaffLink.facility.is_in(c) & StaffLink.status.is_in(list(ROSTER_STATUSES))
+    ).output(load_json=True), ids)
     link_ids = [link["id"] for link in links]
     assignments = await _select_in(lambda c: ClassAssignment.select(
         ClassAssignment.facility_class, ClassAssignment.staff_link).where(
         ClassAssignment.staff_link.is_in(c)), link_ids)
-    person_ids = sorted({link["person"] for link in links})
+    person_ids = sorted({link["person"] for link in links if link["status"] == "active"})
     credentials = await _select_in(lambda c: Credential.select(
         Credential.id, Credential.person, Credential.code, Credential.level, Credential.number,
         Credential.status, Credential.issued_on, Credential.expires_on, Credential.outcome).where(
@@ -90,8 +97,11 @@ async def build_snapshots(facility_ids: list[int], as_of: date | None = None
             "code": group["code"], "type": group["type"], "children": group["children"],
             "caregivers": [staff_id(i) for i in caregivers_by_class.get(group["id"], [])]})
     for link in sorted(links, key=lambda row: row["id"]):
-        out[link["facility"]]["staff"].append(
-            _member(link, by_person.get(link["person"], []), as_of, rules))
+        if link["status"] == "active":
+            member = _member(link, by_person.get(link["person"], []), as_of, rules)
+        else:  # consent withdrawn: in the roster, none of the person's credentials
+            member = _member(link, [], as_of, rules) | {"credentials_withheld": link["status"]}
+        out[link["facility"]]["staff"].append(member)
     return out
 
 

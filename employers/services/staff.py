@@ -18,6 +18,7 @@ from core.tables import Credential, Person
 from core.uploads import check_upload
 from employers import notices
 from employers.facilities import StaffTerms
+from employers.services import consents
 from employers.services.access import facility_for, is_officer, may_see
 from employers.services.rechecks import recheck
 from employers.tables import ClassAssignment, StaffLink
@@ -127,6 +128,7 @@ async def _consent(link: StaffLink, how: str, file_id: int | None, actor: Actor)
     link.consent, link.consent_file, link.consent_at = how, file_id, now
     link.status, link.updated_at = "active", now
     await link.save()
+    await consents.record_given(link, how, file_id, now)
     await audit.record(actor, "staff_link.consent", "staff_link", link.id,
                        before={"status": "pending_consent"}, after={"status": "active",
                                                                      "consent": how})
