@@ -91,7 +91,10 @@ def test_checks_consent_public_and_access_log(client, operator, make_user, make_
     assert [(c["code"], c["counts_today"]) for c in r["credentials"]] == [
         ("CHILDCARE_WORKER", True)]
     page = client.get("/employers/my")
-    assert "招聘核验" in page.text and "op1" in page.text
+    # the log names the organisation and what was shown, not the operator's username
+    log = page.text.split("谁查看过我的证书记录")[1]
+    assert "招聘核验" in log and FACILITY["name"] in log and "op1" not in log
+    assert "全部证书记录" in log and "未显示任何证书" in log and "仅公开查验结果" in log
 
     # Bulk: one consenting, one stranger, one malformed.
     wb = openpyxl.Workbook()
