@@ -325,3 +325,39 @@ def test_backfill_turns_existing_consents_into_history(client, operator, run):
     assert row["withdrawn_at"] is None and _history(run, pending["id"]) == []
     assert _log(run, given["person_id"])[0]["organisation"] != ""
     assert run(backfill) == (0, 0)  # once only
+
+
+def test_engine_reports_withheld_credentials_with_the_reason():
+    """Pure: a staff member listed with ``credentials_withheld`` fails the rules that need
+    credentials, health and background checks with the reason from WITHHELD_REASONS."""
+    from core.errors import ValidationError
+    from employers.compliance.engine import evaluate_dict
+
+    member = {"id": "s9", "name": "王芳", "positions": ["caregiver"], "employment": "full_time",
+              "education": "associate", "management_years": 0, "health_check_on": None,
+              "background_check": "missing", "credentials": [],
+              "credentials_withheld": "consent_withdrawn"}
+    snapshot = {"as_of": "2026-11-29",
+                "facility": {"name": "示例托育园", "uscc": "91350100M000100Y43"},
+                "classes": [], "staff": [member]}
+    rules = {r["code"]: r for r in evaluate_dict(snapshot)["rules"]}
+    assert rules["CAREGIVER_QUALIFIED"]["message"].startswith(
+        f"保育人员 王芳（s9）不符合要求：{WITHDRAWN}。")
+    assert rules["HEALTH_CHECK"]["message"].startswith(
+        f"王芳（s9）的健康检查记录不可查看：{WITHDRAWN}")
+    assert rules["BACKGROUND"]["message"].startswith(
+        f"王芳（s9）的背景审查记录不可查看：{WITHDRAWN}")
+    assert all(rules[c]["subjects"] == ["s9"]
+               for c in ("CAREGIVER_QUALIFIED", "HEALTH_CHECK", "BACKGROUND"))
+    with pytest.raises(ValidationError) as error:
+        evaluate_dict({**snapshot, "staff": [{**member, "credentials_withheld": "other"}]})
+    assert error.value.field == "staff[0].credentials_withheld"
+    with pytest.raises(ValidationError) as error:
+        evaluate_dict({**snapshot, "staff": [{**member, "credentials": [
+            {"code": "CAREGIVER_TRAINING", "status": "valid", "issued_on": "2025-01-01",
+             "expires_on": None}]}]})
+    assert error.value.field == "staff[0].credentials"
+    # Without the key the contract's output is unchanged (no extra key in the report's input).
+    plain = {k: v for k, v in member.items() if k != "credentials_withheld"}
+    rules = {r["code"]: r for r in evaluate_dict({**snapshot, "staff": [plain]})["rules"]}
+    assert WITHDRAWN not in rules["CAREGIVER_QUALIFIED"]["message"]
