@@ -17,6 +17,7 @@ class CurrentUser:
     role: Role
     organisation_id: int | None = None
     person_id: int | None = None
+    must_change_password: bool = False  # pages lead to /account/password; the API answers 403
 
     @property
     def role_label(self) -> str:

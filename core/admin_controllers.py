@@ -1,23 +1,29 @@
-"""Admins manage accounts: list users and create one of any role."""
+"""Admins manage accounts: list users, create one of any role, and over its life disable and
+re-enable it, change its role and organisation, and start a one-time password reset."""
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get, post
-from litestar.params import FromQuery, JSONBody
+from dataclasses import replace
+from datetime import datetime
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from pydantic import BaseModel, Field
 
-from core.accounts import services
+from core.accounts import lifecycle, services
 from core.accounts.auth import actor_of, roles
-from core.errors import DomainError
+from core.errors import DomainError, ValidationError
 from core.pagination import Page, clamp_page
 from core.roles import ROLE_LABELS, Role
+from core.settings import get_settings
 from core.tables import User
 from core.web import FormData, PageNumber, form_page, page, redirect_with
 
 admin_only = roles(Role.ADMIN)
 ROLE_OPTIONS = [(r.value, label) for r, label in ROLE_LABELS.items()]
+ROLE_VALUES = frozenset(r.value for r in Role)
 
 
 class NewUserRequest(BaseModel):
@@ -30,6 +36,58 @@ class NewUserRequest(BaseModel):
 
 class UserCreated(BaseModel):
     id: int
+
+
+class RoleChange(BaseModel):
+    role: str = Field(description="新角色")
+    organisation_id: int | None = Field(
+        default=None, description="所属机构编号：培训机构工作人员必填，其他角色不填")
+
+
+class UserState(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: str
+    organisation_id: int | None = None
+    is_active: bool
+    must_change_password: bool
+
+
+class ResetStarted(BaseModel):
+    reset_url: str = Field(description="一次性重置链接，只显示这一次，请交给用户本人")
+    expires_at: datetime
+
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def parse_organisation(value: object) -> int | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 9:
+        raise ValidationError("所属机构编号应为数字", "organisation_id")
+    return int(text)
+
+
+async def create_as_admin(data: services.NewUser, request: Request) -> int:
+    """An admin creates an account: the organisation is checked against the role, and the
+    initial password must be replaced by the user at first sign-in."""
+    if data.role in ROLE_VALUES:  # an unknown role is refused by create_user, naming it
+        await lifecycle.check_organisation(Role(data.role), data.organisation_id)
+    return await services.create_user(replace(data, must_change_password=True), actor_of(request))
+
+
+def reset_url(link: lifecycle.ResetLink) -> str:
+    return get_settings().public_base_url.rstrip("/") + link.path
+
+
+async def user_state(user_id: int) -> UserState:
+    row = await lifecycle.user_detail(user_id)
+    return UserState(id=row["id"], username=row["username"], display_name=row["display_name"],
+                     role=row["role"], organisation_id=row["organisation_id"],
+                     is_active=row["is_active"], must_change_password=row["must_change_password"])
 
 
 async def list_users(q: str, number: int, per: int) -> Page[dict]:
@@ -76,16 +134,15 @@ class AdminUsersController(Controller):
     @post("/", status_code=HTTP_200_OK)
     async def create(self, request: Request, data: FormData) -> Template | Redirect:
         try:
-            org = str(data.get("organisation_id") or "").strip()
-            await services.create_user(
+            await create_as_admin(
                 services.NewUser(
                     username=str(data.get("username", "")),
                     password=str(data.get("password", "")),
                     role=str(data.get("role", "")),
                     display_name=str(data.get("display_name", "")),
-                    organisation_id=int(org) if org.isdigit() else None,
+                    organisation_id=parse_organisation(data.get("organisation_id")),
                 ),
-                actor_of(request),
+                request,
             )
         except DomainError as exc:
             number, per = clamp_page(1, 50)
@@ -100,7 +157,69 @@ class AdminUsersController(Controller):
                 role_labels={r.value: lbl for r, lbl in ROLE_LABELS.items()},
                 role_options=ROLE_OPTIONS,
             )
-        return redirect_with(request, "/admin/users", "用户已创建")
+        return redirect_with(request, "/admin/users", "用户已创建；首次登录时须由本人设置新密码")
+
+    async def _detail(self, request: Request, user_id: int, status_code: int = 200,
+                      **context: object) -> Template:
+        context.setdefault("form", {})
+        return page(
+            request, "admin/user.html", status_code=status_code, page_title="用户详情",
+            account=await lifecycle.user_detail(user_id),
+            role_labels={r.value: lbl for r, lbl in ROLE_LABELS.items()},
+            role_options=ROLE_OPTIONS, **context,
+        )
+
+    @get("/{user_id:int}")
+    async def detail(self, request: Request, user_id: FromPath[int]) -> Template:
+        return await self._detail(request, user_id)
+
+    @post("/{user_id:int}/disable", status_code=HTTP_200_OK)
+    async def disable(self, request: Request, user_id: FromPath[int]) -> Template | Redirect:
+        try:
+            await lifecycle.set_active(user_id, False, actor_of(request))
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            return await self._detail(request, user_id, exc.status_code,
+                                      errors={"__all__": exc.message})
+        return redirect_with(request, f"/admin/users/{user_id}",
+                             "用户已停用，其全部登录和访问令牌已失效")
+
+    @post("/{user_id:int}/enable", status_code=HTTP_200_OK)
+    async def enable(self, request: Request, user_id: FromPath[int]) -> Redirect:
+        await lifecycle.set_active(user_id, True, actor_of(request))
+        return redirect_with(request, f"/admin/users/{user_id}", "用户已启用")
+
+    @post("/{user_id:int}/role", status_code=HTTP_200_OK)
+    async def change_role(
+        self, request: Request, user_id: FromPath[int], data: FormData
+    ) -> Template | Redirect:
+        try:
+            await lifecycle.change_role(
+                user_id, str(data.get("role", "")),
+                parse_organisation(data.get("organisation_id")), actor_of(request),
+            )
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            return await self._detail(request, user_id, 422 if exc.status_code == 422 else 409,
+                                      errors={exc.field or "__all__": exc.message},
+                                      form={k: data.get(k) for k in ("role", "organisation_id")})
+        return redirect_with(request, f"/admin/users/{user_id}", "角色和所属机构已更新")
+
+    @post("/{user_id:int}/password-reset", status_code=HTTP_200_OK)
+    async def start_reset(self, request: Request, user_id: FromPath[int]) -> Template:
+        try:
+            link = await lifecycle.start_reset(user_id, actor_of(request))
+        except DomainError as exc:
+            if exc.status_code == 404:
+                raise
+            return await self._detail(request, user_id, exc.status_code,
+                                      errors={"__all__": exc.message})
+        response = await self._detail(request, user_id, reset_link=reset_url(link),
+                                      reset_expires_at=link.expires_at)
+        response.headers.update(NO_STORE)  # the link is shown this once
+        return response
 
 
 class AdminUsersApi(Controller):
@@ -110,7 +229,34 @@ class AdminUsersApi(Controller):
 
     @post("/", status_code=HTTP_201_CREATED, summary="创建任意角色的用户")
     async def create(self, request: Request, data: JSONBody[NewUserRequest]) -> UserCreated:
-        user_id = await services.create_user(
-            services.NewUser(**data.model_dump()), actor_of(request)
-        )
+        user_id = await create_as_admin(services.NewUser(**data.model_dump()), request)
         return UserCreated(id=user_id)
+
+    @get("/{user_id:int}", summary="用户状态")
+    async def state(self, user_id: FromPath[int]) -> UserState:
+        return await user_state(user_id)
+
+    @post("/{user_id:int}/disable", status_code=HTTP_200_OK,
+          summary="停用用户（其全部登录和访问令牌立即失效）")
+    async def disable(self, request: Request, user_id: FromPath[int]) -> UserState:
+        await lifecycle.set_active(user_id, False, actor_of(request))
+        return await user_state(user_id)
+
+    @post("/{user_id:int}/enable", status_code=HTTP_200_OK, summary="重新启用用户")
+    async def enable(self, request: Request, user_id: FromPath[int]) -> UserState:
+        await lifecycle.set_active(user_id, True, actor_of(request))
+        return await user_state(user_id)
+
+    @post("/{user_id:int}/role", status_code=HTTP_200_OK, summary="更改用户角色和所属机构")
+    async def change_role(
+        self, request: Request, user_id: FromPath[int], data: JSONBody[RoleChange]
+    ) -> UserState:
+        await lifecycle.change_role(user_id, data.role, data.organisation_id, actor_of(request))
+        return await user_state(user_id)
+
+    @post("/{user_id:int}/password-reset", status_code=HTTP_201_CREATED,
+          summary="发起密码重置：返回 30 分钟内有效的一次性链接（只显示一次）")
+    async def start_reset(self, request: Request, user_id: FromPath[int]) -> Response[ResetStarted]:
+        link = await lifecycle.start_reset(user_id, actor_of(request))
+        return Response(ResetStarted(reset_url=reset_url(link), expires_at=link.expires_at),
+                        status_code=HTTP_201_CREATED, headers=NO_STORE)

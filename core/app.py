@@ -20,6 +20,11 @@ from certification.services import verification
 from core import db, housekeeping, templating
 from core.accounts.auth import AuthMiddleware
 from core.accounts.controllers import AccountPages, AuthApi
+from core.accounts.password_controllers import (
+    PasswordApi,
+    PasswordPages,
+    password_change_gate,
+)
 from core.accounts.sessions import SESSION_COOKIE, RenewingSessionConfig
 from core.admin_controllers import AdminUsersApi, AdminUsersController
 from core.audit_controllers import AuditController
@@ -98,6 +103,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health,
             AccountPages,
             AuthApi,
+            PasswordPages,
+            PasswordApi,
             AuditController,
             AdminUsersController,
             AdminUsersApi,
@@ -119,6 +126,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             InputGuardMiddleware(),
         ],
         csrf_config=csrf_config,
+        before_request=password_change_gate,  # an admin-set password is changed first
         before_send=[add_security_headers],  # CSP, nosniff, framing, Retry-After, Bearer
         template_config=template_config,
         plugins=[FlashPlugin(FlashConfig(template_config=template_config))],

@@ -9,6 +9,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+from core import manage_users
 from core.roles import Role
 
 if TYPE_CHECKING:
@@ -121,6 +122,7 @@ def main(argv: list[str] | None = None) -> None:
     cu.add_argument("--role", required=True, choices=[r.value for r in Role])
     cu.add_argument("--display-name", default="")
     cu.add_argument("--organisation-id", type=int, default=None)
+    manage_users.add_parser(sub)
     sub.add_parser("demo", help="空库时载入演示数据并打印演示账号")
     sv = sub.add_parser(
         "serve", help="启动服务（SQLite 时先迁移并载入演示数据）；信任 TRUSTED_PROXIES 中的代理"
@@ -132,6 +134,8 @@ def main(argv: list[str] | None = None) -> None:
         print("迁移完成。")
     elif args.command == "create-user":
         asyncio.run(_with_db(create_user_cmd, args))
+    elif args.command == "user":
+        asyncio.run(_with_db(manage_users.run, args))
     elif args.command == "demo":
         asyncio.run(_with_db(demo))
     elif args.command == "serve":

@@ -25,6 +25,7 @@ APP_CONFIG = AppConfig(
         core_tables.WorkPeriod,
         core_tables.User,
         core_tables.ApiToken,
+        core_tables.PasswordReset,
         core_tables.AuditLog,
         core_tables.StoredFile,
         core_tables.Qualification,

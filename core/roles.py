@@ -31,3 +31,9 @@ ROLE_LABELS: dict[Role, str] = {
 
 # Officers of the three bureaus and admins may browse the audit log.
 OFFICER_ROLES = frozenset({Role.HRSS_OFFICER, Role.EDU_OFFICER, Role.HEALTH_REVIEWER, Role.ADMIN})
+
+# Roles whose users belong to an organisation (User.organisation_id), with what it is called.
+# Every other role has none: an organisation number given for it is refused.
+ORGANISATION_OF_ROLE: dict[Role, str] = {
+    Role.PROVIDER_STAFF: "培训机构",  # training.tables.Provider
+}

@@ -89,6 +89,11 @@ class User(Table, tablename="app_user"):
     is_active = Boolean(default=True)
     created_at = Timestamptz()
     last_login_at = Timestamptz(null=True, default=None)
+    # set by an admin-made password (new account, reset, CLI): every page leads to the
+    # change-password page, and the API answers 403, until the user chooses a password
+    must_change_password = Boolean(default=False)
+    # stored in each session at sign-in; raising it ends every session of the user at once
+    session_version = Integer(default=0)
 
 
 class ApiToken(Table):
@@ -100,6 +105,19 @@ class ApiToken(Table):
     created_at = Timestamptz()
     expires_at = Timestamptz()
     revoked_at = Timestamptz(null=True, default=None)
+
+
+class PasswordReset(Table):
+    """A one-time password-reset link started by an admin: only the token's SHA-256 is
+    stored; valid until ``expires_at``, spent when ``used_at`` is set."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(User, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+    created_by = Integer(null=True, default=None)
 
 
 class AuditLog(Table):

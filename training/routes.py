@@ -19,11 +19,14 @@ ROUTES: list[Any] = [*API_ROUTES, CataloguePages, TraineePages, ProviderCoursePa
 def setup() -> None:
     """Register navigation entries, dashboard cards, credential listeners and demo seeders."""
     from core import housekeeping
+    from core.accounts.lifecycle import register_organisation_check
     from core.demo import SEEDERS
     from training.demo import seed_training
+    from training.services.providers import provider_exists
     from training.services.results import purge_expired_feedback
 
     housekeeping.register("result_feedback", purge_expired_feedback)
+    register_organisation_check(Role.PROVIDER_STAFF, provider_exists)
     register_nav("培训课程", "/courses", None, order=20)
     register_nav("我的培训", "/training/my", [Role.TRAINEE], order=21)
     register_nav("我的考试", "/training/exams", [Role.TRAINEE], order=22)

@@ -14,7 +14,8 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from core.accounts.services import load_user, user_for_token
+from core.accounts.lifecycle import SESSION_VERSION_KEY, load_session_user
+from core.accounts.services import user_for_token
 from core.actor import Actor, CurrentUser
 from core.roles import Role
 
@@ -35,9 +36,14 @@ class AuthMiddleware(AbstractAuthenticationMiddleware):
                     raise NotAuthorizedException("访问令牌无效或已过期")
                 return AuthenticationResult(user=user, auth=token.strip())
             return AuthenticationResult(user=None, auth=None)
-        user_id = connection.scope.get("session", {}) or {}
-        user_id = user_id.get(SESSION_USER_KEY) if isinstance(user_id, dict) else None
-        user = await load_user(int(user_id)) if user_id else None
+        session = connection.scope.get("session", {}) or {}
+        user_id = session.get(SESSION_USER_KEY) if isinstance(session, dict) else None
+        user = None
+        if user_id:
+            version = session.get(SESSION_VERSION_KEY, 0)
+            user = await load_session_user(int(user_id), int(version))
+            if user is None:  # disabled, or sessions ended: forget this one in the store too
+                connection.scope["session"] = {}
         return AuthenticationResult(user=user, auth="session" if user else None)
 
 

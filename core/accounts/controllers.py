@@ -12,12 +12,12 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from core.accounts import services
 from core.accounts.auth import (
-    SESSION_USER_KEY,
     actor_of,
     client_ip,
     login_required,
     require_user,
 )
+from core.accounts.password_controllers import CHANGE_PAGE, sign_in
 from core.accounts.schemas import (
     CreatedResponse,
     MeResponse,
@@ -25,7 +25,6 @@ from core.accounts.schemas import (
     TokenRequest,
     TokenResponse,
 )
-from core.accounts.sessions import renew_session
 from core.errors import DomainError, ValidationError
 from core.identity import IdType
 from core.web import FormData, form_page, page, redirect_with
@@ -75,8 +74,9 @@ class AccountPages(Controller):
             if getattr(exc, "retry_after", None):
                 response.headers["Retry-After"] = str(exc.retry_after)  # type: ignore[attr-defined]
             return response
-        await renew_session(request)
-        request.set_session({SESSION_USER_KEY: user.id})
+        await sign_in(request, user.id)
+        if user.must_change_password:
+            return redirect_with(request, CHANGE_PAGE, "请先设置新密码", "warning")
         return redirect_with(
             request, safe_next(data.get("next")), f"欢迎，{user.display_name}", "success"
         )
@@ -111,8 +111,7 @@ class AccountPages(Controller):
                 id_type_options=ID_TYPE_OPTIONS,
                 page_title="学员注册",
             )
-        await renew_session(request)
-        request.set_session({SESSION_USER_KEY: user_id})
+        await sign_in(request, user_id)
         return redirect_with(request, "/", "注册成功，欢迎使用")
 
 

@@ -44,6 +44,7 @@ def to_current_user(row: dict) -> CurrentUser:
         role=Role(row["role"]),
         organisation_id=row["organisation_id"],
         person_id=row["person"],
+        must_change_password=bool(row.get("must_change_password")),
     )
 
 
@@ -55,6 +56,7 @@ USER_FIELDS = (
     User.organisation_id,
     User.person,
     User.is_active,
+    User.must_change_password,
 )
 
 
@@ -78,6 +80,8 @@ class NewUser:
     display_name: str
     organisation_id: int | None = None
     person_id: int | None = None
+    # an admin hands over the initial password: the user must choose their own at first login
+    must_change_password: bool = False
 
 
 async def create_user(data: NewUser, actor: Actor) -> int:
@@ -86,7 +90,7 @@ async def create_user(data: NewUser, actor: Actor) -> int:
         role = Role(data.role)
     except ValueError:
         raise ValidationError("角色取值无效", "role") from None
-    check_policy(data.password)
+    check_policy(data.password, user_inputs=(username, data.display_name))
     if not data.display_name.strip():
         raise ValidationError("请填写姓名或显示名称", "display_name")
     password_hash = await hash_password(data.password)
@@ -101,6 +105,7 @@ async def create_user(data: NewUser, actor: Actor) -> int:
             display_name=data.display_name.strip(),
             organisation_id=data.organisation_id,
             person=data.person_id,
+            must_change_password=data.must_change_password,
             created_at=clock.now(),
         )
         await row.save()
@@ -125,7 +130,8 @@ async def register_trainee(data: TraineeRegistration, actor: Actor) -> int:
     """A trainee registers: the Person is found or created, then the account linked to it."""
     username = check_username(data.username)
     person_input = PersonInput(data.id_type, data.id_number, data.name, data.phone).normalised()
-    check_policy(data.password)
+    check_policy(data.password, user_inputs=(
+        username, person_input.name, person_input.id_number, person_input.phone))
     if data.password != data.password_confirm:
         raise ValidationError("两次输入的密码不一致", "password_confirm")
     password_hash = await hash_password(data.password)

@@ -17,8 +17,8 @@ def registration(**overrides):
         "id_number": ID_NUMBER,
         "phone": "13900001111",
         "username": "wangfang",
-        "password": "Abcdefg123",
-        "password_confirm": "Abcdefg123",
+        "password": PASSWORD,
+        "password_confirm": PASSWORD,
     }
     data.update(overrides)
     return data

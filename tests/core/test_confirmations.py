@@ -12,7 +12,8 @@ from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 IRREVERSIBLE = re.compile(
-    r"撤销|作废|审核通过|退回|暂停|补发|离职|提交备案|予以备案|不予通过|不录取|提交人社局审核")
+    r"撤销|作废|审核通过|退回|暂停|补发|离职|提交备案|予以备案|不予通过|不录取|提交人社局审核"
+    r"|停用|重置密码")
 BUTTON = re.compile(r"<button\b[^>]*>.*?</button>|forms\.submit\((?:[^()]|\([^()]*\))*\)", re.S)
 
 

@@ -42,11 +42,11 @@ def test_a_person_of_someone_else_is_404_not_403(client, make_user):
     from tests.core.test_accounts import registration
 
     client.post("/api/v1/auth/register", json=registration())
-    pid = client.get("/api/v1/auth/me", headers=api_token(client, "wangfang", "Abcdefg123"))
+    pid = client.get("/api/v1/auth/me", headers=api_token(client, "wangfang"))
     assert pid.status_code == 200
     make_user("trainee", "stranger")
     make_user("provider_staff", "prov")
-    owner = api_token(client, "wangfang", "Abcdefg123")
+    owner = api_token(client, "wangfang")
     own = client.get("/api/v1/people/1", headers=owner)
     assert own.status_code == 200 and own.json()["name"] == "王芳"
     for who in ("stranger", "prov"):

@@ -179,6 +179,12 @@ async def set_status(provider_id: int, status: str, reason: str, actor: Actor) -
                            after={"status": status}, note=reason)
 
 
+async def provider_exists(provider_id: int) -> bool:
+    """Whether a training provider with this id is registered (checks a staff user's
+    organisation number when an admin creates the user or changes its role)."""
+    return await Provider.exists().where(Provider.id == provider_id)
+
+
 async def get_provider(provider_id: int, actor: Actor) -> Provider:
     check_provider_access(actor, provider_id, "未找到该培训机构")
     row = await Provider.objects().where(Provider.id == provider_id).first()

@@ -1,0 +1,128 @@
+"""Passwords over the web: change one's own (page and API), set one through an admin's reset
+link, and the gate that sends a user who must change their password to the change page."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import PermissionDeniedException
+from litestar.params import FromPath, JSONBody
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
+from pydantic import BaseModel, Field
+
+from core.accounts import lifecycle
+from core.accounts.auth import SESSION_USER_KEY, actor_of, client_ip, login_required, require_user
+from core.accounts.passwords import POLICY_HINT
+from core.accounts.sessions import renew_session
+from core.errors import DomainError
+from core.web import FormData, form_page, page, redirect_with
+
+CHANGE_PAGE = "/account/password"
+CHANGE_API = "/api/v1/auth/password"
+# what a user who must change their password may still reach
+OPEN_WHILE_CHANGING = frozenset({CHANGE_PAGE, CHANGE_API, "/logout", "/api/v1/auth/token/revoke"})
+MUST_CHANGE_API = ("请先修改密码：管理员设置的密码须由本人更换后才能使用其他功能"
+                   "（POST /api/v1/auth/password）")
+
+
+async def sign_in(request: Request, user_id: int) -> None:
+    """Start a page session for ``user_id`` under a fresh session id, bound to the user's
+    current session version (so that ending the user's sessions ends this one too)."""
+    await renew_session(request)
+    request.set_session({
+        SESSION_USER_KEY: user_id,
+        lifecycle.SESSION_VERSION_KEY: await lifecycle.session_version(user_id),
+    })
+
+
+def password_change_gate(request: Request) -> Response | None:
+    """App-wide before_request hook: a user whose password was set by an admin (new account,
+    reset, CLI) is sent to the change-password page from every page; the API answers 403."""
+    user = request.scope.get("user")
+    if user is None or not user.must_change_password:
+        return None
+    if request.url.path in OPEN_WHILE_CHANGING or request.url.path.startswith("/static/"):
+        return None
+    if request.url.path.startswith("/api/"):
+        raise PermissionDeniedException(MUST_CHANGE_API)
+    return Redirect(path=CHANGE_PAGE)
+
+
+class PasswordChangeRequest(BaseModel):
+    current_password: str = Field(max_length=200, description="当前密码")
+    password: str = Field(max_length=200, description="新密码")
+    password_confirm: str = Field(max_length=200, description="再次输入新密码")
+
+
+def _change_form(request: Request, **context: object) -> Template:
+    user = require_user(request)
+    return page(request, "accounts/password.html", page_title="修改密码",
+                must_change=user.must_change_password, policy_hint=POLICY_HINT, **context)
+
+
+def _change(data: dict) -> lifecycle.PasswordChange:
+    return lifecycle.PasswordChange(
+        *(str(data.get(k, "")) for k in ("current_password", "password", "password_confirm"))
+    )
+
+
+class PasswordPages(Controller):
+    include_in_schema = False
+
+    @get(CHANGE_PAGE, guards=[login_required])
+    async def change_form(self, request: Request) -> Template:
+        return _change_form(request)
+
+    @post(CHANGE_PAGE, guards=[login_required], status_code=HTTP_200_OK)
+    async def change(self, request: Request, data: FormData) -> Template | Redirect:
+        user = require_user(request)
+        try:
+            version = await lifecycle.change_own_password(user.id, _change(data), actor_of(request))
+        except DomainError as exc:
+            return form_page(request, "accounts/password.html", data,
+                             {exc.field or "__all__": exc.message}, page_title="修改密码",
+                             must_change=user.must_change_password, policy_hint=POLICY_HINT)
+        await renew_session(request)  # this session goes on under a new id; all others ended
+        request.set_session({SESSION_USER_KEY: user.id, lifecycle.SESSION_VERSION_KEY: version})
+        return redirect_with(request, "/", "密码已修改；其他设备上的登录和访问令牌已失效")
+
+    @get(lifecycle.RESET_PATH + "{token:str}")
+    async def reset_form(self, request: Request, token: FromPath[str]) -> Template:
+        try:
+            row = await lifecycle.reset_link_user(token)
+        except DomainError as exc:
+            return page(request, "accounts/reset.html", status_code=exc.status_code,
+                        invalid=exc.message, page_title="设置新密码")
+        return page(request, "accounts/reset.html", account=row["username"],
+                    policy_hint=POLICY_HINT, page_title="设置新密码")
+
+    @post(lifecycle.RESET_PATH + "{token:str}", status_code=HTTP_200_OK)
+    async def reset(
+        self, request: Request, token: FromPath[str], data: FormData
+    ) -> Template | Redirect:
+        try:
+            await lifecycle.complete_reset(token, str(data.get("password", "")),
+                                           str(data.get("password_confirm", "")),
+                                           client_ip(request))
+        except DomainError as exc:
+            if exc.field == "token":
+                return page(request, "accounts/reset.html", status_code=exc.status_code,
+                            invalid=exc.message, page_title="设置新密码")
+            return form_page(request, "accounts/reset.html", data,
+                             {exc.field or "__all__": exc.message}, policy_hint=POLICY_HINT,
+                             page_title="设置新密码")
+        return redirect_with(request, "/login", "新密码已设置，请用新密码登录")
+
+
+class PasswordApi(Controller):
+    path = "/api/v1/auth"
+    tags = ["账号与认证"]
+
+    @post("/password", guards=[login_required], status_code=HTTP_204_NO_CONTENT,
+          summary="修改本人密码（其他登录和令牌随即失效，当前令牌保留）")
+    async def change(self, request: Request, data: JSONBody[PasswordChangeRequest]) -> None:
+        user = require_user(request)
+        await lifecycle.change_own_password(
+            user.id, lifecycle.PasswordChange(**data.model_dump()), actor_of(request),
+            keep_token=str(request.auth),
+        )
