@@ -33,7 +33,7 @@ from core.http_errors import EXCEPTION_HANDLERS
 from core.input_guard import InputGuardMiddleware
 from core.logging_setup import access_log_middleware, configure_logging
 from core.messages import delivery
-from core.messages.pages import AdminMessagesPage, ReminderChoice
+from core.messages.pages import AdminMessagesPage, NoticeEmailPage, ReminderChoice
 from core.packages import all_routes, setup_all
 from core.officer_people import OfficerPeoplePages, PersonNumbersApi
 from core.people_controllers import PeopleApi, ProfilePage
@@ -67,6 +67,7 @@ def register_core_nav() -> None:
     register_nav("审计日志", "/audit", OFFICER_ROLES, order=90)
     register_nav("用户管理", "/admin/users", [Role.ADMIN], order=95)
     register_nav("发件箱", "/admin/messages", [Role.ADMIN], order=96)
+    register_nav("通知邮箱", "/account/notice-email", [Role.FACILITY_OPERATOR], order=97)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ProfilePage,
             AdminMessagesPage,
             ReminderChoice,
+            NoticeEmailPage,
             PersonNumbersApi,
             OfficerPeoplePages,
             *all_routes(),

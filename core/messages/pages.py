@@ -1,24 +1,27 @@
-"""Pages of the outbox: the admins' list of messages (/admin/messages) and a person's choice
-about reminders (POST /me/reminder-sms, from the trainee's 我的信息 page)."""
+"""Pages of the outbox: the admins' list of messages (/admin/messages), a person's choice
+about reminders (POST /me/reminder-sms, from the trainee's 我的信息 page) and a facility
+operator's address for notices by e-mail (/account/notice-email)."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_303_SEE_OTHER
+from litestar.status_codes import HTTP_200_OK, HTTP_303_SEE_OTHER
 
 from core import audit, clock, db
 from core.accounts.auth import actor_of, require_user, roles
-from core.errors import NotFound
+from core.errors import NotFound, ValidationError
 from core.messages.gateways import content_visible
 from core.messages.outbox import mask_recipient, reminders_refused
 from core.messages.tables import Message, ReminderOptOut
 from core.pagination import Page, clamp_page
 from core.roles import Role
-from core.web import PageNumber, page, redirect_with
+from core.tables import User
+from core.web import FormData, PageNumber, form_page, page, redirect_with
 
 STATES = (("pending", "待发送"), ("sending", "发送中"), ("sent", "已发送"), ("failed", "发送失败"))
 STATE_LABELS = dict(STATES)
@@ -101,3 +104,60 @@ class ReminderChoice(Controller):
         wanted = form.get("reminders") == "on"
         await set_reminders(user.person_id, wanted, actor_of(request))
         return redirect_with(request, "/me", "已开启到期提醒" if wanted else "已关闭到期提醒")
+
+
+# local@domain.tld, ASCII (what SMTP servers accept without SMTPUTF8)
+EMAIL = re.compile(r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})+$")
+EMAIL_ROLES = (Role.FACILITY_OPERATOR,)
+
+
+def check_email(value: str) -> str:
+    """The trimmed address, or "" (no e-mail). Raises ValidationError (422, field ``email``)
+    for anything that is not local@domain.tld of at most 254 characters."""
+    email = (value or "").strip()
+    if email and (len(email) > 254 or not EMAIL.match(email)):
+        raise ValidationError("邮箱地址格式不正确，例如 name@example.com", "email")
+    return email
+
+
+async def set_notice_email(user_id: int, value: str, actor: Any) -> str:
+    """Save the user's address for notices (e.g. a facility's filing decisions); audited with
+    the masked address. Returns the saved address; raises ValidationError, writing nothing."""
+    email = check_email(value)
+    async with db.transaction():
+        row = await User.select(User.email).where(User.id == user_id).first()
+        if row is None:
+            raise NotFound("未找到该用户")
+        if row["email"] != email:
+            await User.update({User.email: email}).where(User.id == user_id)
+            await audit.record(actor, "user.notice_email", "user", user_id,
+                               before={"email": mask_recipient("email", row["email"])
+                                       if row["email"] else ""},
+                               after={"email": mask_recipient("email", email) if email else ""})
+    return email
+
+
+class NoticeEmailPage(Controller):
+    """Where a facility operator's notices by e-mail go (filing returned / accepted)."""
+
+    path = "/account/notice-email"
+    guards = [roles(*EMAIL_ROLES)]
+    include_in_schema = False
+
+    @get("/")
+    async def show(self, request: Request) -> Template:
+        user = require_user(request)
+        row = await User.select(User.email).where(User.id == user.id).first()
+        return page(request, "accounts/notice_email.html", page_title="通知邮箱",
+                    form={"email": row["email"] if row else ""})
+
+    @post("/", status_code=HTTP_200_OK)
+    async def save(self, request: Request, data: FormData) -> Template | Redirect:
+        user = require_user(request)
+        try:
+            email = await set_notice_email(user.id, str(data.get("email", "")), actor_of(request))
+        except ValidationError as exc:
+            return form_page(request, "accounts/notice_email.html", data,
+                             {exc.field or "__all__": exc.message}, page_title="通知邮箱")
+        return redirect_with(request, "/account/notice-email",
+                             "通知邮箱已保存" if email else "已取消邮件通知")

@@ -133,3 +133,43 @@ def test_only_trainees_choose_reminders(client: Any, make_user: Any) -> None:
     make_user("admin", "root2")
     login(client, "root2")
     assert post_form(client, "/me/reminder-sms", {}).status_code in (401, 403)
+
+
+@pytest.fixture
+def operator_page(client: Any, make_user: Any) -> Any:
+    make_user("facility_operator", "op9")
+    login(client, "op9")
+    return client
+
+
+def _email_of(run: Any, username: str) -> str:
+    return run(User.select(User.email).where(User.username == username).first)["email"]
+
+
+def test_operator_sets_the_notice_email(operator_page: Any, run: Any) -> None:
+    page = operator_page.get("/account/notice-email")
+    assert page.status_code == 200 and 'href="/account/notice-email"' in page.text
+    saved = post_form(operator_page, "/account/notice-email", {"email": " op9@example.com "})
+    assert saved.status_code == 200 and "通知邮箱已保存" in saved.text
+    assert _email_of(run, "op9") == "op9@example.com"
+    [row] = run(AuditLog.select().where(AuditLog.action == "user.notice_email"))
+    assert "op9@example.com" not in str(row)  # masked in the audit log
+    post_form(operator_page, "/account/notice-email", {"email": ""})
+    assert _email_of(run, "op9") == ""
+
+
+@pytest.mark.parametrize("bad", ["op9", "op9@", "@example.com", "张三@example.com",
+                                 "a b@example.com", "x@example", "a" * 250 + "@example.com"])
+def test_bad_notice_email_is_refused_and_nothing_written(operator_page: Any, run: Any,
+                                                         bad: str) -> None:
+    response = post_form(operator_page, "/account/notice-email", {"email": bad})
+    assert response.status_code == 422
+    assert "邮箱地址格式不正确" in response.text
+    assert _email_of(run, "op9") == ""
+    assert not run(AuditLog.exists().where(AuditLog.action == "user.notice_email"))
+
+
+def test_notice_email_page_is_for_operators(client: Any, make_user: Any) -> None:
+    make_user("trainee", "trainee9")
+    login(client, "trainee9")
+    assert client.get("/account/notice-email").status_code in (401, 403)
