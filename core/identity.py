@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from core import clock
 from core.errors import ValidationError
-from core.name_rules import NAME_DOTS, clean_name
+from core.name_rules import APOSTROPHES, HYPHENS, NAME_DOTS, clean_name
 
 
 class IdType(StrEnum):
@@ -188,10 +188,13 @@ def normalise_name(value: str | None, field: str = "name") -> str:
 
 
 def name_key(value: str) -> str:
-    """Comparison form of a name: trimmed, spaces removed, middle dots unified."""
+    """Comparison form of a name: trimmed, spaces removed, middle dots, hyphens and apostrophes
+    unified (core.name_rules), case-folded (JOHN SMITH on a passport is John Smith)."""
     name = unicodedata.normalize("NFKC", value or "")
-    name = re.sub(f"[{NAME_DOTS}]", "·", name)
-    return re.sub(r"\s+", "", name)
+    name = re.sub(f"[{re.escape(NAME_DOTS)}]", "·", name)
+    name = re.sub(f"[{re.escape(HYPHENS)}]", "-", name)
+    name = re.sub(f"[{re.escape(APOSTROPHES)}]", "'", name)
+    return re.sub(r"\s+", "", name).casefold()
 
 
 def names_match(a: str, b: str) -> bool:
