@@ -18,6 +18,9 @@ class CurrentUser:
     organisation_id: int | None = None
     person_id: int | None = None
     must_change_password: bool = False  # pages lead to /account/password; the API answers 403
+    # a trainee whose identity claim is not proved yet (core.claims): pages lead to
+    # /account/verify, and person_id is None
+    identity_unverified: bool = False
 
     @property
     def role_label(self) -> str:

@@ -3,7 +3,7 @@ stores and every package's routes. No rules live here."""
 
 from __future__ import annotations
 
-from litestar import Litestar
+from litestar import Litestar, Request, Response
 from litestar.config.csrf import CSRFConfig
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
@@ -28,6 +28,8 @@ from core.accounts.password_controllers import (
 from core.accounts.sessions import SESSION_COOKIE, RenewingSessionConfig
 from core.admin_controllers import AdminUsersApi, AdminUsersController
 from core.audit_controllers import AuditController
+from core.claims.controllers import ClaimApi, OfficerClaimPages, VerifyPages, identity_gate
+from core.claims.services import purge_decided_documents
 from core.home import HomeController, health
 from core.http_errors import EXCEPTION_HANDLERS
 from core.input_guard import InputGuardMiddleware
@@ -64,16 +66,24 @@ def register_core_nav() -> None:
     register_nav("首页", "/", None, order=0)
     register_nav("我的信息", "/me", [Role.TRAINEE], order=80)
     register_nav("人员", "/officer/people", [Role.HRSS_OFFICER, Role.ADMIN], order=85)
+    register_nav("身份核验", "/officer/claims", [Role.HRSS_OFFICER], order=86)
     register_nav("审计日志", "/audit", OFFICER_ROLES, order=90)
     register_nav("用户管理", "/admin/users", [Role.ADMIN], order=95)
     register_nav("发件箱", "/admin/messages", [Role.ADMIN], order=96)
     register_nav("通知邮箱", "/account/notice-email", [Role.FACILITY_OPERATOR], order=97)
 
 
+def _gates(request: Request) -> Response | None:
+    """Before every request: an admin-set password is changed first, then an unproved
+    identity claim (a trainee) is proved on /account/verify."""
+    return password_change_gate(request) or identity_gate(request)
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
     register_core_nav()
+    housekeeping.register("claim_documents", purge_decided_documents)  # 30 days after decision
     setup_all()
     template_config = TemplateConfig(
         directory=ROOT / "templates",
@@ -116,6 +126,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             NoticeEmailPage,
             PersonNumbersApi,
             OfficerPeoplePages,
+            VerifyPages,
+            ClaimApi,
+            OfficerClaimPages,
             *all_routes(),
             create_static_files_router(
                 path="/static", directories=[ROOT / "static"], include_in_schema=False
@@ -128,7 +141,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             InputGuardMiddleware(),
         ],
         csrf_config=csrf_config,
-        before_request=password_change_gate,  # an admin-set password is changed first
+        before_request=_gates,
         before_send=[add_security_headers],  # CSP, nosniff, framing, Retry-After, Bearer
         template_config=template_config,
         plugins=[FlashPlugin(FlashConfig(template_config=template_config))],

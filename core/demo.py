@@ -49,9 +49,13 @@ async def seed_demo() -> bool:
     actor = Actor.system("demo")
     for login in DEMO_LOGINS:
         if login.role is Role.TRAINEE:
-            from core.accounts.services import TraineeRegistration, register_trainee
+            from core.claims.services import (
+                TraineeRegistration,
+                accept_pending_claim,
+                register_trainee,
+            )
 
-            await register_trainee(
+            trainee_id = await register_trainee(
                 TraineeRegistration(
                     name=login.display_name,
                     id_type="居民身份证",
@@ -63,6 +67,7 @@ async def seed_demo() -> bool:
                 ),
                 actor,
             )
+            await accept_pending_claim(trainee_id, "演示数据", actor)
             continue
         await create_user(
             NewUser(login.username, DEMO_PASSWORD, login.role, login.display_name), actor

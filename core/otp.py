@@ -52,12 +52,16 @@ def new_code() -> str:
     return f"{secrets.randbelow(10**DIGITS):0{DIGITS}d}"
 
 
-async def send_code(purpose: str, subject: str, phone: str, *,
+async def send_code(purpose: str, subject: str, phone: str | None, *,
                     person_id: int | None = None) -> None:
     """Make a new code for (purpose, subject), replacing any earlier one, and put its SMS to
     ``phone`` (a normalised mobile number) in the outbox. Opens its own transaction unless one
     is open. Raises CodeThrottled (429) within 60 s of the last code or after 5 codes in an
-    hour for the same (purpose, subject)."""
+    hour for the same (purpose, subject).
+
+    ``phone`` None makes a decoy: the code is stored, throttled and checked exactly the same
+    way but sent nowhere, so nobody knows it (a caller that must not reveal whether a record
+    or a phone exists answers every case alike)."""
     now = clock.now()
     async with db.transaction():
         recent = await (
@@ -79,6 +83,8 @@ async def send_code(purpose: str, subject: str, phone: str, *,
         await OneTimeCode(purpose=purpose, subject=subject,
                           code_hash=_digest(purpose, subject, code), tries=0,
                           expires_at=now + VALID_FOR, created_at=now).save()
+        if phone is None:
+            return
         minutes = int(VALID_FOR.total_seconds() // 60)
         await enqueue("sms", phone, SMS_TEXT.format(code=code, minutes=minutes), kind="code",
                       topic=f"otp.{purpose}", person_id=person_id)

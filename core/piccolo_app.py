@@ -8,6 +8,7 @@ from piccolo.conf.apps import AppConfig
 
 from certification.tables import TABLES as CERTIFICATION_TABLES
 from core import tables as core_tables
+from core.claims.tables import TABLES as CLAIM_TABLES
 from core.messages.tables import TABLES as MESSAGE_TABLES
 from employers.labour.tables import TABLES as LABOUR_TABLES
 from employers.tables import TABLES as EMPLOYERS_TABLES
@@ -35,6 +36,7 @@ APP_CONFIG = AppConfig(
         core_tables.CredentialStatusChange,
         core_tables.CredentialEvent,
         *MESSAGE_TABLES,
+        *CLAIM_TABLES,
         *TRAINING_TABLES,
         *CERTIFICATION_TABLES,
         *EMPLOYERS_TABLES,

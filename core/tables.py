@@ -85,6 +85,9 @@ class User(Table, tablename="app_user"):
     # accepted) go there by e-mail through the outbox (core.messages)
     email = Varchar(length=254, default="")
     person = ForeignKey(Person, null=True, default=None)
+    # a trainee sees the Person's record only once this is set (core.claims: SMS code to the
+    # phone on file or an officer's decision); other roles do not depend on it
+    identity_verified_at = Timestamptz(null=True, default=None)
     organisation_id = Integer(null=True, default=None, index=True)
     is_active = Boolean(default=True)
     created_at = Timestamptz()

@@ -380,3 +380,36 @@ def outbox(run: Callable[..., Any]) -> Any:
             return run(deliver_pending)
 
     return Outbox()
+
+
+async def register_verified(data: Any, actor: Any = None) -> int:
+    """Register a trainee (core.claims.services.register_trainee, a ``TraineeRegistration``)
+    and prove the claim with the SMS code read from the outbox, as the person would (the code
+    went to the phone entered for a new person, to the phone on file for a known one).
+    Returns the user id. Run it in the app's loop: ``run(register_verified, data)``."""
+    import re
+
+    from core.actor import Actor
+    from core.claims.services import register_trainee, verify_claim
+    from core.messages.tables import Message
+
+    user_id = await register_trainee(data, actor or Actor.system("test"))
+    row = await (Message.select(Message.body).where(Message.topic == "otp.claim")
+                 .order_by(Message.id, ascending=False).first())
+    assert row is not None, "no claim code was sent"
+    code = re.search(r"验证码为 (\d{6})", row["body"]).group(1)  # type: ignore[union-attr]
+    await verify_claim(user_id, code, Actor(user_id, data.username, "trainee"))
+    return user_id
+
+
+def complete_claim(client: Any, outbox: Any, username: str, phone: str,
+                   password: str = PASSWORD) -> dict[str, str]:
+    """After ``POST /api/v1/auth/register``: sign in through the API and enter the SMS code
+    that went to ``phone`` (the phone entered for a new person, the phone on file for a known
+    one). Returns the bearer headers of the now verified account."""
+    headers = api_token(client, username, password)
+    code = outbox.last_code(phone)
+    assert code, f"no code was sent to {phone}"
+    r = client.post("/api/v1/auth/claim/verify", json={"code": code}, headers=headers)
+    assert r.status_code == 200, r.text
+    return headers

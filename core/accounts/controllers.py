@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 from litestar import Controller, Request, get, post
 from litestar.params import FromQuery, JSONBody
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from core.accounts import services
 from core.accounts.auth import (
@@ -19,12 +19,13 @@ from core.accounts.auth import (
 )
 from core.accounts.password_controllers import CHANGE_PAGE, sign_in
 from core.accounts.schemas import (
-    CreatedResponse,
     MeResponse,
     RegisterRequest,
     TokenRequest,
     TokenResponse,
 )
+from core.claims import services as claims
+from core.claims.controllers import VERIFY_PAGE, RegisterAccepted, check_registration_rate
 from core.errors import DomainError, ValidationError
 from core.identity import IdType
 from core.web import FormData, form_page, page, redirect_with
@@ -99,11 +100,12 @@ class AccountPages(Controller):
     @post("/register", status_code=HTTP_200_OK)
     async def register(self, request: Request, data: FormData) -> Template | Redirect:
         try:
-            user_id = await services.register_trainee(
+            await check_registration_rate(request)
+            user_id = await claims.register_trainee(
                 services_registration(data), actor_of(request)
             )
         except DomainError as exc:
-            return form_page(
+            response = form_page(
                 request,
                 "accounts/register.html",
                 data,
@@ -111,12 +113,17 @@ class AccountPages(Controller):
                 id_type_options=ID_TYPE_OPTIONS,
                 page_title="学员注册",
             )
-        await sign_in(request, user_id)
-        return redirect_with(request, "/", "注册成功，欢迎使用")
+            if exc.status_code in (409, 429):
+                response.status_code = exc.status_code
+            if getattr(exc, "retry_after", None):
+                response.headers["Retry-After"] = str(exc.retry_after)  # type: ignore[attr-defined]
+            return response
+        await sign_in(request, user_id)  # the account sees nothing until the claim is proved
+        return redirect_with(request, VERIFY_PAGE, claims.ACCEPTED_MESSAGE, "info")
 
 
-def services_registration(data: dict[str, Any]) -> services.TraineeRegistration:
-    return services.TraineeRegistration(
+def services_registration(data: dict[str, Any]) -> claims.TraineeRegistration:
+    return claims.TraineeRegistration(
         **{
             key: str(data.get(key, ""))
             for key in (
@@ -152,12 +159,17 @@ class AuthApi(Controller):
     async def revoke(self, request: Request) -> None:
         await services.revoke_token(str(request.auth), actor_of(request))
 
-    @post("/register", status_code=HTTP_201_CREATED, summary="学员自助注册")
-    async def register(self, request: Request, data: JSONBody[RegisterRequest]) -> CreatedResponse:
-        user_id = await services.register_trainee(
-            services.TraineeRegistration(**data.model_dump()), actor_of(request)
+    @post("/register", status_code=HTTP_202_ACCEPTED, summary="学员自助注册",
+          description="账号创建后须凭发送至登记手机号码的验证码（或人社局核验证件照片）完成身份"
+                      "核验，之后才能看到本人的培训与证书记录（/api/v1/auth/claim）。无论证件号码"
+                      "是否已登记、姓名是否一致，均答复 202“已受理”。")
+    async def register(self, request: Request,
+                       data: JSONBody[RegisterRequest]) -> RegisterAccepted:
+        await check_registration_rate(request)
+        await claims.register_trainee(
+            claims.TraineeRegistration(**data.model_dump()), actor_of(request)
         )
-        return CreatedResponse(id=user_id)
+        return RegisterAccepted()
 
     @get("/me", guards=[login_required], summary="当前用户")
     async def me(self, request: Request) -> MeResponse:

@@ -1,4 +1,4 @@
-"""Accounts: creating users, trainee self-registration, signing in, API tokens."""
+"""Accounts: creating users, signing in, API tokens (trainee self-registration: core.claims)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from core.accounts.passwords import (
 from core.accounts.usernames import normalise_username
 from core.actor import Actor, CurrentUser
 from core.errors import Conflict, DomainError, ValidationError
-from core.people import PersonInput, find_or_create_person
 from core.roles import Role
 from core.settings import get_settings
 from core.tables import ApiToken, User
@@ -37,14 +36,18 @@ class TooManyAttempts(DomainError):
 
 
 def to_current_user(row: dict) -> CurrentUser:
+    """The signed-in user from a row of USER_FIELDS. A trainee whose identity is not verified
+    yet (core.claims) gets ``person_id`` None, so nothing of the record reaches them."""
+    unverified = row["role"] == Role.TRAINEE and row.get("identity_verified_at") is None
     return CurrentUser(
         id=row["id"],
         username=row["username"],
         display_name=row["display_name"],
         role=Role(row["role"]),
         organisation_id=row["organisation_id"],
-        person_id=row["person"],
+        person_id=None if unverified else row["person"],
         must_change_password=bool(row.get("must_change_password")),
+        identity_unverified=unverified,
     )
 
 
@@ -57,6 +60,7 @@ USER_FIELDS = (
     User.person,
     User.is_active,
     User.must_change_password,
+    User.identity_verified_at,
 )
 
 
@@ -105,58 +109,15 @@ async def create_user(data: NewUser, actor: Actor) -> int:
             display_name=data.display_name.strip(),
             organisation_id=data.organisation_id,
             person=data.person_id,
+            # made by an administrator, so is any binding to a Person: only self-registered
+            # trainees prove their identity first (core.claims)
+            identity_verified_at=clock.now(),
             must_change_password=data.must_change_password,
             created_at=clock.now(),
         )
         await row.save()
         await audit.record(
             actor, "user.create", "user", row.id, after={"username": username, "role": str(role)}
-        )
-    return row.id
-
-
-@dataclass(frozen=True)
-class TraineeRegistration:
-    name: str
-    id_type: str
-    id_number: str
-    phone: str
-    username: str
-    password: str
-    password_confirm: str
-
-
-async def register_trainee(data: TraineeRegistration, actor: Actor) -> int:
-    """A trainee registers: the Person is found or created, then the account linked to it."""
-    username = check_username(data.username)
-    person_input = PersonInput(data.id_type, data.id_number, data.name, data.phone).normalised()
-    check_policy(data.password, user_inputs=(
-        username, person_input.name, person_input.id_number, person_input.phone))
-    if data.password != data.password_confirm:
-        raise ValidationError("两次输入的密码不一致", "password_confirm")
-    password_hash = await hash_password(data.password)
-    async with db.transaction():
-        if await User.exists().where(User.username_key == normalise_username(username)):
-            raise Conflict("该用户名已被使用", "username")
-        person = await find_or_create_person(person_input, actor)
-        if await User.exists().where((User.person == person.id) & (User.role == Role.TRAINEE)):
-            raise Conflict("该证件号码已注册学员账号，请直接登录", "id_number")
-        row = User(
-            username=username,
-            username_key=normalise_username(username),
-            password_hash=password_hash,
-            role=Role.TRAINEE,
-            display_name=person.name,
-            person=person.id,
-            created_at=clock.now(),
-        )
-        await row.save()
-        await audit.record(
-            actor,
-            "user.register",
-            "user",
-            row.id,
-            after={"username": username, "role": "trainee", "person_id": person.id},
         )
     return row.id
 

@@ -24,10 +24,15 @@ def registration(**overrides):
     return data
 
 
-def test_trainee_registers_on_the_page_and_is_signed_in(client, run):
+def test_trainee_registers_on_the_page_and_is_signed_in(client, run, outbox):
     r = post_form(
         client, "/register", registration(id_number=ID_NUMBER.lower()), follow_redirects=False
     )
+    assert r.status_code in (302, 303) and r.headers["location"] == "/account/verify"
+    assert run(Person.count) == 0  # a new person is recorded once her phone is proved
+    assert client.get("/me", follow_redirects=False).headers["location"] == "/account/verify"
+    r = post_form(client, "/account/verify", {"code": outbox.last_code("13900001111")},
+                  follow_redirects=False)
     assert r.status_code in (302, 303)
     person = run(Person.objects().where(Person.id_number == ID_NUMBER).first)
     assert person.sex == "男" and str(person.birth_date) == "1988-08-08"
@@ -59,10 +64,17 @@ def test_duplicate_username_is_refused_with_a_clear_message(client, make_user, r
     assert run(Person.count) == 0
 
 
-def test_same_person_cannot_register_twice(client):
-    assert client.post("/api/v1/auth/register", json=registration()).status_code == 201
+def test_same_person_registering_twice_is_answered_alike_and_gets_no_code(client, outbox):
+    first = client.post("/api/v1/auth/register", json=registration())
+    assert first.status_code == 202
+    headers = api_token(client, "wangfang")
+    code = outbox.last_code("13900001111")
+    assert client.post("/api/v1/auth/claim/verify", json={"code": code},
+                       headers=headers).status_code == 200
+    sent = len(outbox.messages())
     r = client.post("/api/v1/auth/register", json=registration(username="other"))
-    assert r.status_code == 409 and r.json()["field"] == "id_number"
+    assert r.status_code == 202 and r.json() == first.json()
+    assert len(outbox.messages()) == sent  # the record already has a verified account
 
 
 def test_wrong_password_gives_chinese_message(client, make_user):

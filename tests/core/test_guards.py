@@ -38,10 +38,12 @@ def test_api_role_refusal_is_403_in_chinese(client, make_user):
     assert r.status_code == 403 and "无权" in r.json()["detail"]
 
 
-def test_a_person_of_someone_else_is_404_not_403(client, make_user):
+def test_a_person_of_someone_else_is_404_not_403(client, make_user, outbox):
+    from tests.conftest import complete_claim
     from tests.core.test_accounts import registration
 
     client.post("/api/v1/auth/register", json=registration())
+    complete_claim(client, outbox, "wangfang", "13900001111")
     pid = client.get("/api/v1/auth/me", headers=api_token(client, "wangfang"))
     assert pid.status_code == 200
     make_user("trainee", "stranger")

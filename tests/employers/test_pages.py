@@ -58,13 +58,14 @@ def test_facility_page_report_and_what_if(client, staffed, make_user):
 
 
 def test_checks_consent_public_and_access_log(client, operator, make_user, make_credential, run):
-    from core.accounts.services import TraineeRegistration, register_trainee
     from core.actor import Actor
+    from core.claims.services import TraineeRegistration
+    from tests.conftest import register_verified
 
     fid = register(client, operator)
     number = id_number()
-    run(register_trainee, TraineeRegistration("林晓", "居民身份证", number, "13900001111",
-                                              "lin", "Secret2026pass", "Secret2026pass"),
+    run(register_verified, TraineeRegistration("林晓", "居民身份证", number, "13900001111",
+                                               "lin", "Secret2026pass", "Secret2026pass"),
         Actor.system("test"))
     staff = link(client, operator, fid, "林晓", ["caregiver"], consent=False, number=number)
     cert = make_credential(staff["person_id"], "CHILDCARE_WORKER", level=4,

@@ -80,11 +80,11 @@ def make_provider(run: Callable[..., Any], make_user: Callable[..., int]) -> Cal
 @pytest.fixture
 def make_trainee(run: Callable[..., Any]) -> Callable[..., Any]:
     """A trainee account linked to a Person; returns (username, Actor, person_id, id_number)."""
-    from core.accounts.services import TraineeRegistration, register_trainee
     from core.actor import Actor
+    from core.claims.services import TraineeRegistration
     from core.identity import id_check_char
     from core.tables import User
-    from tests.conftest import PASSWORD
+    from tests.conftest import PASSWORD, register_verified
 
     counter = iter(range(1, 100_000))
 
@@ -93,8 +93,8 @@ def make_trainee(run: Callable[..., Any]) -> Callable[..., Any]:
         first17 = f"120221199001{n % 28 + 1:02d}{n:03d}"[:17]
         id_number = first17 + id_check_char(first17)
         username = f"trainee_t{n}"
-        run(register_trainee, TraineeRegistration(name, "居民身份证", id_number, "13900000000",
-                                                  username, PASSWORD, PASSWORD), Actor.system())
+        run(register_verified, TraineeRegistration(name, "居民身份证", id_number, "13900000000",
+                                                   username, PASSWORD, PASSWORD), Actor.system())
         user = run(User.objects().where(User.username == username).first)
         actor = Actor(user.id, username, "trainee", person_id=user.person)
         return username, actor, user.person, id_number

@@ -36,9 +36,11 @@ def _xlsx(rows) -> bytes:
 
 
 async def _arrange() -> dict:
-    from core.accounts.services import NewUser, TraineeRegistration, create_user, register_trainee
+    from core.accounts.services import NewUser, create_user
     from core.actor import Actor
+    from core.claims.services import TraineeRegistration
     from core.identity import id_check_char, uscc_check_char
+    from tests.conftest import register_verified
     from training.services import exams
     from training.services.courses import CourseInput, create_course, transition
     from training.services.providers import ProviderInput, ScopeInput, create_provider, set_status
@@ -57,8 +59,8 @@ async def _arrange() -> dict:
     staff = Actor(staff_id, "j_staff", "provider_staff", organisation_id=pid)
     id17 = "12022119900505123"
     id_number = id17 + id_check_char(id17)
-    await register_trainee(TraineeRegistration("刘洋", "居民身份证", id_number, "13900001234",
-                                               "j_trainee", PASSWORD, PASSWORD), system)
+    await register_verified(TraineeRegistration("刘洋", "居民身份证", id_number, "13900001234",
+                                                "j_trainee", PASSWORD, PASSWORD), system)
     today = clock.today()
     course = await create_course(CourseInput(
         kind="skill", title="旅程保育师四级班", qualification_code="CHILDCARE_WORKER", level=4,
