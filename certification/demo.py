@@ -77,9 +77,11 @@ async def seed(system: Actor) -> None:
         await Credential.update({Credential.verification_code: verification}).where(
             Credential.id == cid)
         if then == "revoke":
-            await lifecycle.revoke(cid, "考核材料不实，经核查撤销", actor)
+            await lifecycle.revoke(cid, "考核材料不实，经核查撤销", actor,
+                                   "举报人提供的考场录像显示替考（演示内部备注）")
         elif then == "suspend":
-            await lifecycle.suspend(cid, "收到投诉，核查期间暂停", actor)
+            await lifecycle.suspend(cid, "收到投诉，核查期间暂停", actor,
+                                    "家长投诉，待机构提交排班记录（演示内部备注）")
         elif then == "reissue":
             await lifecycle.reissue(cid, "lost", "本人遗失声明（演示）", actor)
     await run_pending_jobs()

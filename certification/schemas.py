@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from certification.reasons import INTERNAL_NOTE_MAX_LENGTH, PUBLIC_REASON_MAX_LENGTH
+
 
 class PublicCertificateOut(BaseModel):
     number: str = Field(description="证书编号")
@@ -19,14 +21,16 @@ class PublicCertificateOut(BaseModel):
     status: str = Field(description="valid / suspended / revoked / expired / superseded")
     status_label: str
     status_date: date | None
-    status_reason: str
+    status_reason: str = Field(description="公开原因（暂停、撤销等；人社局选择公开的说明）")
     superseded_by: str | None = Field(description="补发后的新证书编号")
 
 
 class StatusChangeOut(BaseModel):
     from_status: str
     to_status: str
-    reason: str
+    reason: str = Field(description="公开原因（公开查验、持证人可见）")
+    internal_note: str | None = Field(
+        default=None, description="内部备注（仅人社局可见，不公开）；其他调用方为 null")
     at: datetime
 
 
@@ -48,7 +52,7 @@ class CertificateOut(BaseModel):
     issued_on: date
     expires_on: date | None
     status: str
-    status_reason: str
+    status_reason: str = Field(description="公开原因")
     verification_code: str
     verify_url: str
     superseded_by: int | None
@@ -66,7 +70,15 @@ class CertificatePage(BaseModel):
 
 
 class LifecycleIn(BaseModel):
-    reason: str = Field(min_length=0, max_length=500)
+    """Suspend, reinstate or revoke (certification.reasons: the rules of both texts)."""
+
+    public_reason: str = Field(
+        max_length=PUBLIC_REASON_MAX_LENGTH,
+        description="公开原因（必填，将在公开查验页面、查验接口显示，并告知持证人；"
+                    f"不超过 {PUBLIC_REASON_MAX_LENGTH} 字，不能换行或含控制字符）")
+    internal_note: str = Field(
+        default="", max_length=INTERNAL_NOTE_MAX_LENGTH,
+        description=f"内部备注（选填，仅人社局可见，不公开；不超过 {INTERNAL_NOTE_MAX_LENGTH} 字）")
 
 
 class ReissueIn(BaseModel):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from core import audit, clock
 from core.actor import Actor
@@ -157,8 +157,15 @@ async def change_status(
     actor: Actor,
     *,
     superseded_by: int | None = None,
+    internal_note: str = "",
 ) -> Credential:
-    """Move a credential to another status; call inside a transaction."""
+    """Move a credential to another status; call inside a transaction.
+
+    ``reason`` is the **public** reason: it becomes ``Credential.status_reason`` and the history
+    row's ``reason``, and is shown on public verification, to the holder and in notices
+    (``public_status``). ``internal_note`` is never published: it is kept on the history row
+    (``CredentialStatusChange.internal_note``) and in the audit row, for 人社局 officers only.
+    Callers check both texts first (certification.reasons)."""
     row = await Credential.objects().where(Credential.id == credential_id).first()
     if row is None:
         raise NotFound("未找到该证书")
@@ -182,6 +189,7 @@ async def change_status(
         from_status=before,
         to_status=to_status,
         reason=reason.strip(),
+        internal_note=internal_note.strip(),
         actor_id=actor.user_id,
         at=now,
     ).save()
@@ -191,11 +199,47 @@ async def change_status(
         "credential",
         row.id,
         before={"status": before},
-        after={"status": to_status},
+        after={
+            "status": to_status,
+            "public_reason": reason.strip(),
+            "internal_note": internal_note.strip(),
+        },
         note=reason.strip(),
     )
     await _emit(row, "status_changed")
     return row
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """A credential's status as anyone outside the bureau may read it: what a notice to the
+    holder (issued / suspended / revoked …) carries. ``public_reason`` is the reason the
+    officer chose to publish ("" when none); the internal note is never part of it."""
+
+    credential_id: int
+    person_id: int
+    number: str
+    code: str
+    status: str
+    status_label: str
+    public_reason: str
+    changed_at: datetime | None
+
+
+async def public_status(credential_id: int) -> PublicStatus:
+    """The credential's current status and public reason, for notices and other messages to
+    the holder (e.g. from an ``on_credential_changed`` listener). Raises NotFound."""
+    row = await Credential.select(
+        Credential.id, Credential.person, Credential.number, Credential.code,
+        Credential.status, Credential.status_reason, Credential.status_changed_at,
+    ).where(Credential.id == credential_id).first()
+    if row is None:
+        raise NotFound("未找到该证书")
+    return PublicStatus(
+        credential_id=row["id"], person_id=row["person"], number=row["number"],
+        code=row["code"], status=row["status"], status_label=STATUS_LABELS[row["status"]],
+        public_reason=row["status_reason"] or "", changed_at=row["status_changed_at"],
+    )
 
 
 def counts_on(row: Credential | dict, on: date) -> bool:

@@ -214,11 +214,15 @@ class Credential(Table):
 
 
 class CredentialStatusChange(Table):
+    """One status change. ``reason`` is the public reason (shown on verification and to the
+    holder); ``internal_note`` is for 人社局 officers only, never published."""
+
     id = Serial(primary_key=True)
     credential = ForeignKey(Credential, index=True)
     from_status = Varchar(length=20, default="")
     to_status = Varchar(length=20)
     reason = Text(default="")
+    internal_note = Text(default="")
     actor_id = Integer(null=True, default=None)
     at = Timestamptz()
 

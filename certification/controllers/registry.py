@@ -28,6 +28,7 @@ from core.people import former_names
 from core.web import FormData, PageNumber, page, redirect_with
 
 ACTIONS = {"suspend": "暂停", "reinstate": "恢复", "revoke": "撤销"}
+REASON_FIELDS = ("public_reason", "internal_note")
 
 
 def _filters(q, code, level, status, date_from, date_to) -> RegistryFilter:
@@ -39,13 +40,18 @@ def _filters(q, code, level, status, date_from, date_to) -> RegistryFilter:
         date_to=_date(date_to, "date_to"))
 
 
-async def _detail_context(credential_id: int) -> dict:
-    view = await get_view(credential_id, clock.today())
+def _sees_internal_notes(request: Request) -> bool:
+    """Internal notes of status changes are for 人社局 only (not 教育局 or 卫健委 officers)."""
+    return current_user(request).role in ISSUING_ROLES
+
+
+async def _detail_context(credential_id: int, internal_notes: bool) -> dict:
+    view = await get_view(credential_id, clock.today(), internal_notes=internal_notes)
     requests = await LifecycleRequest.select().where(
         (LifecycleRequest.old_credential == credential_id)
         | (LifecycleRequest.new_credential == credential_id))
     return {"cert": view, "requests": requests, "former_names": await former_names(view.person_id),
-            "status_labels": STATUS_LABELS}
+            "status_labels": STATUS_LABELS, "show_internal_notes": internal_notes}
 
 
 class RegistryPages(Controller):
@@ -88,9 +94,9 @@ class RegistryPages(Controller):
 
     @get("/{credential_id:int}")
     async def detail(self, request: Request, credential_id: FromPath[int]) -> Template:
-        user = current_user(request)
+        issuing = _sees_internal_notes(request)
         return page(request, "certification/detail.html", page_title="证书详情",
-                    can_act=user.role in ISSUING_ROLES, **await _detail_context(credential_id))
+                    can_act=issuing, **await _detail_context(credential_id, issuing))
 
     @post("/{credential_id:int}/{action:str}", guards=[roles(*ISSUING_ROLES)])
     async def act(self, request: Request, credential_id: FromPath[int], action: FromPath[str],
@@ -98,8 +104,10 @@ class RegistryPages(Controller):
         form = {k: str(v) for k, v in data.items()}
         actor = actor_of(request)
         try:
-            if action in ACTIONS:
-                await getattr(lifecycle, action)(credential_id, form.get("reason", ""), actor)
+            if action in ACTIONS:  # each form's fields are prefixed with its action
+                await getattr(lifecycle, action)(
+                    credential_id, form.get(f"{action}_public_reason", ""), actor,
+                    form.get(f"{action}_internal_note", ""))
                 message = f"证书已{ACTIONS[action]}"
                 target = credential_id
             elif action == "reissue":
@@ -110,10 +118,14 @@ class RegistryPages(Controller):
             else:
                 raise ValidationError("不支持的操作", "action")
         except DomainError as error:
-            context = await _detail_context(credential_id)
+            context = await _detail_context(credential_id, True)
+            errors = getattr(error, "errors", None) or {error.field or "__all__": error.message}
+            if action in ACTIONS:
+                errors = {f"{action}_{k}" if k in REASON_FIELDS else k: v
+                          for k, v in errors.items()}
             return page(request, "certification/detail.html", status_code=error.status_code,
                         page_title="证书详情", can_act=True, form=form, action=action,
-                        errors={error.field or "__all__": error.message}, **context)
+                        errors=errors, **context)
         return redirect_with(request, f"/certification/certificates/{target}", message)
 
 
@@ -136,25 +148,28 @@ class RegistryApi(Controller):
                                total=result.total, page=result.number, per_page=result.per_page)
 
     @post("/{credential_id:int}/suspend", guards=[roles(*ISSUING_ROLES)], status_code=200,
-          summary="暂停证书（须填原因）")
+          summary="暂停证书（须填公开原因；内部备注不公开）")
     async def suspend(self, request: Request, credential_id: FromPath[int],
                       data: JSONBody[LifecycleIn]) -> CertificateOut:
-        await lifecycle.suspend(credential_id, data.reason, actor_of(request))
-        return certificate_out(await get_view(credential_id, clock.today()))
+        await lifecycle.suspend(credential_id, data.public_reason, actor_of(request),
+                                data.internal_note)
+        return certificate_out(await get_view(credential_id, clock.today(), internal_notes=True))
 
     @post("/{credential_id:int}/reinstate", guards=[roles(*ISSUING_ROLES)], status_code=200,
-          summary="恢复暂停的证书")
+          summary="恢复暂停的证书（须填公开原因；内部备注不公开）")
     async def reinstate(self, request: Request, credential_id: FromPath[int],
                         data: JSONBody[LifecycleIn]) -> CertificateOut:
-        await lifecycle.reinstate(credential_id, data.reason, actor_of(request))
-        return certificate_out(await get_view(credential_id, clock.today()))
+        await lifecycle.reinstate(credential_id, data.public_reason, actor_of(request),
+                                  data.internal_note)
+        return certificate_out(await get_view(credential_id, clock.today(), internal_notes=True))
 
     @post("/{credential_id:int}/revoke", guards=[roles(*ISSUING_ROLES)], status_code=200,
-          summary="撤销证书（须填原因，不可恢复）")
+          summary="撤销证书（须填公开原因，不可恢复；内部备注不公开）")
     async def revoke(self, request: Request, credential_id: FromPath[int],
                      data: JSONBody[LifecycleIn]) -> CertificateOut:
-        await lifecycle.revoke(credential_id, data.reason, actor_of(request))
-        return certificate_out(await get_view(credential_id, clock.today()))
+        await lifecycle.revoke(credential_id, data.public_reason, actor_of(request),
+                               data.internal_note)
+        return certificate_out(await get_view(credential_id, clock.today(), internal_notes=True))
 
     @post("/{credential_id:int}/reissue", guards=[roles(*ISSUING_ROLES)], status_code=201,
           summary="补发（遗失）或更名换发：新编号，原证书标记为被替换")

@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from pydantic import BaseModel, Field
 
 from certification.access import ISSUING_ROLES
+from certification.reasons import INTERNAL_NOTE_MAX_LENGTH, PUBLIC_REASON_MAX_LENGTH
 from certification.services import reviews
 from core.accounts.auth import actor_of, roles
 from core.errors import DomainError
@@ -52,7 +53,12 @@ class ReviewPage(BaseModel):
 
 class ReviewDecisionIn(BaseModel):
     action: str = Field(description="confirm | suspend | revoke | reissue")
-    note: str = Field(default="", max_length=1000, description="核查意见（必填）")
+    note: str = Field(default="", max_length=INTERNAL_NOTE_MAX_LENGTH,
+                      description="核查意见（必填；作为内部备注，仅人社局可见，不公开）")
+    public_reason: str = Field(
+        default="", max_length=PUBLIC_REASON_MAX_LENGTH,
+        description="公开原因（暂停、撤销时必填，将在公开查验页面和查验接口显示，并告知持证人；"
+                    "不能换行或含控制字符）")
 
 
 def review_out(row: dict[str, Any]) -> ReviewOut:
@@ -92,10 +98,12 @@ class ReviewPages(Controller):
         form = {k: str(v) for k, v in data.items()}
         try:
             item = await reviews.decide(review_id, form.get("action", ""), form.get("note", ""),
-                                        actor_of(request))
+                                        actor_of(request), form.get("public_reason", ""))
         except DomainError as error:
+            messages = getattr(error, "errors", None) or {error.field: error.message}
             return await self._index(request, "pending", 1,
-                                     {f"item-{review_id}": error.message}, error.status_code)
+                                     {f"item-{review_id}": "；".join(messages.values())},
+                                     error.status_code)
         return redirect_with(request, BASE + "/",
                              f"证书 {item['credential.number']}：{item['state_label']}")
 
@@ -114,8 +122,8 @@ class ReviewApi(Controller):
                           page=result.number, per_page=result.per_page)
 
     @post("/{review_id:int}/decision", status_code=200,
-          summary="处理核查事项：确认有效、暂停、撤销或核查换发（须填意见）")
+          summary="处理核查事项：确认有效、暂停、撤销或核查换发（须填意见；暂停、撤销须填公开原因）")
     async def decide(self, request: Request, review_id: FromPath[int],
                      data: JSONBody[ReviewDecisionIn]) -> ReviewOut:
         return review_out(await reviews.decide(review_id, data.action, data.note,
-                                               actor_of(request)))
+                                               actor_of(request), data.public_reason))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from certification.access import may_download
+from certification.access import ISSUING_ROLES, may_download
 from certification.services.documents import verification_url
 from certification.services.verification import effective_status
 from certification.tables import CertificatePdf, CertificateRecord, IssuanceJobItem
@@ -93,15 +93,31 @@ def select_views():
     return CertificateRecord.select(*COLUMNS)
 
 
-async def get_view(credential_id: int, today: date, *,
-                   with_history: bool = True) -> CertificateView:
+PUBLIC_HISTORY = (
+    CredentialStatusChange.id, CredentialStatusChange.from_status,
+    CredentialStatusChange.to_status, CredentialStatusChange.reason, CredentialStatusChange.at,
+)
+
+
+async def history_of(credential_id: int, *, internal_notes: bool = False) -> list[dict]:
+    """The status changes, oldest first: ``from_status``, ``to_status``, ``reason`` (the
+    public reason), ``at``; plus ``internal_note`` only when ``internal_notes`` (for 人社局
+    officers: certification.access ISSUING_ROLES) — other readers never receive it."""
+    columns = (*PUBLIC_HISTORY, CredentialStatusChange.internal_note) if internal_notes \
+        else PUBLIC_HISTORY
+    return await CredentialStatusChange.select(*columns).where(
+        CredentialStatusChange.credential == credential_id).order_by(CredentialStatusChange.id)
+
+
+async def get_view(credential_id: int, today: date, *, with_history: bool = True,
+                   internal_notes: bool = False) -> CertificateView:
+    """One certificate; its history carries internal notes only when ``internal_notes``."""
     row = await select_views().where(CertificateRecord.credential == credential_id).first()
     if row is None:
         raise NotFound("未找到该证书")
     view = view_of(row, today)
     if with_history:
-        view.history = await CredentialStatusChange.select().where(
-            CredentialStatusChange.credential == credential_id).order_by(CredentialStatusChange.id)
+        view.history = await history_of(credential_id, internal_notes=internal_notes)
         view.pdf_hashes = await CertificatePdf.select(
             CertificatePdf.sha256, CertificatePdf.reason, CertificatePdf.created_at,
         ).where(CertificatePdf.record == view.record_id).order_by(CertificatePdf.id)
@@ -113,18 +129,19 @@ async def views_for_person(person_id: int, today: date) -> list[CertificateView]
         CertificateRecord.id, ascending=False)
     views = [view_of(row, today) for row in rows]
     for view in views:
-        view.history = await CredentialStatusChange.select().where(
-            CredentialStatusChange.credential == view.id).order_by(CredentialStatusChange.id)
+        view.history = await history_of(view.id)
     return views
 
 
 async def viewable(user: CurrentUser | None, credential_id: int, today: date) -> CertificateView:
-    """The certificate if ``user`` may download it; otherwise the same 404 as a missing one."""
+    """The certificate if ``user`` may download it; otherwise the same 404 as a missing one.
+    Internal notes are in its history only for 人社局 officers (ISSUING_ROLES)."""
     person = await Credential.select(Credential.person).where(
         (Credential.id == credential_id) & (Credential.source == "issued")).first()
     if person is None or not await may_download(user, person["person"]):
         raise NotFound("未找到该证书")
-    return await get_view(credential_id, today)
+    return await get_view(credential_id, today,
+                          internal_notes=user is not None and user.role in ISSUING_ROLES)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 Every step goes through core.credentials.change_status (history row, audit row, credential-changed
 event) in one transaction; nothing is deleted. Verification reads the Credential row, so a
 change shows there at once; the signed status lists are rebuilt on the next request.
+Suspending, reinstating and revoking take a public reason (published) and an optional internal
+note (人社局 only): certification.reasons.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from certification import numbers
+from certification.reasons import check_reasons
 from certification.services.documents import details_of
 from certification.services.issuance import NewCertificate, issue
 from certification.tables import CertificateRecord, LifecycleRequest
@@ -32,30 +35,40 @@ async def _issued(credential_id: int) -> Credential:
     return row
 
 
-def _reason(reason: str) -> str:
-    if not (reason or "").strip():
-        raise ValidationError("请填写原因", "reason")
-    return reason.strip()
-
-
-async def suspend(credential_id: int, reason: str, actor: Actor) -> None:
+async def suspend(credential_id: int, public_reason: str, actor: Actor,
+                  internal_note: str = "") -> None:
+    """Suspend a certificate. ``public_reason`` is published (verification, holder, notices);
+    ``internal_note`` is for 人社局 officers only (certification.reasons). Raises FieldErrors
+    (422, ``public_reason`` / ``internal_note``), NotFound, Conflict; nothing is written then."""
+    reasons = check_reasons(public_reason, internal_note)
     async with db.transaction():
         await _issued(credential_id)
-        await change_status(credential_id, "suspended", _reason(reason), actor)
+        await change_status(credential_id, "suspended", reasons.public_reason, actor,
+                            internal_note=reasons.internal_note)
 
 
-async def reinstate(credential_id: int, reason: str, actor: Actor) -> None:
+async def reinstate(credential_id: int, public_reason: str, actor: Actor,
+                    internal_note: str = "") -> None:
+    """Lift a suspension, with the same public reason / internal note split as ``suspend``.
+    Raises FieldErrors, NotFound, Conflict (409 unless suspended)."""
+    reasons = check_reasons(public_reason, internal_note)
     async with db.transaction():
         row = await _issued(credential_id)
         if row.status != "suspended":
             raise Conflict("只有暂停中的证书可以恢复", "status")
-        await change_status(credential_id, "valid", _reason(reason), actor)
+        await change_status(credential_id, "valid", reasons.public_reason, actor,
+                            internal_note=reasons.internal_note)
 
 
-async def revoke(credential_id: int, reason: str, actor: Actor) -> None:
+async def revoke(credential_id: int, public_reason: str, actor: Actor,
+                 internal_note: str = "") -> None:
+    """Revoke a certificate (final), with the split of ``suspend``. Raises FieldErrors,
+    NotFound, Conflict."""
+    reasons = check_reasons(public_reason, internal_note)
     async with db.transaction():
         await _issued(credential_id)
-        await change_status(credential_id, "revoked", _reason(reason), actor)
+        await change_status(credential_id, "revoked", reasons.public_reason, actor,
+                            internal_note=reasons.internal_note)
 
 
 def _reissue_prefix(old: Credential, kind: str, year: int) -> str:

@@ -18,7 +18,7 @@ from core.tables import Person
 
 EXPORT_LIMIT = 50_000
 EXPORT_HEADERS = ("证书编号", "姓名", "证件类型", "证件号码", "证书类别", "等级", "发证机构",
-                  "发证日期", "有效期至", "状态", "状态原因")
+                  "发证日期", "有效期至", "状态", "公开原因")  # internal notes are not exported
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from certification.reasons import StatusReasons, check_reasons
 from certification.services import lifecycle
 from certification.tables import CertificateReview
 from core import audit, clock, db
 from core.actor import Actor
-from core.errors import Conflict, NotFound, ValidationError
+from core.errors import Conflict, FieldErrors, NotFound, ValidationError
 from core.pagination import Page
 from core.tables import Credential, CredentialStatusChange
 
@@ -31,6 +32,8 @@ STATES = {"open": "待核查", "suspended": "已暂停，待定", "confirmed": "
           "revoked": "已撤销", "reissued": "已换发"}
 ACTIONS = {"confirm": "确认有效", "suspend": "暂停", "revoke": "撤销", "reissue": "核查换发"}
 PENDING = ("open", "suspended")
+# Published when a confirmation lifts the queue's own suspension and no public reason is given.
+CONFIRM_PUBLIC_REASON = "经核查，证书有效"
 
 
 async def enqueue(credential_id: int, kind: str, reason: str, key: str,
@@ -103,17 +106,40 @@ async def get_review(review_id: int) -> dict[str, Any]:
     return _label(row)
 
 
+def _internal_note(kind: str, why: str) -> str:
+    """The internal note a decision leaves on the certificate's history (人社局 only)."""
+    return f"核查（{KINDS.get(kind, kind)}）：{why}".strip()
+
+
 async def _suspended_by(item: CertificateReview, credential_id: int) -> bool:
     """Whether the certificate's current suspension is this item's own (the queue's "suspend"
-    decision), not one made elsewhere (a complaint, another review) since."""
+    decision), not one made elsewhere (a complaint, another review) since. The decision's
+    mark is in the internal note (before public reasons were split off, in the reason)."""
     if item.state != "suspended":
         return False
     last = await CredentialStatusChange.select(
         CredentialStatusChange.to_status, CredentialStatusChange.reason,
+        CredentialStatusChange.internal_note,
     ).where(CredentialStatusChange.credential == credential_id).order_by(
         CredentialStatusChange.id, ascending=False).first()
-    own = f"核查（{KINDS.get(item.kind, item.kind)}）：{item.decision_note or ''}"
-    return bool(last) and last["to_status"] == "suspended" and last["reason"] == own.strip()
+    own = _internal_note(item.kind, item.decision_note or "")
+    return bool(last) and last["to_status"] == "suspended" and own in (
+        last["internal_note"], last["reason"])
+
+
+def _checked_reasons(action: str, kind: str, public_reason: str, why: str) -> StatusReasons:
+    """The public reason (required to suspend or revoke; for a confirmation that lifts this
+    item's suspension, CONFIRM_PUBLIC_REASON when none is given) and the internal note.
+    Raises FieldErrors naming ``public_reason`` and/or ``note``."""
+    public = public_reason
+    if action == "confirm" and not (public or "").strip():
+        public = CONFIRM_PUBLIC_REASON
+    try:
+        return check_reasons(public, _internal_note(kind, why),
+                             public_required=action in ("suspend", "revoke"))
+    except FieldErrors as error:
+        raise FieldErrors({"note" if field == "internal_note" else field: message
+                           for field, message in error.errors.items()}) from None
 
 
 def _check_lifts_only_own_suspension(action: str, status: str, own: bool) -> None:
@@ -130,15 +156,26 @@ def _check_lifts_only_own_suspension(action: str, status: str, own: bool) -> Non
         raise Conflict(ended[status], "action")
 
 
-async def decide(review_id: int, action: str, note: str, actor: Actor) -> dict[str, Any]:
+async def decide(review_id: int, action: str, note: str, actor: Actor,
+                 public_reason: str = "") -> dict[str, Any]:
     """An officer's decision on a pending item: confirm / suspend / revoke / reissue, with a
-    note (the reason). Raises ValidationError (no note, unknown action), Conflict (already
-    decided, or the lifecycle refuses), NotFound. Returns the updated item."""
+    note (核查意见: kept as the change's internal note, 人社局 only, never published) and,
+    to suspend or revoke, a public reason (certification.reasons: shown on verification).
+    Raises ValidationError (unknown action), FieldErrors (no note, no or bad public reason:
+    every field at once), Conflict (already decided, or the lifecycle refuses), NotFound.
+    Returns the updated item."""
     if action not in ACTIONS:
         raise ValidationError("请选择处理方式", "action")
     why = (note or "").strip()
+    errors = {}
     if not why:
-        raise ValidationError("请填写核查意见", "note")
+        errors["note"] = "请填写核查意见"
+    try:
+        _checked_reasons(action, "", public_reason, why)
+    except FieldErrors as error:
+        errors.update({k: v for k, v in error.errors.items() if k not in errors})
+    if errors:
+        raise FieldErrors(errors)
     async with db.transaction():
         item = await CertificateReview.objects().where(CertificateReview.id == review_id).first()
         if item is None:
@@ -150,23 +187,26 @@ async def decide(review_id: int, action: str, note: str, actor: Actor) -> dict[s
         credential_id = item.credential if isinstance(item.credential, int) else item.credential.id
         cred = await Credential.select(Credential.status).where(
             Credential.id == credential_id).first()
-        reason = f"核查（{KINDS.get(item.kind, item.kind)}）：{why}"
+        reasons = _checked_reasons(action, item.kind, public_reason, why)
         own = cred["status"] == "suspended" and await _suspended_by(item, credential_id)
         _check_lifts_only_own_suspension(action, cred["status"], own)
         new_id = None
         if action == "confirm":
             if cred["status"] == "suspended":
-                await lifecycle.reinstate(credential_id, reason, actor)
+                await lifecycle.reinstate(credential_id, reasons.public_reason, actor,
+                                          reasons.internal_note)
             state = "confirmed"
         elif action == "suspend":
-            await lifecycle.suspend(credential_id, reason, actor)
+            await lifecycle.suspend(credential_id, reasons.public_reason, actor,
+                                    reasons.internal_note)
             state = "suspended"
         elif action == "revoke":
-            await lifecycle.revoke(credential_id, reason, actor)
+            await lifecycle.revoke(credential_id, reasons.public_reason, actor,
+                                   reasons.internal_note)
             state = "revoked"
-        else:
-            new_id = await lifecycle.reissue(credential_id, "review", reason, actor,
-                                             review_suspension=own)
+        else:  # the old certificate's public reason names the new number (lifecycle)
+            new_id = await lifecycle.reissue(credential_id, "review", reasons.internal_note,
+                                             actor, review_suspension=own)
             state = "reissued"
         before = item.state
         item.state, item.decided_at, item.decided_by = state, clock.now(), actor.user_id

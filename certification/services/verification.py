@@ -148,6 +148,18 @@ def effective_status(status: str, expires_on: date | None, today: date) -> str:
     return status
 
 
+def _public_reason(stored: str, status: str, reason: str | None) -> str:
+    """The public reason shown for ``status`` (stored as ``stored``): the officer's public
+    reason (Credential.status_reason; internal notes are never read here) for a status in
+    REASON_SHOWN. A certificate stored valid but read as expired shows "有效期届满", not the
+    public reason of an earlier reinstatement still in the column."""
+    if status not in REASON_SHOWN:
+        return ""
+    if status == "expired" and (stored != "expired" or not reason):
+        return "有效期届满"
+    return reason or ""
+
+
 async def lookup(number: str, *, name: str = "", code: str = "", today: date) -> PublicCertificate:
     number = normalise_number(number)
     code = normalise_code(code)  # refused before the lookup: the answer never depends on it
@@ -175,7 +187,6 @@ async def lookup(number: str, *, name: str = "", code: str = "", today: date) ->
         issued_on=_as_date(row["issued_on"]), expires_on=expires_on, status=status,
         status_label=STATUS_LABELS[status],
         status_date=changed if status != "valid" else None,
-        status_reason=(row["status_reason"] or ("有效期届满" if status == "expired" else ""))
-        if status in REASON_SHOWN else "",
+        status_reason=_public_reason(row["status"], status, row["status_reason"]),
         superseded_by=row["superseded_by_number"] if status == "superseded" else None,
     )

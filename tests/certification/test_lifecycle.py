@@ -26,20 +26,22 @@ def test_suspend_reinstate_revoke_via_api(client, run, make_person, issue_skill,
     cert = issue_skill(make_person("王芳").id)
     headers = api_token(client, officer)
     base = f"/api/v1/certification/certificates/{cert.id}"
-    response = client.post(f"{base}/suspend", json={"reason": "投诉调查中"}, headers=headers)
+    response = client.post(f"{base}/suspend", json={"public_reason": "投诉调查中"},
+                           headers=headers)
     assert response.status_code == 200 and response.json()["status"] == "suspended"
     body = public(client, cert.number, "王芳").json()
     assert body["status"] == "suspended" and body["status_reason"] == "投诉调查中"
     assert body["status_date"] is not None
-    assert client.post(f"{base}/reinstate", json={"reason": "调查结束"},
+    assert client.post(f"{base}/reinstate", json={"public_reason": "调查结束"},
                        headers=headers).json()["status"] == "valid"
     assert public(client, cert.number, "王芳").json()["status"] == "valid"
-    revoked = client.post(f"{base}/revoke", json={"reason": "考试舞弊"}, headers=headers)
+    revoked = client.post(f"{base}/revoke", json={"public_reason": "考试舞弊"},
+                          headers=headers)
     assert revoked.json()["status"] == "revoked"
     assert [h["to_status"] for h in revoked.json()["history"]] == [
         "valid", "suspended", "valid", "revoked"]
     assert public(client, cert.number, "王芳").json()["status_reason"] == "考试舞弊"
-    again = client.post(f"{base}/reinstate", json={"reason": "x"}, headers=headers)
+    again = client.post(f"{base}/reinstate", json={"public_reason": "x"}, headers=headers)
     assert again.status_code == 409
     actions = {r["action"] for r in run(AuditLog.select(AuditLog.action))}
     assert {"credential.suspended", "credential.valid", "credential.revoked"} <= actions
@@ -54,9 +56,9 @@ def test_reason_required_and_nothing_written(client, run, make_person, issue_ski
     cert = issue_skill(make_person("王芳").id)
     headers = api_token(client, officer)
     response = client.post(f"/api/v1/certification/certificates/{cert.id}/{action}",
-                           json={"reason": "  "}, headers=headers)
+                           json={"public_reason": "  "}, headers=headers)
     assert response.status_code == 422
-    assert response.json()["field"] == "reason" and "原因" in response.json()["detail"]
+    assert response.json()["field"] == "public_reason" and "公开原因" in response.json()["detail"]
     assert run(CredentialStatusChange.count().where(
         CredentialStatusChange.credential == cert.id)) == 1
     assert public(client, cert.number, "王芳").json()["status"] == "valid"
@@ -143,16 +145,18 @@ def test_officer_pages_and_permissions(client, run, make_person, issue_skill, of
     client.cookies.clear()
     login(client, "eduofficer")
     assert client.get(f"/certification/certificates/{cert.id}").status_code == 200
-    denied = post_form(client, f"/certification/certificates/{cert.id}/suspend", {"reason": "x"})
+    denied = post_form(client, f"/certification/certificates/{cert.id}/suspend",
+                       {"suspend_public_reason": "x"})
     assert denied.status_code == 403
     client.cookies.clear()
     login(client, officer)
     page = client.get("/certification/certificates/", params={"q": "王芳"})
     assert page.status_code == 200 and cert.number in page.text
-    empty = post_form(client, f"/certification/certificates/{cert.id}/revoke", {"reason": ""})
-    assert empty.status_code == 422 and "请填写原因" in empty.text
+    empty = post_form(client, f"/certification/certificates/{cert.id}/revoke",
+                      {"revoke_public_reason": ""})
+    assert empty.status_code == 422 and "请填写公开原因" in empty.text
     done = post_form(client, f"/certification/certificates/{cert.id}/suspend",
-                     {"reason": "调查"}, follow_redirects=True)
+                     {"suspend_public_reason": "调查"}, follow_redirects=True)
     assert done.status_code == 200 and "证书已暂停" in done.text
 
 

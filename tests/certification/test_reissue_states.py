@@ -49,14 +49,14 @@ def test_suspended_certificate_is_not_reissued(client, run, make_person, issue_s
                                                kind):
     cert = issue_skill(make_person("王芳").id)
     assert client.post(f"{_base(cert)}/suspend", headers=officer,
-                       json={"reason": "投诉调查中"}).status_code == 200
+                       json={"public_reason": "投诉调查中"}).status_code == 200
     before = _written(run)
     r = _reissue(client, officer, cert, kind, new_name="王芳菲")
     assert r.status_code == 409, r.text
     assert r.json() == {"status_code": 409, "detail": SUSPENDED, "field": "status"}
     assert _written(run) == before and _status(run, cert) == "suspended"
     assert client.post(f"{_base(cert)}/reinstate", headers=officer,
-                       json={"reason": "调查结束"}).status_code == 200
+                       json={"public_reason": "调查结束"}).status_code == 200
     assert _reissue(client, officer, cert, kind, new_name="王芳菲").status_code == 201
 
 
@@ -68,7 +68,7 @@ def test_revoked_superseded_and_expired_are_not_reissued(client, run, clock, mak
     clock.set_today(date(2026, 8, 1))
     revoked, superseded, expired, past_due = (issue_skill(make_person(n).id)
                                               for n in ("王芳", "李娜", "张伟", "赵敏"))
-    client.post(f"{_base(revoked)}/revoke", headers=officer, json={"reason": "考试舞弊"})
+    client.post(f"{_base(revoked)}/revoke", headers=officer, json={"public_reason": "考试舞弊"})
     assert _reissue(client, officer, superseded).status_code == 201
     run(Credential.update({Credential.expires_on: date(2026, 6, 30)}).where(
         Credential.id.is_in([expired.id, past_due.id])))
@@ -105,9 +105,9 @@ def _queue(run, cert, kind="hours_flagged") -> int:
     return run(enqueue, cert.id, kind, "所依据的学时记录存疑", f"test:{kind}:{cert.id}")
 
 
-def _decide(client, headers, item, action, note="核查意见"):
+def _decide(client, headers, item, action, note="核查意见", public_reason="经核查暂停"):
     return client.post(f"/api/v1/certification/reviews/{item}/decision", headers=headers,
-                       json={"action": action, "note": note})
+                       json={"action": action, "note": note, "public_reason": public_reason})
 
 
 def test_review_queue_does_not_lift_a_suspension_made_elsewhere(client, run, make_person,
@@ -116,7 +116,7 @@ def test_review_queue_does_not_lift_a_suspension_made_elsewhere(client, run, mak
 
     cert = issue_skill(make_person("王芳").id)
     item = _queue(run, cert)
-    client.post(f"{_base(cert)}/suspend", headers=officer, json={"reason": "投诉调查中"})
+    client.post(f"{_base(cert)}/suspend", headers=officer, json={"public_reason": "投诉调查中"})
     before = _written(run)
     r = _decide(client, officer, item, "reissue")
     assert r.status_code == 409 and r.json()["detail"] == SUSPENDED
@@ -132,8 +132,8 @@ def test_review_queue_suspension_replaced_elsewhere_is_not_lifted(client, run, m
     cert = issue_skill(make_person("王芳").id)
     item = _queue(run, cert)
     assert _decide(client, officer, item, "suspend", "待机构补课").json()["state"] == "suspended"
-    client.post(f"{_base(cert)}/reinstate", headers=officer, json={"reason": "误暂停"})
-    client.post(f"{_base(cert)}/suspend", headers=officer, json={"reason": "投诉调查中"})
+    client.post(f"{_base(cert)}/reinstate", headers=officer, json={"public_reason": "误暂停"})
+    client.post(f"{_base(cert)}/suspend", headers=officer, json={"public_reason": "投诉调查中"})
     for action in ("confirm", "reissue"):
         assert _decide(client, officer, item, action).status_code == 409
     assert _status(run, cert) == "suspended"
@@ -153,7 +153,7 @@ def test_review_queue_does_not_confirm_a_revoked_certificate(client, run, make_p
                                                              issue_skill, officer):
     cert = issue_skill(make_person("王芳").id)
     item = _queue(run, cert)
-    client.post(f"{_base(cert)}/revoke", headers=officer, json={"reason": "考试舞弊"})
+    client.post(f"{_base(cert)}/revoke", headers=officer, json={"public_reason": "考试舞弊"})
     r = _decide(client, officer, item, "confirm")
     assert r.status_code == 409 and r.json()["detail"] == "证书已撤销，不能确认有效"
     r = _decide(client, officer, item, "reissue")
@@ -163,7 +163,7 @@ def test_review_queue_does_not_confirm_a_revoked_certificate(client, run, make_p
 def test_page_offers_no_reissue_of_a_suspended_certificate_and_refuses_a_forged_post(
         client, run, make_person, issue_skill, officer):
     cert = issue_skill(make_person("王芳").id)
-    client.post(f"{_base(cert)}/suspend", headers=officer, json={"reason": "投诉调查中"})
+    client.post(f"{_base(cert)}/suspend", headers=officer, json={"public_reason": "投诉调查中"})
     login(client, "officer")
     page = client.get(f"/certification/certificates/{cert.id}")
     assert f"/certification/certificates/{cert.id}/reissue" not in page.text

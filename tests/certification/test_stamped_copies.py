@@ -146,7 +146,7 @@ def test_suspended_and_revoked_downloads_carry_state_and_date(client, run, clock
     clock.set_today(date(2026, 12, 3))
     officer, mine = tokens(client)
     response = client.post(f"/api/v1/certification/certificates/{cert.id}/{action}",
-                           json={"reason": "投诉调查"}, headers=officer)
+                           json={"public_reason": "投诉调查"}, headers=officer)
     assert response.status_code == 200, response.text
     for headers in (mine, officer):
         copy = download(client, cert, headers)
@@ -215,7 +215,7 @@ def test_holder_page_shows_original_sha_and_labels_stamped_copy(client, run, clo
     officer, mine = tokens(client)
     login(client, "wangfang")
     client.post(f"/api/v1/certification/certificates/{cert.id}/revoke",
-                json={"reason": "考试舞弊"}, headers=officer)
+                json={"public_reason": "考试舞弊"}, headers=officer)
     page = client.get("/my/certificates/").text
     assert sha in page and "下载 PDF（加注状态的副本）" in page
     api = client.get("/api/v1/me/certificates/", headers=mine).json()[0]
@@ -230,7 +230,7 @@ def test_cutting_a_revoked_copy_at_any_eof_never_gives_the_clean_pdf(client, run
     clock.set_today(date(2026, 12, 3))
     officer, mine = tokens(client)
     response = client.post(f"/api/v1/certification/certificates/{cert.id}/revoke",
-                           json={"reason": "伪造材料"}, headers=officer)
+                           json={"public_reason": "伪造材料"}, headers=officer)
     assert response.status_code == 200, response.text
     copy = download(client, cert, mine)
     data, want = copy.content, copy.headers["x-original-sha256"]

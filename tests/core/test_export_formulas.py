@@ -85,7 +85,7 @@ def test_no_export_route_writes_a_live_formula(app, client, run, make_user, labo
         make_user(role, role)
     hrss = api_token(client, "hrss_officer")
     suspended = client.post(f"/api/v1/certification/certificates/{cert.id}/suspend",
-                            json={"reason": REASON}, headers=hrss)
+                            json={"public_reason": REASON}, headers=hrss)
     assert suspended.status_code == 200, suspended.text
     run(Person.update({Person.name: HOLDER}).where(Person.id == world.person_id))
     run(CertificateRecord.update({CertificateRecord.holder_name: HOLDER}).where(

@@ -69,7 +69,8 @@ def test_correction_below_requirement_reopens_and_queues_certificate(
                     json={"action": "revoke", "note": ""})
     assert r.status_code == 422 and r.json()["field"] == "note"
     r = client.post(f"/api/v1/certification/reviews/{item}/decision", headers=officer,
-                    json={"action": "revoke", "note": "学时不足，撤销"})
+                    json={"action": "revoke", "note": "学时不足，撤销",
+                          "public_reason": "培训学时不足"})
     assert r.status_code == 200 and r.json()["state"] == "revoked"
     assert r.json()["certificate_status"] == "revoked"
     r = client.post(f"/api/v1/certification/reviews/{item}/decision", headers=officer,
@@ -100,7 +101,8 @@ def test_void_counts_for_nobody_and_officer_confirms(client, run, make_provider,
     officer = api_token(client, world.officer)
     item = client.get("/api/v1/certification/reviews", headers=officer).json()["items"][0]
     r = client.post(f"/api/v1/certification/reviews/{item['id']}/decision", headers=officer,
-                    json={"action": "suspend", "note": "待机构补课"})
+                    json={"action": "suspend", "note": "待机构补课",
+                          "public_reason": "核查期间暂停"})
     assert r.status_code == 200 and r.json()["certificate_status"] == "suspended"
     r = client.post(f"/api/v1/certification/reviews/{item['id']}/decision", headers=officer,
                     json={"action": "confirm", "note": "机构已补课，证明有效"})
@@ -171,7 +173,8 @@ def test_completion_earned_again_after_revocation_gets_a_new_certificate(
     officer = api_token(client, world.officer)
     item = client.get("/api/v1/certification/reviews", headers=officer).json()["items"][0]["id"]
     r = client.post(f"/api/v1/certification/reviews/{item}/decision", headers=officer,
-                    json={"action": "revoke", "note": "学时不足，撤销"})
+                    json={"action": "revoke", "note": "学时不足，撤销",
+                          "public_reason": "培训学时不足"})
     assert r.status_code == 200 and r.json()["certificate_status"] == "revoked"
     # the hours are really taught later; completing again earns a new certificate
     r = post_session(client, staff, course, [e1], held_on=day(-1), start="13:00", end="14:30",
