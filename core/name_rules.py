@@ -108,11 +108,20 @@ def _clean(value: str) -> str:
     return re.sub(r"\s+", " ", name)
 
 
+# The common cases, known good without a per-character look-up: ideographs of the BMP blocks
+# (URO U+4E00–U+9FFF and Extension A, every code point assigned) joined by the middle dot, and
+# ASCII Latin words joined by one space, hyphen or apostrophe.
+_PLAIN_HAN = re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF]+(?:·[\u3400-\u4DBF\u4E00-\u9FFF]+)*")
+_PLAIN_LATIN = re.compile(r"[A-Za-z]+(?:[ '\-·][A-Za-z]+)*")
+
+
 def name_problem(value: str | None) -> str | None:
     """The first reason ``value`` is not a person's name (a Chinese message), or None."""
     raw = (value or "").strip()
     if not raw:
         return MSG_EMPTY
+    if len(raw) <= NAME_MAX_LENGTH and (_PLAIN_HAN.fullmatch(raw) or _PLAIN_LATIN.fullmatch(raw)):
+        return None
     for ch in raw:
         if ch.isspace() and unicodedata.category(ch) not in INVISIBLE_CATEGORIES:
             continue
