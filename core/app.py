@@ -21,6 +21,7 @@ from core import db, housekeeping, templating
 from core.accounts.auth import AuthMiddleware
 from core.accounts.controllers import AccountPages, AuthApi
 from core.accounts.password_controllers import (
+    ForgotPasswordPages,
     PasswordApi,
     PasswordPages,
     password_change_gate,
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AuthApi,
             PasswordPages,
             PasswordApi,
+            ForgotPasswordPages,
             AuditController,
             AdminUsersController,
             AdminUsersApi,

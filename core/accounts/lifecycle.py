@@ -242,17 +242,23 @@ async def start_reset(user_id: int, actor: Actor) -> ResetLink:
     row = await _user_row(user_id)
     if not row["is_active"]:
         raise Conflict("该用户已停用，请先启用再重置密码", "user_id")
-    token = secrets.token_urlsafe(32)
-    now = clock.now()
     async with db.transaction():
-        await _spend_open_links(user_id)
-        link = PasswordReset(user=user_id, token_hash=token_hash(token), created_at=now,
-                             expires_at=now + RESET_VALID_FOR, created_by=actor.user_id)
-        await link.save()
+        link = await open_reset_link(user_id, actor, RESET_VALID_FOR)
         await User.update({User.must_change_password: True}).where(User.id == user_id)
         await audit.record(actor, "user.password_reset_start", "user", user_id,
                            after={"expires_at": link.expires_at, "must_change_password": True})
-    return ResetLink(token, RESET_PATH + token, link.expires_at)
+    return link
+
+
+async def open_reset_link(user_id: int, actor: Actor, valid_for: timedelta) -> ResetLink:
+    """A new one-time reset link for the user (earlier open ones are spent). Call inside the
+    caller's transaction, which also writes the audit row."""
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    await _spend_open_links(user_id)
+    await PasswordReset(user=user_id, token_hash=token_hash(token), created_at=now,
+                        expires_at=now + valid_for, created_by=actor.user_id).save()
+    return ResetLink(token, RESET_PATH + token, now + valid_for)
 
 
 INVALID_LINK = "重置链接无效、已使用或已过期，请联系管理员重新获取"

@@ -1,7 +1,10 @@
-"""Passwords over the web: change one's own (page and API), set one through an admin's reset
-link, and the gate that sends a user who must change their password to the change page."""
+"""Passwords over the web: change one's own (page and API), set one through a one-time reset
+link (an admin's, or one opened by a trainee's SMS code), and the gate that sends a user who
+must change their password to the change page."""
 
 from __future__ import annotations
+
+import time
 
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import PermissionDeniedException
@@ -10,7 +13,8 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_204_NO_CONTENT
 from pydantic import BaseModel, Field
 
-from core.accounts import lifecycle
+from core import otp, ratelimit
+from core.accounts import lifecycle, sms_reset
 from core.accounts.auth import SESSION_USER_KEY, actor_of, client_ip, login_required, require_user
 from core.accounts.passwords import POLICY_HINT
 from core.accounts.sessions import renew_session
@@ -112,6 +116,57 @@ class PasswordPages(Controller):
                              {exc.field or "__all__": exc.message}, policy_hint=POLICY_HINT,
                              page_title="设置新密码")
         return redirect_with(request, "/login", "新密码已设置，请用新密码登录")
+
+
+FORGOT_PAGE = "/account/forgot"
+FORGOT_LIMIT, FORGOT_WINDOW_S = 10, 3600  # code requests per client address and hour
+
+
+def _forgot(request: Request, step: str, status_code: int = 200, **context: object) -> Template:
+    return page(request, "accounts/forgot.html", status_code=status_code, step=step,
+                page_title="忘记密码", **context)
+
+
+class ForgotPasswordPages(Controller):
+    """A trainee resets the password by an SMS code to the phone on file (core.accounts.sms_reset).
+    The answer never says whether the account or the phone exists."""
+
+    include_in_schema = False
+    path = FORGOT_PAGE
+
+    @get("/")
+    async def form(self, request: Request) -> Template:
+        return _forgot(request, "request")
+
+    @post("/", status_code=HTTP_200_OK)
+    async def request_code(self, request: Request, data: FormData) -> Template:
+        identifier, phone = str(data.get("identifier", "")), str(data.get("phone", ""))
+        form = {"identifier": identifier, "phone": phone}
+        try:
+            store = request.app.stores.get("throttle")
+            key = f"forgot:ip:{client_ip(request)}"
+            if not await ratelimit.allow(store, key, FORGOT_LIMIT, FORGOT_WINDOW_S):
+                wait = int(FORGOT_WINDOW_S - time.time() % FORGOT_WINDOW_S) + 1
+                raise otp.CodeThrottled("获取验证码过于频繁，请稍后再试", wait, "identifier")
+            await sms_reset.request_code(identifier, phone)
+        except DomainError as exc:
+            response = _forgot(request, "request", 429 if exc.status_code == 429 else 422,
+                               form=form, errors={exc.field or "__all__": exc.message})
+            if getattr(exc, "retry_after", None):
+                response.headers["Retry-After"] = str(exc.retry_after)  # type: ignore[attr-defined]
+            return response
+        return _forgot(request, "code", form=form, answer=sms_reset.ANSWER)
+
+    @post("/code", status_code=HTTP_200_OK)
+    async def confirm_code(self, request: Request, data: FormData) -> Template | Redirect:
+        form = {k: str(data.get(k, "")) for k in ("identifier", "phone")}
+        try:
+            link = await sms_reset.confirm_code(form["identifier"], form["phone"],
+                                                str(data.get("code", "")), client_ip(request))
+        except DomainError as exc:
+            return _forgot(request, "code", 422, form=form,
+                           errors={exc.field or "__all__": exc.message})
+        return Redirect(path=link.path)
 
 
 class PasswordApi(Controller):

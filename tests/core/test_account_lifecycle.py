@@ -39,6 +39,13 @@ def provider_id(run):
     return row.id
 
 
+def _use_session(client, cookie):
+    """Act as another device: present that session cookie (None: no session)."""
+    client.cookies.delete("registry_session")
+    if cookie:
+        client.cookies.set("registry_session", cookie, domain="testserver.local")
+
+
 @pytest.fixture
 def admin(client, make_user):
     make_user("admin", "boss")
@@ -48,27 +55,27 @@ def admin(client, make_user):
 # --- change one's own password -------------------------------------------------------------
 
 def test_user_changes_password_on_the_page_other_sessions_and_tokens_end(
-    client, app, make_user, run
+    client, make_user, run
 ):
-    from litestar.testing import TestClient
-
     user_id = make_user("hrss_officer", "liu")
     token = api_token(client, "liu")
-    with TestClient(app=app) as other_device:
-        login(other_device, "liu")
-        assert other_device.get("/audit").status_code == 200
-        login(client, "liu")
-        old_cookie = client.cookies.get("registry_session")
-        assert "修改密码" in client.get("/").text  # linked from the user menu
-        r = post_form(client, "/account/password", {
-            "current_password": PASSWORD, "password": NEW_PASSWORD,
-            "password_confirm": NEW_PASSWORD}, follow_redirects=False)
-        assert r.status_code in (302, 303)
-        # this session continues under a renewed id; the other device is signed out
-        assert client.cookies.get("registry_session") != old_cookie
-        assert client.get("/audit").status_code == 200
-        r = other_device.get("/audit", follow_redirects=False)
-        assert r.status_code in (302, 303) and r.headers["location"].startswith("/login")
+    login(client, "liu")  # another device
+    other_device = client.cookies.get("registry_session")
+    assert client.get("/audit").status_code == 200
+    _use_session(client, None)
+    login(client, "liu")
+    this_device = client.cookies.get("registry_session")
+    assert "修改密码" in client.get("/").text  # linked from the user menu
+    r = post_form(client, "/account/password", {
+        "current_password": PASSWORD, "password": NEW_PASSWORD,
+        "password_confirm": NEW_PASSWORD}, follow_redirects=False)
+    assert r.status_code in (302, 303)
+    # this session continues under a renewed id; the other device is signed out
+    assert client.cookies.get("registry_session") not in (this_device, None)
+    assert client.get("/audit").status_code == 200
+    _use_session(client, other_device)
+    r = client.get("/audit", follow_redirects=False)
+    assert r.status_code in (302, 303) and r.headers["location"].startswith("/login")
     assert client.get("/api/v1/auth/me", headers=token).status_code == 401
     assert login(client, "liu", PASSWORD).status_code == 422
     assert login(client, "liu", NEW_PASSWORD).status_code in (302, 303)
@@ -128,24 +135,23 @@ def test_existing_weak_passwords_still_sign_in(client, make_user, run):
 # --- disable and re-enable -----------------------------------------------------------------
 
 def test_disabled_user_loses_cookie_and_token_on_the_very_next_request(
-    client, app, admin, make_user, run
+    client, admin, make_user, run
 ):
-    from litestar.testing import TestClient
-
     user_id = make_user("hrss_officer", "gone")
-    with TestClient(app=app) as victim:
-        login(victim, "gone")
-        cookie = victim.cookies.get("registry_session")
-        token = api_token(victim, "gone")
-        assert victim.get("/audit").status_code == 200
-        r = client.post(f"/api/v1/admin/users/{user_id}/disable", headers=admin)
-        assert r.status_code == 200 and r.json()["is_active"] is False
-        r = victim.get("/audit", follow_redirects=False)
-        assert r.status_code in (302, 303) and r.headers["location"].startswith("/login")
-        assert victim.get("/api/v1/auth/me", headers=token).status_code == 401
-        # the server-side session is gone from the store, not only refused
-        assert run(victim.app.stores.get("sessions").get, cookie) is None
-        assert login(victim, "gone").status_code == 422
+    login(client, "gone")
+    cookie = client.cookies.get("registry_session")
+    token = api_token(client, "gone")
+    assert client.get("/audit").status_code == 200
+    _use_session(client, None)
+    r = client.post(f"/api/v1/admin/users/{user_id}/disable", headers=admin)
+    assert r.status_code == 200 and r.json()["is_active"] is False
+    _use_session(client, cookie)
+    r = client.get("/audit", follow_redirects=False)
+    assert r.status_code in (302, 303) and r.headers["location"].startswith("/login")
+    assert client.get("/api/v1/auth/me", headers=token).status_code == 401
+    # the server-side session is gone from the store, not only refused
+    assert run(client.app.stores.get("sessions").get, cookie) is None
+    assert login(client, "gone").status_code == 422
     tokens = run(ApiToken.select(ApiToken.revoked_at).where(ApiToken.user == user_id))
     assert tokens and all(t["revoked_at"] is not None for t in tokens)
     [row] = _audit(run, "user.disable")
