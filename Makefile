@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 INTEROP := tests/certification/interop
 
-.PHONY: install run test test-fast migrate lint interop
+.PHONY: install run test test-fast migrate lint interop fuzz
 
 install: $(STAMP)
 	@bin/system-deps
@@ -35,6 +35,10 @@ test: install interop
 	@if command -v chromium >/dev/null; then echo "浏览器测试：使用 $$(command -v chromium)"; \
 	else echo "未找到 chromium：跳过浏览器测试（安装：apt-get install chromium）"; fi
 	$(BIN)/python -m pytest
+
+# The API fuzzed by schemathesis on a throwaway database (anonymous, officer, admin).
+fuzz: install
+	$(BIN)/python .ci/fuzz-api
 
 lint: install
 	$(BIN)/ruff check core training certification employers tests bench

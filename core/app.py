@@ -37,8 +37,9 @@ from core.input_guard import InputGuardMiddleware
 from core.logging_setup import access_log_middleware, configure_logging
 from core.messages import delivery
 from core.messages.pages import AdminMessagesPage, NoticeEmailPage, ReminderChoice
-from core.packages import all_routes, setup_all
 from core.officer_people import OfficerPeoplePages, PersonNumbersApi
+from core.openapi_errors import document_error_responses
+from core.packages import all_routes, setup_all
 from core.people_controllers import PeopleApi, ProfilePage
 from core.roles import OFFICER_ROLES, Role
 from core.security_headers import add_security_headers
@@ -109,7 +110,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exclude=["/api/", "/health"],
         safe_methods={"GET", "HEAD", "OPTIONS"},
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             HomeController,
             health,
@@ -166,3 +167,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_max_body_size=MAX_BODY_BYTES,
         debug=settings.debug,
     )
+    document_error_responses(app)  # 401/403/404/409/422/429… as each operation really answers
+    return app
