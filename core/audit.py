@@ -16,9 +16,15 @@ from core import clock
 from core.actor import Actor
 from core.identity import mask_id_number, mask_phone
 from core.pagination import Page
+from core.roles import Role
 from core.tables import AuditLog
 
 SECRET_KEYS = ("password", "token", "secret")
+# Summary keys only 人社局 officers and admins read: the internal note of a certificate's status
+# change (certification.reasons, labelled 仅人社局可见). Other officers see them withheld.
+RESTRICTED_KEYS = frozenset({"internal_note"})
+RESTRICTED_READERS = frozenset({Role.HRSS_OFFICER, Role.ADMIN})
+WITHHELD = "（仅人社局可见）"
 ID_KEYS = ("id_number",)
 PHONE_KEYS = ("phone", "mobile")
 
@@ -87,7 +93,21 @@ class AuditFilter:
     date_to: date | None = None
 
 
-async def search(filters: AuditFilter, page: int, per_page: int) -> Page[dict[str, Any]]:
+def withhold_restricted(summary: Any) -> Any:
+    """``summary`` with the value of every RESTRICTED_KEYS entry (at any depth) replaced by
+    WITHHELD when non-empty."""
+    if isinstance(summary, Mapping):
+        return {k: (WITHHELD if v else v) if k in RESTRICTED_KEYS else withhold_restricted(v)
+                for k, v in summary.items()}
+    if isinstance(summary, list):
+        return [withhold_restricted(v) for v in summary]
+    return summary
+
+
+async def search(filters: AuditFilter, page: int, per_page: int,
+                 reader_role: str | None = None) -> Page[dict[str, Any]]:
+    """A page of audit rows, newest first. A ``reader_role`` outside RESTRICTED_READERS gets
+    the restricted summary entries withheld (``None``: internal callers, nothing withheld)."""
     where = []
     if filters.actor:
         where.append(AuditLog.actor_name == filters.actor)
@@ -112,4 +132,6 @@ async def search(filters: AuditFilter, page: int, per_page: int) -> Page[dict[st
     for item in result.items:
         if isinstance(item["summary"], str):
             item["summary"] = json.loads(item["summary"])
+        if reader_role is not None and reader_role not in RESTRICTED_READERS:
+            item["summary"] = withhold_restricted(item["summary"])
     return result

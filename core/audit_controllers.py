@@ -11,7 +11,7 @@ from litestar.response import Template
 from pydantic import BaseModel
 
 from core import audit
-from core.accounts.auth import roles
+from core.accounts.auth import current_user, roles
 from core.forms import parse_date as _date
 from core.pagination import clamp_page
 from core.roles import OFFICER_ROLES
@@ -75,7 +75,7 @@ class AuditController(Controller):
     ) -> Template:
         filters = _filters(actor, entity_type, entity_id, action, date_from, date_to)
         number, per = clamp_page(page_number, 50)
-        result = await audit.search(filters, number, per)
+        result = await audit.search(filters, number, per, current_user(request).role)
         return page(
             request, "audit/list.html", page_title="审计日志", result=result, filters=filters
         )
@@ -83,6 +83,7 @@ class AuditController(Controller):
     @get("/api/v1/audit", tags=["审计日志"], summary="查询审计日志")
     async def audit_api(
         self,
+        request: Request,
         actor: FromQuery[str | None] = None,
         entity_type: FromQuery[str | None] = None,
         entity_id: FromQuery[str | None] = None,
@@ -94,7 +95,7 @@ class AuditController(Controller):
     ) -> AuditPage:
         filters = _filters(actor, entity_type, entity_id, action, date_from, date_to)
         number, per = clamp_page(page, per_page)
-        result = await audit.search(filters, number, per)
+        result = await audit.search(filters, number, per, current_user(request).role)
         return AuditPage(
             items=[AuditEntry(**row) for row in result.items],
             page=result.number,

@@ -141,6 +141,25 @@ def test_only_hrss_officers_see_the_internal_note(client, run, world, make_user)
     assert hrss.json()["history"][-1]["internal_note"] == INTERNAL
 
 
+def test_audit_log_withholds_the_internal_note_from_other_bureaus(client, world, make_user):
+    cert = world
+    client.post(f"{_base(cert)}/revoke", headers=api_token(client, OFFICER),
+                json={"public_reason": PUBLIC, "internal_note": INTERNAL})
+    make_user("edu_officer", "edu1")
+    make_user("health_reviewer", "health1")
+    for user, note in (("edu1", "（仅人社局可见）"), ("health1", "（仅人社局可见）"),
+                       (OFFICER, INTERNAL)):
+        found = client.get("/api/v1/audit", params={"action": "credential.revoked"},
+                           headers=api_token(client, user))
+        assert found.status_code == 200, found.text
+        after = found.json()["items"][0]["summary"]["after"]
+        assert (after["public_reason"], after["internal_note"]) == (PUBLIC, note), user
+        login(client, user)
+        listed = client.get("/audit", params={"action": "credential.revoked"})
+        assert (INTERNAL in listed.text) == (user == OFFICER), user
+        client.cookies.clear()
+
+
 def test_reinstatement_splits_too_and_internal_note_is_optional(client, run, world):
     cert = world
     officer = api_token(client, OFFICER)
