@@ -32,6 +32,22 @@ WITHDRAWN_VIA = {"person": "本人在账户中撤回",
                  "officer_written_request": "人社局依本人书面申请撤回"}
 
 
+PAPER_AFTER_NO = ("本人曾拒绝或撤回对本机构的授权，不能再以上传同意书代为同意；"
+                  "须由本人登录平台在“我的任职”中同意")
+
+
+async def ensure_paper_allowed(link: StaffLink) -> None:
+    """A signed form uploaded by the operator cannot overrule the person's own "no": once the
+    person refused or withdrew a consent to this facility (in their account, or through 人社局
+    on a written request), only the person's online acceptance makes a link active again
+    (PIPL 第十五条: a withdrawal must not be undone by the processor). Raises Conflict (409)."""
+    said_no = await StaffConsent.exists().where(
+        (StaffConsent.person == link.person) & (StaffConsent.facility == link.facility)
+        & (StaffConsent.refused_at.is_not_null() | StaffConsent.withdrawn_at.is_not_null()))
+    if said_no:
+        raise Conflict(PAPER_AFTER_NO, "consent_form")
+
+
 async def record_given(link: StaffLink, how: str, file_id: int | None, at: datetime) -> None:
     """A consent given (``how``: trainee_accepted | form_uploaded): a new history row."""
     await StaffConsent(staff_link=link.id, person=link.person, facility=link.facility,

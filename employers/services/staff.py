@@ -113,10 +113,13 @@ async def accept_link(link_id: int, actor: Actor) -> StaffLink:
 
 
 async def upload_consent(link_id: int, data: bytes, filename: str, actor: Actor) -> StaffLink:
-    """The operator uploads the person's signed consent form (PDF/JPEG/PNG)."""
+    """The operator uploads the person's signed consent form (PDF/JPEG/PNG). Raises Conflict
+    when the link is not pending or the person refused or withdrew a consent to this facility
+    before (consents.ensure_paper_allowed: then only the person accepts)."""
     link = await link_for(link_id, actor, act=True)
     if link.status != "pending_consent":
         raise Conflict("该关联不在待同意状态")
+    await consents.ensure_paper_allowed(link)
     kind = check_upload(data, allowed=SCAN_KINDS, max_bytes=MAX_SCAN_BYTES,
                         field="consent_form", label="签字同意书")
     stored = await files.save_file(data, kind=kind, original_name=filename, actor=actor)
