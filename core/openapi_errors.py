@@ -10,7 +10,8 @@ one error body (``ErrorResponse``: ``status_code``, ``detail``, optionally ``fie
 - 404: an id in the path (absent, another organisation's, beyond 64 bits), or a public lookup;
 - 409: a change the current state refuses (every POST, PUT, PATCH and DELETE);
 - 413: uploads (multipart) over the size limit;
-- 422: any parameter or body the rules refuse, naming the field;
+- 422: any parameter or body the rules refuse, naming the field, and any change a rule refuses
+  (a POST without a body too: e.g. a code asked for when no claim waits);
 - 429: operations with a rate limit or a throttle (sign-in, registration, codes, public lookups).
 
 An operation may add to these with its own ``responses=`` (kept as written).
@@ -80,7 +81,7 @@ def error_statuses(op: OperationShape) -> set[int]:
     if op.has_path_parameters or public:
         statuses.add(404)
     if op.method in {"POST", "PUT", "PATCH", "DELETE"}:
-        statuses.add(409)
+        statuses.update({409, 422})
     if op.has_body:
         statuses.update({400, 422})
     if op.has_parameters or op.has_path_parameters:
