@@ -211,8 +211,8 @@ class OfficerClaimPages(Controller):
         return await self._detail(request, claim_id)
 
     @get("/{claim_id:int}/document")
-    async def document(self, claim_id: FromPath[int]) -> Response:
-        row, data = await read_file(await services.document_of(claim_id))
+    async def document(self, request: Request, claim_id: FromPath[int]) -> Response:
+        row, data = await read_file(await services.document_of(claim_id, actor_of(request)))
         return Response(data, media_type=row.content_type,
                         headers={"Cache-Control": "no-store",
                                  "Content-Disposition": "inline"})

@@ -40,6 +40,7 @@ from core.errors import Conflict, NotFound, ValidationError
 from core.files import save_file
 from core.identity import mask_id_number, mask_name, mask_phone, names_match
 from core.messages.outbox import enqueue
+from core.messages.tables import Message
 from core.people import PersonInput, find_or_create_person, find_person
 from core.roles import Role
 from core.settings import get_settings
@@ -85,13 +86,17 @@ class ClaimView:
 
 
 def _subject(claim: IdentityClaim) -> str:
-    """Whose codes these are: the Person on file (b), else the claim itself (a new person's
-    own phone, decoys). Codes of one Person share a subject, so registering many accounts for
-    her cannot send her more than otp's 5 codes an hour (a new person's phone is protected by
-    the per-address registration limit)."""
-    if claim.method == "sms":
-        return f"person:{claim.person}"
+    """Whose codes these are: always the claim itself, in every case. A subject shared by all
+    claims on one Person let a second account see the first one's tries and resend times, and
+    so learn that the name matched and a phone was on file (case b), and let anyone burn the
+    person's own code; the per-person SMS limit is ``_PER_PERSON_CODES`` instead."""
     return f"claim:{claim.id}"
+
+
+# Real codes sent to one Person's phone on file for claims in any hour, however many accounts
+# claim her (no SMS bombing); past it a claim gets a decoy, silently, so the answer is the same.
+_PER_PERSON_CODES = otp.MAX_SENDS_PER_HOUR
+_CODE_TOPIC = f"otp.{PURPOSE}"
 
 
 async def _code_target(claim: IdentityClaim) -> str | None:
@@ -100,7 +105,12 @@ async def _code_target(claim: IdentityClaim) -> str | None:
         return claim.phone
     if claim.method == "sms":
         row = await Person.select(Person.phone).where(Person.id == claim.person).first()
-        return row["phone"] if row and row["phone"] else None
+        if not row or not row["phone"]:
+            return None
+        sent = await Message.count().where(
+            (Message.person == claim.person) & (Message.topic == _CODE_TOPIC)
+            & (Message.created_at > clock.now() - timedelta(hours=1)))
+        return row["phone"] if sent < _PER_PERSON_CODES else None
     return None
 
 
@@ -387,12 +397,14 @@ async def claim_for_officer(claim_id: int) -> dict:
     }
 
 
-async def document_of(claim_id: int) -> int:
-    """The stored file id of a claim's document. Raises NotFound when none is kept."""
+async def document_of(claim_id: int, actor: Actor) -> int:
+    """The stored file id of a claim's document, for an officer to look at; each look is
+    audited (``claim.document_viewed``). Raises NotFound when none is kept."""
     row = await IdentityClaim.select(IdentityClaim.document).where(
         IdentityClaim.id == claim_id).first()
     if row is None or row["document"] is None:
         raise NotFound("证件照片不存在或已删除")
+    await audit.record(actor, "claim.document_viewed", "identity_claim", claim_id)
     return row["document"]
 
 

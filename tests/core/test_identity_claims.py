@@ -254,6 +254,8 @@ def test_no_phone_on_file_goes_to_the_officer_queue(client, run, outbox, make_pe
     assert ID_NUMBER not in queue.text
     image = client.get(f"/officer/claims/{claim.id}/document")
     assert image.status_code == 200 and image.content == PNG
+    assert image.headers["cache-control"] == "no-store"
+    assert run(AuditLog.exists().where(AuditLog.action == "claim.document_viewed"))
     detail = client.get(f"/officer/claims/{claim.id}")
     assert "王芳" in detail.text and "未登记" in detail.text
     r = post_form(client, f"/officer/claims/{claim.id}/decide", {"decision": "reject", "note": ""})
@@ -351,3 +353,19 @@ def test_migration_verifies_self_registrations_and_not_claims_of_others_records(
     assert r.status_code in (302, 303) and r.headers["location"] == "/"
     assert client.get(f"/api/v1/people/{theirs.id}", headers=headers).json()["id_number"] \
         == ID_NUMBER
+
+
+def test_proving_a_record_unbinds_an_unproved_account_bound_to_it_before(
+        client, run, outbox, victim, make_user):
+    person, _ = victim
+    legacy = make_user("trainee", "legacy")  # bound before claims existed, never proved
+    run(User.update({User.person: person.id, User.identity_verified_at: None}).where(
+        User.id == legacy))
+    register(client)
+    code = outbox.last_code(ON_FILE)
+    headers = api_token(client, "claimant")
+    r = client.post("/api/v1/auth/claim/verify", json={"code": code}, headers=headers)
+    assert r.status_code == 200, r.text
+    rows = {r["username"]: r["person"] for r in run(User.select(User.username, User.person))}
+    assert rows["claimant"] == person.id and rows["legacy"] is None
+    assert run(AuditLog.exists().where(AuditLog.action == "claim.unbound"))
