@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from core import audit, clock, db
 from core.accounts.passwords import check_policy, hash_password, verify_password
 from core.accounts.services import USER_FIELDS, to_current_user
+from core.accounts.usernames import normalise_username
 from core.actor import Actor, CurrentUser
 from core.errors import Conflict, NotFound, ValidationError
 from core.roles import ORGANISATION_OF_ROLE, Role
@@ -308,8 +309,9 @@ async def complete_reset(token: str, password: str, confirm: str, ip: str = "") 
 
 
 async def user_id_by_username(username: str) -> int:
-    """For the CLI: the id of ``username`` (exact), or NotFound."""
-    row = await User.select(User.id).where(User.username == (username or "").strip()).first()
+    """For the CLI: the id of ``username`` (compared as sign-in does), or NotFound."""
+    row = await User.select(User.id).where(
+        User.username_key == normalise_username(username or "")).first()
     if row is None:
         raise NotFound(f"用户 {username} 不存在", "username")
     return row["id"]

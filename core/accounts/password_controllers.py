@@ -17,8 +17,10 @@ from core import otp, ratelimit
 from core.accounts import lifecycle, sms_reset
 from core.accounts.auth import SESSION_USER_KEY, actor_of, client_ip, login_required, require_user
 from core.accounts.passwords import POLICY_HINT
+from core.accounts.services import FAILURE_WINDOW_S, TooManyAttempts
 from core.accounts.sessions import renew_session
 from core.errors import DomainError
+from core.settings import get_settings
 from core.web import FormData, form_page, page, redirect_with
 
 CHANGE_PAGE = "/account/password"
@@ -58,6 +60,31 @@ class PasswordChangeRequest(BaseModel):
     password_confirm: str = Field(max_length=200, description="再次输入新密码")
 
 
+async def change_password(request: Request, data: lifecycle.PasswordChange,
+                          keep_token: str | None = None) -> int:
+    """Change the signed-in user's password; wrong current passwords count like failed
+    sign-ins (LOGIN_MAX_FAILURES within 15 minutes lock the change for LOGIN_LOCK_SECONDS), so
+    a borrowed session cannot guess the password. Raises TooManyAttempts (429)."""
+    user = require_user(request)
+    store = request.app.stores.get("throttle")
+    key = f"password-change:user:{user.id}"
+    wait = await ratelimit.locked_for(store, key)
+    if wait:
+        refused = TooManyAttempts(
+            f"当前密码错误次数过多，请 {max(wait // 60, 1)} 分钟后再试", "current_password")
+        refused.retry_after = int(wait)
+        raise refused
+    try:
+        return await lifecycle.change_own_password(user.id, data, actor_of(request),
+                                                   keep_token=keep_token)
+    except DomainError as exc:
+        if exc.field == "current_password" and data.current_password:
+            settings = get_settings()
+            if await ratelimit.hit(store, key, FAILURE_WINDOW_S) >= settings.login_max_failures:
+                await ratelimit.lock(store, key, settings.login_lock_seconds)
+        raise
+
+
 def _change_form(request: Request, **context: object) -> Template:
     user = require_user(request)
     return page(request, "accounts/password.html", page_title="修改密码",
@@ -81,11 +108,15 @@ class PasswordPages(Controller):
     async def change(self, request: Request, data: FormData) -> Template | Redirect:
         user = require_user(request)
         try:
-            version = await lifecycle.change_own_password(user.id, _change(data), actor_of(request))
+            version = await change_password(request, _change(data))
         except DomainError as exc:
-            return form_page(request, "accounts/password.html", data,
-                             {exc.field or "__all__": exc.message}, page_title="修改密码",
-                             must_change=user.must_change_password, policy_hint=POLICY_HINT)
+            response = form_page(request, "accounts/password.html", data,
+                                 {exc.field or "__all__": exc.message}, page_title="修改密码",
+                                 must_change=user.must_change_password, policy_hint=POLICY_HINT)
+            if exc.status_code == 429:
+                response.status_code = 429
+                response.headers["Retry-After"] = str(getattr(exc, "retry_after", 60))
+            return response
         await renew_session(request)  # this session goes on under a new id; all others ended
         request.set_session({SESSION_USER_KEY: user.id, lifecycle.SESSION_VERSION_KEY: version})
         return redirect_with(request, "/", "密码已修改；其他设备上的登录和访问令牌已失效")
@@ -176,8 +207,5 @@ class PasswordApi(Controller):
     @post("/password", guards=[login_required], status_code=HTTP_204_NO_CONTENT,
           summary="修改本人密码（其他登录和令牌随即失效，当前令牌保留）")
     async def change(self, request: Request, data: JSONBody[PasswordChangeRequest]) -> None:
-        user = require_user(request)
-        await lifecycle.change_own_password(
-            user.id, lifecycle.PasswordChange(**data.model_dump()), actor_of(request),
-            keep_token=str(request.auth),
-        )
+        await change_password(request, lifecycle.PasswordChange(**data.model_dump()),
+                              keep_token=str(request.auth))

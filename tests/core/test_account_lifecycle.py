@@ -123,6 +123,29 @@ def test_api_password_change_keeps_the_calling_token_and_ends_the_others(client,
     assert client.get("/api/v1/auth/me", headers=other).status_code == 401
 
 
+def test_guessing_the_current_password_is_locked_like_sign_in(client, make_user, run):
+    from core.accounts.services import FAILURE_WINDOW_S
+    from tests.conftest import start_of_window
+
+    user_id = make_user("trainee", "guessed")
+    headers = api_token(client, "guessed")
+    start_of_window(FAILURE_WINDOW_S, needed=20)
+    body = {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD}
+    for attempt in range(5):
+        r = client.post("/api/v1/auth/password", headers=headers,
+                        json={**body, "current_password": f"Guess-{attempt}-wrong"})
+        assert r.status_code == 422
+    r = client.post("/api/v1/auth/password", headers=headers,
+                    json={**body, "current_password": PASSWORD})  # even the right one waits
+    assert r.status_code == 429 and "错误次数过多" in r.json()["detail"]
+    assert r.headers["retry-after"]
+    login(client, "guessed")
+    page = post_form(client, "/account/password", {**body, "current_password": PASSWORD})
+    assert page.status_code == 429 and "错误次数过多" in page.text
+    assert _audit(run, "user.password_change") == []
+    assert _user(run, user_id)["must_change_password"] is False
+
+
 def test_existing_weak_passwords_still_sign_in(client, make_user, run):
     """The policy judges new passwords only: a stored weak one is never re-judged at login."""
     from core.accounts.passwords import hasher

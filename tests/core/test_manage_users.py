@@ -66,7 +66,7 @@ def test_enable_and_set_role_by_command_with_the_admin_as_actor(run, make_user, 
     boss = make_user("admin", "boss")
     user_id = make_user("edu_officer", "chen")
     run(manage_users.run, _args("disable", "chen", "--by", "boss"))
-    run(manage_users.run, _args("enable", "chen", "--by", "boss"))
+    run(manage_users.run, _args("enable", " CHEN ", "--by", "boss"))  # as sign-in spells it
     run(manage_users.run, _args("set-role", "chen", "--role", "health_reviewer", "--by", "boss"))
     row = run(User.select(User.role, User.is_active).where(User.id == user_id).first)
     assert row == {"role": "health_reviewer", "is_active": True}
