@@ -225,7 +225,7 @@ async def set_password(
         revoked = await _end_sessions(user_id)
         await _spend_open_links(user_id)
         await audit.record(actor, "user.password_set", "user", user_id,
-                           after={"must_change_password": must_change,
+                           after={"change_required_at_login": must_change,
                                   "revoked_api_keys": revoked})
 
 

@@ -118,6 +118,7 @@ def test_set_password_by_command_requires_a_change_at_next_login(run, client, ma
     assert all(t["revoked_at"] is not None for t in tokens)
     [row] = _audit(run, "user.password_set")
     assert NEW_PASSWORD not in json.dumps(row, default=str)
+    assert row["summary"]["after"]["change_required_at_login"] is True  # readable, not masked
     run(manage_users.run, _args("set-password", "wang", "--no-must-change"))
     assert run(User.select(User.must_change_password).where(User.id == user_id).first) == {
         "must_change_password": False}
