@@ -19,13 +19,14 @@ import hashlib
 import hmac
 from datetime import timedelta
 
-from core import audit, db, otp
+from core import audit, clock, db, otp
 from core.accounts.lifecycle import ResetLink, open_reset_link
 from core.accounts.services import USER_FIELDS, to_current_user
 from core.accounts.usernames import normalise_username
 from core.actor import Actor
 from core.errors import ValidationError
 from core.identity import normalise_mobile
+from core.messages.tables import Message
 from core.roles import Role
 from core.settings import get_settings
 from core.tables import Person, User
@@ -68,13 +69,25 @@ async def _matching_user(identifier: str, phone: str) -> dict | None:
 
 
 def _subject(row: dict | None, identifier: str, phone: str) -> str:
-    """What the code proves: the account when it matches; otherwise a keyed hash of what was
-    typed (so an unknown pair is throttled and refused just like a real one)."""
-    if row is not None:
-        return f"reset:user:{row['id']}"
+    """What the code proves: a keyed hash of what was typed, whether or not it matches an
+    account. (A per-account subject made the username and the ID number of one account share
+    their throttle and tries, so asking with both told that they and the phone belong
+    together.) ``row`` is not used; kept for the callers' symmetry."""
     key = get_settings().secret_key.encode()
     typed = f"{normalise_username(identifier)}|{phone}".encode()
-    return "reset:none:" + hmac.new(key, typed, hashlib.sha256).hexdigest()[:40]
+    return "reset:" + hmac.new(key, typed, hashlib.sha256).hexdigest()[:40]
+
+
+# Real codes sent to one account's phone in any hour, however it is named (username or ID
+# number); past it the code is a decoy, silently, so the answer does not change.
+_PER_ACCOUNT_CODES = otp.MAX_SENDS_PER_HOUR
+
+
+async def _may_send(row: dict) -> bool:
+    sent = await Message.count().where(
+        (Message.person == row["person"]) & (Message.topic == f"otp.{PURPOSE}")
+        & (Message.created_at > clock.now() - timedelta(hours=1)))
+    return sent < _PER_ACCOUNT_CODES
 
 
 async def request_code(identifier: str, phone: str) -> None:
@@ -82,9 +95,9 @@ async def request_code(identifier: str, phone: str) -> None:
     phone: format only) and otp.CodeThrottled (429) alike for every pair."""
     identifier, phone = _clean(identifier, phone)
     row = await _matching_user(identifier, phone)
-    await otp.send_code(PURPOSE, _subject(row, identifier, phone),
-                        phone if row is not None else None,
-                        person_id=row["person"] if row is not None else None)
+    send = row is not None and await _may_send(row)
+    await otp.send_code(PURPOSE, _subject(row, identifier, phone), phone if send else None,
+                        person_id=row["person"] if send else None)
 
 
 async def confirm_code(identifier: str, phone: str, code: str, ip: str = "") -> ResetLink:
