@@ -20,6 +20,7 @@ from core.accounts.auth import actor_of, client_ip, login_required, require_user
 from core.claims import services
 from core.errors import DomainError, NotFound
 from core.files import read_file
+from core.identity import IdType
 from core.roles import Role
 from core.web import FormData, page, redirect_with
 
@@ -30,6 +31,7 @@ OPEN_WHILE_UNVERIFIED = ("/account/", "/logout", "/static/", "/api/", "/schema",
 # registration attempts per client address and hour (issue 11 point 1)
 REGISTER_LIMIT = 10
 REGISTER_WINDOW_S = 3600
+ID_TYPES = [(t.value, t.value) for t in IdType]
 
 
 class RegistrationThrottled(DomainError):
@@ -84,6 +86,13 @@ class RegisterAccepted(BaseModel):
     message: str = services.ACCEPTED_MESSAGE
 
 
+class ClaimRestartRequest(BaseModel):
+    name: str = Field(max_length=50, description="姓名")
+    id_type: str = Field(default="居民身份证", max_length=20, description="证件类型")
+    id_number: str = Field(max_length=40, description="证件号码")
+    phone: str = Field(max_length=20, description="手机号码")
+
+
 class CodeRequest(BaseModel):
     code: str = Field(max_length=20, description="短信验证码（6 位数字）")
 
@@ -114,7 +123,7 @@ class VerifyPages(Controller):
         view = await services.claim_view(user.id, actor_of(request))
         return page(request, "claims/verify.html", status_code=status_code, view=view,
                     errors=errors or {}, consent_text=services.DOCUMENT_CONSENT,
-                    page_title="验证身份")
+                    id_types=ID_TYPES, page_title="验证身份")
 
     @get("/")
     async def show(self, request: Request) -> Template | Redirect:
@@ -142,6 +151,22 @@ class VerifyPages(Controller):
             return response
         return redirect_with(request, VERIFY_PAGE,
                              "如信息与登记一致，新的验证码已发送至登记的手机号码")
+
+    @post("/restart", status_code=HTTP_200_OK)
+    async def restart(self, request: Request, data: FormData) -> Template | Redirect:
+        user = require_user(request)
+        try:
+            await check_registration_rate(request)
+            await services.restart_claim(user.id, services.ClaimInput(
+                *(str(data.get(k, "")) for k in ("name", "id_type", "id_number", "phone"))),
+                actor_of(request))
+        except DomainError as exc:
+            response = await self._page(request, {exc.field or "__all__": exc.message},
+                                        429 if exc.status_code == 429 else 422)
+            if getattr(exc, "retry_after", None):
+                response.headers["Retry-After"] = str(exc.retry_after)  # type: ignore[attr-defined]
+            return response
+        return redirect_with(request, VERIFY_PAGE, services.ACCEPTED_MESSAGE, "info")
 
     @post("/document", status_code=HTTP_200_OK)
     async def document(self, request: Request,
@@ -178,6 +203,16 @@ class ClaimApi(Controller):
         user = require_user(request)
         await services.verify_claim(user.id, data.code, actor_of(request))
         return _out(await services.claim_view(user.id, actor_of(request)))
+
+    @post("/restart", status_code=HTTP_202_ACCEPTED,
+          summary="重新填写身份信息（撤回当前申请，按注册同样处理并答复“已受理”）")
+    async def restart(self, request: Request,
+                      data: JSONBody[ClaimRestartRequest]) -> RegisterAccepted:
+        user = require_user(request)
+        await check_registration_rate(request)
+        await services.restart_claim(user.id, services.ClaimInput(**data.model_dump()),
+                                     actor_of(request))
+        return RegisterAccepted()
 
     @post("/document", status_code=HTTP_202_ACCEPTED,
           summary="上传证件照片由人社局核验（multipart：document，consent=yes）")

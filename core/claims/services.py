@@ -183,6 +183,44 @@ async def register_trainee(data: TraineeRegistration, actor: Actor) -> int:
     return user.id
 
 
+@dataclass(frozen=True)
+class ClaimInput:
+    """What the claimant enters again to correct a claim (e.g. a mistyped phone)."""
+
+    name: str
+    id_type: str
+    id_number: str
+    phone: str
+
+
+async def restart_claim(user_id: int, data: ClaimInput, actor: Actor) -> None:
+    """Withdraw the account's open claim and open a new one on corrected data, answered like a
+    registration (nothing about the registry is revealed). An account bound before claims
+    existed and never proved gives up that binding. Raises ValidationError for the fields
+    and when the account has nothing to prove (already verified, not a trainee)."""
+    entered = PersonInput(data.id_type, data.id_number, data.name, data.phone).normalised()
+    if not entered.phone:
+        raise ValidationError("请填写手机号码", "phone")
+    async with db.transaction():
+        user = await User.select(User.role, User.identity_verified_at, User.person).where(
+            User.id == user_id).first()
+        if user is None or user["role"] != Role.TRAINEE or user["identity_verified_at"]:
+            raise ValidationError("身份已核验，无需重新填写", "id_number")
+        open_claims = await IdentityClaim.select(IdentityClaim.id).where(
+            (IdentityClaim.user == user_id) & (IdentityClaim.state == "pending"))
+        for row in open_claims:
+            await IdentityClaim.update({IdentityClaim.state: "withdrawn",
+                                        IdentityClaim.decided_at: clock.now()}).where(
+                IdentityClaim.id == row["id"])
+            await audit.record(actor, "claim.withdrawn", "identity_claim", row["id"])
+        await User.update({User.person: None, User.display_name: entered.name}).where(
+            User.id == user_id)
+        if user["person"]:
+            await audit.record(actor, "claim.unbound", "user", user_id,
+                               after={"person_id": user["person"], "reason": "restart"})
+        await _open_claim(user_id, entered, actor)
+
+
 async def _latest_claim(user_id: int) -> IdentityClaim | None:
     return await (IdentityClaim.objects().where(IdentityClaim.user == user_id)
                   .order_by(IdentityClaim.id, ascending=False).first())

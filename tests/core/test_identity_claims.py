@@ -369,3 +369,34 @@ def test_proving_a_record_unbinds_an_unproved_account_bound_to_it_before(
     rows = {r["username"]: r["person"] for r in run(User.select(User.username, User.person))}
     assert rows["claimant"] == person.id and rows["legacy"] is None
     assert run(AuditLog.exists().where(AuditLog.action == "claim.unbound"))
+
+
+def test_a_mistyped_phone_is_corrected_by_filling_in_again(client, run, outbox):
+    headers = register(client, phone="13900000001")  # a new person, phone mistyped
+    r = client.post("/api/v1/auth/claim/restart", headers=headers, json={
+        "name": "王芳", "id_type": "居民身份证", "id_number": FIRST17 + "0", "phone": ENTERED})
+    assert r.status_code == 422 and r.json()["field"] == "id_number"
+    r = client.post("/api/v1/auth/claim/restart", headers=headers, json={
+        "name": "王芳", "id_type": "居民身份证", "id_number": ID_NUMBER, "phone": ENTERED})
+    assert r.status_code == 202 and r.json() == ACCEPTED
+    states = [c["state"] for c in run(IdentityClaim.select(IdentityClaim.state)
+                                      .order_by(IdentityClaim.id))]
+    assert states == ["withdrawn", "pending"]
+    r = client.post("/api/v1/auth/claim/verify", json={"code": outbox.last_code(ENTERED)},
+                    headers=headers)
+    assert r.status_code == 200 and run(Person.objects().first).phone == ENTERED
+    r = client.post("/api/v1/auth/claim/restart", headers=headers, json={
+        "name": "王芳", "id_type": "居民身份证", "id_number": ID_NUMBER, "phone": ENTERED})
+    assert r.status_code == 422 and r.json()["detail"] == "身份已核验，无需重新填写"
+
+
+def test_the_verify_page_offers_to_fill_in_again(client, run, outbox):
+    post_form(client, "/register", registration(phone="13900000001"))
+    r = post_form(client, "/account/verify/restart",
+                  {"name": "王芳", "id_type": "居民身份证", "id_number": ID_NUMBER, "phone": "1"})
+    assert r.status_code == 422 and 'id="phone-error"' in r.text
+    r = post_form(client, "/account/verify/restart",
+                  {"name": "王芳", "id_type": "居民身份证", "id_number": ID_NUMBER,
+                   "phone": ENTERED}, follow_redirects=False)
+    assert r.headers["location"] == "/account/verify"
+    assert "139****8888" in client.get("/account/verify").text
