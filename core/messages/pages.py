@@ -27,6 +27,32 @@ STATES = (("pending", "待发送"), ("sending", "发送中"), ("sent", "已发�
 STATE_LABELS = dict(STATES)
 CHANNEL_LABELS = {"sms": "短信", "email": "邮件"}
 KIND_LABELS = {"code": "验证码", "notice": "通知", "reminder": "提醒"}
+# What each outbox topic is, as an admin reads it: every topic the code enqueues
+# (core.otp ``otp.{purpose}``, core.claims, employers.notices, certification.notices).
+TOPIC_LABELS = {
+    "otp.claim": "身份核验验证码",
+    "otp.password_reset": "找回密码验证码",
+    "claim.rejected": "身份核验未通过",
+    "consent.requested": "机构请求授权",
+    "filing.accepted": "备案已受理",
+    "filing.returned": "备案被退回",
+    "certificate.issued": "证书已颁发",
+    "certificate.suspended": "证书已暂停",
+    "certificate.reinstated": "证书已恢复",
+    "certificate.revoked": "证书已撤销",
+    "reminder.credential": "证书到期提醒",
+    "reminder.health_check": "健康检查到期提醒",
+    "reminder.contract": "劳动合同到期提醒",
+}
+OTHER_TOPIC = "其他通知"
+
+
+def topic_label(topic: str | None) -> str:
+    """The Chinese label of an outbox topic (``TOPIC_LABELS``); "" for none, "其他通知" for a
+    topic not listed, so no raw key reaches the page."""
+    if not topic:
+        return ""
+    return TOPIC_LABELS.get(topic, OTHER_TOPIC)
 PER_PAGE = 50
 
 
@@ -69,7 +95,7 @@ class AdminMessagesPage(Controller):
         return page(request, "admin/messages.html", page_title="发件箱", result=result,
                     state=state, states=STATES, state_labels=STATE_LABELS,
                     channel_labels=CHANNEL_LABELS, kind_labels=KIND_LABELS,
-                    content_visible=visible)
+                    topic_label=topic_label, content_visible=visible)
 
 
 async def set_reminders(person_id: int, wanted: bool, actor: Any) -> bool:

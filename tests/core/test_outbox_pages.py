@@ -173,3 +173,43 @@ def test_notice_email_page_is_for_operators(client: Any, make_user: Any) -> None
     make_user("trainee", "trainee9")
     login(client, "trainee9")
     assert client.get("/account/notice-email").status_code in (401, 403)
+
+
+def test_outbox_page_names_every_topic_in_chinese(admin: Any, run: Any) -> None:
+    """类别 shows a label, never a raw topic key, for every topic the code enqueues; a topic
+    nobody labelled reads 其他通知."""
+    from core.messages.pages import OTHER_TOPIC, TOPIC_LABELS
+
+    for n, topic in enumerate([*TOPIC_LABELS, "something.new"]):
+        run(enqueue, "sms", PHONE, f"正文{n}", kind="notice", topic=topic)
+    html = admin.get("/admin/messages").text
+    cells = re.findall(r"<small>([^<]*)</small>", html)
+    assert set(cells) >= set(TOPIC_LABELS.values()) | {OTHER_TOPIC}
+    for topic in [*TOPIC_LABELS, "something.new"]:
+        assert topic not in html
+    assert not [c for c in cells if re.fullmatch(r"[a-z_]+\.[a-z_.]+", c)]
+
+
+def test_every_enqueued_topic_has_a_label() -> None:
+    """The label map covers what the code writes: literal topics, each family of
+    ``topic=f"family.{...}"`` and the one-time-code purposes (``otp.{PURPOSE}``)."""
+    from pathlib import Path
+
+    from core.messages.pages import TOPIC_LABELS
+
+    root = Path(__file__).resolve().parents[2]
+    sources = [p for d in ("core", "training", "certification", "employers")
+               for p in (root / d).rglob("*.py")]
+    literal, families, purposes = set(), set(), set()
+    for path in sources:
+        text = path.read_text(encoding="utf-8")
+        if "enqueue(" in text:
+            literal |= set(re.findall(r'topic="([a-z_]+\.[a-z_.]+)"', text))
+            families |= set(re.findall(r'topic=f"([a-z_]+)\.\{', text))
+        if "otp.send_code(" in text:
+            purposes |= set(re.findall(r'^PURPOSE = "([a-z_]+)"', text, re.M))
+    assert literal and families and purposes
+    assert literal <= set(TOPIC_LABELS)
+    assert {f"otp.{p}" for p in purposes} <= set(TOPIC_LABELS)
+    for family in families:
+        assert any(t.startswith(f"{family}.") for t in TOPIC_LABELS), family
