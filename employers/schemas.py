@@ -213,6 +213,7 @@ class CheckedCredential(BaseModel):
     code: str
     name: str
     level: int | None = None
+    level_name: str = Field(default="", description="等级名称，与证书一致，如“四级/中级工”")
     number: str
     status: str
     status_label: str

@@ -19,12 +19,14 @@ from core.credentials import STATUS_LABELS, counts_on
 from core.errors import DomainError, ValidationError
 from core.id_cells import clean_id_cell, strip_excel_marks
 from core.identity import IdType, mask_name, names_match, normalise_id_number, normalise_name
+from core.people import find_person
 from core.roles import Role
-from core.tables import Credential, Person, Qualification
+from core.tables import Credential, Qualification
 from employers.compliance.qualifications import health_check_valid_through
 from employers.compliance.rules import rules_in_force
 from employers.services.access import is_officer, operated_ids
 from employers.tables import CredentialAccessLog, Facility, StaffLink
+from training.services.catalogue import level_names
 
 MAX_ROWS = 500
 
@@ -54,6 +56,12 @@ async def _names() -> dict[str, str]:
         Qualification.code, Qualification.name)}
 
 
+def _name_level(row: dict, levels: dict[tuple[str, int], str]) -> None:
+    """The level as the certificate names it (catalogue, "四级/中级工"), in ``level_name``."""
+    level = row.get("level")
+    row["level_name"] = levels.get((row["code"], level), f"{level}级") if level else ""
+
+
 def valid_through(row: dict, today: date) -> date | None:
     """The last valid day a credential view shows: a health check's by the compliance rules in
     force (the day before its anniversary, ``health_check_valid_through``), none for a
@@ -76,7 +84,7 @@ def _counts_today(row: dict, today: date) -> bool:
 
 
 async def full_view(person_id: int) -> list[dict[str, Any]]:
-    today, names = clock.today(), await _names()
+    today, names, levels = clock.today(), await _names(), await level_names()
     rows = await Credential.select(
         Credential.id, Credential.code, Credential.level, Credential.number,
         Credential.issuer_name, Credential.issued_on, Credential.expires_on, Credential.status,
@@ -84,6 +92,7 @@ async def full_view(person_id: int) -> list[dict[str, Any]]:
         Credential.issued_on, ascending=False)
     for row in rows:
         row["name"] = names.get(row["code"], row["code"])
+        _name_level(row, levels)
         row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
         row["valid_through"] = valid_through(row, today)
         row["counts_today"] = _counts_today(row, today)
@@ -105,6 +114,7 @@ async def public_view(number: str, name: str) -> list[dict[str, Any]]:
         return []
     names = await _names()
     row["name"] = names.get(row["code"], row["code"])
+    _name_level(row, await level_names())
     row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
     row["valid_through"] = row["expires_on"]
     row["counts_today"] = counts_on(row, clock.today())
@@ -157,8 +167,7 @@ async def check_person(actor: Actor, id_type: str, id_number: str, name: str, re
     name = normalise_name(name)
     if not reason.strip():
         raise ValidationError("请填写查询事由", "reason")
-    person = await Person.objects().where(
-        (Person.id_type == id_type) & (Person.id_number == number_norm)).first()
+    person = await find_person(id_type, number_norm)  # their own number or a linked one
     if person is not None and names_match(person.name, name):
         facility_id = None if is_officer(actor) else await consenting_facility(actor, person.id)
         if is_officer(actor) or facility_id is not None:
@@ -170,9 +179,39 @@ async def check_person(actor: Actor, id_type: str, id_number: str, name: str, re
         # identified without consent: logged too, with what the public result showed
         await log_view(actor, person.id, None, reason, "public", via,
                        "public_result" if public else "nothing")
-    message = ("未获本人授权（无在职关联或同意），仅显示公开查验结果"
-               if public else "未获本人授权，需凭证书编号和姓名进行公开查验")
-    return CheckResult("public", mask_name(name), public, message)
+    said_no = None
+    if (person is not None and names_match(person.name, name)
+            and actor.role == Role.FACILITY_OPERATOR):
+        said_no = await consent_said_no(actor, person.id)
+    return CheckResult("public", mask_name(name), public, public_message(said_no, bool(public)))
+
+
+async def consent_said_no(actor: Actor, person_id: int) -> str | None:
+    """``consent_withdrawn`` or ``consent_refused`` when the person has a staff link at one of
+    the operator's facilities in that state (withdrawn first), else None."""
+    ids = await operated_ids(actor)
+    if not ids:
+        return None
+    rows = await StaffLink.select(StaffLink.status).where(
+        (StaffLink.person == person_id) & StaffLink.facility.is_in(ids)
+        & StaffLink.status.is_in(["consent_withdrawn", "consent_refused"]))
+    statuses = {r["status"] for r in rows}
+    for status in ("consent_withdrawn", "consent_refused"):
+        if status in statuses:
+            return status
+    return None
+
+
+def public_message(said_no: str | None, has_public: bool) -> str:
+    """Why a check shows only the public result: the person withdrew or refused their consent
+    to one of the operator's facilities, or there is no link with consent at all. Pure."""
+    reason = {"consent_withdrawn": "本人已撤回授权",
+              "consent_refused": "本人已拒绝授权"}.get(said_no or "")
+    if reason is None:
+        return ("未获本人授权（无在职关联或同意），仅显示公开查验结果"
+                if has_public else "未获本人授权，需凭证书编号和姓名进行公开查验")
+    return (f"{reason}，仅显示公开查验结果" if has_public
+            else f"{reason}，需凭证书编号和姓名进行公开查验")
 
 
 def parse_list(data: bytes, filename: str) -> list[dict[str, str]]:
