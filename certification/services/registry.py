@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -12,8 +11,9 @@ from certification.tables import CertificateRecord
 from core.credentials import STATUS_LABELS
 from core.errors import ValidationError
 from core.exports import Sheet, workbook_bytes
-from core.identity import mask_id_number, normalise_id_number
+from core.identity import IdType, mask_id_number, normalise_id_number
 from core.pagination import Page
+from core.people import find_person
 from core.tables import Person
 
 EXPORT_LIMIT = 50_000
@@ -34,17 +34,37 @@ class RegistryFilter:
         return {k: ("" if v is None else str(v)) for k, v in asdict(self).items()}
 
 
-def _conditions(filters: RegistryFilter) -> list:
+# ID types a search box may hold (a passport number looks like a certificate number).
+SEARCHED_ID_TYPES = (IdType.RESIDENT, IdType.HMT_RESIDENCE, IdType.FOREIGN_PERMANENT)
+
+
+async def _holders(q: str) -> tuple[list[int], bool]:
+    """(ids of the people ``q`` identifies by their own or a linked number — core.people
+    .find_person —, whether ``q`` is an 18-character ID number of some type)."""
+    ids, eighteen = [], False
+    for id_type in SEARCHED_ID_TYPES:
+        try:
+            number = normalise_id_number(q, id_type)
+        except ValidationError:
+            continue
+        eighteen = eighteen or len(number) == 18
+        person = await find_person(id_type, number)
+        if person is not None and person.id not in ids:
+            ids.append(person.id)
+    return ids, eighteen
+
+
+async def _conditions(filters: RegistryFilter) -> list:
     where = []
     credential = CertificateRecord.credential
     q = filters.q.strip()
     if q:
         upper = q.upper()
-        id_number = None
-        with contextlib.suppress(ValidationError):
-            id_number = normalise_id_number(q)
-        if id_number:
-            where.append(CertificateRecord.person.id_number == id_number)
+        holders, eighteen = await _holders(q)
+        if holders:
+            where.append(CertificateRecord.person.is_in(holders))
+        elif eighteen:  # an ID number nobody holds: nothing, not a certificate-number prefix
+            where.append(CertificateRecord.person.id_number == upper)
         elif upper.isascii() and any(ch.isdigit() for ch in upper):
             where.append(credential.number.like(f"{upper}%"))
         else:
@@ -65,7 +85,7 @@ def _conditions(filters: RegistryFilter) -> list:
 
 async def search(filters: RegistryFilter, page: int, per_page: int,
                  today: date) -> Page[CertificateView]:
-    where = _conditions(filters)
+    where = await _conditions(filters)
     count = CertificateRecord.count()
     rows = select_views().order_by(CertificateRecord.id, ascending=False)
     if where:
@@ -76,7 +96,7 @@ async def search(filters: RegistryFilter, page: int, per_page: int,
 
 
 async def export_xlsx(filters: RegistryFilter, today: date) -> bytes:
-    where = _conditions(filters)
+    where = await _conditions(filters)
     rows = select_views().order_by(CertificateRecord.id).limit(EXPORT_LIMIT)
     if where:
         rows = rows.where(*where)
