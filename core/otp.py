@@ -53,7 +53,7 @@ def new_code() -> str:
 
 
 async def send_code(purpose: str, subject: str, phone: str | None, *,
-                    person_id: int | None = None) -> None:
+                    person_id: int | None = None, unguessable: bool = False) -> None:
     """Make a new code for (purpose, subject), replacing any earlier one, and put its SMS to
     ``phone`` (a normalised mobile number) in the outbox. Opens its own transaction unless one
     is open. Raises CodeThrottled (429) within 60 s of the last code or after 5 codes in an
@@ -61,7 +61,9 @@ async def send_code(purpose: str, subject: str, phone: str | None, *,
 
     ``phone`` None makes a decoy: the code is stored, throttled and checked exactly the same
     way but sent nowhere, so nobody knows it (a caller that must not reveal whether a record
-    or a phone exists answers every case alike)."""
+    or a phone exists answers every case alike). ``unguessable`` (with ``phone`` None) stores
+    a code no input can match: for a caller whose own per-person limit is spent, so that more
+    subjects (accounts, spellings) do not buy more guesses at a real one."""
     now = clock.now()
     async with db.transaction():
         recent = await (
@@ -80,10 +82,10 @@ async def send_code(purpose: str, subject: str, phone: str | None, *,
             (OneTimeCode.purpose == purpose) & (OneTimeCode.subject == subject)
             & OneTimeCode.used_at.is_null())
         code = new_code()
-        await OneTimeCode(purpose=purpose, subject=subject,
-                          code_hash=_digest(purpose, subject, code), tries=0,
+        digest = _digest(purpose, subject, secrets.token_hex(16) if unguessable else code)
+        await OneTimeCode(purpose=purpose, subject=subject, code_hash=digest, tries=0,
                           expires_at=now + VALID_FOR, created_at=now).save()
-        if phone is None:
+        if phone is None or unguessable:
             return
         minutes = int(VALID_FOR.total_seconds() // 60)
         await enqueue("sms", phone, SMS_TEXT.format(code=code, minutes=minutes), kind="code",

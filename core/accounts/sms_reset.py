@@ -79,7 +79,8 @@ def _subject(row: dict | None, identifier: str, phone: str) -> str:
 
 
 # Real codes sent to one account's phone in any hour, however it is named (username or ID
-# number); past it the code is a decoy, silently, so the answer does not change.
+# number); past it the code is an unguessable decoy, silently, so the answer does not change
+# and the second spelling buys no more guesses at a real code.
 _PER_ACCOUNT_CODES = otp.MAX_SENDS_PER_HOUR
 
 
@@ -97,7 +98,8 @@ async def request_code(identifier: str, phone: str) -> None:
     row = await _matching_user(identifier, phone)
     send = row is not None and await _may_send(row)
     await otp.send_code(PURPOSE, _subject(row, identifier, phone), phone if send else None,
-                        person_id=row["person"] if send else None)
+                        person_id=row["person"] if send else None,
+                        unguessable=row is not None and not send)
 
 
 async def confirm_code(identifier: str, phone: str, code: str, ip: str = "") -> ResetLink:

@@ -94,7 +94,8 @@ def _subject(claim: IdentityClaim) -> str:
 
 
 # Real codes sent to one Person's phone on file for claims in any hour, however many accounts
-# claim her (no SMS bombing); past it a claim gets a decoy, silently, so the answer is the same.
+# claim her (no SMS bombing, and no more guesses at her codes than one account gets); past it
+# a claim gets an unguessable decoy, silently, so the answer is the same.
 _PER_PERSON_CODES = otp.MAX_SENDS_PER_HOUR
 _CODE_TOPIC = f"otp.{PURPOSE}"
 
@@ -105,19 +106,24 @@ async def _code_target(claim: IdentityClaim) -> str | None:
         return claim.phone
     if claim.method == "sms":
         row = await Person.select(Person.phone).where(Person.id == claim.person).first()
-        if not row or not row["phone"]:
-            return None
-        sent = await Message.count().where(
-            (Message.person == claim.person) & (Message.topic == _CODE_TOPIC)
-            & (Message.created_at > clock.now() - timedelta(hours=1)))
-        return row["phone"] if sent < _PER_PERSON_CODES else None
+        return row["phone"] if row and row["phone"] else None
     return None
+
+
+async def _person_limit_spent(claim: IdentityClaim) -> bool:
+    sent = await Message.count().where(
+        (Message.person == claim.person) & (Message.topic == _CODE_TOPIC)
+        & (Message.created_at > clock.now() - timedelta(hours=1)))
+    return sent >= _PER_PERSON_CODES
 
 
 async def _send(claim: IdentityClaim, actor: Actor) -> None:
     """A new code (real or decoy) for the claim; raises otp.CodeThrottled."""
     phone = await _code_target(claim)
-    await otp.send_code(PURPOSE, _subject(claim), phone,
+    spent = claim.method == "sms" and phone is not None and await _person_limit_spent(claim)
+    if spent:
+        phone = None
+    await otp.send_code(PURPOSE, _subject(claim), phone, unguessable=spent,
                         person_id=claim.person if claim.method == "sms" else None)
     if phone is not None:
         await audit.record(actor, "claim.code_sent", "identity_claim", claim.id,

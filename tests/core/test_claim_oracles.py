@@ -81,3 +81,26 @@ def test_many_accounts_send_at_most_five_codes_an_hour(client, clock, make_perso
     clock.set_now(clock.now() + timedelta(hours=1))
     assert client.post("/api/v1/auth/claim/code", headers=heads[0]).status_code == 202
     assert _codes_to_victim(outbox) == 6
+
+
+
+def test_more_accounts_buy_no_more_guesses_at_her_code(client, clock, make_person, outbox,
+                                                       monkeypatch):
+    """Past the per-person limit a claim's code is unguessable: even the digits the code maker
+    drew are wrong, so registering many accounts does not multiply the guesses at a real code."""
+    from core import otp
+
+    monkeypatch.setattr(otp, "new_code", lambda: "123456")
+    clock.set_now(clock.now())
+    make_person("王芳", ID_NUMBER, ON_FILE)
+    first = _register(client, "early0")
+    for i in range(1, 5):
+        clock.set_now(clock.now() + timedelta(seconds=61))
+        _register(client, f"early{i}")
+    clock.set_now(clock.now() + timedelta(seconds=61))
+    late = _register(client, "late")
+    assert _codes_to_victim(outbox) == 5
+    r = client.post("/api/v1/auth/claim/verify", json={"code": "123456"}, headers=late)
+    assert r.status_code == 422 and r.json()["detail"] == "验证码不正确，还可尝试 4 次"
+    r = client.post("/api/v1/auth/claim/verify", json={"code": "123456"}, headers=first)
+    assert r.status_code == 200  # a code that was sent still works

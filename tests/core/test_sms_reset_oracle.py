@@ -58,3 +58,18 @@ def test_at_most_five_codes_an_hour_to_the_phone(client, clock, outbox, trainee)
         clock.set_now(clock.now() + timedelta(seconds=61))
     assert len([m for m in outbox.messages(to=PHONE)
                 if m["topic"] == "otp.password_reset"]) == 5
+
+
+def test_past_the_limit_the_code_cannot_be_guessed(client, clock, outbox, trainee, monkeypatch):
+    from core import otp
+
+    monkeypatch.setattr(otp, "new_code", lambda: "123456")
+    for _ in range(5):
+        post_form(client, "/account/forgot", {"identifier": trainee["id_number"], "phone": PHONE})
+        clock.set_now(clock.now() + timedelta(seconds=61))
+    r = post_form(client, "/account/forgot", {"identifier": "lina", "phone": PHONE})
+    assert r.status_code == 200  # answered alike, nothing sent
+    r = post_form(client, "/account/forgot/code",
+                  {"identifier": "lina", "phone": PHONE, "code": "123456"},
+                  follow_redirects=False)
+    assert r.status_code == 422 and "验证码不正确，还可尝试 4 次" in r.text
