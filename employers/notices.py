@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from core import clock, db
 from core.messages.outbox import enqueue
 from core.tables import Credential, Person
+from employers.services.consents import MY_PAGE_TITLE
 from employers.tables import Facility, FacilityOperator, StaffLink
 
 log = logging.getLogger("registry.messages")
@@ -76,7 +77,8 @@ async def filing_decided(filing_id: int, facility_id: int, decision: str, *,
 def consent_text(facility_name: str) -> str:
     """The SMS asking a person for consent. Pure."""
     return (f"{SIGN}机构“{facility_name}”请求查看您的从业资质（证书、健康检查、背景审查等）。"
-            "请登录平台在“我的任职”中同意或拒绝；未经您同意，该机构只能看到公开的证书查验结果。")
+            f"请登录平台在“{MY_PAGE_TITLE}”中同意或拒绝；"
+            "未经您同意，该机构只能看到公开的证书查验结果。")
 
 
 async def consent_requested(link_id: int) -> int | None:

@@ -21,6 +21,7 @@ def setup() -> None:
     from core.web import register_card, register_nav
     from employers.demo import seed_employers
     from employers.services import checks, rechecks
+    from employers.services.consents import MY_PAGE_TITLE
 
     on_credential_changed(rechecks.on_credential_changed)
     from core import housekeeping
@@ -41,7 +42,7 @@ def setup() -> None:
     register_nav("资质核查", "/employers/checks", [Role.FACILITY_OPERATOR], order=41)
     register_nav("备案审核", "/employers/filings", [Role.HEALTH_REVIEWER, Role.ADMIN], order=42)
     register_nav("工作日历", "/employers/calendar", [Role.HEALTH_REVIEWER, Role.ADMIN], order=43)
-    register_nav("我的任职", "/employers/my", [Role.TRAINEE], order=30)
+    register_nav(MY_PAGE_TITLE, "/employers/my", [Role.TRAINEE], order=30)
     register_nav("备案公示", "/facilities/public", None, order=60)
     register_card("我的托育机构", "登记机构、班级、人员，实时核查人员配备并提交备案",
                   "/employers/facilities", [Role.FACILITY_OPERATOR], order=10)
@@ -49,5 +50,5 @@ def setup() -> None:
                   [Role.FACILITY_OPERATOR], order=11)
     register_card("备案审核", "待审备案、期限、已备案后不达标的机构", "/employers/filings",
                   [Role.HEALTH_REVIEWER, Role.ADMIN], order=10)
-    register_card("我的任职与查询记录", "确认机构关联、查看谁查询过我的证书", "/employers/my",
+    register_card(MY_PAGE_TITLE, "确认机构关联、查看谁查询过我的证书", "/employers/my",
                   [Role.TRAINEE], order=30)

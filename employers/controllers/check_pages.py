@@ -79,7 +79,7 @@ class MyEmploymentPages(Controller):
         links = await staff.links_of_person(actor.person_id) if actor.person_id else []
         log = await checks.access_log_for_person(actor.person_id) if actor.person_id else []
         history = await consents.history_of_person(actor.person_id) if actor.person_id else []
-        return page(request, "employers/my.html", page_title="我的任职与查询记录", links=links,
+        return page(request, "employers/my.html", page_title=consents.MY_PAGE_TITLE, links=links,
                     log=log, history=history, labels=LABELS, shown=checks.SHOWN,
                     withdrawn_via=consents.WITHDRAWN_VIA)
 

@@ -32,8 +32,11 @@ WITHDRAWN_VIA = {"person": "本人在账户中撤回",
                  "officer_written_request": "人社局依本人书面申请撤回"}
 
 
+# The person's page where they accept, refuse or withdraw (/employers/my): its title, also
+# its menu entry and how messages to the person name it.
+MY_PAGE_TITLE = "我的任职与查询记录"
 PAPER_AFTER_NO = ("本人曾拒绝或撤回对本机构的授权，不能再以上传同意书代为同意；"
-                  "须由本人登录平台在“我的任职”中同意")
+                  f"须由本人登录平台在“{MY_PAGE_TITLE}”中同意")
 
 
 async def ensure_paper_allowed(link: StaffLink) -> None:

@@ -4,6 +4,7 @@ as on the certificate, and the same person found by a linked identity number."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -76,6 +77,12 @@ def test_withdrawn_and_refused_consent_are_named(client, operator, make_user, ma
     other = api_token(client, "op2")
     assert _check(client, other, number, "赵雪", CERT)["message"] == (
         "未获本人授权（无在职关联或同意），仅显示公开查验结果")
+
+    # The page the consent SMS names ("我的任职与查询记录") is called so in its heading and menu.
+    login(client, "zhao")
+    mine = client.get("/employers/my").text
+    assert re.search(r"<h1[^>]*>\s*我的任职与查询记录\s*</h1>", mine)
+    assert re.search(r'href="/employers/my"[^>]*>\s*我的任职与查询记录\s*<', mine)
 
     # Refused: a second person refuses the operator's request.
     refusing = link(client, operator, fid, "钱多", ["caregiver"], consent=False)

@@ -13,7 +13,7 @@ from tests.employers.conftest import PDF, link, register
 
 FORM = {"consent_form": ("consent.pdf", PDF, "application/pdf")}
 REFUSED = ("本人曾拒绝或撤回对本机构的授权，不能再以上传同意书代为同意；"
-           "须由本人登录平台在“我的任职”中同意")
+           "须由本人登录平台在“我的任职与查询记录”中同意")
 
 
 def _bind(client: Any, run: Callable, person_id: int, username: str) -> dict[str, str]:

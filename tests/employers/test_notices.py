@@ -27,6 +27,7 @@ def test_a_staff_link_asks_the_person_for_consent_by_sms(client: Any, operator: 
     assert message["kind"] == "notice" and message["topic"] == "consent.requested"
     assert message["idempotency_key"] == f"consent:{row['id']}:requested"
     assert "机构“宁河区测试托育园”请求查看您的从业资质" in message["body"]
+    assert "在“我的任职与查询记录”中同意或拒绝" in message["body"]
     assert message["person"] == person.id
 
 
