@@ -3,7 +3,8 @@ transaction of the change it reports:
 
 - notices (kind ``notice``): a facility's filing returned or accepted → its operators (e-mail to
   ``app_user.email`` when set, else SMS to the phone of the operator's own person record);
-  a staff link created → SMS to the person asking for consent.
+  a staff link created → SMS to the person asking for consent; a signed consent form
+  uploaded by an operator → SMS to the person (who can withdraw a form they did not sign).
 - reminders (kind ``reminder``, skipped for a person who opted out): a daily pass
   (``send_due_reminders``) over certificates and health checks expiring and labour contracts
   ending within ``REMIND_DAYS`` days, once per item (the idempotency key names the item and its
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from core import clock, db
 from core.messages.outbox import enqueue
@@ -93,6 +94,27 @@ async def consent_requested(link_id: int) -> int | None:
                          kind="notice", topic="consent.requested",
                          person_id=row["person.id"],
                          idempotency_key=f"consent:{link_id}:requested")
+
+
+def consent_form_text(facility_name: str) -> str:
+    """The SMS telling a person that an operator recorded a signed consent form for them, so
+    that a form they did not sign can be withdrawn at once. Pure."""
+    return (f"{SIGN}机构“{facility_name}”已登记您签字的授权同意书，可查看您的从业资质。"
+            f"如非本人签署或不再同意，请登录平台在“{MY_PAGE_TITLE}”中撤回授权。")
+
+
+async def consent_form_recorded(link_id: int, at: datetime) -> int | None:
+    """SMS to the person whose signed consent form an operator uploaded at ``at`` (call in the
+    upload's transaction); none when no phone is on file. Key ``consent:{link id}:form:{at}``."""
+    row = await StaffLink.select(
+        StaffLink.person.id, StaffLink.person.phone, StaffLink.facility.name,
+    ).where(StaffLink.id == link_id).first()
+    if row is None or not row["person.phone"]:
+        return None
+    return await enqueue("sms", row["person.phone"], consent_form_text(row["facility.name"]),
+                         kind="notice", topic="consent.form_recorded",
+                         person_id=row["person.id"],
+                         idempotency_key=f"consent:{link_id}:form:{at.isoformat()}")
 
 
 def reminder_text(kind_label: str, what: str, due_on: date, days_left: int) -> str:

@@ -34,6 +34,7 @@ TOPIC_LABELS = {
     "otp.password_reset": "找回密码验证码",
     "claim.rejected": "身份核验未通过",
     "consent.requested": "机构请求授权",
+    "consent.form_recorded": "机构登记签字同意书",
     "filing.accepted": "备案已受理",
     "filing.returned": "备案被退回",
     "certificate.issued": "证书已颁发",

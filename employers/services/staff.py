@@ -132,6 +132,8 @@ async def _consent(link: StaffLink, how: str, file_id: int | None, actor: Actor)
     link.status, link.updated_at = "active", now
     await link.save()
     await consents.record_given(link, how, file_id, now)
+    if how == "form_uploaded":  # the person hears of it, and can withdraw a form not theirs
+        await notices.consent_form_recorded(link.id, now)
     await audit.record(actor, "staff_link.consent", "staff_link", link.id,
                        before={"status": "pending_consent"}, after={"status": "active",
                                                                      "consent": how})

@@ -108,3 +108,20 @@ def _number(run: Callable, person_id: int) -> str:
 
     return run(Person.select(Person.id_number).where(Person.id == person_id).first())[
         "id_number"]
+
+
+def test_the_person_hears_of_a_form_uploaded_in_their_name(client, operator, make_person,
+                                                          outbox):
+    from tests.employers.conftest import id_number
+
+    number = id_number()
+    person = make_person("白雪", number, phone="13912340000")
+    fid = register(client, operator, name="宁河区测试托育园")
+    staff = link(client, operator, fid, "白雪", ["caregiver"], number=number)  # form uploaded
+    [asked, told] = outbox.messages(to="13912340000")
+    assert asked["topic"] == "consent.requested"
+    assert told["kind"] == "notice" and told["topic"] == "consent.form_recorded"
+    assert told["person"] == person.id
+    assert "机构“宁河区测试托育园”已登记您签字的授权同意书" in told["body"]
+    assert "如非本人签署或不再同意，请登录平台在“我的任职与查询记录”中撤回授权" in told["body"]
+    assert told["idempotency_key"].startswith(f"consent:{staff['id']}:form:")
