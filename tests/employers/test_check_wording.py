@@ -83,6 +83,13 @@ def test_withdrawn_and_refused_consent_are_named(client, operator, make_user, ma
     mine = client.get("/employers/my").text
     assert re.search(r"<h1[^>]*>\s*我的任职与查询记录\s*</h1>", mine)
     assert re.search(r'href="/employers/my"[^>]*>\s*我的任职与查询记录\s*<', mine)
+    # On a phone both tables read as cards: every cell carries its column heading.
+    for section in ("我的授权记录", "谁查看过我的证书记录"):
+        table = mine.split(section)[1].split("</table>")[0]
+        assert "data-table-stack" in table
+        cells = re.findall(r"<td[^>]*>", table)
+        assert cells and all("data-label=" in td for td in cells)
+    assert re.search(r'<span class="nowrap">入职 \d{4}-\d{2}-\d{2}</span>', mine)
 
     # Refused: a second person refuses the operator's request.
     refusing = link(client, operator, fid, "钱多", ["caregiver"], consent=False)
