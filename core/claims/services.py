@@ -110,9 +110,13 @@ async def _code_target(claim: IdentityClaim) -> str | None:
     return None
 
 
-async def _person_limit_spent(claim: IdentityClaim) -> bool:
+async def _limit_spent(claim: IdentityClaim, phone: str) -> bool:
+    """Whether the hour's codes to this person (b), or to this phone number (a: a new person's
+    phone, which anyone can type into any number of registrations), are all sent."""
+    to = (Message.person == claim.person) if claim.method == "sms" else (
+        Message.recipient == phone)
     sent = await Message.count().where(
-        (Message.person == claim.person) & (Message.topic == _CODE_TOPIC)
+        to & (Message.topic == _CODE_TOPIC)
         & (Message.created_at > clock.now() - timedelta(hours=1)))
     return sent >= _PER_PERSON_CODES
 
@@ -120,7 +124,7 @@ async def _person_limit_spent(claim: IdentityClaim) -> bool:
 async def _send(claim: IdentityClaim, actor: Actor) -> None:
     """A new code (real or decoy) for the claim; raises otp.CodeThrottled."""
     phone = await _code_target(claim)
-    spent = claim.method == "sms" and phone is not None and await _person_limit_spent(claim)
+    spent = phone is not None and await _limit_spent(claim, phone)
     if spent:
         phone = None
     await otp.send_code(PURPOSE, _subject(claim), phone, unguessable=spent,

@@ -104,3 +104,23 @@ def test_more_accounts_buy_no_more_guesses_at_her_code(client, clock, make_perso
     assert r.status_code == 422 and r.json()["detail"] == "验证码不正确，还可尝试 4 次"
     r = client.post("/api/v1/auth/claim/verify", json={"code": "123456"}, headers=first)
     assert r.status_code == 200  # a code that was sent still works
+
+
+def test_new_person_registrations_cannot_bomb_a_phone(client, clock, outbox):
+    """Case (a) sends the code to the phone typed in: registering many new numbers with
+    someone else's phone, and resending, reaches that phone at most 5 times an hour."""
+    clock.set_now(clock.now())
+    target = "13600002222"
+    heads = []
+    for i in range(3):
+        first17 = f"12022119920201{i:03d}"
+        body = {"name": "赵六", "id_type": "居民身份证",
+                "id_number": first17 + id_check_char(first17), "phone": target,
+                "username": f"bomber{i}", "password": PASSWORD, "password_confirm": PASSWORD}
+        assert client.post("/api/v1/auth/register", json=body).status_code == 202
+        heads.append(api_token(client, f"bomber{i}"))
+    for _ in range(4):
+        clock.set_now(clock.now() + timedelta(seconds=61))
+        for headers in heads:
+            assert client.post("/api/v1/auth/claim/code", headers=headers).status_code == 202
+    assert len(outbox.messages(to=target)) == 5
