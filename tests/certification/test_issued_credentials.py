@@ -76,7 +76,7 @@ def test_command_accepts_issued_then_says_revoked(client, run, issued, tmp_path)
     ok = our_command(vc_file, keys_file, fetch_lists(client, vc, tmp_path))
     assert ok.returncode == 0, ok.stdout + ok.stderr
     client.post(f"/api/v1/certification/certificates/{credential_id}/revoke",
-                json={"reason": "考试舞弊"}, headers=headers)
+                json={"public_reason": "考试舞弊"}, headers=headers)
     revoked = our_command(vc_file, keys_file, fetch_lists(client, vc, tmp_path))
     assert revoked.returncode == 1 and "已撤销" in revoked.stdout
 
@@ -98,7 +98,7 @@ def test_js_verifier_agrees(client, run, issued, tmp_path):
     assert our_command(tampered_file, keys_file, lists).returncode == 1
 
     client.post(f"/api/v1/certification/certificates/{credential_id}/suspend",
-                json={"reason": "核查"}, headers=headers)
+                json={"public_reason": "核查"}, headers=headers)
     lists = fetch_lists(client, vc, tmp_path)
     js = js_verdict(vc_file, lists)
     assert js["valid"] is False
@@ -106,7 +106,7 @@ def test_js_verifier_agrees(client, run, issued, tmp_path):
     assert our_command(vc_file, keys_file, lists).returncode == 1
 
     client.post(f"/api/v1/certification/certificates/{credential_id}/revoke",
-                json={"reason": "考试舞弊"}, headers=headers)
+                json={"public_reason": "考试舞弊"}, headers=headers)
     lists = fetch_lists(client, vc, tmp_path)
     js = js_verdict(vc_file, lists)
     assert js["valid"] is False and js["status"]["revocation"] is True
