@@ -16,6 +16,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from core.accounts.auth import current_user
+from core.errors import DomainError
 from core.pagination import Page
 from core.roles import Role
 
@@ -107,6 +108,15 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
     context.setdefault("errors", {})
     context.setdefault("form", {})
     return Template(template_name=template, context=context, status_code=status_code)
+
+
+def errors_of(exc: DomainError) -> dict[str, str]:
+    """A refused form's errors for ``form_page``: every field of a FieldErrors, else the one
+    field at fault (or ``__all__``, shown at the top of the form)."""
+    fields = getattr(exc, "errors", None)
+    if fields:
+        return dict(fields)
+    return {exc.field or "__all__": exc.message}
 
 
 def form_page(
