@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from core import audit, clock, db
-from core.accounts.passwords import check_policy, hash_password, verify_password
+from core.accounts.passwords import check_policy, hash_password, unusable_hash, verify_password
 from core.accounts.services import USER_FIELDS, to_current_user
 from core.accounts.usernames import normalise_username
 from core.actor import Actor, CurrentUser
@@ -239,17 +239,23 @@ class ResetLink:
 async def start_reset(user_id: int, actor: Actor) -> ResetLink:
     """An admin starts a password reset: a one-time link valid 30 minutes (earlier open links
     of the user are spent) and, from now on, a new password is required at next sign-in.
-    Every session and token of the user ends at once (a reset is often asked for because the
-    account is not in its owner's hands). Raises NotFound, Conflict (a disabled user)."""
+    Every session and token of the user ends at once, and the old password stops working at
+    once (its hash is replaced by an unusable marker; sign-in answers as for a wrong password
+    and counts the failure): a reset is often asked for because the account is not in its
+    owner's hands, and whoever knows the old password must not sign in, change it and spend
+    the owner's link. Raises NotFound, Conflict (a disabled user)."""
     row = await _user_row(user_id)
     if not row["is_active"]:
         raise Conflict("该用户已停用，请先启用再重置密码", "user_id")
     async with db.transaction():
         link = await open_reset_link(user_id, actor, RESET_VALID_FOR)
-        await User.update({User.must_change_password: True}).where(User.id == user_id)
+        await User.update(
+            {User.must_change_password: True, User.password_hash: unusable_hash()}
+        ).where(User.id == user_id)
         revoked = await _end_sessions(user_id)
         await audit.record(actor, "user.password_reset_start", "user", user_id,
                            after={"expires_at": link.expires_at, "change_required_at_login": True,
+                                  "old_credential_disabled": True,
                                   "sessions_ended": True, "revoked_api_keys": revoked})
     return link
 

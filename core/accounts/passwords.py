@@ -4,6 +4,7 @@ and the password policy a new password must meet."""
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -87,7 +88,28 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
+# A stored "hash" that no password matches: an admin's password reset puts one in place of the
+# old hash, so the old password stops working the moment the reset starts (not when the link
+# is used). Never a valid Argon2 string ("$argon2id$..."), so nothing can verify against it.
+UNUSABLE_PREFIX = "!reset:"
+
+
+def unusable_hash() -> str:
+    """A stored password value no password matches (random, so no two are alike)."""
+    return UNUSABLE_PREFIX + secrets.token_hex(16)
+
+
+def is_unusable(password_hash: str | None) -> bool:
+    return not password_hash or password_hash.startswith(UNUSABLE_PREFIX)
+
+
 async def verify_password(password_hash: str, password: str) -> bool:
+    """True when ``password`` matches the stored Argon2 hash. An unusable marker (see
+    ``unusable_hash``) matches nothing, after the same work as a real check, so the answer's
+    timing does not tell that a reset is under way."""
+    if is_unusable(password_hash):
+        await dummy_verify(password)
+        return False
     return await asyncio.to_thread(_verify, password_hash, password)
 
 
