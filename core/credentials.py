@@ -15,6 +15,7 @@ from datetime import date, datetime
 from core import audit, clock
 from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationError
+from core.forms import check_date_range
 from core.happened import require_happened
 from core.identity import fold_code
 from core.tables import Credential, CredentialEvent, CredentialStatusChange
@@ -86,7 +87,11 @@ def normalise_recorded_number(value: str) -> str:
 
 def check_input(data: CredentialInput, today: date | None = None) -> None:
     """The rules every new credential keeps; a recorded one (``source`` not ``issued``: a fact
-    from elsewhere) cannot be dated after ``today`` (core.happened). Raises ValidationError."""
+    from elsewhere) cannot be dated after ``today`` (core.happened); every date lies within
+    1900-01-01 … 2099-12-31 (core.forms), whatever door it came in by. Raises ValidationError."""
+    check_date_range(data.issued_on, "issued_on")
+    if data.expires_on:
+        check_date_range(data.expires_on, "expires_on")
     if data.source != "issued" and today is not None:
         require_happened(data.issued_on, today, "issued_on", "发证（检查）日期")
     if not data.number.strip():

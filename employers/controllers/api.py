@@ -297,14 +297,11 @@ class StaffLinksApi(Controller):
           guards=[roles(*SEE)], status_code=201)
     async def record_check(self, request: Request, link_id: FromPath[int],
                            data: MultipartBody[dict[str, Any]]) -> sc.IdOut:
-        from core.errors import ValidationError
+        from core.forms import parse_date
 
         upload = data.get("scan")
         content = await upload.read() if isinstance(upload, UploadFile) else b""
-        try:
-            checked_on = date.fromisoformat(str(data.get("checked_on", "")))
-        except ValueError:
-            raise ValidationError("日期格式应为 YYYY-MM-DD", "checked_on") from None
+        checked_on = parse_date(data.get("checked_on"), "checked_on", required=True)
         async with db.transaction():
             row = await staff.record_check(link_id, CheckInput(
                 str(data.get("code", "")), str(data.get("outcome", "")), checked_on,
