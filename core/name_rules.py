@@ -22,6 +22,9 @@ Refused, each with its own message naming the field (``姓名``):
 - digits of any script and other number characters (categories N*: 3, ３, ٣, ②, Ⅻ, ½);
 - emoji and other symbols or punctuation (categories S*, P* other than the separators above);
 - a separator not between two letters (leading, trailing, doubled: "·张三", "A--B");
+- more than 2 combining marks on one letter (counted after canonical decomposition, NFD):
+  Vietnamese needs 2 (ệ = e + U+0323 + U+0302, ự = u + U+031B + U+0323), while a stack of
+  dozens ("Zalgo" text) overflows the line and garbles certificate faces;
 - Han ideographs mixed with Latin letters in one name ("王Mary"): a Chinese name is written in
   Chinese characters and a foreign name in Latin letters (as on the 外国人永久居留身份证, which
   prints both separately); a mixture is almost always two fields typed into one. Other
@@ -50,6 +53,8 @@ MSG_DIGIT = "姓名不能包含数字"
 MSG_SYMBOL = "姓名不能包含表情符号或其他符号"
 MSG_SEPARATOR = "姓名中的间隔号、空格、连字符和撇号只能用在两个字之间"
 MSG_MIXED = "姓名不能混用汉字和拉丁字母（外文姓名请只填拉丁字母，中文姓名请只填汉字）"
+MAX_MARKS_PER_LETTER = 2  # Vietnamese: a vowel mark and a tone mark on one letter
+MSG_TOO_MANY_MARKS = f"姓名中每个字母上最多只能有 {MAX_MARKS_PER_LETTER} 个附加符号（如声调符号）"
 
 INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})
 # Default_Ignorable_Code_Point characters outside category Cf (DerivedCoreProperties.txt).
@@ -129,6 +134,8 @@ def name_problem(value: str | None) -> str | None:
         if problem:
             return problem
     name = _clean(raw)
+    if _most_marks_on_one_letter(name) > MAX_MARKS_PER_LETTER:
+        return MSG_TOO_MANY_MARKS
     if len(name) > NAME_MAX_LENGTH:
         return MSG_TOO_LONG
     for i, ch in enumerate(name):
@@ -147,6 +154,28 @@ def name_problem(value: str | None) -> str | None:
 
 def _is_mark(ch: str) -> bool:
     return unicodedata.category(ch) in ("Mn", "Mc")
+
+
+# Scripts whose letters carry combining marks only as diacritics (accents, tones). In Brahmic
+# and Southeast Asian scripts (Devanagari, Thai, Myanmar …) vowel signs and medials are marks
+# of combining class 0 and a syllable has several (Burmese ကြိုး has 4): there only the
+# stacking diacritics (class > 0) count.
+_DIACRITIC_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC", "CJK", "HIRAGANA", "KATAKANA", "HANGUL")
+
+
+def _most_marks_on_one_letter(name: str) -> int:
+    """The most combining marks on one letter in the canonical decomposition (NFD) of
+    ``name``, so a precomposed letter (ệ) counts its own marks and cannot carry 2 more."""
+    most = run = 0
+    diacritic_base = False
+    for ch in unicodedata.normalize("NFD", name):
+        if not _is_mark(ch):
+            run = 0
+            diacritic_base = unicodedata.name(ch, "").startswith(_DIACRITIC_SCRIPTS)
+        elif diacritic_base or unicodedata.combining(ch) > 0:
+            run += 1
+            most = max(most, run)
+    return most
 
 
 def clean_name(value: str | None) -> tuple[str, str | None]:

@@ -18,6 +18,7 @@ from core.name_rules import (
     MSG_SEPARATOR,
     MSG_SYMBOL,
     MSG_TOO_LONG,
+    MSG_TOO_MANY_MARKS,
     name_problem,
 )
 from core.tables import AuditLog, Person, User
@@ -103,6 +104,30 @@ def test_one_bad_character_anywhere_is_refused_naming_the_field(bad, message, da
     assert err.value.message == message, (value, err.value.message)
 
 
+# Stacking diacritics (Combining Diacritical Marks, U+0300–U+036F, all of combining class > 0).
+accents = st.characters(min_codepoint=0x0300, max_codepoint=0x036F).filter(
+    lambda ch: unicodedata.combining(ch) > 0)
+
+
+@given(data=st.data(), marks=st.integers(0, 40))
+def test_a_letter_carries_at_most_two_combining_marks(data, marks):
+    """Attack review: "A" + 29 accents was stored and garbled certificate faces. Up to 2 marks
+    on one letter (Vietnamese ệ, ự) pass, a third is refused naming the field."""
+    name = data.draw(latin_names())
+    at = data.draw(st.integers(1, len(name)))
+    while at > 1 and not name[at - 1].isalpha():
+        at -= 1
+    stack = "".join(data.draw(accents) for _ in range(marks))
+    value = name[:at] + stack + name[at:]
+    decomposed = unicodedata.normalize("NFD", name[at - 1] + stack)
+    if sum(unicodedata.combining(ch) > 0 for ch in decomposed) <= 2:
+        assert name_problem(value) is None, value
+    else:
+        with pytest.raises(ValidationError) as err:
+            normalise_name(value, field="holder_name")
+        assert (err.value.field, err.value.message) == ("holder_name", MSG_TOO_MANY_MARKS)
+
+
 # --- examples -------------------------------------------------------------------------------
 
 ACCEPTED = [
@@ -126,6 +151,10 @@ ACCEPTED = [
     ("Peña Núñez", "Peña Núñez"),
     ("Иван", "Иван"),
     ("山田さくら", "山田さくら"),
+    ("Nguye\u0323\u0302n Thi\u0323", "Nguyện Thị"),  # Vietnamese: 2 marks on one letter
+    ("Ngu\u031b\u0323", "Ngự"),
+    ("ကြိုး", "ကြိုး"),  # Burmese: vowel signs and medials are marks of class 0
+    ("สมศักดิ์", "สมศักดิ์"),
 ]
 
 REFUSED = [
@@ -157,6 +186,9 @@ REFUSED = [
     ("Jean--Pierre", MSG_SEPARATOR),
     ("'Anna", MSG_SEPARATOR),
     ("王" * 51, MSG_TOO_LONG),
+    ("A" + "\u0301" * 29, MSG_TOO_MANY_MARKS),
+    ("Nguy\u1ec7\u0301n", MSG_TOO_MANY_MARKS),  # a precomposed ệ counts its own 2
+    ("王\u0301\u0302\u0303芳", MSG_TOO_MANY_MARKS),
 ]
 
 
@@ -195,7 +227,7 @@ def registration(name: str) -> dict:
 
 @pytest.mark.parametrize(("name", "message"), [
     ("\u200b", MSG_INVISIBLE), ("王\u202e芳", MSG_INVISIBLE), ("王芳😀", MSG_SYMBOL),
-    ("王芳3", MSG_DIGIT), ("王芳Mary", MSG_MIXED)])
+    ("王芳3", MSG_DIGIT), ("王芳Mary", MSG_MIXED), ("A" + "\u0301" * 29, MSG_TOO_MANY_MARKS)])
 def test_registration_refuses_a_bad_name_and_writes_nothing(client, run, name, message):
     r = client.post("/api/v1/auth/register", json=registration(name))
     assert r.status_code == 422, r.text
