@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from core.errors import ValidationError
+from core.forms import DATE_MAX, DATE_MIN
 from core.identity import normalise_uscc
 
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -67,9 +68,12 @@ def day(value: Any, path: str) -> date:
     if not isinstance(value, str) or not DATE_RE.fullmatch(value):
         raise invalid(path, f"应为 YYYY-MM-DD 格式的日期，收到 {_shown(value)}")
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         raise invalid(path, f"{value} 不是真实存在的日期") from None
+    if not DATE_MIN <= parsed <= DATE_MAX:  # rules add months and years to dates
+        raise invalid(path, f"日期应在 {DATE_MIN} 至 {DATE_MAX} 之间，收到 {value}")
+    return parsed
 
 
 def choice(value: Any, path: str, allowed: Sequence[str]) -> str:
