@@ -93,12 +93,18 @@ async def get_person(person_id: int) -> Person:
 async def find_or_create_person(data: PersonInput, actor: Actor) -> Person:
     """The Person for this identity (found by their own number or a linked one); created when
     new. A different name is refused: a name changes only through a correction with evidence
-    (``correct_name``)."""
+    (``correct_name``). An existing Person bound provisionally to a self-registered account is
+    corroborated or disputed by this record (``core.claims.corroboration``)."""
     data = data.normalised()
     person = await _by_number(data.id_type, data.id_number)
     if person is not None:
         if not names_match(person.name, data.name):
             raise ValidationError("姓名与该证件号码登记的姓名不一致", "name")
+        # PIPL art. 51: an organisation's first record corroborates or undoes a self-registered
+        # account's provisional binding, in this same transaction (core.claims.corroboration)
+        from core.claims.corroboration import on_recorded  # core.claims imports this module
+
+        await on_recorded(person, data.phone, actor)
         changed = False
         if data.phone and not person.phone:
             person.phone, changed = data.phone, True

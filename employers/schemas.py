@@ -93,6 +93,9 @@ class StaffIn(BaseModel):
     id_type: str = Field(default="居民身份证", max_length=20)
     id_number: str = Field(max_length=40)
     name: str = Field(max_length=50)
+    # the person's mobile as the employer knows it: corroborates (or undoes) a self-registered
+    # account's provisional binding (core.claims.corroboration)
+    phone: str | None = Field(default=None, max_length=20)
     education: Literal["below_secondary", "secondary", "associate", "bachelor",
                        "master_or_above"] | None = None
     positions: list[Literal["director", "caregiver", "health", "security"]]

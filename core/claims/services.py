@@ -19,6 +19,12 @@ someone else created get a claim at their next visit (``ensure_claim``): a code 
 file, or the officer queue. Document images are deleted 30 days after the decision
 (``purge_decided_documents``, a housekeeping task).
 
+Case (a) proves the phone entered, not the identity, so its binding is PROVISIONAL (PIPL
+art. 51; ``core.claims.corroboration``): the first organisation that records the person
+(``core.people.find_or_create_person``) corroborates it with the same phone, or — with another
+phone or none — unbinds the account in that same transaction and opens a new claim: a code to
+the organisation's phone (method ``sms``) or the officers' document queue (``officer``).
+
 ``verify_claim`` checks the code with ``core.otp.check_code``, which commits each wrong try in
 its own transaction: it is called outside any open transaction.
 """

@@ -9,7 +9,9 @@
   ``none``     nothing the claimant can enter proves it (the name does not match the record, or
                the record already has a verified trainee account): a decoy code is kept so that
                the answers look exactly like ``sms``; only an officer can still accept it.
-``state``: pending → verified | rejected | withdrawn.
+``state``: pending → verified | rejected | withdrawn; a verified ``new`` claim becomes
+``disputed`` when an organisation first records the person with another phone or none
+(core.claims.corroboration), else it gets ``corroborated_at``.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from piccolo.table import Table
 from core.tables import Person, StoredFile, User
 
 METHODS = ("new", "sms", "officer", "none")
-STATES = ("pending", "verified", "rejected", "withdrawn")
+STATES = ("pending", "verified", "rejected", "withdrawn", "disputed")
 
 
 class IdentityClaim(Table, tablename="identity_claim"):
@@ -51,6 +53,8 @@ class IdentityClaim(Table, tablename="identity_claim"):
     document_uploaded_at = Timestamptz(null=True, default=None)
     document_deleted_at = Timestamptz(null=True, default=None)
     phone_verified_at = Timestamptz(null=True, default=None)
+    # method "new" only: when an organisation first recorded the person with the same phone
+    corroborated_at = Timestamptz(null=True, default=None)
     decided_by = Integer(null=True, default=None)
     decided_at = Timestamptz(null=True, default=None, index=True)
     decision_note = Text(default="")

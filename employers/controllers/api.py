@@ -140,7 +140,7 @@ class FacilitiesApi(Controller):
         async with db.transaction():
             row = await staff.link_person(
                 facility_id, PersonInput(data.id_type, data.id_number, data.name,
-                                         education=data.education),
+                                         data.phone or None, education=data.education),
                 StaffTerms(list(data.positions), data.employment, data.employment_form,
                            data.started_on, data.management_years), actor_of(request))
         return sc.IdOut(id=row.id)

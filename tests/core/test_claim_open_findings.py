@@ -1,21 +1,18 @@
-"""Open finding of the attack review of issue 11 (kept as a strict xfail until fixed):
-pre-claiming a person the registry does not hold yet.
+"""Finding of the attack review of issue 11, now fixed (core.claims.corroboration; more cases
+in test_claim_corroboration.py): pre-claiming a person the registry does not hold yet.
 
 Someone who knows a caregiver's name and ID number registers before any organisation has
 recorded her: case (a) "new person" sends the code to the phone THEY entered, so they bind an
 account to a Person created with their own phone, verified. When her employer or training
 provider later records her by the same number and name, everything attaches to that Person: the
 squatter sees her certificates and accepts the employer's consent request in her name, which is
-the attack the issue set out to stop. She cannot claim her record (case d: already claimed),
-and an officer cannot accept her ID document either (Conflict: 已注册学员账号).
-Suggested fix: a Person created by a self-registration stays "self-asserted" until an
-organisation or officer confirms it; when an organisation first records that number, the
-self-registered account loses the binding and must pass an officer's document check (the phone
-it entered proves nothing about the person)."""
+the attack the issue set out to stop. She could not claim her record (case d: already claimed),
+and an officer could not accept her ID document either (Conflict: 已注册学员账号).
+Fix: the binding of a self-registered new person is provisional; the first organisation that
+records the person corroborates it with the same phone, or unbinds the account in the same
+transaction (a code to the organisation's phone, or with no phone the officers' queue)."""
 
 from __future__ import annotations
-
-import pytest
 
 from core.identity import id_check_char
 from tests.conftest import PASSWORD, api_token
@@ -26,8 +23,6 @@ ID_NUMBER = FIRST17 + id_check_char(FIRST17)
 SQUATTER_PHONE = "13700001111"
 
 
-@pytest.mark.xfail(strict=True, reason="open finding: a new-person claim pre-claims a real "
-                   "person's future records (see module docstring)")
 def test_a_squatter_does_not_get_a_person_recorded_later_by_an_employer(
         client, run, outbox, make_user, make_credential):
     body = {"name": "王芳", "id_type": "居民身份证", "id_number": ID_NUMBER,
@@ -47,6 +42,7 @@ def test_a_squatter_does_not_get_a_person_recorded_later_by_an_employer(
     make_credential(staff["person_id"], "CHILDCARE_WORKER", level=4,
                     number="S0601120000012640099")
 
-    assert client.get("/api/v1/me/certificates", headers=squatter).json() == []
+    r = client.get("/api/v1/me/certificates", headers=squatter)  # unbound: nothing of hers
+    assert r.status_code == 404 and r.json()["detail"] == "账号未关联人员信息"
     r = client.post(f"/api/v1/staff-links/{staff['id']}/accept", headers=squatter)
     assert r.status_code == 404

@@ -53,10 +53,12 @@ def register(client: Any, headers: dict, **overrides: Any) -> int:
 
 def link(client: Any, headers: dict, facility_id: int, name: str, positions: list[str], *,
          employment: str = "full_time", education: str = "associate", years: int = 0,
-         consent: bool = True, number: str | None = None) -> dict:
+         consent: bool = True, number: str | None = None, phone: str | None = None) -> dict:
     body = {"id_type": "居民身份证", "id_number": number or id_number(), "name": name,
             "education": education, "positions": positions, "employment": employment,
             "started_on": "2026-01-05", "management_years": years}
+    if phone:  # the phone the employer knows; it corroborates a self-registration
+        body["phone"] = phone
     response = client.post(f"/api/v1/facilities/{facility_id}/staff", json=body, headers=headers)
     assert response.status_code == 201, response.text
     link_id = response.json()["id"]

@@ -67,7 +67,8 @@ def test_checks_consent_public_and_access_log(client, operator, make_user, make_
     run(register_verified, TraineeRegistration("林晓", "居民身份证", number, "13900001111",
                                                "lin", "Secret2026pass", "Secret2026pass"),
         Actor.system("test"))
-    staff = link(client, operator, fid, "林晓", ["caregiver"], consent=False, number=number)
+    staff = link(client, operator, fid, "林晓", ["caregiver"], consent=False, number=number,
+                 phone="13900001111")  # the phone she registered with: corroborated
     cert = make_credential(staff["person_id"], "CHILDCARE_WORKER", level=4,
                            number="S0601120000012640001")
     body = {"id_number": number, "name": "林晓", "reason": "招聘核验"}
