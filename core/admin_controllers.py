@@ -14,12 +14,14 @@ from pydantic import BaseModel, Field
 
 from core.accounts import lifecycle, services
 from core.accounts.auth import actor_of, roles
+from core.accounts.passwords import check_policy
 from core.errors import DomainError, ValidationError
+from core.forms import FormReader
 from core.pagination import Page, clamp_page
 from core.roles import ROLE_LABELS, Role
 from core.settings import get_settings
 from core.tables import User
-from core.web import FormData, PageNumber, form_page, page, redirect_with
+from core.web import FormData, PageNumber, errors_of, form_page, page, redirect_with
 
 admin_only = roles(Role.ADMIN)
 ROLE_OPTIONS = [(r.value, label) for r, label in ROLE_LABELS.items()]
@@ -69,6 +71,19 @@ def parse_organisation(value: object) -> int | None:
     if not text.isdigit() or len(text) > 9:
         raise ValidationError("所属机构编号应为数字", "organisation_id")
     return int(text)
+
+
+def read_new_user(data: dict) -> None:
+    """The admin's new-user form, every field judged at once (username, display name, role,
+    organisation number, initial password policy). Raises FieldErrors."""
+    reader = FormReader(data)
+    username = reader.run("username", services.check_username, reader.raw("username"))
+    display_name = reader.text("display_name", "姓名或显示名称", required=True, max_length=50)
+    reader.choice("role", "角色", ROLE_VALUES)
+    reader.run("organisation_id", parse_organisation, data.get("organisation_id"))
+    reader.run("password", check_policy, reader.raw("password"), "password",
+               (username or reader.raw("username"), display_name))
+    reader.done()
 
 
 async def create_as_admin(data: services.NewUser, request: Request) -> int:
@@ -134,6 +149,7 @@ class AdminUsersController(Controller):
     @post("/", status_code=HTTP_200_OK)
     async def create(self, request: Request, data: FormData) -> Template | Redirect:
         try:
+            read_new_user(data)
             await create_as_admin(
                 services.NewUser(
                     username=str(data.get("username", "")),
@@ -150,7 +166,7 @@ class AdminUsersController(Controller):
                 request,
                 "admin/users.html",
                 data,
-                {exc.field or "__all__": exc.message},
+                errors_of(exc),
                 page_title="用户管理",
                 result=await list_users("", number, per),
                 q="",
@@ -203,7 +219,7 @@ class AdminUsersController(Controller):
             if exc.status_code == 404:
                 raise
             return await self._detail(request, user_id, 422 if exc.status_code == 422 else 409,
-                                      errors={exc.field or "__all__": exc.message},
+                                      errors=errors_of(exc),
                                       form={k: data.get(k) for k in ("role", "organisation_id")})
         return redirect_with(request, f"/admin/users/{user_id}", "角色和所属机构已更新")
 

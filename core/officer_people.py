@@ -15,7 +15,8 @@ from pydantic import BaseModel, Field
 
 from core.accounts.auth import actor_of, require_user, roles
 from core.errors import DomainError, ValidationError
-from core.identity import IdType, mask_id_number, mask_name
+from core.forms import FormReader
+from core.identity import IdType, mask_id_number, mask_name, normalise_id_number
 from core.name_rules import is_invisible
 from core.people import (
     find_person,
@@ -26,7 +27,7 @@ from core.people import (
 )
 from core.people_controllers import ENTITLED_ROLES, person_out
 from core.roles import Role
-from core.web import FormData, PageNumber, page, redirect_with
+from core.web import FormData, PageNumber, errors_of, page, redirect_with
 
 BASE = "/officer/people"
 OFFICERS = (Role.HRSS_OFFICER, Role.ADMIN)
@@ -99,13 +100,19 @@ class OfficerPeoplePages(Controller):
                    data: FormData) -> Template | Redirect:
         form = _form_of(data)
         try:
+            reader = FormReader(form)
+            id_type = reader.choice("id_type", "证件类型", [t.value for t in IdType])
+            if id_type:
+                reader.run("id_number", normalise_id_number, reader.raw("id_number"), id_type)
+            reader.text("note", "备注", max_length=200)
+            reader.done()
             await link_id_number(person_id, form.get("id_type", ""), form.get("id_number", ""),
                                  form.get("note", ""), actor_of(request))
         except DomainError as error:
             if error.status_code == 404:
                 raise
             return await self._person(request, person_id, form,
-                                      {error.field or "__all__": error.message},
+                                      errors_of(error),
                                       status_code=error.status_code)
         return redirect_with(request, f"{BASE}/{person_id}", "证件号码已关联")
 

@@ -18,6 +18,7 @@ from core.accounts.auth import (
     require_user,
 )
 from core.accounts.password_controllers import CHANGE_PAGE, sign_in
+from core.accounts.passwords import check_policy
 from core.accounts.schemas import (
     MeResponse,
     RegisterRequest,
@@ -25,10 +26,16 @@ from core.accounts.schemas import (
     TokenResponse,
 )
 from core.claims import services as claims
-from core.claims.controllers import VERIFY_PAGE, RegisterAccepted, check_registration_rate
-from core.errors import DomainError, ValidationError
+from core.claims.controllers import (
+    VERIFY_PAGE,
+    RegisterAccepted,
+    check_registration_rate,
+    read_person_fields,
+)
+from core.errors import DomainError
+from core.forms import FormReader
 from core.identity import IdType
-from core.web import FormData, form_page, page, redirect_with
+from core.web import FormData, errors_of, form_page, page, redirect_with
 
 ID_TYPE_OPTIONS = [(t.value, t.value) for t in IdType]
 
@@ -56,19 +63,21 @@ class AccountPages(Controller):
 
     @post("/login", status_code=HTTP_200_OK)
     async def login(self, request: Request, data: FormData) -> Template | Redirect:
-        username = str(data.get("username", "")).strip()
-        password = str(data.get("password", ""))
+        reader = FormReader(data)
+        username = reader.text("username", "用户名", required=True)
+        password = reader.raw("password")
+        if not password:
+            reader.fail("password", "请填写密码")
         store = request.app.stores.get("throttle")
         try:
-            if not username:
-                raise ValidationError("请填写用户名", "username")
+            reader.done()
             user = await services.authenticate(username, password, client_ip(request), store)
         except DomainError as exc:
             response = form_page(
                 request,
                 "accounts/login.html",
                 data,
-                {exc.field or "__all__": exc.message},
+                errors_of(exc),
                 page_title="登录",
             )
             response.status_code = exc.status_code if exc.status_code == 429 else 422
@@ -102,14 +111,14 @@ class AccountPages(Controller):
         try:
             await check_registration_rate(request)
             user_id = await claims.register_trainee(
-                services_registration(data), actor_of(request)
+                read_registration(data), actor_of(request)
             )
         except DomainError as exc:
             response = form_page(
                 request,
                 "accounts/register.html",
                 data,
-                {exc.field or "__all__": exc.message},
+                errors_of(exc),
                 id_type_options=ID_TYPE_OPTIONS,
                 page_title="学员注册",
             )
@@ -120,6 +129,24 @@ class AccountPages(Controller):
             return response
         await sign_in(request, user_id)  # the account sees nothing until the claim is proved
         return redirect_with(request, VERIFY_PAGE, claims.ACCEPTED_MESSAGE, "info")
+
+
+def read_registration(data: dict[str, Any]) -> claims.TraineeRegistration:
+    """The registration form, every field judged at once (name, ID number, phone, username,
+    password policy, confirmation): FieldErrors with all that are at fault, so the page shows
+    each beside its field. Only the form's own rules are judged, never the registry (the
+    answer stays the same in every identity case, see ``core.claims.services``)."""
+    reader = FormReader(data)
+    person = read_person_fields(reader)
+    username = reader.run("username", services.check_username, reader.raw("username"))
+    password = reader.raw("password")
+    reader.run("password", check_policy, password, user_inputs=(
+        username or reader.raw("username"), person["name"], person["id_number"],
+        person["phone"]))
+    if password != reader.raw("password_confirm"):
+        reader.fail("password_confirm", "两次输入的密码不一致")
+    reader.done()
+    return services_registration(data)
 
 
 def services_registration(data: dict[str, Any]) -> claims.TraineeRegistration:

@@ -16,12 +16,14 @@ from pydantic import BaseModel, Field
 from core import otp, ratelimit
 from core.accounts import lifecycle, sms_reset
 from core.accounts.auth import SESSION_USER_KEY, actor_of, client_ip, login_required, require_user
-from core.accounts.passwords import POLICY_HINT
+from core.accounts.passwords import POLICY_HINT, check_policy
 from core.accounts.services import FAILURE_WINDOW_S, TooManyAttempts
 from core.accounts.sessions import renew_session
 from core.errors import DomainError
+from core.forms import FormReader
+from core.identity import normalise_mobile
 from core.settings import get_settings
-from core.web import FormData, form_page, page, redirect_with
+from core.web import FormData, errors_of, form_page, page, redirect_with
 
 CHANGE_PAGE = "/account/password"
 CHANGE_API = "/api/v1/auth/password"
@@ -91,6 +93,24 @@ def _change_form(request: Request, **context: object) -> Template:
                 must_change=user.must_change_password, policy_hint=POLICY_HINT, **context)
 
 
+def read_new_password(data: dict, user_inputs: tuple[str, ...], *, current: bool) -> None:
+    """A change (``current``: with the current password) or reset form, every field judged at
+    once: current password given, the policy of core.accounts.passwords (on the inputs known
+    here; the service judges the trainee's ID and phone too), not the current one, confirmation.
+    Raises FieldErrors. The current password is not checked here: only the service does, and
+    counts a wrong one."""
+    reader = FormReader(data)
+    if current and not reader.raw("current_password"):
+        reader.fail("current_password", "请填写当前密码")
+    password = reader.raw("password")
+    reader.run("password", check_policy, password, "password", user_inputs)
+    if current and password and password == reader.raw("current_password"):
+        reader.fail("password", "新密码不能与当前密码相同")
+    if password != reader.raw("password_confirm"):
+        reader.fail("password_confirm", "两次输入的新密码不一致")
+    reader.done()
+
+
 def _change(data: dict) -> lifecycle.PasswordChange:
     return lifecycle.PasswordChange(
         *(str(data.get(k, "")) for k in ("current_password", "password", "password_confirm"))
@@ -108,10 +128,11 @@ class PasswordPages(Controller):
     async def change(self, request: Request, data: FormData) -> Template | Redirect:
         user = require_user(request)
         try:
+            read_new_password(data, (user.username, user.display_name), current=True)
             version = await change_password(request, _change(data))
         except DomainError as exc:
             response = form_page(request, "accounts/password.html", data,
-                                 {exc.field or "__all__": exc.message}, page_title="修改密码",
+                                 errors_of(exc), page_title="修改密码",
                                  must_change=user.must_change_password, policy_hint=POLICY_HINT)
             if exc.status_code == 429:
                 response.status_code = 429
@@ -136,6 +157,8 @@ class PasswordPages(Controller):
         self, request: Request, token: FromPath[str], data: FormData
     ) -> Template | Redirect:
         try:
+            row = await lifecycle.reset_link_user(token)
+            read_new_password(data, (row["username"], row["display_name"]), current=False)
             await lifecycle.complete_reset(token, str(data.get("password", "")),
                                            str(data.get("password_confirm", "")),
                                            client_ip(request))
@@ -144,7 +167,7 @@ class PasswordPages(Controller):
                 return page(request, "accounts/reset.html", status_code=exc.status_code,
                             invalid=exc.message, page_title="设置新密码")
             return form_page(request, "accounts/reset.html", data,
-                             {exc.field or "__all__": exc.message}, policy_hint=POLICY_HINT,
+                             errors_of(exc), policy_hint=POLICY_HINT,
                              page_title="设置新密码")
         return redirect_with(request, "/login", "新密码已设置，请用新密码登录")
 
@@ -179,10 +202,17 @@ class ForgotPasswordPages(Controller):
             if not await ratelimit.allow(store, key, FORGOT_LIMIT, FORGOT_WINDOW_S):
                 wait = int(FORGOT_WINDOW_S - time.time() % FORGOT_WINDOW_S) + 1
                 raise otp.CodeThrottled("获取验证码过于频繁，请稍后再试", wait, "identifier")
+            reader = FormReader(data)
+            reader.text("identifier", "用户名或证件号码", required=True, max_length=50)
+            if not phone.strip():
+                reader.fail("phone", "请填写手机号码")
+            else:
+                reader.run("phone", normalise_mobile, phone)
+            reader.done()
             await sms_reset.request_code(identifier, phone)
         except DomainError as exc:
             response = _forgot(request, "request", 429 if exc.status_code == 429 else 422,
-                               form=form, errors={exc.field or "__all__": exc.message})
+                               form=form, errors=errors_of(exc))
             if getattr(exc, "retry_after", None):
                 response.headers["Retry-After"] = str(exc.retry_after)  # type: ignore[attr-defined]
             return response
@@ -196,7 +226,7 @@ class ForgotPasswordPages(Controller):
                                                 str(data.get("code", "")), client_ip(request))
         except DomainError as exc:
             return _forgot(request, "code", 422, form=form,
-                           errors={exc.field or "__all__": exc.message})
+                           errors=errors_of(exc))
         return Redirect(path=link.path)
 
 

@@ -20,9 +20,10 @@ from core.accounts.auth import actor_of, client_ip, login_required, require_user
 from core.claims import services
 from core.errors import DomainError, NotFound
 from core.files import read_file
-from core.identity import IdType
+from core.forms import FormReader
+from core.identity import IdType, normalise_id_number, normalise_mobile, normalise_name
 from core.roles import Role
-from core.web import FormData, page, redirect_with
+from core.web import FormData, errors_of, page, redirect_with
 
 VERIFY_PAGE = "/account/verify"
 QUEUE = "/officer/claims"
@@ -50,6 +51,26 @@ async def check_registration_rate(connection: ASGIConnection) -> None:
     key = f"register:ip:{client_ip(connection)}"
     if not await ratelimit.allow(store, key, REGISTER_LIMIT, REGISTER_WINDOW_S):
         raise RegistrationThrottled(int(REGISTER_WINDOW_S - time.time() % REGISTER_WINDOW_S) + 1)
+
+
+def read_person_fields(reader: FormReader) -> dict[str, str]:
+    """The identity fields of a registration or claim form (name, id_number and phone required;
+    id_type 居民身份证 when left empty), each refusal kept beside its own field by ``reader``. Returns the values in
+    stored form where they are valid, else as typed (only used to judge a password). The form
+    alone is judged here: nothing is looked up in the registry (the answer to a registration
+    must not depend on what it holds, see ``core.claims.services``)."""
+    id_type = reader.choice("id_type", "证件类型", [t.value for t in IdType], required=False)
+    values = {"name": reader.raw("name"), "id_type": id_type or IdType.RESIDENT.value,
+              "id_number": reader.raw("id_number"), "phone": reader.raw("phone")}
+    values["name"] = reader.run("name", normalise_name, values["name"]) or values["name"]
+    if "id_type" not in reader.errors:
+        values["id_number"] = reader.run("id_number", normalise_id_number, values["id_number"],
+                                         values["id_type"]) or values["id_number"]
+    if not values["phone"].strip():
+        reader.fail("phone", "请填写手机号码")
+    else:
+        values["phone"] = reader.run("phone", normalise_mobile, values["phone"]) or values["phone"]
+    return values
 
 
 def identity_gate(request: Request) -> Response | None:
@@ -135,7 +156,7 @@ class VerifyPages(Controller):
         try:
             await services.verify_claim(user.id, str(data.get("code", "")), actor_of(request))
         except DomainError as exc:
-            return await self._page(request, {exc.field or "__all__": exc.message}, 422)
+            return await self._page(request, errors_of(exc), 422)
         return redirect_with(request, "/", "身份核验成功，已关联您的培训与证书记录")
 
     @post("/resend", status_code=HTTP_200_OK)
@@ -144,7 +165,7 @@ class VerifyPages(Controller):
         try:
             await services.resend_code(user.id, actor_of(request))
         except DomainError as exc:
-            response = await self._page(request, {exc.field or "__all__": exc.message},
+            response = await self._page(request, errors_of(exc),
                                         exc.status_code if exc.status_code == 429 else 422)
             if getattr(exc, "retry_after", None):
                 response.headers["Retry-After"] = str(exc.retry_after)  # type: ignore[attr-defined]
@@ -157,11 +178,14 @@ class VerifyPages(Controller):
         user = require_user(request)
         try:
             await check_registration_rate(request)
+            reader = FormReader(data)
+            read_person_fields(reader)
+            reader.done()
             await services.restart_claim(user.id, services.ClaimInput(
                 *(str(data.get(k, "")) for k in ("name", "id_type", "id_number", "phone"))),
                 actor_of(request))
         except DomainError as exc:
-            response = await self._page(request, {exc.field or "__all__": exc.message},
+            response = await self._page(request, errors_of(exc),
                                         429 if exc.status_code == 429 else 422)
             if getattr(exc, "retry_after", None):
                 response.headers["Retry-After"] = str(exc.retry_after)  # type: ignore[attr-defined]
@@ -177,7 +201,7 @@ class VerifyPages(Controller):
             await services.upload_document(user.id, body, name, data.get("consent") == "yes",
                                            actor_of(request))
         except DomainError as exc:
-            return await self._page(request, {exc.field or "__all__": exc.message}, 422)
+            return await self._page(request, errors_of(exc), 422)
         return redirect_with(request, VERIFY_PAGE,
                              "证件照片已提交，人社局工作人员核验后将短信通知您")
 
@@ -262,7 +286,7 @@ class OfficerClaimPages(Controller):
         except NotFound:
             raise
         except DomainError as exc:
-            return await self._detail(request, claim_id, {exc.field or "__all__": exc.message},
+            return await self._detail(request, claim_id, errors_of(exc),
                                       422, {"note": str(data.get("note", ""))})
         return redirect_with(request, QUEUE, "已通过，账号已关联该人员" if accept
                              else "已退回，申请人将收到短信通知")

@@ -21,7 +21,7 @@ from core.messages.tables import Message, ReminderOptOut
 from core.pagination import Page, clamp_page
 from core.roles import Role
 from core.tables import User
-from core.web import FormData, PageNumber, form_page, page, redirect_with
+from core.web import FormData, PageNumber, errors_of, form_page, page, redirect_with
 
 STATES = (("pending", "待发送"), ("sending", "发送中"), ("sent", "已发送"), ("failed", "发送失败"))
 STATE_LABELS = dict(STATES)
@@ -185,6 +185,6 @@ class NoticeEmailPage(Controller):
             email = await set_notice_email(user.id, str(data.get("email", "")), actor_of(request))
         except ValidationError as exc:
             return form_page(request, "accounts/notice_email.html", data,
-                             {exc.field or "__all__": exc.message}, page_title="通知邮箱")
+                             errors_of(exc), page_title="通知邮箱")
         return redirect_with(request, "/account/notice-email",
                              "通知邮箱已保存" if email else "已取消邮件通知")
