@@ -86,7 +86,9 @@ class User(Table, tablename="app_user"):
     email = Varchar(length=254, default="")
     person = ForeignKey(Person, null=True, default=None)
     # a trainee sees the Person's record only once this is set (core.claims: SMS code to the
-    # phone on file or an officer's decision); other roles do not depend on it
+    # phone on file or an officer's decision); other roles do not depend on it. At most one
+    # verified trainee per Person: a partial unique index the ORM cannot declare
+    # (app_user_one_verified_trainee_per_person, migration 2026-11-30T02:15:00)
     identity_verified_at = Timestamptz(null=True, default=None)
     organisation_id = Integer(null=True, default=None, index=True)
     is_active = Boolean(default=True)

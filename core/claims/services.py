@@ -16,8 +16,11 @@ created without a Person, with a pending claim, and every case answers the same 
 (b), (c) and (d) all get a decoy or real code and all may upload a document, so neither the
 verify page nor the API tells them apart. Accounts bound before claims existed to a Person that
 someone else created get a claim at their next visit (``ensure_claim``): a code to the phone on
-file, or the officer queue. Document images are deleted 30 days after the decision
-(``purge_decided_documents``, a housekeeping task).
+file, or the officer queue. Document images are deleted 30 days after the decision, or after
+the upload when nobody decides (``purge_decided_documents``, a housekeeping task). At most one
+ACTIVE verified trainee account holds a Person (a partial unique index backs the check; a
+disabled account's binding is released by the next binding, and the other accounts' pending
+claims on the Person are withdrawn then).
 
 Case (a) proves the phone entered, not the identity, so its binding is PROVISIONAL (PIPL
 art. 51; ``core.claims.corroboration``): the first organisation that records the person
@@ -64,6 +67,7 @@ DOCUMENT_LABEL = "证件照片"
 # PIPL art. 19 (keep no longer than needed): the image goes 30 days after the decision
 DOCUMENT_KEPT_FOR = timedelta(days=30)
 NOT_LINKED = "账号尚未关联人员信息，请联系人社局工作人员"
+ALREADY_BOUND = "该证件号码已注册学员账号，请直接登录"
 
 
 @dataclass(frozen=True)
@@ -140,12 +144,18 @@ async def _send(claim: IdentityClaim, actor: Actor) -> None:
                            after={"to": "entered" if claim.method == "new" else "on_file"})
 
 
+async def _bound_elsewhere(person_id: int, user_id: int) -> bool:
+    """Whether an ACTIVE verified trainee account other than ``user_id`` holds the Person. A
+    disabled account's binding does not block the person: binding releases it (``_bind``)."""
+    return await User.exists().where(
+        (User.person == person_id) & (User.role == Role.TRAINEE) & (User.is_active == True)  # noqa: E712
+        & User.identity_verified_at.is_not_null() & (User.id != user_id))
+
+
 async def _method_for(entered_name: str, person: Person | None, user_id: int) -> str:
     if person is None:
         return "new"
-    taken = await User.exists().where(
-        (User.person == person.id) & (User.role == Role.TRAINEE)
-        & User.identity_verified_at.is_not_null() & (User.id != user_id))
+    taken = await _bound_elsewhere(person.id, user_id)
     if taken or not names_match(person.name, entered_name):
         return "none"
     return "sms" if person.phone else "officer"
@@ -278,7 +288,9 @@ def view_of(claim: IdentityClaim | None, *, verified: bool) -> ClaimView:
     """What the claimant is shown (the same for cases b, c and d)."""
     if verified:
         return ClaimView("verified", "身份已核验")
-    if claim is None:
+    # withdrawn (another account bound the person) or verified once but released since (a
+    # disabled account): nothing pending; the claimant may fill in again
+    if claim is None or claim.state not in ("pending", "rejected"):
         return ClaimView("unlinked", NOT_LINKED)
     if claim.state == "rejected":
         return ClaimView("rejected", "身份核验未通过", may_upload=claim.method != "new",
@@ -323,7 +335,7 @@ async def verify_claim(user_id: int, code: str, actor: Actor) -> None:
     await otp.check_code(PURPOSE, _subject(claim), code)
     if claim.method not in ("new", "sms"):  # a decoy guessed: it proves nothing
         raise ValidationError("验证码已失效，请重新获取", "code")
-    async with db.transaction():
+    async with _one_binding_per_person(), db.transaction():
         await _bind(claim.id, actor, how="code")
 
 
@@ -344,17 +356,21 @@ async def _bind(claim_id: int, actor: Actor, *, how: str, note: str = "") -> int
         person = await Person.objects().where(Person.id == claim.person).first()
         if person is None:
             raise Conflict("未找到该证件号码登记的人员", "claim")
-    if await User.exists().where(
-            (User.person == person.id) & (User.role == Role.TRAINEE)
-            & User.identity_verified_at.is_not_null() & (User.id != claim.user)):
-        raise Conflict("该证件号码已注册学员账号，请直接登录", "id_number")
-    # accounts bound to this Person without proof (before claims existed) lose it
-    others = await User.select(User.id).where(
-        (User.person == person.id) & (User.role == Role.TRAINEE) & (User.id != claim.user))
+    if await _bound_elsewhere(person.id, claim.user):
+        raise Conflict(ALREADY_BOUND, "id_number")
+    # accounts bound to this Person without proof (before claims existed) lose it, and so does
+    # a DISABLED account that proved it once (the person must not stay locked out by an
+    # account an admin has stopped; re-enabled, it sees nothing until it claims again)
+    others = await User.select(User.id, User.is_active, User.identity_verified_at).where(
+        (User.person == person.id) & (User.role == Role.TRAINEE) & (User.id != claim.user)
+        & (User.identity_verified_at.is_null() | (User.is_active == False)))  # noqa: E712
     for other in others:
-        await User.update({User.person: None}).where(User.id == other["id"])
+        await User.update({User.person: None, User.identity_verified_at: None}).where(
+            User.id == other["id"])
+        reason = "disabled" if other["identity_verified_at"] else "unproved"
         await audit.record(actor, "claim.unbound", "user", other["id"],
-                           after={"person_id": person.id, "bound_to_user": claim.user})
+                           after={"person_id": person.id, "bound_to_user": claim.user,
+                                  "reason": reason})
     await User.update({User.person: person.id, User.identity_verified_at: now,
                        User.display_name: person.name}).where(User.id == claim.user)
     claim.person = person.id
@@ -368,7 +384,44 @@ async def _bind(claim_id: int, actor: Actor, *, how: str, note: str = "") -> int
     await audit.record(actor, "claim.verified", "identity_claim", claim.id,
                        after={"user_id": claim.user, "person_id": person.id, "how": how,
                               "method": claim.method})
+    await _close_moot_claims(claim, person, actor)
     return person.id
+
+
+async def _close_moot_claims(bound: IdentityClaim, person: Person, actor: Actor) -> None:
+    """Other accounts' pending claims on the Person just bound (by its id, or by the number for
+    a claim made before the Person existed) can no longer succeed: they are withdrawn and dated
+    (``decided_at``), so their document images go 30 days later with the decided ones."""
+    same = (IdentityClaim.person == person.id) | (
+        (IdentityClaim.id_type == bound.id_type) & (IdentityClaim.id_number == bound.id_number))
+    moot = await IdentityClaim.select(IdentityClaim.id, IdentityClaim.user).where(
+        same & (IdentityClaim.state == "pending") & (IdentityClaim.user != bound.user))
+    for row in moot:
+        await IdentityClaim.update({IdentityClaim.state: "withdrawn",
+                                    IdentityClaim.decided_at: clock.now()}).where(
+            IdentityClaim.id == row["id"])
+        await audit.record(actor, "claim.superseded", "identity_claim", row["id"],
+                           after={"user_id": row["user"], "bound_claim": bound.id})
+
+
+# What the database says when a second verified trainee account would hold one Person (the
+# partial unique index app_user_one_verified_trainee_per_person): SQLite names the column,
+# PostgreSQL the index.
+_SECOND_BINDING = ("app_user.person", "app_user_one_verified_trainee_per_person")
+
+
+@contextlib.asynccontextmanager
+async def _one_binding_per_person():
+    """Around a binding transaction: when a concurrent binding of the same Person committed
+    first (both passed the check in ``_bind``), the index refuses the second write; answer it
+    as a second claimant is answered otherwise (Conflict ALREADY_BOUND), not with a 500."""
+    try:
+        yield
+    except Exception as exc:
+        if "unique" in type(exc).__name__.lower() + str(exc).lower() and any(
+                name in str(exc) for name in _SECOND_BINDING):
+            raise Conflict(ALREADY_BOUND, "id_number") from None
+        raise
 
 
 async def upload_document(user_id: int, data: bytes, filename: str, consent: bool,
@@ -445,9 +498,8 @@ async def claim_for_officer(claim_id: int) -> dict:
         "document_uploaded_at": claim.document_uploaded_at,
         "document_deleted_at": claim.document_deleted_at,
         "decided_at": claim.decided_at, "decision_note": claim.decision_note, "person": person,
-        "already_claimed": bool(claim.person) and await User.exists().where(
-            (User.person == claim.person) & (User.role == Role.TRAINEE)
-            & User.identity_verified_at.is_not_null() & (User.id != claim.user)),
+        "already_claimed": bool(claim.person) and await _bound_elsewhere(
+            claim.person, claim.user),
     }
 
 
@@ -472,7 +524,7 @@ async def decide_claim(claim_id: int, accept: bool, note: str, actor: Actor) -> 
         raise ValidationError("说明过长（最多 200 个字）", "note")
     if not accept and not note:
         raise ValidationError("请填写不通过的原因", "note")
-    async with db.transaction():
+    async with _one_binding_per_person(), db.transaction():
         claim = await IdentityClaim.objects().where(IdentityClaim.id == claim_id).first()
         if claim is None:
             raise NotFound("未找到该身份申请")
@@ -519,18 +571,25 @@ async def _delete_file(file_id: int) -> None:
 
 
 async def purge_decided_documents() -> int:
-    """Delete the ID document images of claims decided more than 30 days ago (the consent's
-    promise); the claim keeps ``document_deleted_at``. Returns how many were deleted."""
-    due = await IdentityClaim.select(IdentityClaim.id, IdentityClaim.document).where(
-        IdentityClaim.document.is_not_null()
-        & IdentityClaim.decided_at.is_not_null()
-        & (IdentityClaim.decided_at <= clock.now() - DOCUMENT_KEPT_FOR))
+    """Delete the ID document images kept 30 days (PIPL art. 19): of claims decided (or
+    withdrawn, e.g. made moot by another account's binding) more than 30 days ago, and of
+    claims still undecided 30 days after the upload (the claim stays pending, out of the
+    officers' queue; the claimant may upload again). The claim keeps ``document_deleted_at``.
+    Returns how many were deleted."""
+    cutoff = clock.now() - DOCUMENT_KEPT_FOR
+    decided = IdentityClaim.decided_at.is_not_null() & (IdentityClaim.decided_at <= cutoff)
+    undecided = (IdentityClaim.decided_at.is_null() & (IdentityClaim.state == "pending")
+                 & (IdentityClaim.document_uploaded_at <= cutoff))
+    due = await IdentityClaim.select(
+        IdentityClaim.id, IdentityClaim.document, IdentityClaim.decided_at).where(
+        IdentityClaim.document.is_not_null() & (decided | undecided))
     actor = Actor.system("housekeeping")
     for row in due:
         async with db.transaction():
             await IdentityClaim.update({IdentityClaim.document: None,
                                         IdentityClaim.document_deleted_at: clock.now()}).where(
                 IdentityClaim.id == row["id"])
-            await audit.record(actor, "claim.document_deleted", "identity_claim", row["id"])
+            await audit.record(actor, "claim.document_deleted", "identity_claim", row["id"],
+                               after={"undecided": row["decided_at"] is None})
         await _delete_file(row["document"])
     return len(due)
