@@ -204,7 +204,8 @@ def test_attendance_page_whole_class_in_one_form(client, run, make_provider, mak
     assert run(AuditLog.count().where(AuditLog.action == "class_session.record")) == 1
     r = post_form(client, f"/training/provider/courses/{course}/attendance", {
         "held_on": "", "kind": "theory", "hours": "3"})
-    assert r.status_code == 422 and "请填写日期" in r.text
+    assert r.status_code == 422 and "请填写上课日期" in r.text
+    assert "请填写上课时间" in r.text and "请填写下课时间" in r.text  # every field at once
     r = post_form(client, f"/training/provider/courses/{course}/attendance", {
         "held_on": day(3), "starts_at": "09:00", "ends_at": "12:00", "kind": "practical",
         "hours": "2", "present": [str(e1)]})

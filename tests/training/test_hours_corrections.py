@@ -141,7 +141,8 @@ def test_provider_and_officer_pages(client, run, make_provider, make_course, mak
     page = client.get(f"/training/provider/sessions/{sid}")
     assert page.status_code == 200 and "历史版本" in page.text and "录入" in page.text
     r = post_form(client, f"/training/provider/sessions/{sid}/void", {"void_reason": ""})
-    assert r.status_code == 422 and "请填写更正或作废的原因" in r.text
+    assert r.status_code == 422 and "请填写作废原因" in r.text
+    assert 'id="void_reason-error"' in r.text
     r = post_form(client, f"/training/provider/sessions/{sid}", {
         "held_on": day(-1), "starts_at": "09:00", "ends_at": "09:45", "kind": "theory",
         "hours": "1", "present": [str(e1)], "reason": "下课时间记错"}, follow_redirects=True)

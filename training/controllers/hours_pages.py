@@ -11,12 +11,12 @@ from litestar.response import Redirect, Template
 
 from core.accounts.auth import actor_of, roles
 from core.errors import DomainError
-from core.forms import parse_date
+from core.forms import FormReader
 from core.roles import Role
-from core.web import FormData, page, redirect_with
+from core.web import FormData, errors_of, page, redirect_with
 from training import states as st
-from training.controllers.common import form_of, parse_int, parse_time
-from training.services import hours, hours_changes
+from training.controllers.common import form_of, many, read_ids, read_session
+from training.services import hours_changes
 from training.services.courses import get_course
 from training.tables import Attendance, ClassSession
 
@@ -69,39 +69,37 @@ class ClassSessionPages(Controller):
     async def correct(self, request: Request, session_id: FromPath[int],
                       data: FormData) -> Template | Redirect:
         form = form_of(data)
-        raw = data.get("present", [])
-        present_raw = [raw] if isinstance(raw, str) else list(raw)
-        form["present"] = present_raw
+        form["present"] = many(data, "present")
+        reader = FormReader(form)
+        change = read_session(reader)
+        present = read_ids(reader, data, "present", "出勤学员")
+        reason = reader.text("reason", "更正原因", required=True, max_length=500)
         try:
-            change = hours.SessionInput(
-                parse_date(form.get("held_on"), "held_on", True),
-                parse_time(form.get("starts_at"), "starts_at", "上课时间"),
-                parse_time(form.get("ends_at"), "ends_at", "下课时间"),
-                form.get("kind", ""), parse_int(form.get("hours"), "hours", "学时"),
-                form.get("topic", ""))
-            await hours_changes.correct_session(session_id, change,
-                                                {int(x) for x in present_raw},
-                                                form.get("reason", ""), actor_of(request))
+            reader.done()
+            assert change is not None
+            await hours_changes.correct_session(session_id, change, present, reason,
+                                                actor_of(request))
         except DomainError as error:
-            return await self._page(request, session_id, form,
-                                    {error.field or "__all__": error.message}, error.status_code)
-        except ValueError:
-            return await self._page(request, session_id, form, {"present": "出勤名单无效"}, 422)
+            return await self._page(request, session_id, form, errors_of(error),
+                                    error.status_code)
         return redirect_with(request, f"{BASE}/{session_id}", "已更正，原记录保留在历史中")
 
     @post("/{session_id:int}/void")
     async def void(self, request: Request, session_id: FromPath[int],
                    data: FormData) -> Template | Redirect:
         form = form_of(data)
+        reader = FormReader(form)
+        reason = reader.text("void_reason", "作废原因", required=True, max_length=500)
         try:
-            await hours_changes.void_session(session_id, form.get("void_reason", ""),
-                                             actor_of(request))
+            reader.done()
+            await hours_changes.void_session(session_id, reason, actor_of(request))
         except DomainError as error:
             row = await _session(session_id)
             present = {r["enrolment"] for r in await Attendance.select(Attendance.enrolment).where(
                 (Attendance.session == session_id) & (Attendance.present == True))}  # noqa: E712
             base = _form_of_session(row, present)
-            field = "void_reason" if error.field == "reason" else (error.field or "__all__")
-            return await self._page(request, session_id, {**base, **form}, {field: error.message},
+            errors = {"void_reason" if field == "reason" else field: message
+                      for field, message in errors_of(error).items()}
+            return await self._page(request, session_id, {**base, **form}, errors,
                                     error.status_code)
         return redirect_with(request, f"{BASE}/{session_id}", "该次课已作废，不再计学时")

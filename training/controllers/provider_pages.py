@@ -14,10 +14,10 @@ from litestar.response import Redirect, Template
 from core import clock
 from core.accounts.auth import actor_of, roles
 from core.errors import DomainError
-from core.forms import parse_date
+from core.forms import FormReader
 from core.roles import Role
-from core.web import FormData, PageNumber, form_page, page, redirect_with
-from training.controllers.common import form_of, labels, parse_int, parse_time, parse_yuan
+from core.web import FormData, PageNumber, errors_of, form_page, page, redirect_with
+from training.controllers.common import form_of, labels, many, read_ids, read_session
 from training.results_feedback import XLSX_TYPE, template_file
 from training.results_file import MAX_LISTED_ERRORS
 from training.services import courses, enrolment, exam_dates, exams, hours, hours_changes, results
@@ -46,25 +46,55 @@ async def _course_options(provider_id: int) -> list[tuple[str, str]]:
     return out
 
 
-def _course_input(form: dict) -> CourseInput:
-    choice = form.get("qualification", "")
-    code, _, lvl = choice.partition(":")
+# Service fields that a page form shows under another input.
+COURSE_FIELDS = {"qualification_code": "qualification", "level": "qualification",
+                 "kind": "qualification", "fee_fen": "fee_yuan"}
+
+
+def _qualification(reader: FormReader, label: str) -> tuple[str, int | None]:
+    """The 'CODE:level' (or 'CODE') chosen in the qualification select."""
+    code, _, lvl = reader.raw("qualification").strip().partition(":")
     if not code:
-        from core.errors import ValidationError
-        raise ValidationError("请选择职业（工种）或培训项目", "qualification")
+        reader.fail("qualification", f"请选择{label}")
+    elif lvl and not (lvl.isdigit() and len(lvl) == 1):
+        reader.fail("qualification", f"{label}取值无效")
+    return code, int(lvl) if lvl.isdigit() and len(lvl) == 1 else None
+
+
+def _course_input(form: dict) -> CourseInput:
+    """Read the course form; every field at fault is reported at once (FieldErrors)."""
+    reader = FormReader(form)
+    code, level = _qualification(reader, "职业（工种）或培训项目")
+    title = reader.text("title", "班次名称", required=True, max_length=100)
+    theory = reader.int("theory_hours_required", "理论学时", minimum=0, maximum=courses.MAX_HOURS)
+    practical = reader.int("practical_hours_required", "实操学时", minimum=0,
+                           maximum=courses.MAX_HOURS)
+    if theory == 0 and practical == 0:
+        reader.fail("theory_hours_required", "理论与实操学时不能都为 0")
+    capacity = reader.int("capacity", "招生人数", minimum=1, maximum=courses.MAX_CAPACITY)
+    starts_on = reader.date("starts_on", "开班日期", required=True)
+    ends_on = reader.date("ends_on", "结业日期", required=True)
+    if starts_on and ends_on and ends_on < starts_on:
+        reader.fail("ends_on", "结业日期不能早于开班日期")
+    place = reader.text("place", "上课地点", max_length=200)
+    fee_fen = reader.yuan("fee_yuan", "费用", required=False)
+    description = reader.text("description", "说明", max_length=2000)
+    reader.done()
+    assert starts_on and ends_on and theory is not None and practical is not None and capacity
     return CourseInput(
-        kind="skill" if lvl else "training", title=form.get("title", ""),
-        qualification_code=code, level=int(lvl) if lvl else None,
-        theory_hours_required=parse_int(form.get("theory_hours_required"),
-                                        "theory_hours_required", "理论学时"),
-        practical_hours_required=parse_int(form.get("practical_hours_required"),
-                                           "practical_hours_required", "实操学时"),
-        capacity=parse_int(form.get("capacity"), "capacity", "招生人数"),
-        starts_on=parse_date(form.get("starts_on"), "starts_on", True),
-        ends_on=parse_date(form.get("ends_on"), "ends_on", True),
-        place=form.get("place", ""), fee_fen=parse_yuan(form.get("fee_yuan"), "fee_yuan"),
-        subsidy_eligible=form.get("subsidy_eligible") == "1",
-        description=form.get("description", "")[:2000])
+        kind="skill" if level is not None else "training", title=title,
+        qualification_code=code, level=level, theory_hours_required=theory,
+        practical_hours_required=practical, capacity=capacity, starts_on=starts_on,
+        ends_on=ends_on, place=place, fee_fen=fee_fen or 0,  # an empty fee is free (0 元)
+        subsidy_eligible=form.get("subsidy_eligible") == "1", description=description)
+
+
+def _on_form(exc: DomainError, fields: dict[str, str]) -> dict[str, str]:
+    """errors_of(exc) with service field names moved to the inputs that show them."""
+    out: dict[str, str] = {}
+    for field, message in errors_of(exc).items():
+        out.setdefault(fields.get(field, field), message)
+    return out
 
 
 class ProviderCoursePages(Controller):
@@ -93,10 +123,8 @@ class ProviderCoursePages(Controller):
         try:
             course_id = await courses.create_course(_course_input(form), actor)
         except DomainError as error:
-            field = {"qualification_code": "qualification", "level": "qualification",
-                     "fee_fen": "fee_yuan"}.get(error.field or "", error.field or "__all__")
-            return form_page(request, "training/course_form.html", form, {field: error.message},
-                             page_title="新建班次",
+            return form_page(request, "training/course_form.html", form,
+                             _on_form(error, COURSE_FIELDS), page_title="新建班次",
                              options=await _course_options(actor.organisation_id or 0))
         return redirect_with(request, f"{BASE}/courses/{course_id}",
                              "班次已创建（草稿），开放报名后学员即可报名")
@@ -168,22 +196,20 @@ class ProviderCoursePages(Controller):
     async def attendance(self, request: Request, course_id: FromPath[int],
                          data: FormData) -> Template | Redirect:
         form = form_of(data)
-        raw = data.get("present", [])
-        present_raw = [raw] if isinstance(raw, str) else list(raw)
+        present_raw = many(data, "present")
+        reader = FormReader(form)
+        fields = read_session(reader)
+        present = read_ids(reader, data, "present", "出勤学员")
         try:
-            present = {int(x) for x in present_raw}
+            reader.done()
+            assert fields is not None
             session_id = await hours.record_session(
-                course_id, parse_date(form.get("held_on"), "held_on", True),
-                form.get("kind", ""), parse_int(form.get("hours"), "hours", "学时"),
-                form.get("topic", ""), present, actor_of(request),
-                starts_at=parse_time(form.get("starts_at"), "starts_at", "上课时间"),
-                ends_at=parse_time(form.get("ends_at"), "ends_at", "下课时间"))
-        except (DomainError, ValueError) as error:
-            message = getattr(error, "message", "出勤名单无效")
-            field = getattr(error, "field", None) or "__all__"
+                course_id, fields.held_on, fields.kind, fields.hours, fields.topic, present,
+                actor_of(request), starts_at=fields.starts_at, ends_at=fields.ends_at)
+        except DomainError as error:
             return await self._attendance_page(
-                request, course_id, {**form, "present": present_raw}, {field: message},
-                getattr(error, "status_code", 422))
+                request, course_id, {**form, "present": present_raw}, errors_of(error),
+                error.status_code)
         del session_id
         return redirect_with(request, f"{BASE}/courses/{course_id}",
                              f"已记录本次课，出勤 {len(present)} 人")
@@ -230,18 +256,20 @@ class ProviderExamPages(Controller):
     @post("/")
     async def create(self, request: Request, data: FormData) -> Template | Redirect:
         form = form_of(data)
-        code, _, lvl = form.get("qualification", "").partition(":")
+        reader = FormReader(form)
+        code, level = _qualification(reader, "职业（工种）和等级")
+        if code and level is None and "qualification" not in reader.errors:
+            reader.fail("qualification", "请选择职业（工种）和等级")
+        exam_on = reader.date("exam_on", "考试日期", required=True)
+        place = reader.text("place", "考试地点", max_length=200)
         try:
-            if not lvl.isdigit():
-                from core.errors import ValidationError
-                raise ValidationError("请选择职业（工种）和等级", "qualification")
-            session_id = await exams.create_session(
-                code, int(lvl), parse_date(form.get("exam_on"), "exam_on", True),
-                form.get("place", ""), actor_of(request))
+            reader.done()
+            assert exam_on is not None and level is not None
+            session_id = await exams.create_session(code, level, exam_on, place,
+                                                    actor_of(request))
         except DomainError as error:
-            field = "qualification" if error.field in ("qualification_code", "level") \
-                else error.field or "__all__"
-            return await self._index(request, form, {field: error.message}, 422)
+            return await self._index(request, form, _on_form(error, COURSE_FIELDS),
+                                     error.status_code)
         return redirect_with(request, f"{BASE}/exams/{session_id}", "考试场次已创建（草稿）")
 
     async def _detail(self, request: Request, session_id: int, errors: list | None = None,

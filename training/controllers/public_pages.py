@@ -11,11 +11,11 @@ from litestar.response import Redirect, Template
 
 from core.accounts.auth import actor_of, roles
 from core.errors import DomainError
-from core.forms import parse_date
+from core.forms import FormReader
 from core.roles import Role
-from core.web import FormData, PageNumber, page, redirect_with
+from core.web import FormData, PageNumber, errors_of, page, redirect_with
 from training import eligibility as el
-from training.controllers.common import form_of, labels
+from training.controllers.common import form_of, labels, many
 from training.services import courses, enrolment, exams, hours
 from training.services.courses import CatalogueFilter
 
@@ -29,15 +29,10 @@ class CataloguePages(Controller):
                     level: FromQuery[str] = "", provider_id: FromQuery[str] = "",
                     date_from: FromQuery[str] = "", date_to: FromQuery[str] = "",
                     q: FromQuery[str] = "", page_number: PageNumber = 1) -> Template:
-        errors: dict[str, str] = {}
-        try:
-            start = parse_date(date_from, "date_from")
-        except DomainError as error:
-            errors["date_from"], start = error.message, None
-        try:
-            end = parse_date(date_to, "date_to")
-        except DomainError as error:
-            errors["date_to"], end = error.message, None
+        reader = FormReader({"date_from": date_from, "date_to": date_to})
+        start = reader.date("date_from", "开班日期起")
+        end = reader.date("date_to", "开班日期止")
+        errors = reader.errors  # a search still runs; the bad dates are shown beside them
         filters = CatalogueFilter(
             qualification_code=qualification_code,
             level=int(level) if level.isdigit() else None,
@@ -108,11 +103,14 @@ class TraineePages(Controller):
     async def register(self, request: Request, session_id: FromPath[int],
                        data: FormData) -> Template | Redirect:
         form = form_of(data)
-        raw = data.get("diplomas", [])
-        diplomas = frozenset([raw] if isinstance(raw, str) else raw)
+        reader = FormReader(form)
+        diplomas = frozenset(many(data, "diplomas"))
+        if diplomas - set(exams.DIPLOMA_KINDS):
+            reader.fail("diplomas", "学历类别无效")
         apprenticeship = form.get("apprenticeship") == "1"
         actor = actor_of(request)
         try:
+            reader.done()
             if form.get("action") == "check":
                 view = await exams.preview(session_id, actor, diplomas, apprenticeship)
                 return await self._register_page(request, session_id,
@@ -124,7 +122,7 @@ class TraineePages(Controller):
                 view = await exams.preview(session_id, actor, diplomas, apprenticeship)
             return await self._register_page(
                 request, session_id, {**form, "diplomas": sorted(diplomas)},
-                {error.field or "__all__": error.message}, view, error.status_code)
+                errors_of(error), view, error.status_code)
         return redirect_with(request, "/training/exams", "报名已提交，请等待评价机构确认")
 
 
