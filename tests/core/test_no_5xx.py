@@ -134,13 +134,11 @@ def test_json_depth_scan_counts_only_brackets_outside_strings() -> None:
 def _parsers() -> list[tuple[str, Any]]:
     from core import forms
     from employers.labour import forms as labour_forms
-    from training.controllers import common as training_forms
 
     return [
         ("core.parse_int", lambda v: forms.parse_int(v, "n", "数量")),
         ("core.parse_decimal", lambda v: forms.parse_decimal(v, "n", "数量")),
-        ("training.parse_int", lambda v: training_forms.parse_int(v, "n", "学时")),
-        ("training.parse_yuan", lambda v: training_forms.parse_yuan(v, "n")),
+        ("core.parse_yuan", lambda v: forms.parse_yuan(v, "n")),
         ("labour.parse_yuan", lambda v: labour_forms.parse_yuan(v, "n")),
         ("labour.parse_hours", lambda v: labour_forms.parse_hours(v, "n")),
     ]
