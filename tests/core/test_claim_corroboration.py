@@ -200,3 +200,28 @@ def test_an_officer_recording_a_credential_without_phone_also_unbinds(
     assert r.status_code == 201, r.text
     user = run(User.objects().where(User.username == "squatter").first)
     assert user.person is None and user.identity_verified_at is None
+
+
+def test_a_refused_organisation_write_changes_nothing(client, run, outbox, make_user):
+    """The corroboration runs in the organisation's transaction: refused, it leaves no trace."""
+    make_user("hrss_officer", "officer")
+    officer = api_token(client, "officer")
+    other17 = "12022119850505123"
+
+    def record(id_number, name):
+        return client.post("/api/v1/certification/external/", headers=officer,
+                           data={"id_type": "居民身份证", "id_number": id_number, "name": name,
+                                 "code": "SECURITY_LICENSE", "number": "BA123456",
+                                 "issuer_name": "天津市公安局", "issued_on": "2026-03-01"},
+                           files={"scan": ("scan.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")})
+
+    assert record(other17 + id_check_char(other17), "李娜").status_code == 201
+    self_register(client, outbox, "wangfang", VICTIM)
+    r = record(ID_NUMBER, "王芳")  # the same certificate number again: refused
+    assert r.status_code in (409, 422), r.text
+    user = run(User.objects().where(User.username == "wangfang").first)
+    assert user.person is not None and user.identity_verified_at is not None
+    assert person_of_number(run).phone == VICTIM
+    assert run(IdentityClaim.count) == 1
+    assert not run(AuditLog.exists().where(AuditLog.action.is_in(
+        ["claim.disputed", "claim.corroborated"])))
