@@ -12,9 +12,10 @@ from litestar.response import Redirect, Template
 from core import db
 from core.accounts.auth import actor_of, roles
 from core.errors import DomainError
+from core.forms import FormReader
 from core.roles import Role
-from core.web import FormData, form_page, page, redirect_with
-from employers.controllers.common import LABELS, form_of, upload_of
+from core.web import FormData, errors_of, form_page, page, redirect_with
+from employers.controllers.common import LABELS, form_of, read_person, upload_of
 from employers.services import checks, consents, staff
 
 ID_TYPES = [("居民身份证", "居民身份证"), ("港澳台居民居住证", "港澳台居民居住证"),
@@ -35,6 +36,11 @@ class CheckPages(Controller):
     async def check(self, request: Request, data: FormData) -> Template:
         form = form_of(data)
         try:
+            reader = FormReader(data)
+            read_person(reader, data)
+            reader.text("certificate_number", "证书编号", max_length=50)
+            reader.text("reason", "查询事由", required=True, max_length=200)
+            reader.done()
             async with db.transaction():
                 result = await checks.check_person(
                     actor_of(request), form.get("id_type", ""), form.get("id_number", ""),
@@ -42,7 +48,7 @@ class CheckPages(Controller):
                     form.get("certificate_number", ""))
         except DomainError as error:
             return form_page(request, "employers/checks.html", form,
-                             {error.field or "__all__": error.message}, page_title="资质核查",
+                             errors_of(error), page_title="资质核查",
                              id_types=ID_TYPES, results=None)
         return page(request, "employers/checks.html", page_title="资质核查", id_types=ID_TYPES,
                     results=[result], form=form)
@@ -52,17 +58,19 @@ class CheckPages(Controller):
         form = form_of(data)
         content, name = await upload_of(data, "file")
         try:
+            reader = FormReader(data)
             if not content:
-                from core.errors import ValidationError
-
-                raise ValidationError("请选择 XLSX 或 CSV 文件", "file")
+                reader.fail("file", "请选择 XLSX 或 CSV 文件")
+            reader.text("bulk_reason", "查询事由", required=True, max_length=200)
+            reader.done()
             rows = checks.parse_list(content, name)
             async with db.transaction():
                 results = await checks.bulk_check(actor_of(request), rows,
                                                   form.get("bulk_reason", ""))
         except DomainError as error:
-            field = "bulk_reason" if error.field == "reason" else (error.field or "__all__")
-            return form_page(request, "employers/checks.html", form, {field: error.message},
+            errors = {("bulk_reason" if field == "reason" else field): message
+                      for field, message in errors_of(error).items()}
+            return form_page(request, "employers/checks.html", form, errors,
                              page_title="资质核查", id_types=ID_TYPES, results=None)
         return page(request, "employers/checks.html", page_title="资质核查", id_types=ID_TYPES,
                     results=results, form=form)

@@ -9,18 +9,28 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, MultipartBody
 from litestar.response import Redirect, Template
 
-from core import db, files, forms
+from core import db, files
 from core.accounts.auth import actor_of, roles
 from core.errors import DomainError, NotFound
 from core.exports import XLSX_MEDIA_TYPE, attachment
+from core.forms import FormReader
 from core.identity import mask_id_number
-from core.people import EDUCATION_LABELS, PersonInput
+from core.people import EDUCATION_LABELS
 from core.roles import Role
-from core.web import FormData, PageNumber, form_page, page, redirect_with
+from core.web import FormData, PageNumber, errors_of, form_page, page, redirect_with
 from employers import whatif
 from employers.compliance.engine import evaluate_dict
-from employers.controllers.common import LABELS, form_of, many, parse_date, upload_of
-from employers.facilities import ClassInput, FacilityInput, StaffTerms, document_kinds
+from employers.controllers.common import (
+    LABELS,
+    form_of,
+    many,
+    read_class,
+    read_facility,
+    read_person,
+    read_terms,
+    upload_of,
+)
+from employers.facilities import document_kinds
 from employers.services import checks, classes, consents, facilities, filings, staff
 from employers.services.access import OFFICER_ROLES, facility_for, may_act
 from employers.services.snapshots import build_snapshot, staff_id
@@ -29,16 +39,6 @@ from employers.tables import Filing
 
 BASE = "/employers/facilities"
 SEE = (Role.FACILITY_OPERATOR, *OFFICER_ROLES)
-
-
-def _facility_input(form: dict, data: Any) -> FacilityInput:
-    return FacilityInput(
-        name=form.get("name", ""), uscc=form.get("uscc", ""),
-        for_profit=form.get("for_profit") == "1",
-        registering_authority=form.get("registering_authority", ""),
-        address=form.get("address", ""), street=form.get("street", ""),
-        service_types=many(data, "service_types"), capacity=form.get("capacity") or "0",
-        is_kindergarten_with_toddler_class=form.get("is_kindergarten_with_toddler_class") == "1")
 
 
 async def facility_context(request: Request, facility_id: int,
@@ -85,12 +85,14 @@ class FacilityPages(Controller):
     async def create(self, request: Request, data: FormData) -> Template | Redirect:
         form = form_of(data)
         try:
+            reader = FormReader(data)
+            facility = read_facility(reader, data)
+            reader.done()
             async with db.transaction():
-                row = await facilities.register_facility(_facility_input(form, data),
-                                                         actor_of(request))
+                row = await facilities.register_facility(facility, actor_of(request))
         except DomainError as error:
             return form_page(request, "employers/facility_form.html", form,
-                             {error.field or "__all__": error.message}, page_title="登记托育机构",
+                             errors_of(error), page_title="登记托育机构",
                              labels=LABELS, selected=many(data, "service_types"))
         return redirect_with(request, f"{BASE}/{row.id}", "机构已登记")
 
@@ -121,12 +123,14 @@ class FacilityPages(Controller):
                      data: FormData) -> Template | Redirect:
         form = form_of(data)
         try:
+            reader = FormReader(data)
+            facility = read_facility(reader, data)
+            reader.done()
             async with db.transaction():
-                await facilities.update_facility(facility_id, _facility_input(form, data),
-                                                 actor_of(request))
+                await facilities.update_facility(facility_id, facility, actor_of(request))
         except DomainError as error:
             return form_page(request, "employers/facility_form.html", form,
-                             {error.field or "__all__": error.message}, page_title="修改机构信息",
+                             errors_of(error), page_title="修改机构信息",
                              labels=LABELS, selected=many(data, "service_types"),
                              action=f"{BASE}/{facility_id}/edit")
         return redirect_with(request, f"{BASE}/{facility_id}", "机构信息已保存")
@@ -139,8 +143,7 @@ class FacilityPages(Controller):
     async def _again(self, request: Request, facility_id: int, form: dict,
                      error: DomainError, **extra: Any) -> Template:
         context = await facility_context(request, facility_id, **extra)
-        return form_page(request, "employers/facility.html", form,
-                         {error.field or "__all__": error.message}, **context)
+        return form_page(request, "employers/facility.html", form, errors_of(error), **context)
 
     @post("/{facility_id:int}/what-if")
     async def what_if(self, request: Request, facility_id: FromPath[int],
@@ -148,15 +151,18 @@ class FacilityPages(Controller):
         form = form_of(data)
         await facility_for(facility_id, actor_of(request))
         snapshot = await build_snapshot(facility_id)
+        reader = FormReader(data)
         children = {}
         for group in snapshot["classes"]:
-            value = form.get(f"children_{group['code']}", "")
-            if str(value).isdigit():
-                children[group["code"]] = int(value)
+            value = reader.int(f"children_{group['code']}", f"{group['code']} 班人数",
+                               required=False, minimum=0, maximum=1000)
+            if value is not None:
+                children[group["code"]] = value
         moves = {}
         if form.get("move_staff"):
             moves[form["move_staff"]] = form.get("move_to") or None
         try:
+            reader.done()
             result = whatif.what_if(snapshot, children, moves)
         except DomainError as error:
             return await self._again(request, facility_id, form, error)
@@ -168,10 +174,11 @@ class FacilityPages(Controller):
                         data: FormData) -> Template | Redirect:
         form = form_of(data)
         try:
+            reader = FormReader(data)
+            group = read_class(reader, data)
+            reader.done()
             async with db.transaction():
-                await classes.create_class(facility_id, ClassInput(
-                    form.get("code", ""), form.get("type", ""), form.get("children", "")),
-                    actor_of(request))
+                await classes.create_class(facility_id, group, actor_of(request))
         except DomainError as error:
             return await self._again(request, facility_id, form, error)
         return redirect_with(request, f"{BASE}/{facility_id}#classes", "班级已添加")
@@ -181,8 +188,12 @@ class FacilityPages(Controller):
                          class_id: FromPath[int], data: FormData) -> Template | Redirect:
         form = form_of(data)
         try:
-            link_id = (forms.parse_int(form.get("staff_link_id"), "staff_link_id", "从业人员")
+            reader = FormReader(data)
+            link_id = (reader.int("staff_link_id", "从业人员", minimum=1)
                        if form.get("action") in ("assign", "unassign") else None)
+            group = (read_class(reader, data)
+                     if form.get("action") not in ("close", "assign", "unassign") else None)
+            reader.done()
             async with db.transaction():
                 if form.get("action") == "close":
                     await classes.close_class(class_id, actor_of(request))
@@ -193,9 +204,8 @@ class FacilityPages(Controller):
                     await classes.unassign(class_id, link_id,  # type: ignore[arg-type]
                                            actor_of(request))
                 else:
-                    await classes.update_class(class_id, ClassInput(
-                        form.get("code", ""), form.get("type", ""), form.get("children", "")),
-                        actor_of(request))
+                    await classes.update_class(class_id, group,  # type: ignore[arg-type]
+                                               actor_of(request))
         except DomainError as error:
             return await self._again(request, facility_id, form, error)
         return redirect_with(request, f"{BASE}/{facility_id}#classes", "班级已更新")
@@ -205,15 +215,13 @@ class FacilityPages(Controller):
                         data: FormData) -> Template | Redirect:
         form = form_of(data)
         try:
-            started_on = parse_date(form.get("started_on"), "started_on")
+            reader = FormReader(data)
+            person = read_person(reader, data)
+            terms = read_terms(reader, data)
+            reader.done()
             async with db.transaction():
-                await staff.link_person(
-                    facility_id, PersonInput(form.get("id_type") or "居民身份证",
-                                             form.get("id_number", ""), form.get("name", ""),
-                                             education=form.get("education") or None),
-                    StaffTerms(many(data, "positions"), form.get("employment", ""),
-                               form.get("employment_form", "full_time"), started_on,
-                               form.get("management_years") or "0"), actor_of(request))
+                await staff.link_person(facility_id, person, terms,  # type: ignore[arg-type]
+                                        actor_of(request))
         except DomainError as error:
             return await self._again(request, facility_id, form, error)
         return redirect_with(request, f"{BASE}/{facility_id}#staff",
@@ -230,9 +238,25 @@ class FacilityPages(Controller):
             if link.facility != facility_id:
                 raise NotFound("未找到该人员关联")
             action = form.get("action")
+            reader = FormReader(data)
+            day = terms = None
+            if action == "end":
+                day = reader.date("ended_on", "离职日期", required=True)
+                reader.text("end_reason", "离职原因", max_length=200)
+            elif action == "check":
+                code = form.get("code", "")
+                if code not in staff.CHECK_CODES:
+                    reader.fail("code", "请选择健康检查或背景审查")
+                elif form.get("outcome", "") not in staff.CHECK_CODES[code]:
+                    reader.fail("outcome", "请选择检查结论")
+                day = reader.date("checked_on", "检查日期", required=True)
+                reader.text("issuer_name", "检查机构", required=True, max_length=100)
+            elif action not in ("consent", "consent_request"):
+                terms = read_terms(reader, data)
+            reader.done()
             async with db.transaction():
                 if action == "end":
-                    await staff.end_link(link_id, parse_date(form.get("ended_on"), "ended_on"),
+                    await staff.end_link(link_id, day,  # type: ignore[arg-type]
                                          form.get("end_reason", ""), actor)
                     message = "已办理离职，查询权限随之终止"
                 elif action == "consent":
@@ -246,18 +270,15 @@ class FacilityPages(Controller):
                     content, name = await upload_of(data, "scan")
                     await staff.record_check(link_id, CheckInput(
                         form.get("code", ""), form.get("outcome", ""),
-                        parse_date(form.get("checked_on"), "checked_on"),
-                        form.get("issuer_name", ""), form.get("number", "")), content, name, actor)
+                        day, form.get("issuer_name", ""),  # type: ignore[arg-type]
+                        form.get("number", "")), content, name, actor)
                     message = "检查结果已记录"
                 else:
-                    await staff.update_terms(link_id, StaffTerms(
-                        many(data, "positions"), form.get("employment", ""),
-                        form.get("employment_form", "full_time"),
-                        parse_date(form.get("started_on"), "started_on"),
-                        form.get("management_years") or "0"), actor)
+                    await staff.update_terms(link_id, terms, actor)  # type: ignore[arg-type]
                     message = "已保存"
-        except DomainError as error:
-            return await self._again(request, facility_id, form, error)
+        except DomainError as error:  # the row's fields show their errors (link_id)
+            return await self._again(request, facility_id, {**form, "link_id": str(link_id)},
+                                     error)
         return redirect_with(request, f"{BASE}/{facility_id}#staff", message)
 
     @get("/{facility_id:int}/staff/{link_id:int}")
@@ -302,7 +323,7 @@ class FacilityPages(Controller):
         except DomainError as error:
             person = await staff.person_of(link)
             return form_page(request, "employers/person.html", form,
-                             {error.field or "__all__": error.message}, page_title=person.name,
+                             errors_of(error), page_title=person.name,
                              link=link, person=person, credentials=None,
                              facility_id=facility_id, labels=LABELS,
                              id_masked=mask_id_number(person.id_number),

@@ -11,9 +11,10 @@ from litestar.response import Redirect, Template
 from core import clock, db
 from core.accounts.auth import actor_of, roles
 from core.errors import DomainError
+from core.forms import FormReader
 from core.roles import Role
-from core.web import FormData, PageNumber, form_page, page, redirect_with
-from employers.controllers.common import LABELS, form_of, parse_date
+from core.web import FormData, PageNumber, errors_of, form_page, page, redirect_with
+from employers.controllers.common import LABELS, form_of
 from employers.facilities import document_kinds
 from employers.services import calendar, facilities, filings, rechecks
 from employers.services.access import OFFICER_ROLES
@@ -61,8 +62,7 @@ class ReviewPages(Controller):
                                                 actor_of(request))
                     message = "已退回，机构修改后可重新提交"
         except DomainError as error:
-            return await self._detail(request, filing_id, form,
-                                      {error.field or "__all__": error.message})
+            return await self._detail(request, filing_id, form, errors_of(error))
         return redirect_with(request, f"/employers/filings/{filing_id}", message)
 
 
@@ -87,14 +87,21 @@ class CalendarPages(Controller):
     async def save(self, request: Request, data: FormData) -> Template | Redirect:
         form = form_of(data)
         try:
-            day = parse_date(form.get("day"), "day")
+            reader = FormReader(data)
+            day = reader.date("day", "日期", required=True)
+            if form.get("kind", "") not in calendar.KINDS:
+                reader.fail("kind", "请选择类型（放假或调休上班）")
+            reader.text("name", "名称", max_length=30)
+            if not reader.text("source", "依据", max_length=500):
+                reader.fail("source", "请填写依据（国务院办公厅通知名称、文号）")
+            reader.done()
             async with db.transaction():
-                await calendar.save_day(day, form.get("kind", ""), form.get("name", ""),
+                await calendar.save_day(day, form.get("kind", ""),  # type: ignore[arg-type]
+                                        form.get("name", ""),
                                         form.get("source", ""), form.get("provisional") == "1",
                                         actor_of(request))
         except DomainError as error:
-            return await self._page(request, clock.today().year, form,
-                                    {error.field or "__all__": error.message})
+            return await self._page(request, clock.today().year, form, errors_of(error))
         return redirect_with(request, f"/employers/calendar?year={day.year}", "已保存")
 
     @post("/{day_id:int}/delete")

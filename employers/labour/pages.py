@@ -13,12 +13,21 @@ from litestar.response import Redirect, Template
 from core.accounts.auth import actor_of, require_user, roles
 from core.clock import today
 from core.errors import DomainError, NotFound
+from core.forms import FormReader
 from core.pagination import clamp_page
 from core.roles import Role
-from core.web import FormData, PageNumber, form_page, page, redirect_with
+from core.web import FormData, PageNumber, errors_of, form_page, page, redirect_with
 from employers.labour import staff
 from employers.labour.exports import Sheet, xlsx_response
-from employers.labour.forms import build, parse_date, parse_hours, parse_yuan, text
+from employers.labour.forms import (
+    FIELD_ALIASES,
+    read_case,
+    read_contract,
+    read_insurance,
+    read_minimum_wage,
+    read_record,
+    read_wage,
+)
 from employers.labour.records import (
     CaseKind,
     CaseStatus,
@@ -27,14 +36,6 @@ from employers.labour.records import (
     FindingCode,
     InsuranceKind,
     Severity,
-)
-from employers.labour.schemas import (
-    CaseIn,
-    ContractIn,
-    InsuranceIn,
-    LabourRecordIn,
-    MinimumWageIn,
-    WageIn,
 )
 from employers.labour.services import records
 from employers.labour.services.access import CORRECTING_ROLES, facility_for, link_for
@@ -71,29 +72,25 @@ def _yuan_cell(fen: int | None) -> float | None:
     return None if fen is None else fen / 100
 
 
-def _contract_in(form: dict[str, Any], reason: str = "reason") -> ContractIn:
-    return build(ContractIn, type=text(form, "type"),
-                 signed_on=parse_date(form.get("signed_on"), "signed_on"),
-                 start=parse_date(form.get("start"), "start"),
-                 end=parse_date(form.get("end"), "end", required=False),
-                 probation_end=parse_date(form.get("probation_end"), "probation_end",
-                                          required=False),
-                 reason=text(form, reason))
+def _read(data: dict[str, Any], read: Any, *args: Any, **kwargs: Any) -> Any:
+    """Read a whole form with ``read`` (employers.labour.forms); FieldErrors with every field
+    at fault, else the schema for the service."""
+    reader = FormReader(data)
+    value = read(reader, *args, **kwargs)
+    reader.done()
+    return value
 
 
-def _wage_in(form: dict[str, Any], reason: str = "reason") -> WageIn:
-    return build(WageIn, month=text(form, "month"),
-                 gross_fen=parse_yuan(form.get("gross"), "gross"),
-                 countable_fen=parse_yuan(form.get("countable"), "countable"),
-                 pay_date=parse_date(form.get("pay_date"), "pay_date", required=False),
-                 hours=parse_hours(form.get("hours")), reason=text(form, reason))
-
-
-def _case_in(form: dict[str, Any], reason: str = "reason") -> CaseIn:
-    return build(CaseIn, kind=text(form, "kind"),
-                 filed_on=parse_date(form.get("filed_on"), "filed_on"),
-                 status=text(form, "status") or "open", resolution=text(form, "resolution"),
-                 reason=text(form, reason))
+def _service_errors(exc: DomainError, section: str = "") -> dict[str, str]:
+    """The refused form's errors on the form's inputs: amounts typed in 元, and on the staff
+    file (several forms on one page) the section's own reason and kind inputs."""
+    errors: dict[str, str] = {}
+    for name, message in errors_of(exc).items():
+        field = FIELD_ALIASES.get(name, name)
+        if section and (field == "reason" or (section == "insurance" and field == "kind")):
+            field = f"{section}_{field}"
+        errors.setdefault(field, message)
+    return errors
 
 
 def _filters(code: str | None, facility_id: str | None, street: str | None,
@@ -103,9 +100,6 @@ def _filters(code: str | None, facility_id: str | None, street: str | None,
     return FindingFilter(code=(code or "").strip(),
                          facility_id=int(facility) if facility.isdigit() else None,
                          street=(street or "").strip(), severity=(severity or "").strip())
-
-
-FIELD_ALIASES = {"gross_fen": "gross", "countable_fen": "countable"}
 
 
 async def _overview(request: Request, facility_id: int, others: list[int] | None = None
@@ -123,6 +117,10 @@ async def _overview(request: Request, facility_id: int, others: list[int] | None
                 tally=sorted(tally.items()), reminders=reminders, today=day,
                 is_officer=actor.role in CORRECTING_ROLES,
                 others=list((await staff.facilities_by_ids(others or [])).values()))
+
+
+def _officer(request: Request) -> bool:
+    return actor_of(request).role in CORRECTING_ROLES
 
 
 class LabourPages(Controller):
@@ -222,55 +220,48 @@ class LabourPages(Controller):
         try:
             await action()
         except DomainError as exc:
-            field = FIELD_ALIASES.get(exc.field or "", exc.field or "__all__")
-            if field == "reason" or (section == "insurance" and field == "kind"):
-                field = f"{section}_{field}"
             return await self._file_page(request, link_id, form=form,
-                                         errors={field: exc.message}, section=section)
+                                         errors=_service_errors(exc, section), section=section)
         return redirect_with(request, f"/labour/staff/{link_id}#{section}", message)
 
     @post("/staff/{link_id:int}/record")
     async def post_record(self, request: Request, link_id: FromPath[int],
                           data: FormData) -> Template | Redirect:
         async def act() -> None:
-            await records.save_record(actor_of(request), link_id, build(
-                LabourRecordIn, form=text(data, "form"), agency_name=text(data, "agency_name"),
-                agency_uscc=text(data, "agency_uscc"),
-                registered_address=text(data, "registered_address"),
-                current_address=text(data, "current_address"), contact=text(data, "contact"),
-                reason=text(data, "record_reason")))
+            await records.save_record(actor_of(request), link_id,
+                                      _read(data, read_record, "record_reason"))
         return await self._submit(request, link_id, data, "record", act, "已保存用工信息")
 
     @post("/staff/{link_id:int}/contracts")
     async def post_contract(self, request: Request, link_id: FromPath[int],
                             data: FormData) -> Template | Redirect:
         async def act() -> None:
-            await records.add_contract(actor_of(request), link_id,
-                                       _contract_in(data, "contracts_reason"))
+            await records.add_contract(actor_of(request), link_id, _read(
+                data, read_contract, "contracts_reason", officer=_officer(request)))
         return await self._submit(request, link_id, data, "contracts", act, "已登记劳动合同")
 
     @post("/staff/{link_id:int}/insurance")
     async def post_insurance(self, request: Request, link_id: FromPath[int],
                              data: FormData) -> Template | Redirect:
         async def act() -> None:
-            await records.set_insurance(actor_of(request), link_id, build(
-                InsuranceIn, kind=text(data, "insurance_kind"),
-                registered_on=parse_date(data.get("registered_on"), "registered_on"),
-                reason=text(data, "insurance_reason")))
+            await records.set_insurance(actor_of(request), link_id, _read(
+                data, read_insurance, "insurance_reason", officer=_officer(request)))
         return await self._submit(request, link_id, data, "insurance", act, "已登记社会保险")
 
     @post("/staff/{link_id:int}/wages")
     async def post_wage(self, request: Request, link_id: FromPath[int],
                         data: FormData) -> Template | Redirect:
         async def act() -> None:
-            await records.add_wage(actor_of(request), link_id, _wage_in(data, "wages_reason"))
+            await records.add_wage(actor_of(request), link_id, _read(
+                data, read_wage, "wages_reason", officer=_officer(request)))
         return await self._submit(request, link_id, data, "wages", act, "已登记工资")
 
     @post("/staff/{link_id:int}/cases")
     async def post_case(self, request: Request, link_id: FromPath[int],
                         data: FormData) -> Template | Redirect:
         async def act() -> None:
-            await records.add_case(actor_of(request), link_id, _case_in(data, "cases_reason"))
+            await records.add_case(actor_of(request), link_id, _read(
+                data, read_case, "cases_reason", officer=_officer(request)))
         return await self._submit(request, link_id, data, "cases", act, "已登记案件")
 
     @get("/{kind:str}/{row_id:int}/edit")
@@ -285,16 +276,17 @@ class LabourPages(Controller):
                         data: FormData) -> Template | Redirect:
         row, link_id = await _editable(request, kind, row_id)
         actor = actor_of(request)
+        officer = actor.role in CORRECTING_ROLES
         try:
             if kind == "contracts":
-                await records.update_contract(actor, row_id, _contract_in(data))
+                await records.update_contract(actor, row_id,
+                                              _read(data, read_contract, officer=officer))
             elif kind == "wages":
-                await records.update_wage(actor, row_id, _wage_in(data))
+                await records.update_wage(actor, row_id, _read(data, read_wage, officer=officer))
             else:
-                await records.update_case(actor, row_id, _case_in(data))
+                await records.update_case(actor, row_id, _read(data, read_case, officer=officer))
         except DomainError as exc:
-            field = FIELD_ALIASES.get(exc.field or "", exc.field or "__all__")
-            return form_page(request, "labour/edit.html", data, {field: exc.message}, kind=kind,
+            return form_page(request, "labour/edit.html", data, _service_errors(exc), kind=kind,
                              row=row, link_id=link_id, choices=CHOICES,
                              is_officer=actor.role in CORRECTING_ROLES)
         return redirect_with(request, f"/labour/staff/{link_id}#{kind}", "已保存更正")
@@ -361,16 +353,9 @@ class MinimumWagePages(Controller):
     @post("/", guards=[roles(*OFFICERS)])
     async def save(self, request: Request, data: FormData) -> Template | Redirect:
         try:
-            await add_rate(actor_of(request), build(
-                MinimumWageIn,
-                effective_from=parse_date(data.get("effective_from"), "effective_from"),
-                monthly_fen=parse_yuan(data.get("monthly"), "monthly"),
-                hourly_fen=parse_yuan(data.get("hourly"), "hourly"),
-                source=text(data, "source"), provisional=bool(data.get("provisional"))))
+            await add_rate(actor_of(request), _read(data, read_minimum_wage))
         except DomainError as exc:
-            field = {"monthly_fen": "monthly", "hourly_fen": "hourly"}.get(
-                exc.field or "", exc.field or "__all__")
-            return form_page(request, "labour/minimum_wage.html", data, {field: exc.message},
+            return form_page(request, "labour/minimum_wage.html", data, _service_errors(exc),
                              rates=await list_rates(), can_edit=True)
         return redirect_with(request, "/labour/minimum-wage",
                              "已保存最低工资标准，全区问题已重新计算")

@@ -139,7 +139,6 @@ def _parsers() -> list[tuple[str, Any]]:
         ("core.parse_int", lambda v: forms.parse_int(v, "n", "数量")),
         ("core.parse_decimal", lambda v: forms.parse_decimal(v, "n", "数量")),
         ("core.parse_yuan", lambda v: forms.parse_yuan(v, "n")),
-        ("labour.parse_yuan", lambda v: labour_forms.parse_yuan(v, "n")),
         ("labour.parse_hours", lambda v: labour_forms.parse_hours(v, "n")),
     ]
 
