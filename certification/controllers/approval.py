@@ -22,7 +22,7 @@ from certification.services.jobs_queue import job_progress, recent_jobs
 from core.accounts.auth import actor_of, roles
 from core.errors import DomainError, NotFound
 from core.pagination import clamp_page
-from core.web import FormData, PageNumber, page, redirect_with
+from core.web import FormData, PageNumber, errors_of, page, redirect_with
 from training.states import EXAM_STATE_LABELS
 
 # ``state`` is a reserved handler argument in Litestar: the query parameter is mapped by name.
@@ -90,7 +90,7 @@ class ApprovalPages(Controller):
                 raise
             return page(request, "certification/session.html", status_code=error.status_code,
                         page_title="考核结果审核", form={"reason": reason},
-                        errors={error.field or "__all__": error.message},
+                        errors=errors_of(error),
                         session=await session_view(session_id, full=True))
         return redirect_with(request, "/certification/sessions/", "已退回培训机构更正")
 

@@ -10,6 +10,7 @@ from litestar.response import Redirect, Template
 
 from certification.schemas import ExternalCredentialOut, IdOut
 from certification.services.external import (
+    MAX_SCAN_BYTES,
     OUTCOME_LABELS,
     ExternalInput,
     external_codes,
@@ -17,14 +18,18 @@ from certification.services.external import (
     record_external,
     scan_of,
 )
+from core import clock
 from core.accounts.auth import actor_of, roles
+from core.credentials import normalise_recorded_number
 from core.errors import DomainError
 from core.files import read_file
-from core.forms import parse_date as _date
-from core.identity import IdType
+from core.forms import FormReader
+from core.happened import require_happened
+from core.identity import IdType, normalise_id_number, normalise_name
 from core.pagination import clamp_page
 from core.roles import Role
-from core.web import PageNumber, form_page, page, redirect_with
+from core.uploads import SCAN_KINDS, check_upload
+from core.web import PageNumber, errors_of, form_page, page, redirect_with
 
 RECORDING_ROLES = (Role.HRSS_OFFICER, Role.EDU_OFFICER, Role.HEALTH_REVIEWER, Role.ADMIN,
                    Role.FACILITY_OPERATOR)
@@ -34,13 +39,32 @@ async def _record(request: Request, data: dict[str, Any]) -> int:
     upload = data.get("scan")
     content = await upload.read() if hasattr(upload, "read") else b""
     form = {k: str(v).strip() for k, v in data.items() if not hasattr(v, "read")}
+    # every field judged at once (FieldErrors); the service judges them again and the rest
+    reader = FormReader(form)
+    id_type = reader.choice("id_type", "证件类型", [t.value for t in IdType], required=False)
+    if "id_type" not in reader.errors:
+        reader.run("id_number", normalise_id_number, form.get("id_number", ""),
+                   id_type or IdType.RESIDENT)
+    reader.run("name", normalise_name, form.get("name", ""))
+    if form.get("code", "") not in dict(await external_codes()):
+        reader.fail("code", "请选择证件类别")
+    if reader.text("number", "证书（证明）编号", required=True, max_length=40):
+        reader.run("number", normalise_recorded_number, form.get("number", ""))
+    issuer_name = reader.text("issuer_name", "发证机构", required=True, max_length=100)
+    issued_on = reader.date("issued_on", "发证（检查）日期", required=True)
+    if issued_on is not None:
+        reader.run("issued_on", require_happened, issued_on, clock.today(), "issued_on",
+                   "发证（检查）日期")
+    expires_on = reader.date("expires_on", "有效期至")
+    outcome = reader.choice("outcome", "结论", OUTCOME_LABELS, required=False)
+    reader.run("scan", lambda: check_upload(content, allowed=SCAN_KINDS,
+                                            max_bytes=MAX_SCAN_BYTES, field="scan",
+                                            label="扫描件"))
+    reader.done()
     return await record_external(ExternalInput(
-        id_type=form.get("id_type") or IdType.RESIDENT, id_number=form.get("id_number", ""),
+        id_type=id_type or IdType.RESIDENT, id_number=form.get("id_number", ""),
         name=form.get("name", ""), code=form.get("code", ""), number=form.get("number", ""),
-        issuer_name=form.get("issuer_name", ""),
-        issued_on=_date(form.get("issued_on"), "issued_on", required=True),
-        expires_on=_date(form.get("expires_on"), "expires_on"),
-        outcome=form.get("outcome") or None,
+        issuer_name=issuer_name, issued_on=issued_on, expires_on=expires_on, outcome=outcome,
     ), content, getattr(upload, "filename", "") or "", actor_of(request))
 
 
@@ -71,7 +95,7 @@ class ExternalPages(Controller):
         except DomainError as error:
             form = {k: v for k, v in data.items() if not hasattr(v, "read")}
             return await self._render(request, 1, form=form,
-                                      errors={error.field or "__all__": error.message})
+                                      errors=errors_of(error))
         return redirect_with(request, "/certification/external/", "已登记")
 
     @get("/{credential_id:int}/scan")

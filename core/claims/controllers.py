@@ -55,10 +55,10 @@ async def check_registration_rate(connection: ASGIConnection) -> None:
 
 def read_person_fields(reader: FormReader) -> dict[str, str]:
     """The identity fields of a registration or claim form (name, id_number and phone required;
-    id_type 居民身份证 when left empty), each refusal kept beside its own field by ``reader``. Returns the values in
-    stored form where they are valid, else as typed (only used to judge a password). The form
-    alone is judged here: nothing is looked up in the registry (the answer to a registration
-    must not depend on what it holds, see ``core.claims.services``)."""
+    id_type 居民身份证 when left empty), each refusal kept beside its own field by ``reader``.
+    Returns the values in stored form where they are valid, else as typed (only used to judge
+    a password). The form alone is judged here: nothing is looked up in the registry (the
+    answer to a registration must not depend on what it holds, see ``core.claims.services``)."""
     id_type = reader.choice("id_type", "证件类型", [t.value for t in IdType], required=False)
     values = {"name": reader.raw("name"), "id_type": id_type or IdType.RESIDENT.value,
               "id_number": reader.raw("id_number"), "phone": reader.raw("phone")}

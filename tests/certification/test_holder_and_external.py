@@ -118,7 +118,7 @@ def test_operator_records_external_credentials(client, run, make_user, make_pers
     ({"scan": b"%PDF-" + b"0" * (5 * 1024 * 1024)}, "scan", "扫描件 文件过大，最大 5 MB"),
     ({"code": "HEALTH_CERT", "number": "HC-1"}, "outcome", "请选择检查结论"),
     ({"code": "CHILDCARE_WORKER"}, "code", "请选择证件类别"),
-    ({"issued_on": ""}, "issued_on", "请填写日期"),
+    ({"issued_on": ""}, "issued_on", "请填写发证（检查）日期"),
     ({"id_number": "120221199001010000"}, "id_number", None),
     ({"code": "BACKGROUND_CHECK", "number": "BG-1", "outcome": "clear",
       "expires_on": "2027-01-01"}, "expires_on",
