@@ -167,3 +167,31 @@ def test_an_image_nobody_decides_is_deleted_30_days_after_the_upload(
     state = client.get("/api/v1/auth/claim", headers=headers).json()
     assert state["state"] == "pending" and state["document_uploaded"] is False
     assert _upload(client, headers).status_code == 202  # may upload again
+
+
+def test_the_migration_stops_on_persons_already_shared_then_runs_once_resolved(
+        run, make_person, make_user):
+    """Like the username_key migration: nothing changes while existing data breaks the rule;
+    the message names the persons and accounts and says what to do."""
+    import importlib
+
+    from core import clock
+
+    migration = importlib.import_module("migrations.registry_2026_11_30t02_15_00_000000")
+    run(migration.drop_index)
+    try:
+        person = make_person("王芳", ID_NUMBER, ON_FILE)
+        ids = [make_user("trainee", name) for name in ("first", "second")]
+        run(User.update({User.person: person.id, User.identity_verified_at: clock.now()})
+            .where(User.id.is_in(ids)))
+        with pytest.raises(migration.SharedPersonBinding) as stopped:
+            run(migration.add_index)
+        message = str(stopped.value)
+        assert "已停止，未做任何修改" in message and f"人员 {person.id}：first、second" in message
+        run(User.update({User.person: None, User.identity_verified_at: None}).where(
+            User.id == ids[1]))
+    finally:
+        run(migration.add_index)  # resolved: the index is back (also for the next test)
+    with pytest.raises(Exception, match="(?i)unique"):
+        run(User.update({User.person: person.id, User.identity_verified_at: clock.now()})
+            .where(User.id == ids[1]))
