@@ -206,8 +206,9 @@ class FacilityPages(Controller):
                 else:
                     await classes.update_class(class_id, group,  # type: ignore[arg-type]
                                                actor_of(request))
-        except DomainError as error:
-            return await self._again(request, facility_id, form, error)
+        except DomainError as error:  # the class's row shows its errors (class_id)
+            return await self._again(request, facility_id, {**form, "class_id": str(class_id)},
+                                     error)
         return redirect_with(request, f"{BASE}/{facility_id}#classes", "班级已更新")
 
     @post("/{facility_id:int}/staff")

@@ -44,10 +44,6 @@ def _employers(world: dict) -> dict[str, Any]:
                       {"code": "", "type": "nursery", "children": "inf"},
                       {"code": "请填写班级编号", "type": "请选择班型",
                        "children": "婴幼儿人数应为整数"}, [FacilityClass]),
-        "edit class": ("op1", f"/employers/facilities/{fid}/classes/{world['class_id']}",
-                       {"code": "", "type": "infant", "children": "1001"},
-                       {"code": "请填写班级编号", "children": "婴幼儿人数应在 0 到 1000 之间"},
-                       [FacilityClass]),
         "link staff": ("op1", f"/employers/facilities/{fid}/staff",
                        {"id_type": "居民身份证", "id_number": "123", "name": "王1",
                         "phone": "999", "education": "phd", "employment": "",
@@ -84,7 +80,7 @@ def _assert_beside(text: str, expected: dict[str, str]) -> None:
         assert html.unescape(found.group(1)) == message, field
 
 
-EMPLOYERS = ["register facility", "edit facility", "add class", "edit class", "link staff",
+EMPLOYERS = ["register facility", "edit facility", "add class", "link staff",
              "what-if", "check a person", "calendar day"]
 
 
@@ -133,3 +129,19 @@ def test_a_staff_row_action_reports_every_field(client, run, staffed) -> None:
                            "issuer_name": "请填写检查机构"}.items():
         assert f'id="{field}_{link_id}-error">{message}<' in response.text, field
     assert (run(StaffLink.count()), run(AuditLog.count())) == before
+
+
+def test_a_class_row_reports_its_fields_in_that_row(client, run, staffed) -> None:
+    """保存人数 in a class's row: code and children refused together, shown in that row (not
+    beside the add-class form's fields of the same names)."""
+    world = staffed()
+    class_id = world["class_id"]
+    before = run(FacilityClass.count()), run(AuditLog.count())
+    login(client, "op1")
+    response = post_form(client, f"/employers/facilities/{world['id']}/classes/{class_id}",
+                         {"code": "", "type": "infant", "children": "1001"})
+    assert response.status_code == 422, response.text[:500]
+    assert (f'id="class-error-{class_id}">请填写班级编号；婴幼儿人数应在 0 到 1000 之间<'
+            in response.text)
+    assert 'id="children-error"' not in response.text
+    assert (run(FacilityClass.count()), run(AuditLog.count())) == before
