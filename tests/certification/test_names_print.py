@@ -146,7 +146,6 @@ def test_job_renders_extension_b_name(client, run, make_person, issue_skill, mak
 def test_job_refuses_unprintable_name_and_tells_the_officer(client, run, make_person,
                                                             issue_skill, make_user):
     from certification.tables import CertificateRecord, IssuanceJob, IssuanceJobItem
-
     from core.tables import Person
 
     # A private-use character is refused at entry today (core.name_rules); a record from
