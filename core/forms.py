@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from pydantic import ValidationError as PydanticError
 
 from core.errors import FieldErrors, ValidationError
+from core.http_errors import chinese_validation_message
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -114,30 +115,6 @@ def parse_yuan(value: Any, field: str, label: str = "金额", *,
     return fen
 
 
-def _chinese_reason(error: Mapping[str, Any]) -> str:
-    kind = str(error.get("type", ""))
-    context = error.get("ctx") or {}
-    if "missing" in kind:
-        return "必填"
-    if "date" in kind:
-        return "应为日期（YYYY-MM-DD）"
-    if "int" in kind:
-        return "应为整数"
-    if "decimal" in kind or "float" in kind or "number" in kind:
-        return "应为数字"
-    if "too_long" in kind:
-        return f"最多 {context['max_length']} 个字符" if "max_length" in context else "内容过长"
-    if "too_short" in kind:
-        return "不能为空" if context.get("min_length") == 1 else "内容过短"
-    if "greater_than" in kind:
-        return f"应不小于 {context.get('ge', context.get('gt', ''))}".strip()
-    if "less_than" in kind:
-        return f"应不大于 {context.get('le', context.get('lt', ''))}".strip()
-    if "enum" in kind or "literal" in kind:
-        return "取值无效"
-    return "格式不正确"
-
-
 def form_model(model: type[M], data: Mapping[str, Any], labels: Mapping[str, str] | None = None,
                **values: Any) -> M:
     """Build ``model`` from a form (``data``, overridden by ``values``); every field pydantic
@@ -149,7 +126,8 @@ def form_model(model: type[M], data: Mapping[str, Any], labels: Mapping[str, str
         for error in exc.errors():
             field = str(error["loc"][0]) if error.get("loc") else "__all__"
             label = (labels or {}).get(field, "")
-            errors.setdefault(field, f"{label}{'：' if label else ''}{_chinese_reason(error)}")
+            reason = chinese_validation_message(str(error.get("msg", "")))
+            errors.setdefault(field, f"{label}{'：' if label else ''}{reason}")
         raise FieldErrors(errors) from None
 
 
