@@ -9,4 +9,4 @@ from core.settings import get_settings
 
 DB = engine_for_url(get_settings().database_url)
 
-APP_REGISTRY = AppRegistry(apps=["core.piccolo_app"])
+APP_REGISTRY = AppRegistry(apps=["composition"])

@@ -41,7 +41,7 @@ NAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 
 def make_app():  # uvicorn --factory bench.batch:make_app
     from certification.jobs import start_worker, stop_worker
-    from core.app import create_app
+    from composition import create_app
 
     app = create_app()
     app.on_startup.append(start_worker)

@@ -44,7 +44,7 @@ def one(count: int) -> None:
         asyncio.run(migrate())
     from litestar.testing import TestClient
 
-    from core.app import create_app
+    from composition import create_app
 
     app = create_app()
     capture = _Capture()

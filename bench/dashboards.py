@@ -252,7 +252,7 @@ def time_pages(paths: list[str]) -> list[tuple[str, float, float, int]]:
     """(path, median ms, max ms, status) per page, through the app in this process."""
     from litestar.testing import TestClient
 
-    from core.app import create_app
+    from composition import create_app
 
     results = []
     app = create_app()

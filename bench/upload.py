@@ -48,7 +48,7 @@ def one(rows: int) -> None:
     from litestar.testing import TestClient
 
     from bench.parse_results import bare_calamine, build_xlsx
-    from core.app import create_app
+    from composition import create_app
 
     data, candidates = build_xlsx(rows)
     app = create_app()

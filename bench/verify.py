@@ -74,7 +74,7 @@ def number_of(i: int) -> str:
 def make_app():  # uvicorn --factory bench.verify:make_app
     from litestar import get
 
-    from core.app import create_app
+    from composition import create_app
 
     # under the public prefix, so it passes the same middleware as the verification endpoint
     @get(CONSTANT_PATH, include_in_schema=False)

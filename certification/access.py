@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from core.actor import CurrentUser
+from core.domain import Hook
 from core.roles import Role
 
 DownloadChecker = Callable[[CurrentUser, int], Awaitable[bool]]
@@ -16,15 +17,10 @@ OFFICER_ROLES = frozenset({Role.HRSS_OFFICER, Role.EDU_OFFICER, Role.HEALTH_REVI
 # Who runs issuance and the lifecycle (人社局).
 ISSUING_ROLES = frozenset({Role.HRSS_OFFICER, Role.ADMIN})
 
-_checkers: list[DownloadChecker] = []
-
-
-def register_download_checker(fn: DownloadChecker) -> DownloadChecker:
-    """``fn(user, person_id) -> Awaitable[bool]``: True admits ``user`` to the person's
-    certificates (employers: an operator whose facility employs the person, with consent)."""
-    if fn not in _checkers:
-        _checkers.append(fn)
-    return fn
+# Extension point: ``fn(user, person_id) -> Awaitable[bool]``; True admits ``user`` to the
+# person's certificates (employers plugs: an operator whose facility employs the person, with
+# consent).
+DOWNLOAD_CHECKERS: Hook[DownloadChecker] = Hook("certificate download checker")
 
 
 async def may_download(user: CurrentUser | None, person_id: int) -> bool:
@@ -32,7 +28,7 @@ async def may_download(user: CurrentUser | None, person_id: int) -> bool:
         return False
     if user.person_id == person_id or user.role in OFFICER_ROLES:
         return True
-    for checker in _checkers:
+    for checker in DOWNLOAD_CHECKERS.all():
         if await checker(user, person_id):
             return True
     return False

@@ -16,7 +16,7 @@ from core.accounts.auth import roles
 from core.db import engine
 from core.roles import Role
 from core.tables import Qualification, QualificationLevel
-from core.web import page, register_card, register_nav
+from core.web import page
 from employers.labour.charts import Series, bar_chart, line_chart
 from employers.labour.exports import xlsx_response
 from employers.labour.reporting import Panel, china_month_sql, last_months, share
@@ -285,12 +285,3 @@ class HrssDashboard(Controller):
         _, panels = await hrss_panels(clock.today())
         return xlsx_response("人社局统计.xlsx", [p.sheet() for p in panels])
 
-
-ROUTES: list[Any] = [HrssDashboard]
-
-
-def setup() -> None:
-    """Register navigation entries and dashboard cards."""
-    register_nav("人社统计", "/dashboards/hrss", [Role.HRSS_OFFICER, Role.ADMIN], order=60)
-    register_card("培训与发证统计", "报名、结业、考试通过率、每月发证和补贴，附图表与导出。",
-                  "/dashboards/hrss", [Role.HRSS_OFFICER, Role.ADMIN], order=60)

@@ -151,7 +151,7 @@ class CertificateReview(Table):
     new_credential = Integer(null=True, default=None)
 
 
-# Every table of this package, in creation order; core.piccolo_app registers them.
+# Every table of this package, in creation order; the domain declaration lists them.
 TABLES: list[type[Table]] = [
     SerialCounter, SigningKey, CertificateRecord, CertificatePdf, HolderPhoto,
     IssuanceJob, IssuanceJobItem, LifecycleRequest, CertificateReview,

@@ -1,5 +1,6 @@
-"""The app factory: wires settings, database lifecycle, auth, sessions, CSRF, templates,
-stores and every package's routes. No rules live here."""
+"""The Litestar app built from an installed composition (core.wiring): settings, database
+lifecycle, auth, sessions, CSRF, templates, stores and every domain's routes. No rules live here;
+the top-level ``composition`` module calls :func:`build_app`."""
 
 from __future__ import annotations
 
@@ -15,36 +16,18 @@ from litestar.stores.file import FileStore
 from litestar.stores.memory import MemoryStore
 from litestar.template.config import TemplateConfig
 
-from certification import jobs
-from certification.services import verification
 from core import db, housekeeping, templating
 from core.accounts.auth import AuthMiddleware
-from core.accounts.controllers import AccountPages, AuthApi
-from core.accounts.password_controllers import (
-    ForgotPasswordPages,
-    PasswordApi,
-    PasswordPages,
-    password_change_gate,
-)
+from core.accounts.password_controllers import password_change_gate
 from core.accounts.sessions import SESSION_COOKIE, RenewingSessionConfig
-from core.admin_controllers import AdminUsersApi, AdminUsersController
-from core.audit_controllers import AuditController
-from core.claims.controllers import ClaimApi, OfficerClaimPages, VerifyPages, identity_gate
-from core.claims.services import purge_decided_documents
-from core.home import HomeController, health
+from core.claims.controllers import identity_gate
 from core.http_errors import EXCEPTION_HANDLERS
 from core.input_guard import InputGuardMiddleware
 from core.logging_setup import access_log_middleware, configure_logging
-from core.messages import delivery
-from core.messages.pages import AdminMessagesPage, NoticeEmailPage, ReminderChoice
-from core.officer_people import OfficerPeoplePages, PersonNumbersApi
 from core.openapi_errors import document_error_responses
-from core.packages import all_routes, setup_all
-from core.people_controllers import PeopleApi, ProfilePage
-from core.roles import OFFICER_ROLES, Role
 from core.security_headers import add_security_headers
 from core.settings import ROOT, Settings, get_settings
-from core.web import register_nav
+from core.wiring import Wiring
 
 PUBLIC_API = "^/api/v1/public/"
 MAX_BODY_BYTES = 10 * 1024 * 1024  # uploads: 10 MB (results files); larger answers 413
@@ -64,29 +47,20 @@ def build_stores(settings: Settings) -> dict[str, Store]:
     }
 
 
-def register_core_nav() -> None:
-    register_nav("首页", "/", None, order=0)
-    register_nav("我的信息", "/me", [Role.TRAINEE], order=80)
-    register_nav("人员", "/officer/people", [Role.HRSS_OFFICER, Role.ADMIN], order=85)
-    register_nav("身份核验", "/officer/claims", [Role.HRSS_OFFICER], order=86)
-    register_nav("审计日志", "/audit", OFFICER_ROLES, order=90)
-    register_nav("用户管理", "/admin/users", [Role.ADMIN], order=95)
-    register_nav("发件箱", "/admin/messages", [Role.ADMIN], order=96)
-    register_nav("通知邮箱", "/account/notice-email", [Role.FACILITY_OPERATOR], order=97)
-
-
 def _gates(request: Request) -> Response | None:
     """Before every request: an admin-set password is changed first, then an unproved
     identity claim (a trainee) is proved on /account/verify."""
     return password_change_gate(request) or identity_gate(request)
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def build_app(wiring: Wiring, settings: Settings | None = None) -> Litestar:
+    """The app serving every domain of ``wiring`` (already installed by the caller).
+
+    With ``settings.run_jobs`` the web process also runs the worker's background work and
+    hourly tasks (the embedded default: one process); otherwise ``python -m core.manage
+    worker`` does."""
     settings = settings or get_settings()
     configure_logging(settings.log_level)
-    register_core_nav()
-    housekeeping.register("claim_documents", purge_decided_documents)  # 30 days after decision
-    setup_all()
     template_config = TemplateConfig(
         directory=ROOT / "templates",
         engine=JinjaTemplateEngine,
@@ -112,27 +86,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     app = Litestar(
         route_handlers=[
-            HomeController,
-            health,
-            AccountPages,
-            AuthApi,
-            PasswordPages,
-            PasswordApi,
-            ForgotPasswordPages,
-            AuditController,
-            AdminUsersController,
-            AdminUsersApi,
-            PeopleApi,
-            ProfilePage,
-            AdminMessagesPage,
-            ReminderChoice,
-            NoticeEmailPage,
-            PersonNumbersApi,
-            OfficerPeoplePages,
-            VerifyPages,
-            ClaimApi,
-            OfficerClaimPages,
-            *all_routes(),
+            *wiring.routes,
             create_static_files_router(
                 path="/static", directories=[ROOT / "static"], include_in_schema=False
             ),
@@ -150,12 +104,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[FlashPlugin(FlashConfig(template_config=template_config))],
         stores=build_stores(settings),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        on_startup=[db.on_startup, housekeeping.start,
-                    *([jobs.start_worker, delivery.start] if settings.run_jobs else [])],
+        on_startup=[db.on_startup, *wiring.on_startup, housekeeping.start,
+                    *([b.start for b in wiring.background] if settings.run_jobs else [])],
         on_shutdown=[
             housekeeping.stop,
-            *([jobs.stop_worker, delivery.stop] if settings.run_jobs else []),
-            verification.close_readers,
+            *([b.stop for b in wiring.background] if settings.run_jobs else []),
+            *wiring.on_shutdown,
             db.on_shutdown,
         ],
         openapi_config=OpenAPIConfig(

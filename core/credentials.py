@@ -1,8 +1,8 @@
 """The Credential table's behaviour: create and change status, always with a history row,
 an audit row and a credential-changed event in the same transaction.
 
-Other packages react to credential changes by registering a listener
-(``on_credential_changed``); listeners run inside the same transaction, and the
+Other packages react to credential changes by plugging a listener into ``LISTENERS`` in their
+domain declaration; listeners run inside the same transaction, and the
 ``credential_event`` rows stay readable for anyone who processes them later.
 """
 
@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from core import audit, clock
 from core.actor import Actor
+from core.domain import Hook
 from core.errors import Conflict, NotFound, ValidationError
 from core.forms import check_date_range
 from core.happened import require_happened
@@ -39,13 +40,8 @@ TRANSITIONS = {
 OUTCOMES = {"HEALTH_CERT": ("pass", "fail"), "BACKGROUND_CHECK": ("clear", "flagged")}
 
 Listener = Callable[[int, int, str], Awaitable[None]]  # (credential_id, person_id, kind)
-_listeners: list[Listener] = []
-
-
-def on_credential_changed(listener: Listener) -> Listener:
-    if listener not in _listeners:
-        _listeners.append(listener)
-    return listener
+# Extension point: (core.domain.Hook, listener) pairs in a domain's ``plugs``.
+LISTENERS: Hook[Listener] = Hook("credential changed")
 
 
 async def _emit(credential: Credential, kind: str) -> None:
@@ -55,7 +51,7 @@ async def _emit(credential: Credential, kind: str) -> None:
         kind=kind,
         at=clock.now(),
     ).save()
-    for listener in _listeners:
+    for listener in LISTENERS.all():
         await listener(credential.id, credential.person, kind)
 
 
@@ -233,7 +229,7 @@ class PublicStatus:
 
 async def public_status(credential_id: int) -> PublicStatus:
     """The credential's current status and public reason, for notices and other messages to
-    the holder (e.g. from an ``on_credential_changed`` listener). Raises NotFound."""
+    the holder (e.g. from a ``LISTENERS`` listener). Raises NotFound."""
     row = await Credential.select(
         Credential.id, Credential.person, Credential.number, Credential.code,
         Credential.status, Credential.status_reason, Credential.status_changed_at,

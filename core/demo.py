@@ -3,9 +3,9 @@ own demo records. Logins are printed by ``make run`` and listed in the README.""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from core import wiring
 from core.accounts.services import NewUser, create_user
 from core.actor import Actor
 from core.identity import id_check_char
@@ -37,9 +37,6 @@ DEMO_LOGINS = (
     DemoLogin("trainee", Role.TRAINEE, "李娜"),
 )
 
-# Domain packages append their seeders: async (actor) -> None, run in order after the users.
-DemoSeeder = Callable[[Actor], Awaitable[None]]
-SEEDERS: list[DemoSeeder] = []
 
 
 async def seed_demo() -> bool:
@@ -72,8 +69,8 @@ async def seed_demo() -> bool:
         await create_user(
             NewUser(login.username, DEMO_PASSWORD, login.role, login.display_name), actor
         )
-    for seeder in SEEDERS:
-        await seeder(actor)
+    for seeder in wiring.current().seeders:  # each domain's demo records (core.domain.Seeder)
+        await seeder.run(actor)
     return True
 
 

@@ -1,30 +1,24 @@
 """Periodic clean-up run by every server process: expired sessions and counters in the local
-stores (Redis expires its own keys) and whatever the domain packages register (e.g. result
-feedback files past their 24 hours). Each task is idempotent, so several workers may run it."""
+stores (Redis expires its own keys) and the tasks the domains declare (``core.domain.Task``,
+e.g. result feedback files past their 24 hours). Each task is idempotent, so several workers
+may run it."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
 
 from litestar import Litestar
 from litestar.stores.file import FileStore
 from litestar.stores.memory import MemoryStore
 
+from core import wiring
+
 log = logging.getLogger("registry.housekeeping")
 FIRST_RUN_AFTER_S = 60
 EVERY_S = 3600
 STORES = ("sessions", "throttle", "rate_limit")
-
-_tasks: dict[str, Callable[[], Awaitable[object]]] = {}
-
-
-def register(name: str, task: Callable[[], Awaitable[object]]) -> None:
-    """Add a clean-up task (a package's set-up hook calls this)."""
-    _tasks[name] = task
-
 
 async def sweep_stores(app: Litestar) -> None:
     for name in STORES:
@@ -35,7 +29,8 @@ async def sweep_stores(app: Litestar) -> None:
 
 async def run_once(app: Litestar) -> None:
     """Every task once; a failing task is logged and does not stop the others."""
-    for name, task in [("stores", lambda: sweep_stores(app)), *_tasks.items()]:
+    tasks = [(t.name, t.run) for t in wiring.current().tasks]
+    for name, task in [("stores", lambda: sweep_stores(app)), *tasks]:
         try:
             await task()
         except Exception:  # noqa: BLE001 — clean-up must never take the process down

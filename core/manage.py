@@ -1,10 +1,15 @@
-"""Administrative commands: ``python -m core.manage migrate|create-user|demo|serve``."""
+"""Administrative commands: ``python -m core.manage migrate|create-user|user|demo|serve|worker``.
+
+The kernel imports no domain: the commands load the composition by module name (the
+``REGISTRY_COMPOSITION`` environment variable, default ``composition``), as uvicorn loads an app
+and Piccolo its ``piccolo_conf``, and install it before anything runs."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import getpass
+import importlib
 import os
 import sys
 from typing import TYPE_CHECKING, Any
@@ -14,6 +19,19 @@ from core.roles import Role
 
 if TYPE_CHECKING:
     from core.settings import Settings
+
+
+COMPOSITION_ENV = "REGISTRY_COMPOSITION"
+
+
+def composition_module() -> str:
+    """The dotted name of the module that composes the system (``composition`` by default)."""
+    return os.environ.get(COMPOSITION_ENV, "composition")
+
+
+def wire() -> Any:
+    """Load the composition module and install its wiring; returns the wiring."""
+    return importlib.import_module(composition_module()).wire()
 
 
 async def migrate() -> None:
@@ -58,9 +76,6 @@ async def create_user_cmd(args: argparse.Namespace) -> None:
 
 async def demo() -> None:
     from core.demo import logins_text, seed_demo
-    from core.packages import setup_all
-
-    setup_all()
 
     if await seed_demo():
         print("已载入演示数据。")
@@ -68,7 +83,8 @@ async def demo() -> None:
 
 
 def uvicorn_options(settings: Settings, workers: int = 1) -> dict[str, Any]:
-    """Keyword arguments for ``uvicorn.run("core.asgi:app", ...)`` from the settings.
+    """Keyword arguments for ``uvicorn.run(f"{composition_module()}:app", ...)`` from the
+    settings.
 
     The client address (login throttling per address, the audit log) is the direct peer unless
     that peer is one of TRUSTED_PROXIES: only then does uvicorn take it from X-Forwarded-For
@@ -108,7 +124,7 @@ def serve(workers: int = 1) -> None:
                   file=sys.stderr)
             raise SystemExit(1)
     print(f"服务地址：http://{settings.host}:{settings.port}", flush=True)
-    uvicorn.run("core.asgi:app", **uvicorn_options(settings, workers))
+    uvicorn.run(f"{composition_module()}:app", **uvicorn_options(settings, workers))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -129,6 +145,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     sv.add_argument("--workers", type=int, default=1, help="工作进程数（PostgreSQL 时可大于 1）")
     args = parser.parse_args(argv)
+    wire()
     if args.command == "migrate":
         asyncio.run(migrate())
         print("迁移完成。")

@@ -59,10 +59,8 @@ async def run(args: argparse.Namespace) -> None:
     """Run one ``user`` operation; a refused one exits with its Chinese message."""
     from core.accounts import lifecycle
     from core.errors import DomainError
-    from core.packages import setup_all
     from core.settings import get_settings
 
-    setup_all()  # the domain packages register their organisation checks
     try:
         actor = await _actor(args.by)
         user_id = await lifecycle.user_id_by_username(args.username)

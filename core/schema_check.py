@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from core import db
+from core.settings import ROOT
 
 APP_NAME = "registry"
 CORE_TABLES = ("app_user", "person", "audit_log")
@@ -31,10 +32,8 @@ def known_migration_ids() -> tuple[str, ...]:
     """IDs of the migrations shipped in ``migrations/``, oldest first (read from disk once)."""
     from piccolo.apps.migrations.commands.base import BaseMigrationManager
 
-    from core.piccolo_app import APP_CONFIG
-
     manager = BaseMigrationManager()
-    modules = manager.get_migration_modules(APP_CONFIG.resolved_migrations_folder_path)
+    modules = manager.get_migration_modules(str(ROOT / "migrations"))
     return tuple(sorted(manager.get_migration_ids(modules)))
 
 

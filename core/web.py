@@ -1,13 +1,12 @@
 """Page rendering glue: every page gets the user, the navigation for its role and flashes.
 
-Domain packages add their navigation entries and dashboard cards with ``register_nav`` and
-``register_card`` when their controllers are mounted; the home page is built from them.
+Navigation entries and home-page cards come from the domains' declarations (``core.domain``),
+merged by the composition (``core.wiring``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from litestar import Request
@@ -15,6 +14,7 @@ from litestar.params import QueryParameter, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
+from core import wiring
 from core.accounts.auth import current_user
 from core.errors import DomainError
 from core.pagination import Page
@@ -25,26 +25,6 @@ ALL_ROLES = frozenset(Role)
 FormData = URLEncodedBody[dict[str, Any]]
 PageNumber = Annotated[int, QueryParameter(name="page", ge=1)]
 
-
-@dataclass(frozen=True)
-class NavEntry:
-    label: str
-    href: str
-    roles: frozenset[Role] | None
-    order: int = 50
-
-
-@dataclass(frozen=True)
-class Card:
-    title: str
-    description: str
-    href: str
-    roles: frozenset[Role]
-    order: int = 50
-
-
-_nav: list[NavEntry] = []
-_cards: list[Card] = []
 
 ROLE_HOME_TITLES = {
     Role.TRAINEE: "学员中心",
@@ -57,24 +37,10 @@ ROLE_HOME_TITLES = {
 }
 
 
-def register_nav(label: str, href: str, roles: Iterable[Role] | None, order: int = 50) -> None:
-    entry = NavEntry(label, href, frozenset(roles) if roles is not None else None, order)
-    if entry not in _nav:
-        _nav.append(entry)
-
-
-def register_card(
-    title: str, description: str, href: str, roles: Iterable[Role], order: int = 50
-) -> None:
-    card = Card(title, description, href, frozenset(roles), order)
-    if card not in _cards:
-        _cards.append(card)
-
-
 def nav_for(role: Role | None, path: str) -> list[dict[str, Any]]:
     entries = [
         e
-        for e in sorted(_nav, key=lambda e: e.order)
+        for e in wiring.current().nav
         if (e.roles is None) or (role is not None and role in e.roles)
     ]
     return [
@@ -90,7 +56,7 @@ def nav_for(role: Role | None, path: str) -> list[dict[str, Any]]:
 def cards_for(role: Role) -> list[dict[str, Any]]:
     return [
         {"title": c.title, "description": c.description, "href": c.href}
-        for c in sorted(_cards, key=lambda c: c.order)
+        for c in wiring.current().cards
         if role in c.roles
     ]
 

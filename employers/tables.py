@@ -203,7 +203,7 @@ class StaffConsent(Table, tablename="employers_consent"):
     created_at = Timestamptz()
 
 
-# Every table of this package, in creation order; core.piccolo_app registers them.
+# Every table of this package, in creation order; the domain declaration lists them.
 TABLES: list[type[Table]] = [
     Facility, FacilityOperator, FacilityClass, StaffLink, ClassAssignment, ComplianceState,
     Filing, FilingEvent, WorkCalendarDay, CredentialAccessLog, StaffConsent,

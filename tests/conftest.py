@@ -72,7 +72,10 @@ else:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    import composition
     from core.manage import migrate
+
+    composition.wire()  # every domain's declaration, as the app and the worker install it
 
     if IS_PG:
         asyncio.run(_recreate_pg_database(BASE_URL, TEST_URL))
@@ -87,7 +90,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 def _table_names() -> list[str]:
-    from core.piccolo_app import APP_CONFIG
+    from composition import APP_CONFIG
 
     return [t._meta.tablename for t in APP_CONFIG.table_classes]
 
@@ -154,7 +157,7 @@ def database(tmp_path: Path) -> Iterator[None]:
 
 @pytest.fixture
 def app(database: None) -> Any:
-    from core.app import create_app
+    from composition import create_app
     from core.settings import get_settings
 
     get_settings.cache_clear()

@@ -24,7 +24,7 @@ def free_port() -> int:
 
 @contextmanager
 def served_app(
-    target: str = "core.asgi:app",
+    target: str = "composition:app",
     *,
     factory: bool = False,
     manage_serve: bool = False,

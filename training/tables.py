@@ -260,7 +260,7 @@ class ExamAbsence(Table, tablename="training_exam_absence"):
     created_at = Timestamptz()
 
 
-# Every table of this package, in creation order; core.piccolo_app registers them.
+# Every table of this package, in creation order; the domain declaration lists them.
 TABLES: list[type[Table]] = [Provider, ProviderScope, Course, Enrolment, ClassSession,
                               Attendance, ExamSession, ExamRegistration, ResultUpload,
                               ExamResult, ClassSessionRevision, ClassHourRule, SessionFlag,

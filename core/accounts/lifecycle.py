@@ -20,6 +20,7 @@ from core.accounts.passwords import check_policy, hash_password, unusable_hash, 
 from core.accounts.services import USER_FIELDS, to_current_user
 from core.accounts.usernames import normalise_username
 from core.actor import Actor, CurrentUser
+from core.domain import Hook
 from core.errors import Conflict, NotFound, ValidationError
 from core.roles import ORGANISATION_OF_ROLE, Role
 from core.tables import ApiToken, PasswordReset, Person, User
@@ -28,15 +29,10 @@ SESSION_VERSION_KEY = "session_version"
 RESET_VALID_FOR = timedelta(minutes=30)
 RESET_PATH = "/account/reset/"
 
-# Domain packages tell the kernel how to check that an organisation number exists
-# (training registers its providers); without a checker only presence is checked.
+# Domain packages tell the kernel how to check that an organisation number exists (training
+# plugs ``(Role.PROVIDER_STAFF, provider_exists)``); without a checker only presence is checked.
 OrganisationExists = Callable[[int], Awaitable[bool]]
-ORGANISATION_CHECKS: dict[Role, OrganisationExists] = {}
-
-
-def register_organisation_check(role: Role, exists: OrganisationExists) -> None:
-    """Let a domain package check organisation numbers of ``role`` (called from its setup)."""
-    ORGANISATION_CHECKS[role] = exists
+ORGANISATION_CHECKS: Hook[tuple[Role, OrganisationExists]] = Hook("organisation exists")
 
 
 def token_hash(token: str) -> str:
@@ -175,7 +171,7 @@ async def check_organisation(role: Role, organisation_id: int | None) -> int | N
         return None
     if organisation_id is None:
         raise ValidationError(f"{role.label}须填写所属{kind}编号", "organisation_id")
-    exists = ORGANISATION_CHECKS.get(role)
+    exists = dict(ORGANISATION_CHECKS.all()).get(role)
     if exists is not None and not await exists(organisation_id):
         raise ValidationError(f"所属{kind}编号 {organisation_id} 不存在", "organisation_id")
     return organisation_id

@@ -127,7 +127,7 @@ class LabourFinding(Table, tablename="labour_finding"):
     position = SmallInt(default=0)
 
 
-# Every table of this module, in creation order; core.piccolo_app registers them.
+# Every table of this module, in creation order; the domain declaration lists them.
 TABLES: list[type[Table]] = [
     LabourRecord, LabourContract, InsuranceRegistration, WageEntry, LabourCase, MinimumWageRate,
     LabourCheck, LabourFinding,

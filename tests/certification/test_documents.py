@@ -114,7 +114,8 @@ def test_downloads_refused_to_others_with_404(client, run, holder, issue_skill, 
 
 
 def test_registered_checker_admits_operator(client, run, holder, issue_skill, make_user):
-    from certification import access
+    from certification.access import DOWNLOAD_CHECKERS
+    from core import wiring
 
     cert = issue_skill(holder.id)
     run_jobs(run)
@@ -123,12 +124,9 @@ def test_registered_checker_admits_operator(client, run, holder, issue_skill, ma
     async def employs(user, person_id):
         return user.username == "op2" and person_id == holder.id
 
-    access.register_download_checker(employs)
-    try:
+    with wiring.using(wiring.current().with_plugs((DOWNLOAD_CHECKERS, employs))):
         headers = api_token(client, "op2")
         assert client.get(f"/api/v1/certificates/{cert.id}/pdf", headers=headers).status_code == 200
-    finally:
-        access._checkers.remove(employs)
 
 
 def test_context_and_unknown_status_list(client):

@@ -54,7 +54,7 @@ def wait_for(condition, seconds: float = 30.0) -> bool:  # type: ignore[no-untyp
 
 def start_server(port: int, env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "core.asgi:app", "--host", "127.0.0.1",
+        [sys.executable, "-m", "uvicorn", "composition:app", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning"],
         env={**os.environ, "PORT": str(port), "RUN_JOBS": "1", **env}, cwd=ROOT,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from core import db
+from core import db, wiring
 from core.actor import Actor
-from core.credentials import change_status, counts_on, on_credential_changed
+from core.credentials import LISTENERS, change_status, counts_on
 from core.errors import Conflict, ValidationError
 from core.people import PersonInput, correct_name, find_or_create_person, former_names
 from core.tables import AuditLog, CredentialEvent, CredentialStatusChange, Person
@@ -52,17 +52,17 @@ def test_credential_status_change_writes_history_event_audit_and_calls_listeners
     async def listener(credential_id: int, person_id: int, kind: str) -> None:
         seen.append((person_id, kind))
 
-    on_credential_changed(listener)
-    person = make_person()
-    cred = make_credential(person.id, "CAREGIVER_TRAINING")
+    with wiring.using(wiring.current().with_plugs((LISTENERS, listener))):
+        person = make_person()
+        cred = make_credential(person.id, "CAREGIVER_TRAINING")
 
-    async def revoke():
-        async with db.transaction():
-            return await change_status(
-                cred.id, "revoked", "材料造假", Actor(3, "o", "hrss_officer")
-            )
+        async def revoke():
+            async with db.transaction():
+                return await change_status(
+                    cred.id, "revoked", "材料造假", Actor(3, "o", "hrss_officer")
+                )
 
-    revoked = run(revoke)
+        revoked = run(revoke)
     assert revoked.status == "revoked" and revoked.status_reason == "材料造假"
     assert seen == [(person.id, "created"), (person.id, "status_changed")]
     assert run(CredentialEvent.count) == 2

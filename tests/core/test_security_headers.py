@@ -125,9 +125,9 @@ def test_cookies_are_secure_behind_an_https_address(database, monkeypatch, publi
                                                     secure) -> None:
     from litestar.testing import TestClient
 
+    from composition import create_app
     from core.accounts.services import NewUser, create_user
     from core.actor import Actor
-    from core.app import create_app
     from core.settings import get_settings
 
     monkeypatch.setenv("PUBLIC_BASE_URL", public)

@@ -35,7 +35,7 @@ def test_collision_check_reads_the_accounts_table(client, make_user, run):
 def _migration_ids() -> list[str]:
     from piccolo.apps.migrations.commands.base import BaseMigrationManager
 
-    from core.piccolo_app import APP_CONFIG
+    from composition import APP_CONFIG
 
     folder = APP_CONFIG.resolved_migrations_folder_path
     modules = BaseMigrationManager().get_migration_modules(folder)

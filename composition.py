@@ -1,0 +1,68 @@
+"""The one place that knows everything: which domains make up the system, in what order.
+
+Reading this file tells you everything that runs. Each package declares what it brings in its
+``domain.py`` (core.domain.Domain); this module merges them (core.wiring.Wiring), installs the
+result, and builds from it
+
+- the Litestar app: ``create_app()`` (uvicorn: ``composition:app`` or ``--factory
+  composition:create_app``);
+- the Piccolo app with every table and the one migration history: ``APP_CONFIG`` (named in
+  ``piccolo_conf.py``);
+- the worker and the commands: ``python -m core.manage …`` loads this module by name.
+
+The order of DOMAINS is the order of navigation ties, routes and table creation, and the
+dependency order: each domain may import those before it, never those after it (the import
+contract in pyproject.toml checks it). See ARCHITECTURE.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from piccolo.conf.apps import AppConfig
+
+from certification.domain import DOMAIN as CERTIFICATION
+from core.kernel import KERNEL
+from core.wiring import Wiring, install
+from dashboards.domain import DOMAIN as DASHBOARDS
+from employers.domain import DOMAIN as EMPLOYERS
+from employers.labour.domain import DOMAIN as LABOUR
+from training.domain import DOMAIN as TRAINING
+
+if TYPE_CHECKING:
+    from litestar import Litestar
+
+    from core.settings import Settings
+
+DOMAINS = (KERNEL, TRAINING, CERTIFICATION, EMPLOYERS, LABOUR, DASHBOARDS)
+WIRING = Wiring.of(DOMAINS)
+
+APP_CONFIG = AppConfig(
+    app_name="registry",
+    migrations_folder_path=str(Path(__file__).resolve().parent / "migrations"),
+    table_classes=WIRING.tables,
+    migration_dependencies=[],
+    commands=[],
+)
+
+
+def wire() -> Wiring:
+    """Install this composition in the process (idempotent) and return it."""
+    install(WIRING)
+    return WIRING
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """The web app of every domain."""
+    from core.app import build_app
+
+    return build_app(wire(), settings)
+
+
+def __getattr__(name: str) -> object:
+    # ``uvicorn composition:app`` builds the app on first access, not on import (so importing
+    # this module for APP_CONFIG or the worker does not build a web app).
+    if name == "app":
+        return create_app()
+    raise AttributeError(name)

@@ -1,0 +1,1 @@
+"""Bureau dashboards and public statistics: read-only views over every domain."""
