@@ -1,14 +1,14 @@
 """What the employers package brings: facilities, staff, checks and filings — routes,
-navigation, home cards, tables, demo data, the re-check of facilities on credential changes,
-operators' access to their consenting staff's certificates and daily reminders (core.domain)."""
+navigation, home cards, tables, demo data, the re-check of facilities on credential changes
+and operators' access to their consenting staff's certificates (core.domain). The daily
+reminders are the labour package's task (they read its contracts)."""
 
 from __future__ import annotations
 
 from certification.access import DOWNLOAD_CHECKERS
 from core import credentials
-from core.domain import Domain, Seeder, Task, card, nav
+from core.domain import Domain, Seeder, card, nav
 from core.roles import Role
-from employers import notices
 from employers.controllers.api import API_ROUTES
 from employers.controllers.check_pages import CheckPages, MyEmploymentPages
 from employers.controllers.facility_pages import FacilityPages, FilingFiles
@@ -46,7 +46,6 @@ DOMAIN = Domain(
     ),
     tables=tuple(TABLES),
     seeders=(Seeder(40, seed_employers),),
-    tasks=(Task("reminders", notices.daily_reminders),),  # SMS before things expire
     plugs=(
         (credentials.LISTENERS, rechecks.on_credential_changed),  # re-check employing facilities
         (DOWNLOAD_CHECKERS, checks.download_checker),

@@ -3,11 +3,12 @@ tables and demo data (see core.domain)."""
 
 from __future__ import annotations
 
-from core.domain import Domain, Seeder, card, nav
+from core.domain import Domain, Seeder, Task, card, nav
 from core.roles import Role
 from employers.labour.api import LabourApi
 from employers.labour.dashboards import BureauDashboards, PublicStatistics
 from employers.labour.demo import seed_labour_demo
+from employers.labour.notices import daily_reminders
 from employers.labour.pages import LabourPages, MinimumWagePages, TraineeReminders
 from employers.labour.tables import TABLES
 
@@ -41,4 +42,5 @@ DOMAIN = Domain(
     ),
     tables=tuple(TABLES),
     seeders=(Seeder(50, seed_labour_demo),),
+    tasks=(Task("reminders", daily_reminders),),  # SMS before things expire or contracts end
 )
