@@ -40,5 +40,8 @@ test: install interop
 fuzz: install
 	$(BIN)/python .ci/fuzz-api
 
+# ruff, then the import contract (pyproject.toml [tool.importlinter]: the dependency order).
 lint: install
-	$(BIN)/ruff check core training certification employers tests bench
+	$(BIN)/ruff check core training certification employers dashboards composition.py \
+		piccolo_conf.py tests bench
+	$(BIN)/lint-imports --no-cache --no-logo
