@@ -4,7 +4,7 @@ render-and-sign jobs with the nightly expiry (see core.domain)."""
 
 from __future__ import annotations
 
-from certification import demo, jobs, notices
+from certification import demo, jobs, labels, notices
 from certification.access import ISSUING_ROLES, OFFICER_ROLES
 from certification.controllers.approval import ApprovalApi, ApprovalPages
 from certification.controllers.catalogue import CataloguePages
@@ -22,6 +22,7 @@ from certification.services import verification
 from certification.tables import TABLES
 from core import credentials
 from core.domain import Background, Domain, Seeder, card, nav
+from core.labels import LABELS
 from core.roles import Role
 
 DOMAIN = Domain(
@@ -57,5 +58,6 @@ DOMAIN = Domain(
     seeders=(Seeder(10, demo.seed_key), Seeder(30, demo.seed)),
     background=(Background("certificate-worker", jobs.start_worker, jobs.stop_worker),),
     on_shutdown=(verification.close_readers,),  # this process's lookup connections
-    plugs=((credentials.LISTENERS, notices.on_credential_changed),),  # SMS to the holder
+    plugs=((credentials.LISTENERS, notices.on_credential_changed),  # SMS to the holder
+           (LABELS, labels.LABELS)),  # its states and audit events, in Chinese
 )

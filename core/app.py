@@ -16,7 +16,7 @@ from litestar.stores.file import FileStore
 from litestar.stores.memory import MemoryStore
 from litestar.template.config import TemplateConfig
 
-from core import db, housekeeping, templating
+from core import db, housekeeping, labels, templating
 from core.accounts.auth import AuthMiddleware
 from core.accounts.password_controllers import password_change_gate
 from core.accounts.sessions import SESSION_COOKIE, RenewingSessionConfig
@@ -47,9 +47,11 @@ def build_stores(settings: Settings) -> dict[str, Store]:
     }
 
 
-def _gates(request: Request) -> Response | None:
+async def _gates(request: Request) -> Response | None:
     """Before every request: an admin-set password is changed first, then an unproved
-    identity claim (a trainee) is proved on /account/verify."""
+    identity claim (a trainee) is proved on /account/verify. The label table's catalogue
+    names are re-read when older than a minute (core.labels)."""
+    await labels.refresh_catalogue(force=False)
     return password_change_gate(request) or identity_gate(request)
 
 

@@ -8,10 +8,8 @@ from zoneinfo import ZoneInfo
 
 from litestar.plugins.jinja import JinjaTemplateEngine
 
-from core.credentials import STATUS_LABELS
 from core.identity import mask_id_number, mask_name, mask_phone
-from core.people import EDUCATION_LABELS
-from core.roles import Role
+from core.labels import audit_summary, label, labels_of
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
@@ -33,10 +31,12 @@ def fmt_json(value: object) -> str:
 
 
 def role_label(value: str) -> str:
-    try:
-        return Role(value).label
-    except ValueError:
-        return {"system": "系统", "anonymous": "访客"}.get(value, value)
+    return label("role", value)
+
+
+def label_filter(code: object, kind: str) -> str:
+    """``{{ code | label("credential_status") }}``: core.labels.label with the code first."""
+    return label(kind, code)
 
 
 def configure(engine: JinjaTemplateEngine) -> None:
@@ -49,7 +49,10 @@ def configure(engine: JinjaTemplateEngine) -> None:
         yuan=fmt_yuan,
         json=fmt_json,
         role_label=role_label,
-        status_label=lambda s: STATUS_LABELS.get(s, s),
-        education_label=lambda e: EDUCATION_LABELS.get(e or "", e or ""),
+        status_label=lambda s: label("credential_status", s),
+        education_label=lambda e: label("education", e),
+        label=label_filter,
     )
+    env.globals.update(label=label, labels_of=labels_of,  # label(kind, code): core.labels
+                       audit_summary=audit_summary)
     env.globals["product_name"] = "托育从业人员培训与认证平台"

@@ -8,7 +8,9 @@ from __future__ import annotations
 from certification.access import DOWNLOAD_CHECKERS
 from core import credentials
 from core.domain import Domain, Seeder, card, nav
+from core.labels import LABELS
 from core.roles import Role
+from employers import labels
 from employers.controllers.api import API_ROUTES
 from employers.controllers.check_pages import CheckPages, MyEmploymentPages
 from employers.controllers.facility_pages import FacilityPages, FilingFiles
@@ -49,5 +51,6 @@ DOMAIN = Domain(
     plugs=(
         (credentials.LISTENERS, rechecks.on_credential_changed),  # re-check employing facilities
         (DOWNLOAD_CHECKERS, checks.download_checker),
+        (LABELS, labels.LABELS),  # rule names, vocabularies and audit events, in Chinese
     ),
 )

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from core.accounts.lifecycle import ORGANISATION_CHECKS
 from core.domain import Domain, Seeder, Task, card, nav
+from core.labels import LABELS
 from core.roles import Role
+from training import labels
 from training.controllers.api import API_ROUTES
 from training.controllers.hours_pages import ClassSessionPages
 from training.controllers.officer_pages import OfficerProviderPages
@@ -44,5 +46,6 @@ DOMAIN = Domain(
     tables=tuple(TABLES),
     seeders=(Seeder(20, seed_training),),
     tasks=(Task("result_feedback", purge_expired_feedback),),  # feedback files past 24 hours
-    plugs=((ORGANISATION_CHECKS, (Role.PROVIDER_STAFF, provider_exists)),),
+    plugs=((ORGANISATION_CHECKS, (Role.PROVIDER_STAFF, provider_exists)),
+           (LABELS, labels.LABELS)),  # its states and audit events, in Chinese
 )

@@ -4,7 +4,9 @@ tables and demo data (see core.domain)."""
 from __future__ import annotations
 
 from core.domain import Domain, Seeder, Task, card, nav
+from core.labels import LABELS
 from core.roles import Role
+from employers.labour import labels
 from employers.labour.api import LabourApi
 from employers.labour.dashboards import BureauDashboards, PublicStatistics
 from employers.labour.demo import seed_labour_demo
@@ -42,5 +44,6 @@ DOMAIN = Domain(
     ),
     tables=tuple(TABLES),
     seeders=(Seeder(50, seed_labour_demo),),
+    plugs=((LABELS, labels.LABELS),),  # finding kinds, vocabularies and audit events
     tasks=(Task("reminders", daily_reminders),),  # SMS before things expire or contracts end
 )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
-from core import audit, clock, files
+from core import audit, clock, files, labels
 from core.actor import Actor
 from core.errors import Conflict, Forbidden, NotFound, ValidationError
 from core.pagination import offset_of
@@ -100,6 +100,7 @@ async def submit(facility_id: int, uploads: list[Upload], explanation: str,
             today, rules["answer_workdays"]),
         created_at=now)
     await row.save()
+    await labels.refresh_catalogue(force=False)  # the form names qualifications by the catalogue
     pdf_bytes = await asyncio.to_thread(
         _pdf().staffing_form_pdf, facility_dict(facility), snapshot, report, explanation,
         now.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"))

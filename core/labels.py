@@ -1,0 +1,220 @@
+"""The one label table: every code users could meet (statuses, states, rule codes, event names,
+roles, outcomes, qualification codes) with the Chinese words they read instead.
+
+Pages (the ``label`` Jinja filter and global, core.templating), PDFs and exports all ask
+:func:`label`. The kernel's own kinds live here (``KERNEL_LABELS``); each domain contributes its
+kinds through the ``LABELS`` hook (a ``(LABELS, <package>.labels.LABELS)`` pair in its
+``domain.py`` plugs). A kind may be contributed by several domains (``audit_action``): the
+entries are merged, the kernel's first, then in composition order. Qualification codes are not
+written here: their label is the catalogue's name (the Qualification table), kept in a small
+cache that :func:`refresh_catalogue` fills (before each request when older than a minute, and
+by the catalogue's own writes).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+
+from core.credentials import STATUS_LABELS
+from core.domain import Hook
+from core.people import EDUCATION_LABELS
+from core.roles import ROLE_LABELS
+
+LABELS: Hook[Mapping[str, Mapping[str, str]]] = Hook("labels")
+
+QUALIFICATION = "qualification"  # the kind whose labels come from the catalogue
+CATALOGUE_TTL_SECONDS = 60.0
+
+# Audit events the kernel writes (accounts, identity claims, people, credentials, tokens).
+KERNEL_AUDIT_ACTIONS = {
+    "user.create": "新建用户",
+    "user.register": "学员注册",
+    "user.disable": "停用用户",
+    "user.enable": "启用用户",
+    "user.role_change": "变更角色",
+    "user.notice_email": "设置通知邮箱",
+    "user.password_change": "修改密码",
+    "user.password_set": "管理员重置密码",
+    "user.password_reset_start": "申请找回密码",
+    "user.password_reset_sms": "短信找回密码",
+    "user.password_reset_complete": "完成找回密码",
+    "token.issue": "签发接口令牌",
+    "token.revoke": "吊销接口令牌",
+    "claim.create": "提交身份核验",
+    "claim.code_sent": "发送核验验证码",
+    "claim.verified": "身份核验通过",
+    "claim.rejected": "身份核验未通过",
+    "claim.withdrawn": "撤回身份核验",
+    "claim.superseded": "身份核验被取代",
+    "claim.unbound": "解除身份绑定",
+    "claim.corroborated": "机构登记印证身份",
+    "claim.disputed": "机构登记与身份不符",
+    "claim.document_uploaded": "上传身份证件",
+    "claim.document_viewed": "查看身份证件",
+    "claim.document_deleted": "删除身份证件",
+    "person.create": "登记人员",
+    "person.correct_name": "更正姓名",
+    "person.link_id_number": "关联证件号码",
+    "person.reminders": "设置到期提醒",
+    "credential.create": "登记证书",
+    "credential.valid": "恢复证书",
+    "credential.suspended": "暂停证书",
+    "credential.revoked": "撤销证书",
+    "credential.expired": "证书过期",
+    "credential.superseded": "证书被替代",
+    "qualification.create": "新增证书类别",
+    "condition_edition.create": "新增申报条件版本",
+}
+
+KERNEL_LABELS: dict[str, Mapping[str, str]] = {
+    "credential_status": STATUS_LABELS,
+    "role": {**{r.value: text for r, text in ROLE_LABELS.items()},
+             "system": "系统", "anonymous": "访客"},
+    # conclusions of a recorded check: health checks pass/fail, background checks clear/flagged
+    "outcome": {"pass": "合格", "fail": "不合格", "clear": "无记录", "flagged": "有记录"},
+    "education": EDUCATION_LABELS,
+    "credential_source": {"issued": "本平台颁发", "recorded": "登记的外部证件"},
+    "audit_action": KERNEL_AUDIT_ACTIONS,
+    "claim_state": {"pending": "待核验", "verified": "已通过", "rejected": "未通过",
+                    "withdrawn": "已撤回", "disputed": "机构登记后撤销", "unlinked": "未关联"},
+    "message_state": {"pending": "待发送", "sending": "发送中", "sent": "已发送",
+                      "failed": "发送失败"},
+    "message_channel": {"sms": "短信", "email": "邮件"},
+    "message_kind": {"code": "验证码", "notice": "通知", "reminder": "提醒"},
+    "qualification_kind": {"skill": "职业技能等级证书", "training": "培训合格证明",
+                           "external": "外部证件"},
+}
+
+_catalogue: dict[str, str] = {}
+_catalogue_at: float | None = None
+_merged: tuple[object, dict[str, dict[str, str]]] | None = None
+
+
+def table() -> dict[str, dict[str, str]]:
+    """Every kind → {code: label}: the kernel's kinds, then each plugged domain's, merged per
+    kind (a later domain adds codes to a kind, it never relabels one already there), and the
+    catalogue's qualification names under ``qualification``. Without an installed composition
+    only the kernel's kinds."""
+    global _merged
+    from core import wiring
+
+    plugged = LABELS.all() if wiring.is_installed() else ()
+    key = (id(wiring.current()) if wiring.is_installed() else None, len(plugged))
+    if _merged is None or _merged[0] != key:
+        merged: dict[str, dict[str, str]] = {}
+        for contribution in (KERNEL_LABELS, *plugged):
+            for kind, entries in contribution.items():
+                into = merged.setdefault(kind, {})
+                for code, text in entries.items():
+                    into.setdefault(code, text)
+        _merged = (key, merged)
+    result = dict(_merged[1])
+    result[QUALIFICATION] = dict(_catalogue)
+    return result
+
+
+def label(kind: str, code: object) -> str:
+    """The Chinese label of ``code`` of ``kind`` (e.g. ``label("credential_status", "valid")``
+    → 有效, ``label("compliance_rule", "DIRECTOR")`` → 负责人). None and "" give "". An unknown
+    code of a known kind gives the code itself, so nothing vanishes from a page; the crawl test
+    (tests/core/test_no_raw_codes.py) finds such leaks. KeyError for an unknown kind (a typo
+    in a template must not pass silently)."""
+    if code is None or code == "":
+        return ""
+    text = str(code)
+    kinds = table()
+    if kind not in kinds:
+        raise KeyError(f"unknown label kind {kind!r}")
+    return kinds[kind].get(text, text)
+
+
+def labels_of(kind: str) -> dict[str, str]:
+    """All ``{code: label}`` of one kind (select options, filters); KeyError when unknown."""
+    kinds = table()
+    if kind not in kinds:
+        raise KeyError(f"unknown label kind {kind!r}")
+    return dict(kinds[kind])
+
+
+def qualification_name(code: str) -> str:
+    """The catalogue's name of a qualification code (the code itself when not in the cache)."""
+    return _catalogue.get(code, code)
+
+
+async def refresh_catalogue(force: bool = True) -> None:
+    """Read the qualification names from the catalogue (code → name) into the cache; with
+    ``force=False`` only when the cache is older than CATALOGUE_TTL_SECONDS."""
+    global _catalogue, _catalogue_at
+    now = time.monotonic()
+    if not force and _catalogue_at is not None and now - _catalogue_at < CATALOGUE_TTL_SECONDS:
+        return
+    from core.tables import Qualification
+
+    rows = await Qualification.select(Qualification.code, Qualification.name)
+    _catalogue = {r["code"]: r["name"] for r in rows}
+    _catalogue_at = now
+
+
+
+# What an audit row's summary keys mean (core.audit.record: before/after/note), for the audit
+# log page. Domains add their own under the same kinds.
+KERNEL_LABELS["audit_part"] = {"before": "变更前", "after": "变更后", "note": "说明"}
+KERNEL_LABELS["audit_entity"] = {
+    "user": "用户", "person": "人员", "credential": "证书", "identity_claim": "身份核验",
+}
+KERNEL_LABELS["audit_field"] = {
+    "name": "姓名", "username": "用户名", "role": "角色", "status": "状态", "state": "状态",
+    "code": "类别", "qualification_code": "证书类别", "number": "编号", "level": "等级",
+    "id_type": "证件类型", "id_number": "证件号码", "phone": "手机号", "email": "邮箱",
+    "issued_on": "发证日期", "expires_on": "有效期至", "source": "来源", "outcome": "结论",
+    "person": "人员编号", "person_id": "人员编号", "user_id": "用户编号", "kind": "类型",
+    "type": "类型", "how": "方式", "method": "方式", "to": "变为", "reason": "原因",
+    "public_reason": "公开原因", "internal_note": "内部备注", "note": "说明",
+    "education": "学历", "digest": "摘要值", "file": "文件",
+}
+_ENTRY_VALUES = {True: "是", False: "否", None: "—"}
+# Keys whose values are people's own words or numbers, never codes (a user named "health").
+_FREE_TEXT = ("name", "number", "title", "reason", "note", "address", "place", "street", "file")
+
+
+def _value_text(key: str, value: object, entity_type: str) -> str:
+    if isinstance(value, bool) or value is None:
+        return _ENTRY_VALUES[value]
+    if isinstance(value, (list, tuple)):
+        return "、".join(_value_text(key, v, entity_type) for v in value) or "—"
+    if isinstance(value, Mapping):
+        return "，".join(f"{label('audit_field', k)} {_value_text(k, v, entity_type)}"
+                        for k, v in value.items())
+    text = str(value)
+    if key.endswith(_FREE_TEXT):
+        return text
+    if text in _catalogue:
+        return _catalogue[text]
+    kinds = table()
+    prefix = entity_type.split("_")[0]
+    ordered = sorted(kinds.items(), key=lambda kv: not kv[0].startswith(prefix))
+    for kind, entries in ordered:
+        if kind.startswith("audit_") or kind == QUALIFICATION:
+            continue
+        if text in entries:
+            return entries[text]
+    return text
+
+
+def audit_summary(summary: Mapping[str, object] | None,
+                  entity_type: str = "") -> list[tuple[str, list[tuple[str, str]]]]:
+    """An audit row's summary as people read it: ``[(part, [(field, value), …]), …]`` with
+    part 变更前/变更后/说明, field names from the ``audit_field`` kind and every coded value
+    labelled (qualification codes by the catalogue; other codes by the kinds named after the
+    row's entity first, e.g. ``state`` of an ``enrolment`` by ``enrolment_state``; booleans
+    是/否). A note is one ``("", text)`` pair."""
+    parts: list[tuple[str, list[tuple[str, str]]]] = []
+    for part, content in (summary or {}).items():
+        if isinstance(content, Mapping):
+            pairs = [(label("audit_field", k), _value_text(k, v, entity_type))
+                     for k, v in content.items()]
+        else:
+            pairs = [("", _value_text(part, content, entity_type))]
+        parts.append((label("audit_part", part), pairs))
+    return parts
