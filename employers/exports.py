@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.exports import Sheet, workbook_bytes
+from core.reporting.exports import Sheet, workbook_bytes
 from employers.facilities import FILING_STATUS, SERVICE_TYPES
 
 HEADER = ["机构名称", "统一社会信用代码", "街镇", "地址", "服务类型", "核定托位数", "幼儿园托班",

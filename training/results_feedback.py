@@ -1,7 +1,7 @@
 """What the provider downloads around a results upload: the blank template, and the uploaded
 file handed back with an "错误说明" column beside each faulty row so it can be fixed in place.
 The provider's own cells come back as they were uploaded; the cells written here go through
-core.exports (no live formula).
+core.reporting.exports (no live formula).
 
 Pure: bytes in, bytes out. The service keeps the annotated file for 24 hours (issue 3 item 5).
 """
@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import PurePath
 
-from core.exports import csv_bytes, csv_cell, make_text, neutralise_workbook
+from core.reporting.exports import csv_bytes, csv_cell, make_text, neutralise_workbook
 from training.results_file import COLUMN_BY_KEY, FileLimits, ParsedFile, RowError
 
 ERROR_HEADER = "错误说明"

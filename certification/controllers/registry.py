@@ -21,11 +21,11 @@ from core import clock
 from core.accounts.auth import actor_of, current_user, roles
 from core.credentials import STATUS_LABELS
 from core.errors import DomainError, ValidationError
-from core.exports import XLSX_MEDIA_TYPE, attachment
 from core.forms import FormReader
 from core.forms import parse_date as _date
 from core.pagination import clamp_page
 from core.people import former_names
+from core.reporting.exports import XLSX_MEDIA_TYPE, attachment
 from core.web import FormData, PageNumber, errors_of, page, redirect_with
 
 ACTIONS = {"suspend": "暂停", "reinstate": "恢复", "revoke": "撤销"}

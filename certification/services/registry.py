@@ -10,10 +10,10 @@ from certification.services.certificates import CertificateView, select_views, v
 from certification.tables import CertificateRecord
 from core.credentials import STATUS_LABELS
 from core.errors import ValidationError
-from core.exports import Sheet, workbook_bytes
 from core.identity import IdType, mask_id_number, normalise_id_number
 from core.pagination import Page
 from core.people import find_person
+from core.reporting.exports import Sheet, workbook_bytes
 from core.tables import Person
 
 EXPORT_LIMIT = 50_000

@@ -12,10 +12,10 @@ from litestar.response import Redirect, Template
 from core import db, files
 from core.accounts.auth import actor_of, roles
 from core.errors import DomainError, NotFound
-from core.exports import XLSX_MEDIA_TYPE, attachment
 from core.forms import FormReader
 from core.identity import mask_id_number
 from core.people import EDUCATION_LABELS
+from core.reporting.exports import XLSX_MEDIA_TYPE, attachment
 from core.roles import Role
 from core.web import FormData, PageNumber, errors_of, form_page, page, redirect_with
 from employers import whatif

@@ -8,7 +8,6 @@ from core.labels import LABELS
 from core.roles import Role
 from employers.labour import labels
 from employers.labour.api import LabourApi
-from employers.labour.dashboards import BureauDashboards, PublicStatistics
 from employers.labour.demo import seed_labour_demo
 from employers.labour.notices import daily_reminders
 from employers.labour.pages import LabourPages, MinimumWagePages, TraineeReminders
@@ -18,15 +17,11 @@ OFFICERS = (Role.HRSS_OFFICER, Role.ADMIN)
 
 DOMAIN = Domain(
     name="labour",
-    routes=(LabourApi, LabourPages, MinimumWagePages, TraineeReminders, BureauDashboards,
-            PublicStatistics),
+    routes=(LabourApi, LabourPages, MinimumWagePages, TraineeReminders),
     nav=(
         nav("劳动保障", "/labour", [Role.FACILITY_OPERATOR], order=40),
         nav("劳动保障问题", "/labour/findings", OFFICERS, order=40),
         nav("到期提醒", "/me/reminders", [Role.TRAINEE], order=70),
-        nav("教育局统计", "/dashboards/edu", [Role.EDU_OFFICER, Role.ADMIN], order=60),
-        nav("卫健委统计", "/dashboards/health", [Role.HEALTH_REVIEWER, Role.ADMIN], order=60),
-        nav("公开统计", "/statistics", None, order=85),
     ),
     cards=(
         card("劳动保障", "劳动合同、社会保险、工资、案件的登记，到期提醒和职工名册。",
@@ -37,10 +32,6 @@ DOMAIN = Domain(
              OFFICERS, order=45),
         card("到期提醒", "我的证书、健康检查和劳动合同到期提醒。", "/me/reminders",
              [Role.TRAINEE], order=70),
-        card("托班与持证统计", "开设托班的幼儿园及其保育人员持证比例。", "/dashboards/edu",
-             [Role.EDU_OFFICER, Role.ADMIN], order=60),
-        card("备案统计", "备案按状态分布，已备案机构当前达标比例。", "/dashboards/health",
-             [Role.HEALTH_REVIEWER, Role.ADMIN], order=60),
     ),
     tables=tuple(TABLES),
     seeders=(Seeder(50, seed_labour_demo),),

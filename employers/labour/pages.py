@@ -15,10 +15,10 @@ from core.clock import today
 from core.errors import DomainError, NotFound
 from core.forms import FormReader
 from core.pagination import clamp_page
+from core.reporting.exports import Sheet, xlsx_response
 from core.roles import Role
 from core.web import FormData, PageNumber, errors_of, form_page, page, redirect_with
 from employers.labour import staff
-from employers.labour.exports import Sheet, xlsx_response
 from employers.labour.forms import (
     FIELD_ALIASES,
     read_case,

@@ -16,8 +16,14 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from core.exports import FORMULA_START, csv_bytes, csv_cell, is_formula_like, workbook_bytes
-from core.exports import Sheet as ExportSheet
+from core.reporting.exports import (
+    FORMULA_START,
+    csv_bytes,
+    csv_cell,
+    is_formula_like,
+    workbook_bytes,
+)
+from core.reporting.exports import Sheet as ExportSheet
 from tests.certification.conftest import issue_skill  # noqa: F401 - fixture
 from tests.conftest import api_token, login
 from tests.employers.labour.conftest import labour_world, minimum_wages  # noqa: F401 - fixtures

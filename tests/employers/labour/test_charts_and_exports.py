@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 
 from core.errors import ValidationError
 from core.forms import parse_yuan
+from core.reporting.charts import Series, bar_chart, line_chart, nice_max
+from core.reporting.exports import Sheet, workbook_bytes
 from employers.labour.assess import assess, next_change_on
-from employers.labour.charts import Series, bar_chart, line_chart, nice_max
-from employers.labour.exports import Sheet, workbook_bytes
 from employers.labour.forms import parse_hours
 from employers.labour.records import Contract, Employment, FindingCode, MinimumWage, WageRecord
 

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from core.db import is_sqlite
-from employers.labour.exports import Sheet
+from core.reporting.exports import Sheet
 
 
 def month_sql(column: str) -> str:

@@ -1,4 +1,4 @@
-"""The one formula-safe writer for every XLSX and CSV the app hands out (issue 12, point 4).
+"""The one formula-safe writer for every XLSX and CSV the app hands out.
 
 A spreadsheet program runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and, in some
 programs, a leading tab or carriage return, or the full-width ``＝＋－＠`` that an input method

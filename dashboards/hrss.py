@@ -1,6 +1,6 @@
 """The 人社局 dashboard: enrolments, completions, pass rates, certificates issued per month by
 qualification and level, subsidy-eligible certificates. Each chart with its table and an XLSX
-export (routes and set-up hook)."""
+export."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from litestar.response import Template
 from core import clock
 from core.accounts.auth import roles
 from core.db import engine
+from core.reporting.charts import Series, bar_chart, line_chart
+from core.reporting.exports import xlsx_response
+from core.reporting.panels import Panel, china_month_sql, last_months, share
 from core.roles import Role
 from core.tables import Qualification, QualificationLevel
 from core.web import page
-from employers.labour.charts import Series, bar_chart, line_chart
-from employers.labour.exports import xlsx_response
-from employers.labour.reporting import Panel, china_month_sql, last_months, share
 
 MONTHS = 12
 SUBSIDY_CLAIM_MONTHS = 12  # domain.md: claimed within 12 months of issue (a local parameter)
@@ -132,8 +132,8 @@ async def approved_sessions(start: date, day: date) -> list[dict[str, Any]]:
     """Approved exam sessions counted between ``start`` and ``day`` (China dates, inclusive):
     per session its qualification ``code``, ``level``, ``sat`` and ``passed`` and the
     ``counted_on`` day. Sessions not approved are not counted; an approved session is counted
-    on its ``counted_on`` day whatever its exam date (one approved before its exam date, from
-    before issue 10, is counted on its approval day rather than left out)."""
+    on its ``counted_on`` day whatever its exam date (one approved before its exam date, as older
+    records may be, is counted on its approval day rather than left out)."""
     rows = await _rows(
         "SELECT s.id AS id, s.qualification_code AS code, s.level AS level, "
         "s.exam_on AS exam_on, s.approved_at AS approved_at, COUNT(r.id) AS sat, "
@@ -260,8 +260,6 @@ async def hrss_panels(day: date) -> tuple[list[tuple[str, Any]], list[Panel]]:
             rate = share(passed, sat)
             summary.append(("近 12 个月考试通过率", "—" if rate is None else f"{rate}%"))
     return summary, panels
-
-
 
 
 GUARD = roles(Role.HRSS_OFFICER, Role.ADMIN)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 def test_enrolment_at_0730_china_on_the_first_counts_in_that_month(client, run, make_person,
                                                                      clock) -> None:
-    from certification.dashboards import training_panels
+    from dashboards.hrss import training_panels
     from training.tables import Course, Enrolment, Provider
 
     # 2026-11-30 23:30 UTC is 2026-12-01 07:30 in China.

@@ -12,8 +12,8 @@ from tests.conftest import login
 
 def test_hrss_dashboard_counts_certificates_and_subsidy(client, run, make_user, make_person,
                                                         make_credential) -> None:
-    from certification.dashboards import hrss_panels
     from core.clock import today
+    from dashboards.hrss import hrss_panels
 
     day = today()
     person = make_person("王芳")
@@ -50,7 +50,7 @@ def test_hrss_dashboard_is_for_hrss_and_admin_only(client, make_user) -> None:
 
 
 def test_month_window_is_twelve_months() -> None:
-    from employers.labour.reporting import last_months
+    from core.reporting.panels import last_months
 
     assert last_months(date(2026, 2, 10), 3) == ["2025-12", "2026-01", "2026-02"]
 
@@ -59,8 +59,8 @@ def test_hrss_training_panels_count_enrolments_completions_and_pass_rates(
         client, run, make_person) -> None:
     from datetime import datetime
 
-    from certification.dashboards import training_panels
     from core.clock import today
+    from dashboards.hrss import training_panels
     from training.tables import (
         Course,
         Enrolment,

@@ -1,4 +1,4 @@
-"""Issue 10, point 1: the 人社局 pass rate counts every approved session exactly once — also one
+"""The 人社局 pass rate counts every approved session exactly once — also one
 approved before its exam date (data from before the rule), which the exam-date window left out
 — and no session that is not approved."""
 
@@ -38,7 +38,7 @@ def _session(run, provider_id, people, *, exam_on, state, approved_at, scores):
 
 def test_every_approved_session_counts_once_and_only_approved_ones(client, run, clock,
                                                                    make_person, make_user):
-    from certification.dashboards import hrss_panels, training_panels
+    from dashboards.hrss import hrss_panels, training_panels
     from training.tables import Provider
 
     clock.set_today(TODAY)
@@ -83,7 +83,7 @@ def test_every_approved_session_counts_once_and_only_approved_ones(client, run, 
 def test_one_counting_day_per_session(exam_on, approved):
     """A session is counted on one fixed day, whatever today is: the China date of its
     approval (UTC+8), or its exam date when no approval time was kept."""
-    from certification.dashboards import counted_on
+    from dashboards.hrss import counted_on
 
     expected = exam_on if approved is None else (approved + timedelta(hours=8)).date()
     assert counted_on(exam_on, approved) == expected
