@@ -20,6 +20,7 @@ from certification.services.approval import (
 )
 from certification.services.jobs_queue import job_progress, recent_jobs
 from core.accounts.auth import actor_of, roles
+from core.confirm import ask, confirmed
 from core.errors import DomainError, NotFound
 from core.pagination import clamp_page
 from core.web import FormData, PageNumber, errors_of, page, redirect_with
@@ -46,6 +47,18 @@ def job_out(row: dict) -> JobOut:
     return JobOut(**{k: row[k] for k in JobOut.model_fields})
 
 
+def approve_question(view: SessionView) -> str:
+    """What approving session ``view`` will do (core.confirm): the session, its provider and the
+    number of certificates to be issued (one per candidate who passed)."""
+    failed = len(view.candidates) - view.absent - view.passed
+    others = "，".join(text for count, text in ((failed, f"不合格 {failed} 人"),
+                                                (view.absent, f"缺考 {view.absent} 人"))
+                      if count)
+    return (f"审核通过「{view.title}」（{view.provider}）并发证？将为 {view.passed} 名合格考生"
+            f"发放 {view.passed} 本证书" + (f"（{others}，不发证）" if others else "")
+            + "，证书编号随即分配，不可撤回。确定审核通过吗？")
+
+
 class ApprovalPages(Controller):
     path = "/certification/sessions"
     guards = [roles(*ISSUING_ROLES)]
@@ -62,19 +75,29 @@ class ApprovalPages(Controller):
 
     @get("/{session_id:int}")
     async def detail(self, request: Request, session_id: FromPath[int]) -> Template:
+        view = await session_view(session_id, full=True)
         return page(request, "certification/session.html", page_title="考核结果审核",
-                    session=await session_view(session_id, full=True))
+                    session=view, approve_question=approve_question(view))
 
     @post("/{session_id:int}/approve")
-    async def approve(self, request: Request, session_id: FromPath[int]) -> Template | Redirect:
+    async def approve(self, request: Request, session_id: FromPath[int],
+                      data: FormData) -> Template | Redirect:
+        view = None if confirmed(data) else await session_view(session_id, full=True)
+        if view and view.state == "submitted" and view.body_ready and not view.not_before:
+            # (else approving is refused and the refusal says why)
+            return ask(request, question=approve_question(view),
+                       action=f"/certification/sessions/{session_id}/approve", form={},
+                       label="确认审核通过并发证", back=f"/certification/sessions/{session_id}",
+                       title="审核通过并发证", kind="primary")
         try:
             approval = await approve_session(session_id, actor_of(request))
         except DomainError as error:
             if isinstance(error, NotFound):
                 raise
+            view = await session_view(session_id, full=True)
             return page(request, "certification/session.html", status_code=error.status_code,
                         page_title="考核结果审核", errors={"__all__": error.message},
-                        session=await session_view(session_id, full=True))
+                        session=view, approve_question=approve_question(view))
         return redirect_with(request, f"/certification/sessions/{session_id}",
                              f"已审核通过，向 {len(approval.issued)} 名合格考生发证；"
                              "证书文件正在生成")
@@ -88,10 +111,11 @@ class ApprovalPages(Controller):
         except DomainError as error:
             if isinstance(error, NotFound):
                 raise
+            view = await session_view(session_id, full=True)
             return page(request, "certification/session.html", status_code=error.status_code,
                         page_title="考核结果审核", form={"reason": reason},
-                        errors=errors_of(error),
-                        session=await session_view(session_id, full=True))
+                        errors=errors_of(error), session=view,
+                        approve_question=approve_question(view))
         return redirect_with(request, "/certification/sessions/", "已退回培训机构更正")
 
 

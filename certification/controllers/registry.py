@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 
 from certification.access import ISSUING_ROLES, OFFICER_ROLES
 from certification.controllers.downloads import certificate_out
+from certification.reasons import check_reasons
 from certification.schemas import CertificateOut, CertificatePage, IdOut, LifecycleIn, ReissueIn
 from certification.services import lifecycle
 from certification.services.catalogue import names_by_code
@@ -19,6 +20,7 @@ from certification.services.registry import RegistryFilter, export_xlsx, search,
 from certification.tables import LifecycleRequest
 from core import clock
 from core.accounts.auth import actor_of, current_user, roles
+from core.confirm import ask, confirmed
 from core.credentials import STATUS_LABELS
 from core.errors import DomainError, ValidationError
 from core.forms import FormReader
@@ -48,13 +50,28 @@ def _sees_internal_notes(request: Request) -> bool:
     return current_user(request).role in ISSUING_ROLES
 
 
+def lifecycle_question(action: str, number: str, holder: str) -> str:
+    """What suspending or revoking certificate ``number`` of ``holder`` will do, asked before
+    the page form goes (core.confirm)."""
+    if action == "suspend":
+        return (f"暂停证书 {number}（持证人：{holder}）？暂停后公众查验和持证人都将看到该证书"
+                "已暂停，之后可恢复有效。确定暂停吗？")
+    return (f"撤销证书 {number}（持证人：{holder}）？撤销不可恢复，公众查验和持证人都将看到该"
+            "证书已撤销。确定撤销吗？")
+
+
+CONFIRMED_ACTIONS = {"suspend": "确认暂停证书", "revoke": "确认撤销证书"}
+
+
 async def _detail_context(credential_id: int, internal_notes: bool) -> dict:
     view = await get_view(credential_id, clock.today(), internal_notes=internal_notes)
     requests = await LifecycleRequest.select().where(
         (LifecycleRequest.old_credential == credential_id)
         | (LifecycleRequest.new_credential == credential_id))
     return {"cert": view, "requests": requests, "former_names": await former_names(view.person_id),
-            "status_labels": STATUS_LABELS, "show_internal_notes": internal_notes}
+            "status_labels": STATUS_LABELS, "show_internal_notes": internal_notes,
+            "questions": {a: lifecycle_question(a, view.number, view.holder_name)
+                          for a in CONFIRMED_ACTIONS}}
 
 
 class RegistryPages(Controller):
@@ -107,6 +124,17 @@ class RegistryPages(Controller):
         form = {k: str(v) for k, v in data.items()}
         actor = actor_of(request)
         try:
+            if action in CONFIRMED_ACTIONS and not confirmed(form):  # ask first (core.confirm)
+                public, note = (form.get(f"{action}_{k}", "") for k in REASON_FIELDS)
+                check_reasons(public, note)  # a refused form is shown before asking
+                view = await get_view(credential_id, clock.today(), internal_notes=True)
+                return ask(request, question=lifecycle_question(action, view.number,
+                                                                view.holder_name),
+                           action=f"/certification/certificates/{credential_id}/{action}",
+                           form=form, label=CONFIRMED_ACTIONS[action],
+                           back=f"/certification/certificates/{credential_id}",
+                           title=f"{ACTIONS[action]}证书",
+                           details=[("公开原因", public), ("内部备注", note)])
             if action in ACTIONS:  # each form's fields are prefixed with its action
                 await getattr(lifecycle, action)(
                     credential_id, form.get(f"{action}_public_reason", ""), actor,

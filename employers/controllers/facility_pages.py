@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 
 from core import db, files
 from core.accounts.auth import actor_of, roles
+from core.confirm import ask, confirmed
 from core.errors import DomainError, NotFound
 from core.forms import FormReader
 from core.identity import mask_id_number
@@ -41,6 +42,12 @@ BASE = "/employers/facilities"
 SEE = (Role.FACILITY_OPERATOR, *OFFICER_ROLES)
 
 
+def end_question(name: str, facility: str) -> str:
+    """What ending the staff link of ``name`` at ``facility`` will do (core.confirm)."""
+    return (f"为 {name} 办理离职（{facility}）？离职后该机构对其证书记录的查询权限随即终止，"
+            "其岗位不再计入人员配备核查，不能撤回。确定办理离职吗？")
+
+
 async def facility_context(request: Request, facility_id: int,
                            what_if: dict | None = None) -> dict[str, Any]:
     actor = actor_of(request)
@@ -53,6 +60,7 @@ async def facility_context(request: Request, facility_id: int,
     for p in people:
         p["snapshot_id"] = staff_id(p["id"])
         p["id_masked"] = mask_id_number(p["id_number"])
+        p["end_question"] = end_question(p["name"], facility.name)
     return {
         "page_title": facility.name, "facility": facility, "report": report, "names": names,
         "classes": await classes.classes_of(facility_id), "people": people,
@@ -255,6 +263,15 @@ class FacilityPages(Controller):
             elif action not in ("consent", "consent_request"):
                 terms = read_terms(reader, data)
             reader.done()
+            if action == "end" and link.status != "ended" and not confirmed(form):
+                person = await staff.person_of(link)
+                facility = await facility_for(facility_id, actor)
+                return ask(request, question=end_question(person.name, facility.name),
+                           action=f"{BASE}/{facility_id}/staff/{link_id}", form=form,
+                           label="确认办理离职", back=f"{BASE}/{facility_id}#staff",
+                           title="办理离职", multipart=True,
+                           details=[("离职日期", form.get("ended_on", "")),
+                                    ("原因", form.get("end_reason", ""))])
             async with db.transaction():
                 if action == "end":
                     await staff.end_link(link_id, day,  # type: ignore[arg-type]

@@ -10,8 +10,10 @@ from litestar.response import Redirect, Template
 
 from core import clock, db
 from core.accounts.auth import actor_of, roles
+from core.confirm import ask, confirmed
 from core.errors import DomainError
 from core.forms import FormReader
+from core.labels import label
 from core.roles import Role
 from core.web import FormData, PageNumber, errors_of, form_page, page, redirect_with
 from employers.controllers.common import LABELS, form_of
@@ -20,6 +22,17 @@ from employers.services import calendar, facilities, filings, rechecks
 from employers.services.access import OFFICER_ROLES
 
 REVIEWERS = (Role.HEALTH_REVIEWER, Role.ADMIN)
+
+
+def accept_question(facility: str, report: dict) -> str:
+    """What accepting the filing of ``facility`` will do (core.confirm); when its frozen
+    ``report`` failed the staffing check, the rules it failed, by name."""
+    failed = [label("compliance_rule", r["code"]) for r in report.get("rules", [])
+              if r.get("status") == "fail"]
+    warning = (f"该备案人员配备核查未通过 {len(failed)} 项：{'、'.join(failed)}。"
+               if not report.get("compliant", True) else "")
+    return (f"予以备案「{facility}」？{warning}予以备案后将出具备案回执并对外公示，"
+            "不能撤回。确定予以备案吗？")
 
 
 class ReviewPages(Controller):
@@ -39,7 +52,9 @@ class ReviewPages(Controller):
                    "verification": await filings.verify(filing_id, actor_of(request)),
                    "documents": document_kinds(), "labels": LABELS,
                    "names": {s["id"]: s["name"] for s in row.snapshot.get("staff", [])},
-                   "history": await filings.history(row.facility)}
+                   "history": await filings.history(row.facility),
+                   "accept_question": accept_question(row.snapshot["facility"]["name"],
+                                                      row.report)}
         if errors:
             return form_page(request, "employers/filing.html", form or {}, errors, **context)
         return page(request, "employers/filing.html", **context)
@@ -52,6 +67,14 @@ class ReviewPages(Controller):
     async def decide(self, request: Request, filing_id: FromPath[int],
                      data: FormData) -> Template | Redirect:
         form = form_of(data)
+        if form.get("decision") == "accept" and not confirmed(form):
+            row = await filings.filing_for(filing_id, actor_of(request))
+            if row.state == "submitted":  # else the refusal says why
+                return ask(request, question=accept_question(row.snapshot["facility"]["name"],
+                                                             row.report),
+                           action=f"/employers/filings/{filing_id}/decision", form=form,
+                           label="确认予以备案", back=f"/employers/filings/{filing_id}",
+                           title="予以备案", kind="primary")
         try:
             async with db.transaction():
                 if form.get("decision") == "accept":

@@ -108,7 +108,7 @@ def test_pages_and_permissions(client, run, officer, submitted_session, make_use
     assert "王芳" in detail.text and "1202" in detail.text
     empty = post_form(client, f"/certification/sessions/{session_id}/return", {"reason": ""})
     assert empty.status_code == 422 and "请填写退回原因" in empty.text
-    done = post_form(client, f"/certification/sessions/{session_id}/approve", {},
+    done = post_form(client, f"/certification/sessions/{session_id}/approve", {"confirm": "1"},
                      follow_redirects=True)
     assert done.status_code == 200 and "向 2 名合格考生发证" in done.text
     twice = post_form(client, f"/certification/sessions/{session_id}/approve", {})

@@ -88,7 +88,11 @@ def test_officer_issues_holder_downloads_phone_verifies(served: str) -> None:
             assert "王芳" in desk.content() and "李娜" in desk.content()
             desk.click("button:has-text('审核通过并发证')")
             desk.wait_for_load_state()
-            assert asked and "不可撤回" in asked[-1]
+            # The question names the session and the certificates it issues.
+            assert asked and asked[-1].startswith("审核通过「保育师")
+            assert "（宁河浏览器测试评价中心）" in asked[-1]
+            assert "将为 1 名合格考生发放 1 本证书（不合格 1 人，不发证）" in asked[-1]
+            assert "不可撤回" in asked[-1]
             assert "向 1 名合格考生发证" in desk.content()
             for _ in range(120):  # the worker pool renders and signs; the page shows progress
                 if "已完成" in desk.content():

@@ -156,7 +156,7 @@ def test_officer_pages_and_permissions(client, run, make_person, issue_skill, of
                       {"revoke_public_reason": ""})
     assert empty.status_code == 422 and "请填写公开原因" in empty.text
     done = post_form(client, f"/certification/certificates/{cert.id}/suspend",
-                     {"suspend_public_reason": "调查"}, follow_redirects=True)
+                     {"suspend_public_reason": "调查", "confirm": "1"}, follow_redirects=True)
     assert done.status_code == 200 and "证书已暂停" in done.text
 
 

@@ -240,8 +240,8 @@ def test_page_form_says_which_is_which_and_shows_every_error(client, run, world)
     assert "y" * 1001 in bad.text  # what was typed is kept
     assert _written(run, cert) == before
     done = post_form(client, f"/certification/certificates/{cert.id}/revoke",
-                     {"revoke_public_reason": PUBLIC, "revoke_internal_note": INTERNAL},
-                     follow_redirects=True)
+                     {"revoke_public_reason": PUBLIC, "revoke_internal_note": INTERNAL,
+                      "confirm": "1"}, follow_redirects=True)
     assert done.status_code == 200 and "证书已撤销" in done.text and INTERNAL in done.text
     client.cookies.clear()
     verify = post_form(client, "/verify", {"number": cert.number, "name": "王芳"})

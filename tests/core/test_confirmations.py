@@ -40,3 +40,26 @@ def test_the_check_sees_an_unconfirmed_button(tmp_path):
         '<button type="submit">撤销证书</button>{{ forms.submit("作废该次课", "danger") }}'
         '{{ forms.submit("退回", "danger", confirm="确定退回吗？") }}', encoding="utf-8")
     assert len(_unconfirmed(tmp_path)) == 2
+
+
+# The irreversible steps the server itself holds to an answered question (core.confirm): their
+# forms carry the confirm field, and the question is built from the record (names, numbers,
+# counts), not a fixed text.
+HELD = {
+    "certification/detail.html": ("暂停证书", "撤销证书"),
+    "certification/session.html": ("审核通过并发证",),
+    "employers/filing.html": ("予以备案",),
+    "employers/facility.html": ("办理离职",),
+}
+
+
+def test_the_held_steps_carry_the_confirm_field_and_a_concrete_question():
+    found = []
+    for name, labels in HELD.items():
+        forms = re.findall(r"<form\b.*?</form>", (TEMPLATES / name).read_text("utf-8"), re.S)
+        for label in labels:
+            [form] = [f for f in forms if f'forms.submit("{label}' in f]
+            submit = re.search(r'forms\.submit\("' + label + r'[^)]*\)', form).group(0)
+            if "forms.confirm_field()" not in form or 'confirm="' in submit:
+                found.append(f"{name}: {label}")
+    assert found == []

@@ -158,7 +158,8 @@ def test_main_journey(new_page):  # noqa: F811
     assert "重新提交" in rev.content()
     click(rev, f"a:has-text('{NAME}')")
     click(rev, "button:has-text('予以备案')")
-    assert "对外公示" in rev.confirmations[-1]  # the reviewer was asked first
+    assert rev.confirmations[-1].startswith(f"予以备案「{NAME}」？")  # asked first, by name
+    assert "对外公示" in rev.confirmations[-1] and "未通过" not in rev.confirmations[-1]
     assert "已予备案，回执编号 宁卫托备〔" in rev.content()
 
     public = new_page(phone=True)

@@ -139,8 +139,8 @@ def test_reviewer_queue_and_decision_pages(client, operator, staffed, make_user)
     r = post_form(client, f"/employers/filings/{filing_id}/decision",
                   {"decision": "return", "reasons": ""})
     assert r.status_code == 422 and 'id="reasons-error"' in r.text
-    r = post_form(client, f"/employers/filings/{filing_id}/decision", {"decision": "accept"},
-                  follow_redirects=True)
+    r = post_form(client, f"/employers/filings/{filing_id}/decision",
+                  {"decision": "accept", "confirm": "1"}, follow_redirects=True)
     assert "已予备案" in r.text
     import re
 
