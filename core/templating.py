@@ -10,6 +10,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 
 from core.identity import mask_id_number, mask_name, mask_phone
 from core.labels import audit_summary, label, labels_of
+from core.levels import level_choices, level_label
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
@@ -55,4 +56,6 @@ def configure(engine: JinjaTemplateEngine) -> None:
     )
     env.globals.update(label=label, labels_of=labels_of,  # label(kind, code): core.labels
                        audit_summary=audit_summary)
+    env.filters["level_label"] = level_label  # {{ 4 | level_label }} → 四级/中级工
+    env.globals["level_choices"] = level_choices  # ("5", "五级/初级工") … for level filters
     env.globals["product_name"] = "托育从业人员培训与认证平台"

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from core.errors import ValidationError
+from core.levels import level_label
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "application_conditions.json"
-LEVEL_NAMES = {5: "五级", 4: "四级", 3: "三级", 2: "二级", 1: "一级"}
 COUNTING_STATUS = "valid"
 # A re-issued (补发) certificate supersedes the old one; the years still run from the first.
 DATED_STATUSES = frozenset({"valid", "superseded"})
@@ -105,7 +105,7 @@ def _describe(requirement: dict[str, Any], occupation_name: str) -> str:
     years = requirement.get("work_years")
     work = f"累计从事本职业或相关职业工作满 {years} 年"
     if level is not None:
-        certificate = f"取得本职业（{occupation_name}）{LEVEL_NAMES[level]}证书"
+        certificate = f"取得本职业（{occupation_name}）{level_label(level)}证书"
         parts.append(certificate + ("后" + work if years is not None else ""))
     elif years is not None:
         parts.append(work)
@@ -128,7 +128,7 @@ def conditions_for(occupation: str, level: int, on: date) -> LevelConditions:
     edition = max(editions, key=lambda e: e["effective_from"])
     raw = edition["levels"].get(str(level))
     if raw is None:
-        raise ValidationError(f"{entry['name']}不设{LEVEL_NAMES.get(level, str(level))}", "level")
+        raise ValidationError(f"{entry['name']}不设{level_label(level)}", "level")
     conditions = tuple(
         Condition(
             description=_describe(item, entry["name"]),
@@ -228,7 +228,7 @@ def _shortfalls(
     if condition.certificate_level is not None:
         since = _certificate_since(condition.certificate_level, rules, evidence, on)
         if since is None:
-            lacking.append(f"未持有有效的本职业{LEVEL_NAMES[condition.certificate_level]}证书")
+            lacking.append(f"未持有有效的本职业{level_label(condition.certificate_level)}证书")
     if condition.work_years is not None and not (
         condition.certificate_level is not None and since is None
     ):

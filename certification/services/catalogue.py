@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from core.errors import NotFound, ValidationError
+from core.levels import level_label
 from core.tables import Qualification, QualificationLevel
 from core.validity import last_valid_day_after_months
 
@@ -17,7 +18,7 @@ class QualificationInfo:
     kind: str  # skill | training | external
     occupation_code: str
     validity_months: int | None
-    levels: dict[int, str]  # level -> "四级/中级工"
+    levels: dict[int, str]  # level -> "四级/中级工" (core.levels: the one wording)
 
     def level_name(self, level: int | None) -> str:
         if level is None:
@@ -38,7 +39,7 @@ async def qualification(code: str) -> QualificationInfo:
     return QualificationInfo(
         code=row.code, name=row.name, kind=row.kind, occupation_code=row.occupation_code or "",
         validity_months=row.validity_months,
-        levels={item["level"]: item["name"] for item in levels},
+        levels={item["level"]: level_label(item["level"]) for item in levels},
     )
 
 

@@ -11,12 +11,13 @@ from datetime import date
 from core import audit, db
 from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationError
+from core.levels import level_label
 from core.tables import ConditionEdition, Qualification, QualificationLevel
 
 KINDS = {"skill": "职业技能等级证书", "training": "培训合格证明", "external": "外部证件"}
 CONDITION_KEYS = {"work_years", "apprenticeship", "certificate_level", "diploma_any_of"}
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]{2,39}$")
-LEVEL_LINE_RE = re.compile(r"^\s*([1-5])\s+(\S.{0,29}?)\s*$")
+LEVEL_LINE_RE = re.compile(r"^\s*([1-5])(?:\s+(\S.{0,29}?))?\s*$")
 
 
 @dataclass(frozen=True)
@@ -28,19 +29,28 @@ class QualificationInput:
     issuer_kind: str = ""
     validity_months: int | None = None
     source: str = ""
-    levels_text: str = ""  # one "level label" per line: "4 四级/中级工"
+    levels_text: str = ""  # one level per line: "4" or "4 四级/中级工" (parse_levels)
 
 
 def parse_levels(text: str) -> list[tuple[int, str]]:
+    """One level per line: "4", or with a name that is the level's one wording (core.levels)
+    or a half of it ("4 四级/中级工", "4 四级", "4 中级工"); the one wording is what is stored.
+    ValidationError on levels_text otherwise."""
     levels = []
     for n, line in enumerate((text or "").splitlines(), start=1):
         if not line.strip():
             continue
         match = LEVEL_LINE_RE.match(line)
         if match is None:
-            raise ValidationError(f"第 {n} 行格式应为“等级数字 空格 名称”，如“4 四级/中级工”",
-                                  "levels_text")
-        levels.append((int(match.group(1)), match.group(2)))
+            raise ValidationError(
+                f"第 {n} 行格式应为“等级数字”或“等级数字 空格 名称”，如“4 四级/中级工”",
+                "levels_text")
+        level = int(match.group(1))
+        standard = level_label(level)
+        if match.group(2) and match.group(2) not in (standard, *standard.split("/")):
+            raise ValidationError(f"第 {n} 行：等级 {level} 的名称应为“{standard}”"
+                                  "（可只写等级数字）", "levels_text")
+        levels.append((level, level_label(level)))
     if len({lv for lv, _ in levels}) != len(levels):
         raise ValidationError("等级重复", "levels_text")
     return levels

@@ -19,6 +19,7 @@ from core.credentials import STATUS_LABELS, counts_on
 from core.errors import DomainError, ValidationError
 from core.id_cells import clean_id_cell, strip_excel_marks
 from core.identity import IdType, mask_name, names_match, normalise_id_number, normalise_name
+from core.levels import level_label
 from core.people import find_person
 from core.roles import Role
 from core.tables import Credential, Qualification
@@ -57,9 +58,9 @@ async def _names() -> dict[str, str]:
 
 
 def _name_level(row: dict, levels: dict[tuple[str, int], str]) -> None:
-    """The level as the certificate names it (catalogue, "四级/中级工"), in ``level_name``."""
+    """The level in its one wording (core.levels, "四级/中级工"), in ``level_name``."""
     level = row.get("level")
-    row["level_name"] = levels.get((row["code"], level), f"{level}级") if level else ""
+    row["level_name"] = levels.get((row["code"], level), level_label(level)) if level else ""
 
 
 def valid_through(row: dict, today: date) -> date | None:

@@ -36,7 +36,7 @@ FORMS = [
      {"code": "代码应为 3–40 位大写字母、数字或下划线，以字母开头", "name": "请填写名称",
       "kind": "类别取值无效", "occupation_code": "职业编码最多 20 个字符",
       "validity_months": "有效期（月）应为整数",
-      "levels_text": "第 1 行格式应为“等级数字 空格 名称”，如“4 四级/中级工”"}),
+      "levels_text": "第 1 行格式应为“等级数字”或“等级数字 空格 名称”，如“4 四级/中级工”"}),
     ("validity out of range and levels on a training kind",
      "/certification/catalogue/qualifications",
      {"code": "NEW_TRAINING", "name": "新培训", "kind": "training", "validity_months": "601",

@@ -48,9 +48,9 @@ def test_levels_offered_per_occupation():
         assert conditions_for("CHILDCARE_WORKER", level, ON).conditions
     for level in (5, 4, 3):
         assert conditions_for("INFANT_CARER", level, ON).conditions
-    with pytest.raises(ValidationError, match="育婴员不设二级"):
+    with pytest.raises(ValidationError, match="育婴员不设二级/技师"):
         conditions_for("INFANT_CARER", 2, ON)
-    with pytest.raises(ValidationError, match="婴幼儿发展引导员不设五级"):
+    with pytest.raises(ValidationError, match="婴幼儿发展引导员不设五级/初级工"):
         conditions_for("INFANT_DEVELOPMENT_GUIDE", 5, ON)
     with pytest.raises(ValidationError, match="该职业没有申报条件"):
         conditions_for("SECURITY_LICENSE", 5, ON)
@@ -67,7 +67,7 @@ def test_conditions_read_as_the_standard_does():
     rules = conditions_for("CHILDCARE_WORKER", 4, ON)
     assert rules.source.startswith("国家职业技能标准 保育师")
     assert [c.description for c in rules.conditions] == [
-        "取得本职业（保育师）五级证书后累计从事本职业或相关职业工作满 4 年",
+        "取得本职业（保育师）五级/初级工证书后累计从事本职业或相关职业工作满 4 年",
         "累计从事本职业或相关职业工作满 6 年",
         "具有中等职业学校本专业或相关专业毕业证书或大专及以上本专业或相关专业毕业证书",
     ]
@@ -96,7 +96,7 @@ def test_level_four_years_count_from_the_certificate():
         4, work_periods=(period(date(2021, 1, 1)),), certificates=(cert(5, date(2022, 6, 3)),)
     )
     assert short.missing[0] == (
-        "条件 1（取得本职业（保育师）五级证书后累计从事本职业或相关职业工作满 4 年）："
+        "条件 1（取得本职业（保育师）五级/初级工证书后累计从事本职业或相关职业工作满 4 年）："
         "取证后工作年限已满 3 年，尚差 1 年"
     )
     assert check(
@@ -136,7 +136,7 @@ def test_certificate_must_count_on_the_day():
     for status in ("revoked", "suspended", "expired"):
         result = check(2, certificates=(cert(3, date(2015, 1, 1), status),), work_periods=worked)
         assert not result.eligible
-        assert result.missing[0].endswith("未持有有效的本职业三级证书")
+        assert result.missing[0].endswith("未持有有效的本职业三级/高级工证书")
     future = check(2, certificates=(cert(3, ON + timedelta(days=1)),), work_periods=worked)
     assert not future.eligible
     other = check(

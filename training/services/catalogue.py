@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.errors import ValidationError
+from core.levels import level_label
 from core.tables import Qualification, QualificationLevel
 
 
@@ -38,14 +39,14 @@ async def level_rule(code: str, level: int) -> LevelRule:
             & (QualificationLevel.level == level)).first()
     if row is None:
         raise ValidationError("该职业不设此等级", "level")
-    return LevelRule(row["qualification.name"], row["name"], int(row["pass_mark"]),
+    return LevelRule(row["qualification.name"], level_label(level), int(row["pass_mark"]),
                      bool(row["needs_review"]))
 
 
 async def level_names() -> dict[tuple[str, int], str]:
     rows = await QualificationLevel.select(QualificationLevel.qualification.code,
                                            QualificationLevel.level, QualificationLevel.name)
-    return {(r["qualification.code"], r["level"]): r["name"] for r in rows}
+    return {(r["qualification.code"], r["level"]): level_label(r["level"]) for r in rows}
 
 
 async def skill_levels() -> list[tuple[str, str]]:
@@ -56,4 +57,4 @@ async def skill_levels() -> list[tuple[str, str]]:
     ).order_by(QualificationLevel.qualification.id).order_by(QualificationLevel.level,
                                                                ascending=False)
     return [(f"{r['qualification.code']}:{r['level']}",
-             f"{r['qualification.name']} {r['name']}") for r in rows]
+             f"{r['qualification.name']} {level_label(r['level'])}") for r in rows]
