@@ -55,7 +55,11 @@ class CertificateOut(BaseModel):
     status_reason: str = Field(description="公开原因")
     verification_code: str
     verify_url: str
-    superseded_by: int | None
+    superseded_by: int | None = Field(description="补发后的新证书 id（已被替代时）")
+    superseded_by_number: str | None = Field(
+        default=None, description="补发后的新证书编号（已被替代时；否则为 null）")
+    superseded_by_url: str | None = Field(
+        default=None, description="新证书的接口地址 /api/v1/certificates/{id}（已被替代时）")
     pdf_ready: bool
     pdf_sha256: str | None = None  # the stored original's; a stamped download has its own
     pdf_is_stamped_copy: bool = False  # the PDF downloads as 加注状态的副本 (not valid)

@@ -30,7 +30,7 @@ STAMP_WORDS = {
     "suspended": ("已暂停", "暂停日期："),
     "revoked": ("已撤销", "撤销日期："),
     "expired": ("已过期", "有效期至："),
-    "superseded": ("已被替换", "替换日期："),
+    "superseded": ("已被替代", "替代日期："),
 }
 
 _env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html"]),

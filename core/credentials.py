@@ -27,7 +27,7 @@ STATUS_LABELS = {
     "suspended": "暂停",
     "revoked": "撤销",
     "expired": "过期",
-    "superseded": "已被替换",
+    "superseded": "已被替代",
 }
 # Allowed status transitions; revoked and superseded are final.
 TRANSITIONS = {

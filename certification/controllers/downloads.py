@@ -17,7 +17,11 @@ VC_MEDIA_TYPE = "application/vc+ld+json"
 
 
 def certificate_out(view: CertificateView) -> CertificateOut:
-    return CertificateOut.model_validate(view)
+    """The API's certificate; a replaced one names its new certificate's number and API path."""
+    out = CertificateOut.model_validate(view)
+    if view.superseded_by is not None:
+        out.superseded_by_url = f"/api/v1/certificates/{view.superseded_by}"
+    return out
 
 
 async def _pdf_response(request: Request, credential_id: int) -> Response[bytes]:

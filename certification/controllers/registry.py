@@ -145,7 +145,7 @@ class RegistryPages(Controller):
                 target = await lifecycle.reissue(
                     credential_id, form.get("kind", ""), form.get("evidence", ""), actor,
                     new_name=form.get("new_name", ""))
-                message = "已补发新证书，原证书已标记为被替换"
+                message = "已补发新证书，原证书已被替代"
             else:
                 raise ValidationError("不支持的操作", "action")
         except DomainError as error:
@@ -203,7 +203,7 @@ class RegistryApi(Controller):
         return certificate_out(await get_view(credential_id, clock.today(), internal_notes=True))
 
     @post("/{credential_id:int}/reissue", guards=[roles(*ISSUING_ROLES)], status_code=201,
-          summary="补发（遗失）或更名换发：新编号，原证书标记为被替换")
+          summary="补发（遗失）或更名换发：新编号，原证书已被替代")
     async def reissue(self, request: Request, credential_id: FromPath[int],
                       data: JSONBody[ReissueIn]) -> IdOut:
         new_id = await lifecycle.reissue(credential_id, data.kind, data.evidence,

@@ -47,6 +47,7 @@ class CertificateView:
     vc_ready: bool
     record_id: int
     pdf_sha256: str | None = None  # the stored original's SHA-256 (never changes on download)
+    superseded_by_number: str | None = None  # the new certificate's (fill_replacements)
     history: list[dict] = field(default_factory=list)
     pdf_hashes: list[dict] = field(default_factory=list)
 
@@ -93,6 +94,20 @@ def select_views():
     return CertificateRecord.select(*COLUMNS)
 
 
+async def fill_replacements(views: list[CertificateView]) -> list[CertificateView]:
+    """Set ``superseded_by_number`` (the new certificate's number) on every view that was
+    replaced (``superseded_by`` set), in one query; returns ``views``."""
+    ids = {v.superseded_by for v in views if v.superseded_by is not None}
+    if ids:
+        rows = await Credential.select(Credential.id, Credential.number).where(
+            Credential.id.is_in(list(ids)))
+        numbers = {r["id"]: r["number"] for r in rows}
+        for view in views:
+            if view.superseded_by is not None:
+                view.superseded_by_number = numbers.get(view.superseded_by)
+    return views
+
+
 PUBLIC_HISTORY = (
     CredentialStatusChange.id, CredentialStatusChange.from_status,
     CredentialStatusChange.to_status, CredentialStatusChange.reason, CredentialStatusChange.at,
@@ -116,6 +131,7 @@ async def get_view(credential_id: int, today: date, *, with_history: bool = True
     if row is None:
         raise NotFound("未找到该证书")
     view = view_of(row, today)
+    await fill_replacements([view])
     if with_history:
         view.history = await history_of(credential_id, internal_notes=internal_notes)
         view.pdf_hashes = await CertificatePdf.select(
@@ -127,7 +143,7 @@ async def get_view(credential_id: int, today: date, *, with_history: bool = True
 async def views_for_person(person_id: int, today: date) -> list[CertificateView]:
     rows = await select_views().where(CertificateRecord.person == person_id).order_by(
         CertificateRecord.id, ascending=False)
-    views = [view_of(row, today) for row in rows]
+    views = await fill_replacements([view_of(row, today) for row in rows])
     for view in views:
         view.history = await history_of(view.id)
     return views

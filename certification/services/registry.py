@@ -6,7 +6,12 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from certification.services.certificates import CertificateView, select_views, view_of
+from certification.services.certificates import (
+    CertificateView,
+    fill_replacements,
+    select_views,
+    view_of,
+)
 from certification.tables import CertificateRecord
 from core.credentials import STATUS_LABELS
 from core.errors import ValidationError
@@ -91,7 +96,8 @@ async def search(filters: RegistryFilter, page: int, per_page: int,
     if where:
         count, rows = count.where(*where), rows.where(*where)
     result = Page([], page, per_page, await count, query=filters.query())
-    result.items = [view_of(r, today) for r in await rows.limit(per_page).offset(result.offset)]
+    result.items = await fill_replacements(
+        [view_of(r, today) for r in await rows.limit(per_page).offset(result.offset)])
     return result
 
 

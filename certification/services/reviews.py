@@ -151,7 +151,7 @@ def _check_lifts_only_own_suspension(action: str, status: str, own: bool) -> Non
     if status == "suspended":
         raise Conflict("证书已暂停，请先恢复或撤销后再补发" if action == "reissue"
                        else "证书已因其他原因暂停，请先恢复或撤销后再确认", "action")
-    ended = {"revoked": "证书已撤销，不能确认有效", "superseded": "证书已被替换，不能确认有效"}
+    ended = {"revoked": "证书已撤销，不能确认有效", "superseded": "证书已被替代，不能确认有效"}
     if action == "confirm" and status in ended:
         raise Conflict(ended[status], "action")
 

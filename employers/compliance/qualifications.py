@@ -17,7 +17,7 @@ STATUS_NAMES = {
     "suspended": "已暂停",
     "revoked": "已撤销",
     "expired": "已失效",
-    "superseded": "已被补发或更正的证书替代",
+    "superseded": "已被替代",
 }
 
 

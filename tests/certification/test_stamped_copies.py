@@ -179,7 +179,7 @@ def test_superseded_download_names_the_new_certificate(client, run, clock, issue
     assert_original_not_recoverable(copy, original, sha)
     text = pdf_text(copy)
     assert "王芳" in text and cert.number in text
-    assert "已被替换" in text and "替换日期：2026年12月5日" in text
+    assert "已被替代" in text and "替代日期：2026年12月5日" in text
     assert f"新证书编号：{new_number}" in text
     assert stored(run, cert.id) == (original, sha)
     # The new certificate is valid: its download is its own stored original, unstamped.
