@@ -1,8 +1,8 @@
 """Certificate PDFs: face data in, PDF bytes out (synchronous, no I/O besides templates).
 
 Templates: ``templates/certification/pdf/``. The QR code is a segno SVG data URI of the
-verification URL; the holder photo is embedded as a data URI. See ``core.pdf`` for font and
-stylesheet reuse and the fetch restrictions.
+verification URL (``certification.qr``); the holder photo is embedded as a data URI. See
+``core.pdf`` for font and stylesheet reuse and the fetch restrictions.
 """
 
 from __future__ import annotations
@@ -12,20 +12,16 @@ import dataclasses
 import hashlib
 from datetime import date
 
-import segno
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from certification.faces import CertificateFace, TrainingCertificateFace
+from certification.qr import QR_ERROR_LEVEL, qr_data_uri, verification_qr  # noqa: F401
 from core.fonts import check_printable
 from core.pdf import TEMPLATES_DIR, render_html_to_pdf
 from core.uploads import KIND_BY_CODE, sniff_kind
 
 PDF_TEMPLATES = TEMPLATES_DIR / "certification" / "pdf"
 CERTIFICATE_CSS = PDF_TEMPLATES / "certificate.css"
-
-# Error correction "M" (15 %) keeps the code small enough to scan at print size (~26 mm) while
-# tolerating a worn corner; segno may raise the level when it fits in the same version.
-QR_ERROR_LEVEL = "m"
 
 _env = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR),
@@ -64,17 +60,6 @@ def format_cn_date(day: date) -> str:
 
 
 _env.filters["cn_date"] = format_cn_date
-
-
-def verification_qr(url: str) -> segno.QRCode:
-    """The QR code printed on a certificate: the verification URL, nothing else."""
-    return segno.make(url, error=QR_ERROR_LEVEL, micro=False)
-
-
-def qr_data_uri(url: str) -> str:
-    return verification_qr(url).svg_data_uri(
-        dark="#1a1a1a", light="#ffffff", border=2, xmldecl=False
-    )
 
 
 def photo_data_uri(photo: bytes) -> str:

@@ -1,5 +1,6 @@
 """The holder's page (trainee, phone-first): certificates with status history, PDF and
-credential downloads, the share link, and the photo printed on skill certificates."""
+credential downloads, the share section (QR code and the verification link, with a copy button),
+and the photo printed on skill certificates."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from litestar.params import MultipartBody
 from litestar.response import Redirect, Template
 
 from certification.controllers.downloads import certificate_out
+from certification.qr import qr_data_uri
 from certification.schemas import CertificateOut
 from certification.services.certificates import views_for_person
 from certification.services.photos import set_photo
@@ -21,6 +23,9 @@ from core.errors import DomainError, NotFound
 from core.roles import Role
 from core.web import page, redirect_with
 
+# A screen shows the code on a coloured page: the full quiet zone of 4 modules (ISO/IEC 18004).
+SCREEN_QR_BORDER = 4
+
 
 def _person_id(request: Request) -> int:
     user = require_user(request)
@@ -30,8 +35,13 @@ def _person_id(request: Request) -> int:
 
 
 async def _context(person_id: int) -> dict[str, Any]:
+    """The page's context; ``share_qr``: certificate id → QR code (SVG data URI) of its
+    verification link, for each valid certificate (the ones worth sharing)."""
     has_photo = await HolderPhoto.exists().where(HolderPhoto.person == person_id)
-    return {"certs": await views_for_person(person_id, clock.today()),
+    certs = await views_for_person(person_id, clock.today())
+    share_qr = {c.id: qr_data_uri(c.verify_url, border=SCREEN_QR_BORDER)
+                for c in certs if c.status == "valid"}
+    return {"certs": certs, "share_qr": share_qr,
             "status_labels": STATUS_LABELS, "has_photo": has_photo}
 
 

@@ -92,6 +92,12 @@ class VerificationPages(Controller):
     @get("/verify/{number:str}")
     async def by_code(self, request: Request, number: FromPath[str],
                       code: FromQuery[str] = "") -> Template:
+        """The QR code's target (number + code); without a code (a shared or typed link, a new
+        certificate's number) the verification form with the number filled in, asking for the
+        holder's name — nothing is looked up, so it counts against no rate limit."""
+        if not code.strip():
+            return page(request, "certification/verify.html", page_title="证书查验",
+                        form={"number": number.strip()}, ask_name=True)
         await check_rate(request)
         try:
             cert = await lookup(number, code=code, today=clock.today())

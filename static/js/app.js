@@ -68,3 +68,62 @@
     });
   }
 })();
+
+// [data-copy="<id>"] buttons (give them `hidden`; shown here) copy the text of the element with
+// that id (e.g. a certificate's verification link) and say so in the nearest [role=status].
+// Without this file the link stays visible and selectable.
+(function () {
+  "use strict";
+
+  function say(button, text) {
+    var scope = button.closest("section") || document;
+    var status = scope.querySelector("[role=status]");
+    if (status) {
+      status.textContent = text;
+    }
+  }
+
+  function selectText(el) {
+    var range = document.createRange();
+    range.selectNodeContents(el);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
+  document.querySelectorAll("[data-copy][hidden]").forEach(function (el) {
+    el.hidden = false;
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) {
+      return;
+    }
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) {
+      return;
+    }
+    var text = source.textContent.trim();
+    var done = function () { say(button, "链接已复制，可以粘贴发送给用人单位。"); };
+    var fallback = function () {
+      selectText(source);
+      var copied = false;
+      try {
+        copied = document.execCommand("copy");
+      } catch (e) {
+        copied = false;
+      }
+      if (copied) {
+        done();
+      } else {
+        say(button, "无法自动复制：链接已选中，请长按或按 Ctrl+C 复制。");
+      }
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, fallback);
+    } else {
+      fallback();
+    }
+  });
+})();
