@@ -21,6 +21,7 @@ from core.accounts.auth import AuthMiddleware
 from core.accounts.password_controllers import password_change_gate
 from core.accounts.sessions import SESSION_COOKIE, RenewingSessionConfig
 from core.claims.controllers import identity_gate
+from core.favicon import favicon
 from core.http_errors import EXCEPTION_HANDLERS
 from core.input_guard import InputGuardMiddleware
 from core.logging_setup import access_log_middleware, configure_logging
@@ -89,6 +90,7 @@ def build_app(wiring: Wiring, settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=[
             *wiring.routes,
+            favicon,
             create_static_files_router(
                 path="/static", directories=[ROOT / "static"], include_in_schema=False
             ),
@@ -96,7 +98,8 @@ def build_app(wiring: Wiring, settings: Settings | None = None) -> Litestar:
         middleware=[
             access_log_middleware,
             session_config.middleware,
-            DefineMiddleware(AuthMiddleware, exclude=["^/static/", "^/schema", PUBLIC_API]),
+            DefineMiddleware(AuthMiddleware,
+                             exclude=["^/static/", "^/favicon.ico$", "^/schema", PUBLIC_API]),
             InputGuardMiddleware(),
         ],
         csrf_config=csrf_config,
