@@ -8,12 +8,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from core.fonts import check_printable
 from core.labels import label
+from core.levels import level_label
 from core.pdf import TEMPLATES_DIR, render_html_to_pdf
 from employers.facilities import CLASS_TYPES, EMPLOYMENT, POSITIONS, SERVICE_TYPES
 
 _env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html"]),
                    undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 _env.globals["label"] = label  # the one label table (core.labels), as on the pages
+_env.filters["level_label"] = level_label  # the one wording of a level (core.levels)
 LABELS = {"class_types": CLASS_TYPES, "positions": POSITIONS, "employment": EMPLOYMENT,
           "service_types": SERVICE_TYPES}
 

@@ -246,3 +246,20 @@ def test_favicon_is_served_and_linked(client):
     home = client.get("/").text
     assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in home
     assert 'href="/favicon.ico"' in home
+
+
+def test_staffing_form_pdf_writes_levels_the_one_way(run):
+    from core import labels
+    from employers import pdf
+
+    run(labels.refresh_catalogue)
+    snapshot = {"as_of": "2026-11-30", "classes": [], "staff": [
+        {"id": "s1", "name": "周慧", "positions": ["caregiver"], "employment": "full_time",
+         "health_check_on": None, "background_check": "clear",
+         "credentials": [{"code": "CHILDCARE_WORKER", "level": 4, "number": "N1",
+                          "status": "valid"}]}]}
+    html_text = pdf._env.get_template("employers/pdf/staffing_form.html").render(
+        facility={"name": "园", "uscc": "", "address": "", "street": "", "capacity": 1},
+        snapshot=snapshot, report={"compliant": True, "as_of": "2026-11-30", "rules": []},
+        explanation="", submitted_at="", labels=pdf.LABELS)
+    assert "（四级/中级工）" in html_text and "（4级）" not in html_text
