@@ -9,6 +9,7 @@ from datetime import date
 from certification.jobs import run_pending_jobs
 from certification.keys import adopt_first_key
 from certification.services import lifecycle
+from certification.services.approval import approve_session
 from certification.services.issuance import NewCertificate, issue
 from certification.vc.demo_key import DEMO_KEY_SEED, demo_private_key  # noqa: F401 — re-exported
 from core.actor import Actor
@@ -16,6 +17,7 @@ from core.demo import demo_id_number
 from core.people import PersonInput, find_or_create_person
 from core.settings import get_settings
 from core.tables import Credential, User
+from training.services import exams
 
 DEMO_BODY = "宁河区职业技能评价中心"
 DEMO_PREFIX = "S060112000001"  # S, body 0601, Tianjin 12, site 000001
@@ -43,14 +45,9 @@ async def _actor() -> Actor:
 
 
 async def _approve_training_demo(actor: Actor) -> None:
-    try:
-        from certification.services.approval import approve_session
-        from training.tables import ExamSession
-    except ImportError:
-        return
-    for row in await ExamSession.select(ExamSession.id).where(ExamSession.state == "submitted"):
+    for session_id in await exams.submitted_session_ids():
         try:
-            await approve_session(row["id"], actor)
+            await approve_session(session_id, actor)
         except Exception:  # noqa: BLE001 — a demo session that cannot be approved stays as is
             continue
 

@@ -20,10 +20,12 @@ from certification.controllers.registry import RegistryApi, RegistryPages
 from certification.controllers.reviews import ReviewApi, ReviewPages
 from certification.services import verification
 from certification.tables import TABLES
+from certification.training_port import FOR_TRAINING
 from core import credentials
 from core.domain import Background, Domain, Seeder, card, nav
 from core.labels import LABELS
 from core.roles import Role
+from training import ports
 
 DOMAIN = Domain(
     name="certification",
@@ -59,5 +61,6 @@ DOMAIN = Domain(
     background=(Background("certificate-worker", jobs.start_worker, jobs.stop_worker),),
     on_shutdown=(verification.close_readers,),  # this process's lookup connections
     plugs=((credentials.LISTENERS, notices.on_credential_changed),  # SMS to the holder
+           (ports.CERTIFICATION, FOR_TRAINING),  # what training asks of certification
            (LABELS, labels.LABELS)),  # its states and audit events, in Chinese
 )

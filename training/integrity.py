@@ -10,8 +10,9 @@ rows today's rules would refuse:
 - training certificates resting on such hours.
 
 Nothing is deleted or re-dated. Affected certificates go to the officers' review queue
-(``certification.services.reviews``), affected sessions get a SessionFlag for the provider to
-correct or void (shown on the course page). Both are keyed, so a second run adds nothing.
+(certification's, through ``training.ports.CERTIFICATION``), affected sessions get a
+SessionFlag for the provider to correct or void (shown on the course page). Both are keyed, so
+a second run adds nothing.
 The report prints counts and rows with names, dates and certificate numbers, never ID numbers.
 """
 
@@ -26,6 +27,7 @@ from core import audit, clock, db
 from core.actor import Actor
 from training import states as s
 from training.hours_rules import Slot, clash, fmt_span, wall_time
+from training.ports import CERTIFICATION
 from training.tables import (
     Attendance,
     ClassSession,
@@ -67,9 +69,8 @@ class Report:
 
 
 async def _queue(report: Report, credential_id: int, kind: str, reason: str) -> None:
-    from certification.services.reviews import enqueue
-
-    if await enqueue(credential_id, kind, reason, f"integrity:{kind}:{credential_id}"):
+    if await CERTIFICATION.get().enqueue_review(credential_id, kind, reason,
+                                                f"integrity:{kind}:{credential_id}"):
         report.queued += 1
 
 
@@ -256,7 +257,9 @@ async def examine(actor: Actor | None = None) -> Report:
 
 async def _main() -> None:
     from core.db import on_shutdown, on_startup
+    from core.manage import wire
 
+    wire()  # the composition: certification's review queue behind training.ports
     await on_startup()
     try:
         print((await examine()).text())

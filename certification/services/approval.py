@@ -2,9 +2,11 @@
 assessment body's name to everyone who passed) or return it to the provider with a reason.
 
 Approval is one short transaction: lock the session row, check it is still ``submitted``, allocate
-numbers and write the certificates, mark it approved. A second officer approving at the same time
-waits for the lock and then finds it approved (409), so every candidate gets exactly one
-certificate; CertificateRecord.origin_key (``exam_result:<id>``) is unique as a last guard.
+numbers and write the certificates, mark it approved. The session's row belongs to training: it
+is locked and moved through training's own service (``training.services.exams``:
+``lock_for_decision``, ``mark_approved``, ``mark_returned``). A second officer approving at the
+same time waits for the lock and then finds it approved (409), so every candidate gets exactly
+one certificate; CertificateRecord.origin_key (``exam_result:<id>``) is unique as a last guard.
 Rendering and signing happen afterwards in the job (certification.jobs).
 """
 
@@ -22,6 +24,7 @@ from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationError
 from core.identity import mask_id_number
 from core.pagination import Page
+from training.services import exams
 from training.services.exam_dates import APPROVE, refusal, require_exam_held
 from training.states import EXAM_APPROVED, EXAM_RESULTS_UPLOADED, EXAM_STATE_LABELS, EXAM_SUBMITTED
 from training.tables import ExamAbsence, ExamResult, ExamSession, Provider
@@ -154,10 +157,7 @@ async def session_view(session_id: int, *, full: bool = False) -> SessionView:
 
 
 async def _locked_session(session_id: int) -> ExamSession:
-    query = ExamSession.objects().where(ExamSession.id == session_id)
-    if not db.is_sqlite():
-        query = query.lock_rows("UPDATE")  # the second approver waits here
-    session = await query.first()
+    session = await exams.lock_for_decision(session_id)  # the second approver waits here
     if session is None or session.state not in REVIEW_STATES:
         raise NotFound("未找到该考核批次")
     return session
@@ -200,12 +200,7 @@ async def approve_session(session_id: int, actor: Actor) -> Approval:
         ) for r in passed], actor,
             job_title=f"{provider.name} {session.exam_on.isoformat()} 考试发证",
             job_origin=f"exam_session:{session_id}")
-        now = clock.now()
-        await ExamSession.update({
-            ExamSession.state: EXAM_APPROVED, ExamSession.approved_at: now,
-            ExamSession.approved_by: actor.user_id, ExamSession.return_reason: "",
-            ExamSession.updated_at: now,
-        }).where(ExamSession.id == session_id)
+        await exams.mark_approved(session, actor)
         await audit.record(actor, "exam_session.approve", "exam_session", session_id,
                            before={"state": EXAM_SUBMITTED},
                            after={"state": EXAM_APPROVED, "issued": len(issued)})
@@ -220,10 +215,7 @@ async def return_session(session_id: int, reason: str, actor: Actor) -> None:
         session = await _locked_session(session_id)
         if session.state != EXAM_SUBMITTED:
             raise Conflict("只有待审核的考核批次可以退回", "state")
-        await ExamSession.update({
-            ExamSession.state: EXAM_RESULTS_UPLOADED, ExamSession.return_reason: reason.strip(),
-            ExamSession.updated_at: clock.now(),
-        }).where(ExamSession.id == session_id)
+        await exams.mark_returned(session, reason.strip())
         await audit.record(actor, "exam_session.return", "exam_session", session_id,
                            before={"state": EXAM_SUBMITTED},
                            after={"state": EXAM_RESULTS_UPLOADED}, note=reason.strip())

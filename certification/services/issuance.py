@@ -23,6 +23,7 @@ from core.actor import Actor
 from core.credentials import CredentialInput, create_credential
 from core.errors import Conflict, NotFound, ValidationError
 from core.tables import Person
+from training.tables import Course, Enrolment, ExamResult, Provider
 
 
 @dataclass(frozen=True)
@@ -122,8 +123,6 @@ async def _check_not_before_exam(items: list[NewCertificate]) -> None:
     """The invariant behind every exam certificate: its issue date is never before the exam
     date of the session it comes from (issue 10). Approval refuses earlier (training's
     ``exam_dates`` guard); this is the last line for any other caller. Raises ``Conflict``."""
-    from training.tables import ExamResult
-
     ids = [item.origin_id for item in items if item.origin_type == "exam_result"
            and item.origin_id is not None]
     if not ids:
@@ -140,7 +139,8 @@ async def _check_not_before_exam(items: list[NewCertificate]) -> None:
                            f"{exam_on.isoformat()}，不能发证", "issued_on")
 
 
-# --- training certificates: called by training when a course is completed -------------------
+# --- training certificates: training asks for them on a course's completion ----------------
+# (through training.ports.CERTIFICATION, implemented by certification.training_port)
 
 async def issue_training_certificate(*, enrolment_id: int, actor: Actor) -> int:
     """Issue the 培训合格证明 for a completed enrolment; returns the Credential id.
@@ -151,8 +151,6 @@ async def issue_training_certificate(*, enrolment_id: int, actor: Actor) -> int:
     earned again then gets a new certificate (origin ``enrolment:7#2``, ``#3``…), and the
     revoked one stays in the registry as it is.
     """
-    from training.tables import Course, Enrolment, Provider
-
     origin_key = await _training_origin_key(enrolment_id)
     existing = await existing_for(origin_key)
     if existing is not None:

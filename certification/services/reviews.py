@@ -69,6 +69,12 @@ async def enqueue_hours_short(credential_id: int, enrolment_id: int, reason: str
     return item
 
 
+async def review_count(credential_id: int, kind: str) -> int:
+    """How many items of ``kind`` the certificate has had in the queue, in any state."""
+    return await CertificateReview.count().where(
+        (CertificateReview.credential == credential_id) & (CertificateReview.kind == kind))
+
+
 def _label(row: dict[str, Any]) -> dict[str, Any]:
     row["kind_label"] = KINDS.get(row["kind"], row["kind"])
     row["state_label"] = STATES.get(row["state"], row["state"])

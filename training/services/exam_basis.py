@@ -24,6 +24,7 @@ from core.actor import Actor
 from core.errors import Conflict
 from core.tables import Credential
 from training import states as s
+from training.ports import CERTIFICATION
 from training.tables import Enrolment, ExamRegistration, ExamResult, ExamSession
 
 REVIEW_KIND = "exam_basis_withdrawn"
@@ -90,8 +91,7 @@ async def _rest_on_another_course(row: dict, withdrawn: list[int], actor: Actor)
 
 
 async def _queue_certificates(row: dict, why: str, actor: Actor) -> list[int]:
-    from certification.services.reviews import enqueue
-
+    certification = CERTIFICATION.get()
     results = [r["id"] for r in await ExamResult.select(ExamResult.id).where(
         ExamResult.registration == row["id"])]
     if not results:
@@ -102,24 +102,16 @@ async def _queue_certificates(row: dict, why: str, actor: Actor) -> list[int]:
     for cred in creds:
         reason = (f"发证所依据的考试报名（{row['session.exam_on'].isoformat()} 场次）以培训结业为"
                   f"申报依据，该结业已撤销：{why}")
-        count = await _review_count(cred["id"])
-        item = await enqueue(cred["id"], REVIEW_KIND, reason,
-                             f"{REVIEW_KIND}:{cred['id']}:{row['id']}:{count + 1}",
-                             {"registration": row["id"], "enrolment": row["enrolment"]})
+        count = await certification.review_count(cred["id"], REVIEW_KIND)
+        item = await certification.enqueue_review(
+            cred["id"], REVIEW_KIND, reason, f"{REVIEW_KIND}:{cred['id']}:{row['id']}:{count + 1}",
+            {"registration": row["id"], "enrolment": row["enrolment"]})
         if item is None:
             continue
         await audit.record(actor, "certificate_review.queue", "credential", cred["id"],
                            after={"kind": REVIEW_KIND, "registration": row["id"]}, note=reason)
         queued.append(cred["id"])
     return queued
-
-
-async def _review_count(credential_id: int) -> int:
-    from certification.tables import CertificateReview
-
-    return await CertificateReview.count().where(
-        (CertificateReview.credential == credential_id)
-        & (CertificateReview.kind == REVIEW_KIND))
 
 
 async def require_basis(registration: ExamRegistration) -> None:

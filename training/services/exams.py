@@ -14,7 +14,7 @@ from typing import Any
 from core import audit
 from core.actor import Actor
 from core.clock import now, today
-from core.db import transaction
+from core.db import is_sqlite, transaction
 from core.errors import Conflict, NotFound, ValidationError
 from core.pagination import Page
 from core.tables import Credential, WorkPeriod
@@ -59,7 +59,8 @@ async def get_session(session_id: int, actor: Actor) -> ExamSession:
     return row
 
 
-# Provider-side moves; the officer's approve / return belongs to certification.
+# Provider-side moves; the officer decides approve / return in certification, which records
+# the move through mark_approved / mark_returned below.
 MOVES = {
     "open": ((s.EXAM_DRAFT,), s.EXAM_OPEN),
     "close": ((s.EXAM_OPEN,), s.EXAM_CLOSED),
@@ -107,6 +108,56 @@ async def move(session_id: int, action: str, actor: Actor,
                            after={"state": target, **(summary.counts() if summary else {}),
                                   **({"digest": summary.digest} if summary else {})})
     return target
+
+
+# --- the officer's decision: certification decides, the session's move is recorded here ----
+
+
+async def lock_for_decision(session_id: int) -> ExamSession | None:
+    """The session row, locked until the transaction ends on PostgreSQL (SQLite's write
+    transactions are already exclusive): a second officer deciding the same session waits
+    here and then finds it decided. None when there is no such session. Inside the caller's
+    transaction (certification's approval)."""
+    query = ExamSession.objects().where(ExamSession.id == session_id)
+    if not is_sqlite():
+        query = query.lock_rows("UPDATE")
+    return await query.first()
+
+
+def _require_submitted(session: ExamSession) -> None:
+    if session.state != s.EXAM_SUBMITTED:
+        raise Conflict(f"考试场次当前为“{s.EXAM_STATE_LABELS[session.state]}”，不能审核", "state")
+
+
+async def mark_approved(session: ExamSession, actor: Actor) -> None:
+    """submitted → approved: stamped with the officer (``actor``) and the time, any earlier
+    return reason cleared. ``session`` is the row from ``lock_for_decision``; called inside
+    certification's approval transaction once the certificates are written (the decision is
+    audited there). Raises Conflict (field ``state``) when the session is not submitted."""
+    _require_submitted(session)
+    at = now()
+    await ExamSession.update({
+        ExamSession.state: s.EXAM_APPROVED, ExamSession.approved_at: at,
+        ExamSession.approved_by: actor.user_id, ExamSession.return_reason: "",
+        ExamSession.updated_at: at,
+    }).where(ExamSession.id == session.id)
+
+
+async def mark_returned(session: ExamSession, reason: str) -> None:
+    """submitted → results_uploaded with ``reason`` shown to the provider, who corrects and
+    submits again. ``session`` is the row from ``lock_for_decision``; inside certification's
+    transaction (audited there). Raises Conflict (field ``state``) when not submitted."""
+    _require_submitted(session)
+    await ExamSession.update({
+        ExamSession.state: s.EXAM_RESULTS_UPLOADED, ExamSession.return_reason: reason,
+        ExamSession.updated_at: now(),
+    }).where(ExamSession.id == session.id)
+
+
+async def submitted_session_ids() -> list[int]:
+    """Ids of the sessions waiting for the officer's decision (the demo approves them)."""
+    return [r["id"] for r in await ExamSession.select(ExamSession.id).where(
+        ExamSession.state == s.EXAM_SUBMITTED).order_by(ExamSession.id)]
 
 
 # --- registration --------------------------------------------------------------------------

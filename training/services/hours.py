@@ -20,6 +20,7 @@ from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationError
 from training import states as s
 from training.hours_rules import Slot, check_session, clash, fmt_span
+from training.ports import CERTIFICATION
 from training.services.common import check_provider_access, own_provider_id
 from training.services.courses import get_course
 from training.tables import (
@@ -236,18 +237,10 @@ async def progress_of(enrolment_id: int) -> Progress:
     return (await progress_by_enrolment(course))[enrolment_id]
 
 
-async def _issue_training_certificate(enrolment_id: int, actor: Actor) -> int | None:
-    """Certification's issuer, when installed (it reads the Enrolment/Course/Provider rows)."""
-    try:
-        from certification.services.issuance import issue_training_certificate
-    except ImportError:  # the certification side not there yet: completion still recorded
-        return None
-    return await issue_training_certificate(enrolment_id=enrolment_id, actor=actor)
-
-
 async def complete(enrolment_id: int, actor: Actor) -> int | None:
     """Complete one trainee (required hours met). Returns the training certificate's credential
-    id for a training course (issued in the same transaction), else None."""
+    id for a training course (issued in the same transaction by certification, through
+    ``training.ports.CERTIFICATION``), else None."""
     own_provider_id(actor)
     async with db.transaction():
         row = await Enrolment.objects().where(Enrolment.id == enrolment_id).first()
@@ -273,10 +266,9 @@ async def complete(enrolment_id: int, actor: Actor) -> int | None:
                                   "practical_hours": progress.practical_done})
         credential_id = None
         if course.kind == s.COURSE_TRAINING:
-            credential_id = await _issue_training_certificate(row.id, actor)
-            if credential_id is not None:
-                await Enrolment.update({Enrolment.credential_id: credential_id}).where(
-                    Enrolment.id == row.id)
+            credential_id = await CERTIFICATION.get().issue_training_certificate(row.id, actor)
+            await Enrolment.update({Enrolment.credential_id: credential_id}).where(
+                Enrolment.id == row.id)
     return credential_id
 
 

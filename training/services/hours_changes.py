@@ -4,7 +4,7 @@ and what follows a change: progress, completion and training certificates.
 A correction or a void needs a reason; the earlier values stay in ClassSessionRevision and the
 audit log. When a completed trainee's hours fall below the course's requirement, the completion
 is reopened and an issued training certificate goes to the 人社局 officers' review queue
-(``certification.services.reviews``) — it never silently stays.
+(certification's, through ``training.ports.CERTIFICATION``) — it never silently stays.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationError
 from training import states as s
 from training.hours_rules import fmt_span
+from training.ports import CERTIFICATION
 from training.services.common import own_provider_id
 from training.services.hours import (
     VOID,
@@ -161,10 +162,9 @@ async def follow_hours(course: Course, actor: Actor, why: str) -> list[int]:
                            before={"state": s.ENROL_COMPLETED},
                            after={"state": s.ENROL_ACCEPTED, "hours": hours_text}, note=why)
         if row["credential_id"] is not None:
-            from certification.services.reviews import enqueue_hours_short
-
-            await enqueue_hours_short(row["credential_id"], row["id"],
-                                      f"学时更正后低于课程要求（{hours_text}）；{why}", actor)
+            await CERTIFICATION.get().enqueue_hours_short(
+                row["credential_id"], row["id"], f"学时更正后低于课程要求（{hours_text}）；{why}",
+                actor)
         reopened.append(row["id"])
     if reopened:
         from training.services.exam_basis import withdraw_course_basis
