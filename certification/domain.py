@@ -47,8 +47,11 @@ DOMAIN = Domain(
         card("考核结果审核", "审核培训机构提交的考核成绩，通过后向合格考生发证。",
              "/certification/sessions/", ISSUING_ROLES, order=20),
         card("证书登记簿", "查找证书，办理暂停、恢复、撤销、补发，导出与统计。",
-             "/certification/certificates/", OFFICER_ROLES, order=21),
-        card("我的证书", "下载证书 PDF 和可验证凭证，分享查验链接。",
+             "/certification/certificates/", ISSUING_ROLES, order=21),
+        # 教育局 and 卫健委 look certificates up; only 人社局 acts on them
+        card("证书登记簿", "查找证书，查看状态与状态记录，导出与统计。",
+             "/certification/certificates/", OFFICER_ROLES - ISSUING_ROLES, order=21),
+        card("我的证书", "下载证书 PDF 和可验证凭证，用二维码或链接分享证书。",
              "/my/certificates/", [Role.TRAINEE], order=20),
         card("外部证件登记", "登记保安员证、健康检查、背景审查等外部证件。",
              "/certification/external/", RECORDING_ROLES, order=40),
