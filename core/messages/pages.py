@@ -28,7 +28,8 @@ STATE_LABELS = dict(STATES)
 CHANNEL_LABELS = {"sms": "短信", "email": "邮件"}
 KIND_LABELS = {"code": "验证码", "notice": "通知", "reminder": "提醒"}
 # What each outbox topic is, as an admin reads it: every topic the code enqueues
-# (core.otp ``otp.{purpose}``, core.claims, employers.notices, certification.notices).
+# (core.otp ``otp.{purpose}``, core.claims, employers.notices, employers.labour.notices,
+# certification.notices).
 TOPIC_LABELS = {
     "otp.claim": "身份核验验证码",
     "otp.password_reset": "找回密码验证码",
