@@ -93,6 +93,58 @@ class AuditFilter:
     date_to: date | None = None
 
 
+FILTER_FIELDS = ("actor", "entity_type", "entity_id", "action", "date_from", "date_to")
+
+
+def filter_from_form(values: Mapping[str, Any]) -> AuditFilter:
+    """The filter typed in the audit log's form or query string (``FILTER_FIELDS``; missing or
+    blank means "any"): texts stripped, dates read as ``YYYY-MM-DD`` China days. Raises
+    ``core.errors.ValidationError`` naming ``date_from`` / ``date_to`` for a malformed date."""
+    from core.forms import parse_date
+
+    def text(name: str) -> str:
+        return str(values.get(name) or "").strip()
+
+    return AuditFilter(actor=text("actor"), entity_type=text("entity_type"),
+                       entity_id=text("entity_id"), action=text("action"),
+                       date_from=parse_date(values.get("date_from"), "date_from"),
+                       date_to=parse_date(values.get("date_to"), "date_to"))
+
+
+def china_day_bounds(date_from: date | None, date_to: date | None
+                     ) -> tuple[datetime | None, datetime | None]:
+    """The UTC instants ``[start, end)`` covering the China days ``date_from`` to ``date_to``
+    inclusive: 00:00 Asia/Shanghai (``core.clock.CHINA``, UTC+8) of ``date_from`` and 00:00 of
+    the day after ``date_to``. ``None`` for an open side. The log shows times in China time, so
+    a row shown on 2026-11-30 (written 2026-11-29T16:00Z up to 2026-11-30T16:00Z exclusive)
+    falls inside the bounds of 2026-11-30."""
+    start = clock.china_midnight(date_from) if date_from else None
+    end = clock.china_midnight(date_to + timedelta(days=1)) if date_to else None
+    return start, end
+
+
+def conditions(filters: AuditFilter) -> list[Any]:
+    """The query conditions (Piccolo ``where`` arguments, ANDed) selecting the audit rows that
+    match ``filters``: exact actor username, entity type, entity id and action; the dates are
+    China days (see ``china_day_bounds``). An empty filter gives no condition. Shared by the
+    page, the API and anything that lists the same rows (e.g. an export of the filtered log)."""
+    where: list[Any] = []
+    if filters.actor:
+        where.append(AuditLog.actor_name == filters.actor)
+    if filters.entity_type:
+        where.append(AuditLog.entity_type == filters.entity_type)
+    if filters.entity_id:
+        where.append(AuditLog.entity_id == filters.entity_id)
+    if filters.action:
+        where.append(AuditLog.action == filters.action)
+    start, end = china_day_bounds(filters.date_from, filters.date_to)
+    if start is not None:
+        where.append(AuditLog.at >= start)
+    if end is not None:
+        where.append(AuditLog.at < end)
+    return where
+
+
 def withhold_restricted(summary: Any) -> Any:
     """``summary`` with the value of every RESTRICTED_KEYS entry (at any depth) replaced by
     WITHHELD when non-empty."""
@@ -108,20 +160,7 @@ async def search(filters: AuditFilter, page: int, per_page: int,
                  reader_role: str | None = None) -> Page[dict[str, Any]]:
     """A page of audit rows, newest first. A ``reader_role`` outside RESTRICTED_READERS gets
     the restricted summary entries withheld (``None``: internal callers, nothing withheld)."""
-    where = []
-    if filters.actor:
-        where.append(AuditLog.actor_name == filters.actor)
-    if filters.entity_type:
-        where.append(AuditLog.entity_type == filters.entity_type)
-    if filters.entity_id:
-        where.append(AuditLog.entity_id == filters.entity_id)
-    if filters.action:
-        where.append(AuditLog.action == filters.action)
-    # The days an officer picks are China days: 00:00 China time to the next 00:00.
-    if filters.date_from:
-        where.append(AuditLog.at >= clock.china_midnight(filters.date_from))
-    if filters.date_to:
-        where.append(AuditLog.at < clock.china_midnight(filters.date_to + timedelta(days=1)))
+    where = conditions(filters)
     count = AuditLog.count()
     rows = AuditLog.select().order_by(AuditLog.id, ascending=False)
     if where:

@@ -12,7 +12,6 @@ from pydantic import BaseModel
 
 from core import audit
 from core.accounts.auth import current_user, roles
-from core.forms import parse_date as _date
 from core.pagination import clamp_page
 from core.roles import OFFICER_ROLES
 from core.web import PageNumber, page
@@ -48,14 +47,9 @@ def _filters(
     date_from: str | None,
     date_to: str | None,
 ) -> audit.AuditFilter:
-    return audit.AuditFilter(
-        actor=(actor or "").strip(),
-        entity_type=(entity_type or "").strip(),
-        entity_id=(entity_id or "").strip(),
-        action=(action or "").strip(),
-        date_from=_date(date_from, "date_from"),
-        date_to=_date(date_to, "date_to"),
-    )
+    return audit.filter_from_form({
+        "actor": actor, "entity_type": entity_type, "entity_id": entity_id, "action": action,
+        "date_from": date_from, "date_to": date_to})
 
 
 class AuditController(Controller):
