@@ -1,14 +1,17 @@
 """Rendering and signing jobs, run by a small process pool after issuance.
 
 Issuance writes a job and one item per certificate in its transaction and returns at once. The
-worker claims a few items at a time (a short transaction), builds each certificate's input with
-read-only queries, renders and signs in a pool process (no transaction open meanwhile), then
-stores the PDF and the signed credential and counts progress (another short transaction). A crash
-leaves items ``pending`` or ``running``; running items older than ``STALE_AFTER`` are claimed again,
-so the job resumes where it stopped.
+worker claims a few items at a time with a lease (a short transaction; ``SKIP LOCKED`` on
+PostgreSQL, see core.worker), builds each certificate's input with read-only queries, renders and
+signs in a pool process (no transaction open meanwhile) while it renews the leases of the items
+in hand, then stores the PDF and the signed credential and counts progress (another short
+transaction) only if it still holds the item for this attempt. A worker that dies leaves its
+items ``running`` until their lease runs out (``core.worker.LEASE``, seconds); then any worker
+claims them again, so the job resumes where it stopped, and the dead worker can no longer store.
 
-The app starts the pool with ``start_worker()`` on start-up and ``stop_worker()`` on shutdown;
-tests and commands call ``await run_pending_jobs()`` to do the work in-process.
+The worker (or a web process with RUN_JOBS) starts the pool with ``start_worker()`` and ends it
+with ``stop_worker()``, which finishes the items in hand; tests and commands call
+``await run_pending_jobs()`` to do the work in-process.
 """
 
 from __future__ import annotations
@@ -17,12 +20,11 @@ import asyncio
 import contextlib
 import logging
 from concurrent.futures import Executor, ProcessPoolExecutor
-from datetime import timedelta
 from typing import Any
 
 from certification.services.documents import render_task
 from certification.tables import CertificatePdf, CertificateRecord, IssuanceJob, IssuanceJobItem
-from core import clock, db
+from core import clock, db, worker
 from core.errors import DomainError
 from core.files import save_file
 from core.process_pool import child_pool
@@ -32,22 +34,26 @@ log = logging.getLogger("registry.certification.jobs")
 WORKERS = 2
 BATCH = 4  # items claimed at a time (≈ 2 per worker)
 MAX_ATTEMPTS = 3
-STALE_AFTER = timedelta(minutes=5)
 IDLE_SECONDS = 2.0
+STOP_WAIT_S = 60.0  # on stop, how long the items in hand may take before they are abandoned
 
 _executor: ProcessPoolExecutor | None = None
 _task: asyncio.Task | None = None
+_stopping: asyncio.Event | None = None
 
 
 async def _claim(limit: int) -> list[dict]:
+    """Lease up to ``limit`` items, pending ones or running ones whose lease ran out, to this
+    worker; each returned item's ``attempts`` is the count before this claim."""
     now = clock.now()
     async with db.transaction():
-        stale = now - STALE_AFTER
         condition = (IssuanceJobItem.state == "pending") | (
-            (IssuanceJobItem.state == "running") & (IssuanceJobItem.claimed_at < stale))
+            (IssuanceJobItem.state == "running")
+            & worker.lease_expired(IssuanceJobItem.lease_until, IssuanceJobItem.claimed_at))
         query = IssuanceJobItem.select(
             IssuanceJobItem.id, IssuanceJobItem.job, IssuanceJobItem.record,
-            IssuanceJobItem.reason, IssuanceJobItem.attempts,
+            IssuanceJobItem.reason, IssuanceJobItem.attempts, IssuanceJobItem.state,
+            IssuanceJobItem.owner,
         ).where(condition).order_by(IssuanceJobItem.id).limit(limit)
         if not db.is_sqlite():
             query = query.lock_rows("UPDATE", skip_locked=True)
@@ -57,12 +63,52 @@ async def _claim(limit: int) -> list[dict]:
         ids = [item["id"] for item in items]
         await IssuanceJobItem.update({
             IssuanceJobItem.state: "running", IssuanceJobItem.claimed_at: now,
+            IssuanceJobItem.lease_until: now + worker.LEASE,
+            IssuanceJobItem.owner: worker.worker_id(),
             IssuanceJobItem.attempts: IssuanceJobItem.attempts + 1,
         }).where(IssuanceJobItem.id.is_in(ids))
         await IssuanceJob.update({IssuanceJob.state: "running"}).where(
             IssuanceJob.id.is_in(list({item["job"] for item in items}))
             & (IssuanceJob.state == "queued"))
+    for item in items:
+        if item.pop("state") == "running":
+            log.info("job item taken over", extra={"fields": {
+                "item": item["id"], "from": item["owner"], "worker": worker.worker_id()}})
+        item.pop("owner")
     return items
+
+
+def _held(item: dict) -> Any:
+    """The item is still this worker's, for the attempt it claimed (a later claim, even by this
+    same worker, counts one more attempt and makes this one stale)."""
+    return ((IssuanceJobItem.id == item["id"]) & (IssuanceJobItem.state == "running")
+            & (IssuanceJobItem.owner == worker.worker_id())
+            & (IssuanceJobItem.attempts == item["attempts"] + 1))
+
+
+async def _renew(items: list[dict]) -> None:
+    """Extend the leases of the items in hand (still running and ours)."""
+    if items:
+        await IssuanceJobItem.update({IssuanceJobItem.lease_until: worker.lease_deadline()}).where(
+            IssuanceJobItem.id.is_in([item["id"] for item in items])
+            & (IssuanceJobItem.state == "running")
+            & (IssuanceJobItem.owner == worker.worker_id()))
+
+
+async def _release(items: list[dict]) -> None:
+    """Give back items abandoned unfinished (a forced stop): pending again at once."""
+    if items:
+        await IssuanceJobItem.update({
+            IssuanceJobItem.state: "pending", IssuanceJobItem.lease_until: None,
+        }).where(
+            IssuanceJobItem.id.is_in([item["id"] for item in items])
+            & (IssuanceJobItem.state == "running")
+            & (IssuanceJobItem.owner == worker.worker_id()))
+
+
+def _lost(item: dict) -> None:
+    log.warning("job item lease lost, result dropped", extra={"fields": {
+        "item": item["id"], "attempt": item["attempts"] + 1, "worker": worker.worker_id()}})
 
 
 async def _finish_job_if_done(job_id: int) -> None:
@@ -77,9 +123,18 @@ async def _finish_job_if_done(job_id: int) -> None:
         }).where(IssuanceJob.id == job_id)
 
 
-async def _store(item: dict, result: dict[str, Any]) -> None:
-    stored = await save_file(result["pdf"], kind="pdf", original_name="certificate.pdf")
+async def _store(item: dict, result: dict[str, Any]) -> bool:
+    """Store the PDF and the credential and count the item done, in one transaction, only while
+    this worker holds the item for this attempt; False (nothing written, no file) otherwise."""
     async with db.transaction():
+        mine = await IssuanceJobItem.update({
+            IssuanceJobItem.state: "done", IssuanceJobItem.error: "",
+            IssuanceJobItem.finished_at: clock.now(), IssuanceJobItem.lease_until: None,
+        }).where(_held(item)).returning(IssuanceJobItem.id)
+        if not mine:
+            _lost(item)
+            return False
+        stored = await save_file(result["pdf"], kind="pdf", original_name="certificate.pdf")
         await CertificatePdf(
             record=item["record"], file=stored.id, sha256=stored.sha256, reason=item["reason"],
             created_at=clock.now(),
@@ -88,13 +143,10 @@ async def _store(item: dict, result: dict[str, Any]) -> None:
             CertificateRecord.pdf: stored.id, CertificateRecord.vc_json: result["vc"],
             CertificateRecord.needs_render: False,
         }).where(CertificateRecord.id == item["record"])
-        await IssuanceJobItem.update({
-            IssuanceJobItem.state: "done", IssuanceJobItem.error: "",
-            IssuanceJobItem.finished_at: clock.now(),
-        }).where(IssuanceJobItem.id == item["id"])
         await IssuanceJob.update({IssuanceJob.done_count: IssuanceJob.done_count + 1}).where(
             IssuanceJob.id == item["job"])
         await _finish_job_if_done(item["job"])
+    return True
 
 
 async def _fail(item: dict, error: BaseException) -> None:
@@ -103,14 +155,17 @@ async def _fail(item: dict, error: BaseException) -> None:
     the officer: trying again would give the same answer."""
     refused = isinstance(error, DomainError)
     final = refused or item["attempts"] + 1 >= MAX_ATTEMPTS
-    log.warning("certificate render failed (item %s, attempt %s): %s", item["id"],
-                item["attempts"] + 1, type(error).__name__)
     message = error.message if refused else f"{type(error).__name__}: {error}"
     async with db.transaction():
-        await IssuanceJobItem.update({
+        mine = await IssuanceJobItem.update({
             IssuanceJobItem.state: "failed" if final else "pending",
-            IssuanceJobItem.error: message[:500],
-        }).where(IssuanceJobItem.id == item["id"])
+            IssuanceJobItem.error: message[:500], IssuanceJobItem.lease_until: None,
+        }).where(_held(item)).returning(IssuanceJobItem.id)
+        if not mine:
+            _lost(item)
+            return
+        log.warning("certificate render failed (item %s, attempt %s): %s", item["id"],
+                    item["attempts"] + 1, type(error).__name__)
         if final:
             await IssuanceJob.update({
                 IssuanceJob.failed_count: IssuanceJob.failed_count + 1}).where(
@@ -135,33 +190,41 @@ async def _process(item: dict, executor: Executor | None) -> None:
         await _fail(item, error)
 
 
-async def run_pending_jobs(executor: Executor | None = None, *, limit: int | None = None) -> int:
-    """Process pending items until none are left (or ``limit``); returns how many were done.
+async def run_pending_jobs(executor: Executor | None = None, *, limit: int | None = None,
+                           stopping: asyncio.Event | None = None) -> int:
+    """Process pending items until none are left (or ``limit``, or ``stopping`` is set: then
+    the items in hand are finished and no more claimed); returns how many were processed.
 
     Up to ``BATCH`` items are in flight; a new item is claimed as soon as one finishes, so the
-    pool never waits for the slowest item of a batch or for the stores of the others.
+    pool never waits for the slowest item of a batch or for the stores of the others. The
+    leases of the items in hand are renewed every ``core.worker.RENEW_EVERY_S`` seconds; if
+    this is cancelled, the unfinished items are given back at once.
     """
     processed = 0
-    running: set[asyncio.Task] = set()
-    try:
-        while True:
-            room = BATCH - len(running)
-            if limit is not None:
-                room = min(room, limit - processed - len(running))
-            if room > 0:
-                for item in await _claim(room):
-                    running.add(asyncio.create_task(_process(item, executor)))
-            if not running:
-                break
-            done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                task.result()
-            processed += len(done)
-    finally:
-        for task in running:
-            task.cancel()
-        if running:
-            await asyncio.gather(*running, return_exceptions=True)
+    running: dict[asyncio.Task, dict] = {}
+    async with worker.renewing(lambda: _renew(list(running.values()))):
+        try:
+            while True:
+                room = BATCH - len(running)
+                if limit is not None:
+                    room = min(room, limit - processed - len(running))
+                if room > 0 and not (stopping is not None and stopping.is_set()):
+                    for item in await _claim(room):
+                        running[asyncio.create_task(_process(item, executor))] = item
+                if not running:
+                    break
+                done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    running.pop(task)
+                    task.result()
+                processed += len(done)
+        finally:
+            if running:
+                for task in running:
+                    task.cancel()
+                await asyncio.gather(*running, return_exceptions=True)
+                with contextlib.suppress(Exception):
+                    await _release(list(running.values()))
     return processed
 
 
@@ -173,40 +236,51 @@ async def expire_today() -> int:
     return await expire_due(clock.today())
 
 
-async def _loop() -> None:
+async def _pause(stopping: asyncio.Event) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stopping.wait(), IDLE_SECONDS)
+
+
+async def _loop(stopping: asyncio.Event) -> None:
     last_expiry = None
-    while True:
+    while not stopping.is_set():
         try:
             today = clock.today()
             if last_expiry != today:
                 await expire_today()
                 last_expiry = today
-            if await run_pending_jobs(_executor) == 0:
-                await asyncio.sleep(IDLE_SECONDS)
+            if await run_pending_jobs(_executor, stopping=stopping) == 0:
+                await _pause(stopping)
         except asyncio.CancelledError:
             raise
         except Exception:  # noqa: BLE001 — keep the worker alive; the error is logged
             log.exception("certificate worker loop error")
-            await asyncio.sleep(IDLE_SECONDS)
+            await _pause(stopping)
 
 
 async def start_worker() -> None:
-    """Start the pool and the polling task (the app's on_startup; takes no argument)."""
-    global _executor, _task
+    """Start the pool and the polling task (a Background's start; takes no argument)."""
+    global _executor, _task, _stopping
     if _task is not None:
         return
     _executor = child_pool(WORKERS)
-    _task = asyncio.create_task(_loop(), name="certificate-worker")
+    _stopping = asyncio.Event()
+    _task = asyncio.create_task(_loop(_stopping), name="certificate-worker")
 
 
 async def stop_worker() -> None:
-    """Stop polling and the pool (the app's on_shutdown); unfinished items resume next start."""
-    global _executor, _task
-    if _task is not None:
-        _task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await _task
-        _task = None
+    """Claim no more, finish the items in hand (up to ``STOP_WAIT_S``, then give them back),
+    and stop the pool (a Background's stop); pending items wait for the next worker."""
+    global _executor, _task, _stopping
+    if _task is not None and _stopping is not None:
+        _stopping.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(_task), STOP_WAIT_S)
+        except TimeoutError:
+            _task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await _task
+        _task = _stopping = None
     if _executor is not None:
         # Wait for the render in progress (≤ 1 s) so no pool process outlives the app.
         await asyncio.to_thread(_executor.shutdown, wait=True, cancel_futures=True)

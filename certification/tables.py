@@ -115,6 +115,10 @@ class IssuanceJobItem(Table):
     error = Text(default="")
     claimed_at = Timestamptz(null=True, default=None)
     finished_at = Timestamptz(null=True, default=None)
+    # The worker holding a running item (core.worker.worker_id) and until when; renewed while it
+    # renders, claimed again by any worker once past.
+    lease_until = Timestamptz(null=True, default=None)
+    owner = Varchar(length=80, default="")
 
 
 class LifecycleRequest(Table):

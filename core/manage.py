@@ -144,6 +144,10 @@ def main(argv: list[str] | None = None) -> None:
         "serve", help="启动服务（SQLite 时先迁移并载入演示数据）；信任 TRUSTED_PROXIES 中的代理"
     )
     sv.add_argument("--workers", type=int, default=1, help="工作进程数（PostgreSQL 时可大于 1）")
+    sub.add_parser(
+        "worker",
+        help="运行后台工作（证书生成与签名、消息发送、每小时任务）；SIGTERM 时做完手头的再退出",
+    )
     args = parser.parse_args(argv)
     wire()
     if args.command == "migrate":
@@ -157,6 +161,10 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(_with_db(demo))
     elif args.command == "serve":
         serve(args.workers)
+    elif args.command == "worker":
+        from core.worker import main as run_worker
+
+        raise SystemExit(run_worker())
 
 
 if __name__ == "__main__":

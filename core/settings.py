@@ -168,8 +168,12 @@ def load_settings() -> Settings:
     var_dir = Path(_env("VAR_DIR", str(ROOT / "var")))
     host = _env("HOST", "127.0.0.1")
     port = _int("PORT", 8000)
+    database_url = _env("DATABASE_URL", f"sqlite:///{var_dir / 'registry.sqlite3'}")
+    # Background work in the web process: yes on SQLite (one process), no on PostgreSQL
+    # (``python -m core.manage worker`` runs it); RUN_JOBS=0/1 decides when set.
+    run_jobs_default = "1" if database_url.startswith("sqlite") else "0"
     return Settings(
-        database_url=_env("DATABASE_URL", f"sqlite:///{var_dir / 'registry.sqlite3'}"),
+        database_url=database_url,
         var_dir=var_dir,
         files_dir=Path(_env("FILES_DIR", str(var_dir / "files"))),
         secret_key=os.environ.get("SECRET_KEY") or _persistent_secret(var_dir),
@@ -192,7 +196,7 @@ def load_settings() -> Settings:
         argon2_memory_kib=_int("ARGON2_MEMORY_KIB", 64 * 1024),
         demo_data=_env("DEMO_DATA", "1") == "1",
         cookie_secure=_env("COOKIE_SECURE", "0") == "1",
-        run_jobs=_env("RUN_JOBS", "1") == "1",
+        run_jobs=_env("RUN_JOBS", run_jobs_default) == "1",
         signing_key_passphrase=os.environ.get("SIGNING_KEY_PASSPHRASE", ""),
         status_list_validity_hours=_int("STATUS_LIST_VALIDITY_HOURS", 24),
         **_messaging(),  # type: ignore[arg-type]

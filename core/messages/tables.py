@@ -10,7 +10,8 @@ from core.tables import Person
 
 class Message(Table, tablename="message_outbox"):
     """One SMS or e-mail to send. ``state``: pending → sending → sent, or failed after the last
-    attempt; a ``sending`` row whose lease (``claimed_at``) is stale is claimed again.
+    attempt; a ``sending`` row is leased to one worker (``owner`` until ``lease_until``, renewed
+    while it sends) and claimed again once the lease runs out.
     ``idempotency_key`` is unique: writing the same notice twice keeps one row, and the gateway
     receives the key so a retried send is not delivered twice."""
 
@@ -27,6 +28,8 @@ class Message(Table, tablename="message_outbox"):
     attempts = Integer(default=0)
     next_attempt_at = Timestamptz(index=True)
     claimed_at = Timestamptz(null=True, default=None)
+    lease_until = Timestamptz(null=True, default=None)
+    owner = Varchar(length=80, default="")
     sent_at = Timestamptz(null=True, default=None)
     gateway_ref = Varchar(length=120, default="")
     last_error = Varchar(length=500, default="")
