@@ -48,11 +48,17 @@ def build_stores(settings: Settings) -> dict[str, Store]:
     }
 
 
+# Requests that never show a qualification's name: no catalogue read before them (the public
+# lookup stays one query; /health answers on a database that is not migrated).
+_NO_LABELS = ("/health", "/static/", "/favicon.ico", "/api/v1/public/")
+
+
 async def _gates(request: Request) -> Response | None:
     """Before every request: an admin-set password is changed first, then an unproved
     identity claim (a trainee) is proved on /account/verify. The label table's catalogue
     names are re-read when older than a minute (core.labels)."""
-    await labels.refresh_catalogue(force=False)
+    if not request.url.path.startswith(_NO_LABELS):
+        await labels.refresh_catalogue(force=False)
     return password_change_gate(request) or identity_gate(request)
 
 
@@ -109,7 +115,7 @@ def build_app(wiring: Wiring, settings: Settings | None = None) -> Litestar:
         plugins=[FlashPlugin(FlashConfig(template_config=template_config))],
         stores=build_stores(settings),
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        on_startup=[db.on_startup, *wiring.on_startup, housekeeping.start,
+        on_startup=[db.on_startup, *wiring.on_startup, housekeeping.starter(settings),
                     *([b.start for b in wiring.background] if settings.run_jobs else [])],
         on_shutdown=[
             housekeeping.stop,

@@ -17,6 +17,7 @@ from litestar.stores.memory import MemoryStore
 
 from core import wiring
 from core.domain import Task
+from core.settings import Settings
 
 log = logging.getLogger("registry.housekeeping")
 FIRST_RUN_AFTER_S = 60
@@ -61,14 +62,15 @@ async def every_hour(work: Callable[[], Awaitable[object]], *,
         await asyncio.sleep(EVERY_S)
 
 
-async def start(app: Litestar) -> None:
-    """The web process's hourly round (the app's on_startup): the domains' tasks only when this
-    process also runs the background work (``RUN_JOBS``)."""
-    from core.settings import get_settings
+def starter(settings: Settings) -> Callable[[Litestar], Awaitable[None]]:
+    """The web process's hourly round (the app's on_startup): its stores, and the domains'
+    tasks only when this process also runs the background work (``settings.run_jobs``)."""
 
-    with_tasks = get_settings().run_jobs
-    app.state.housekeeping = asyncio.create_task(
-        every_hour(lambda: run_once(app, tasks=with_tasks)), name="housekeeping")
+    async def start(app: Litestar) -> None:
+        app.state.housekeeping = asyncio.create_task(
+            every_hour(lambda: run_once(app, tasks=settings.run_jobs)), name="housekeeping")
+
+    return start
 
 
 async def stop(app: Litestar) -> None:
