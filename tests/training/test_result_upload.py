@@ -165,8 +165,8 @@ def test_oversized_body_is_413_in_chinese_and_server_keeps_serving(client, run, 
     assert client.get(f"/api/v1/exam-sessions/{sid}", headers=headers).status_code == 200
 
 
-def test_zip_bomb_refused_quickly(client, run, closed_session, tmp_path):
-    import time
+def test_zip_bomb_refused(client, run, closed_session, tmp_path):
+    """How quickly, end to end: bench/zip_bomb.py."""
     world, sid, _ = closed_session(1)
     path = tmp_path / "bomb.xlsx"
     chunk = b"0" * (1024 * 1024)
@@ -176,9 +176,7 @@ def test_zip_bomb_refused_quickly(client, run, closed_session, tmp_path):
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             for _ in range(300):
                 sheet.write(chunk)
-    started = time.perf_counter()
     r = upload(client, api_token(client, world.staff), sid, path.read_bytes())
-    assert time.perf_counter() - started < 3
     assert r.status_code == 422 and "压缩炸弹" in r.json()["errors"][0]["message"]
     nothing_written(run, sid)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import struct
-import time
 import zipfile
 from decimal import Decimal
 
@@ -380,12 +379,11 @@ def _bomb(path, size: int) -> bytes:
 
 
 @pytest.mark.parametrize("megabytes", [300, 20])  # over the total; under it but 1000:1
-def test_zip_bomb_is_refused_quickly(tmp_path, megabytes):
+def test_zip_bomb_is_refused(tmp_path, megabytes):
+    """How quickly: bench/zip_bomb.py."""
     data = _bomb(tmp_path / "bomb.xlsx", megabytes * 1024 * 1024)
     assert len(data) < 1024 * 1024
-    started = time.perf_counter()
     message = only_message(parse(data))
-    assert time.perf_counter() - started < 0.5
     assert message == "文件解压后过大（疑似压缩炸弹），请只保留成绩表后重新上传"
 
 
