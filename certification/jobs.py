@@ -58,6 +58,18 @@ async def _claim(limit: int) -> list[dict]:
         if not db.is_sqlite():
             query = query.lock_rows("UPDATE", skip_locked=True)
         items = await query
+        # An item whose worker died MAX_ATTEMPTS times (a render that kills its process, say)
+        # fails instead of being taken over again and again.
+        doomed = [item for item in items
+                  if item["state"] == "running" and item["attempts"] >= MAX_ATTEMPTS]
+        if doomed:
+            await IssuanceJobItem.update({
+                IssuanceJobItem.state: "failed", IssuanceJobItem.lease_until: None,
+                IssuanceJobItem.error: f"处理中断 {MAX_ATTEMPTS} 次（工作进程退出），已停止重试",
+            }).where(IssuanceJobItem.id.is_in([item["id"] for item in doomed]))
+            for job_id in {item["job"] for item in doomed}:
+                await _finish_job_if_done(job_id)
+            items = [item for item in items if item not in doomed]
         if not items:
             return []
         ids = [item["id"] for item in items]

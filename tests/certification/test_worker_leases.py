@@ -79,6 +79,22 @@ def test_the_holder_renews_its_lease_while_it_works(
     assert len(run(jobs._claim, 4)) == 1
 
 
+def test_an_item_whose_worker_dies_every_time_fails_after_max_attempts(
+        run, holder, issue_skill, clock, monkeypatch) -> None:
+    clock.set_now(clock.now())
+    issue_skill(holder.id)
+    for attempt in range(1, jobs.MAX_ATTEMPTS + 1):  # each claim's worker dies mid-render
+        as_worker(monkeypatch, f"host:{attempt}:dead")
+        assert len(run(jobs._claim, 4)) == 1
+        clock.advance(worker.LEASE + timedelta(seconds=1))
+    as_worker(monkeypatch, OTHER)
+    assert run(jobs._claim, 4) == []  # not taken over a fourth time
+    [row] = items(run)
+    assert row["state"] == "failed" and "已停止重试" in row["error"]
+    [job] = run(IssuanceJob.select(IssuanceJob.state))
+    assert job["state"] == "failed"
+
+
 def test_a_worker_that_lost_its_lease_stores_and_counts_nothing(
         run, holder, issue_skill, clock, monkeypatch) -> None:
     from certification.render_worker import render_and_sign
