@@ -110,7 +110,9 @@ def test_officer_issues_holder_downloads_phone_verifies(served: str) -> None:
             with phone.expect_download() as download:
                 phone.click("text=下载 PDF")
             assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
-            share = phone.locator("a:has-text('查验链接')").get_attribute("href")
+            phone.click("a:has-text('分享证书')")  # the share section: QR code and the link
+            assert phone.locator(".cert-share img.cert-qr").first.is_visible()
+            share = phone.locator(".cert-share-url a").first.get_attribute("href")
 
             public = browser.new_context(base_url=served, locale="zh-CN",
                                          viewport=PHONE).new_page()
