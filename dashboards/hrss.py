@@ -78,7 +78,7 @@ async def certificates_panels(day: date) -> list[Panel]:
              for k in keys]
     per_month = Panel(
         "certificates", "每月颁发职业技能等级证书（按职业和等级）",
-        line_chart("每月颁发证书数", months, series, unit=""),
+        line_chart("每月颁发证书数", months, series, unit="", whole=True),
         ["职业 / 等级", *months, "合计"], table,
     )
     subsidy_rows = [{"code": k[0], "level": k[1], "n": n} for k, n in subsidy_counts.items()]
@@ -95,7 +95,7 @@ async def certificates_panels(day: date) -> list[Panel]:
         amounts.append(amount)
     subsidy = Panel(
         "subsidy", "可申领技能提升补贴的证书（近 12 个月颁发）",
-        bar_chart("可申领补贴证书数", cats, [Series("证书数", counts)]),
+        bar_chart("可申领补贴证书数", cats, [Series("证书数", counts)], whole=True),
         ["职业 / 等级", "证书数", "补贴标准（元）", "补贴总额（元）"], sub_table,
         note="按目录中的补贴标准计算；每人每职业每等级限一次，须在发证后 12 个月内申领。",
     )
@@ -192,7 +192,7 @@ async def training_panels(day: date) -> list[Panel]:
         "enrolments", "每月报名与结业人次",
         line_chart("每月报名与结业", months, [
             Series("报名", [enrolled.get(m, 0) for m in months]),
-            Series("结业", [done.get(m, 0) for m in months])]),
+            Series("结业", [done.get(m, 0) for m in months])], whole=True),
         ["月份", "报名人次", "结业人次"],
         [[m, enrolled.get(m, 0), done.get(m, 0)] for m in months],
     )
@@ -201,7 +201,7 @@ async def training_panels(day: date) -> list[Panel]:
         "by_qualification", "近 12 个月报名与结业（按职业和等级）",
         bar_chart("报名与结业（按职业和等级）", keys, [
             Series("报名", [grouped[k][0] for k in keys]),
-            Series("结业", [grouped[k][1] for k in keys])]),
+            Series("结业", [grouped[k][1] for k in keys])], whole=True),
         ["职业 / 等级", "报名人次", "结业人次", "结业率（%）"],
         [[k, grouped[k][0], grouped[k][1], share(grouped[k][1], grouped[k][0])] for k in keys],
     )
@@ -210,7 +210,7 @@ async def training_panels(day: date) -> list[Panel]:
         "subsidy_training", "补贴性培训（近 12 个月）",
         bar_chart("补贴性培训报名与结业", subsidy_keys, [
             Series("报名", [grouped[k][2] for k in subsidy_keys]),
-            Series("结业", [grouped[k][3] for k in subsidy_keys])]),
+            Series("结业", [grouped[k][3] for k in subsidy_keys])], whole=True),
         ["职业 / 等级", "报名人次", "结业人次"],
         [[k, grouped[k][2], grouped[k][3]] for k in subsidy_keys],
         note="开班时标注为可享受培训补贴的班次。",

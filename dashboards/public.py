@@ -40,7 +40,7 @@ async def public_panels(day: date) -> tuple[list[tuple[str, Any]], list[Panel]]:
     certified = Panel(
         "certified", "持证从业人员（按职业和等级）",
         bar_chart("持证人数", [f"{r[0]} {r[1]}" for r in table],
-                  [Series("人数", [r[2] for r in table])]),
+                  [Series("人数", [r[2] for r in table])], whole=True),
         ["职业", "等级", "持证人数"], table,
         note="持有有效职业技能等级证书的人数（同一人持多个等级分别计入）。",
     )
@@ -54,7 +54,7 @@ async def public_panels(day: date) -> tuple[list[tuple[str, Any]], list[Panel]]:
         "facilities", "已备案托育机构及托位（按街镇）",
         bar_chart("已备案机构与托位", streets, [
             Series("机构数", [by_street[s][0] for s in streets]),
-            Series("托位数", [by_street[s][1] for s in streets])]),
+            Series("托位数", [by_street[s][1] for s in streets])], whole=True),
         ["街镇", "已备案机构", "托位数"], [[s, *by_street[s]] for s in streets],
     )
     summary = [("持证从业人员（人次）", sum(r[2] for r in table)),

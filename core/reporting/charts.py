@@ -7,6 +7,7 @@ same numbers (the table is the accessible version; the SVG has role="img" and a 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -73,19 +74,68 @@ def axis_top(value: float) -> float:
     return nice_max(value / 4) * 4 if value > 0 else 4
 
 
-def _axes(width: int, height: int, top: float, unit: str,
+WHOLE_STEPS = (1, 2, 5)  # × 10^n: the steps of an axis of counts
+MAX_INTERVALS = 4
+
+
+def whole_step(value: float) -> int:
+    """The smallest step of 1, 2, 5 × 10^n (n ≥ 0) that covers ``value`` (a count, ≥ 0) in
+    at most four intervals: 1 for 0–4, 2 for 5–8, 5 for 9–20, 10 for 21–40, …"""
+    target = max(float(value), 0.0) / MAX_INTERVALS
+    magnitude = 1
+    while True:
+        for mantissa in WHOLE_STEPS:
+            if mantissa * magnitude >= target:
+                return mantissa * magnitude
+        magnitude *= 10
+
+
+def axis_ticks(value: float, *, whole: bool, top: float | None = None) -> list[float]:
+    """The y axis's tick values, from 0 up to the axis top (the last one), evenly spaced.
+
+    ``whole`` (an axis of counts): whole numbers only, the step from ``whole_step`` and as
+    many steps as cover ``value`` (0, 1, 2, 3 for a 3; 0, 2, 4, 6 for a 5; at least 0, 1).
+    Otherwise (shares, amounts): four equal steps up to ``axis_top(value)``. A fixed ``top``
+    (e.g. 100 for a percentage) is split in four, unless that gives fractions on a whole axis,
+    where whole steps covering ``top`` are used instead."""
+    if top is not None:
+        quarters = [top * i / MAX_INTERVALS for i in range(MAX_INTERVALS + 1)]
+        if not whole or all(float(t).is_integer() for t in quarters):
+            return [int(t) if whole else t for t in quarters]
+        value = top
+    if not whole:
+        limit = axis_top(value)
+        return [limit * i / MAX_INTERVALS for i in range(MAX_INTERVALS + 1)]
+    step = whole_step(value)
+    count = max(1, math.ceil(max(value, 0) / step))
+    return [i * step for i in range(count + 1)]
+
+
+def _is_whole(values: Sequence[float | int | None]) -> bool:
+    """Counts: every value present is an int (a share arrives as a float)."""
+    return all(v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in values)
+
+
+def _tick_label(value: float) -> str:
+    if float(value).is_integer():
+        return f"{value:.0f}"
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _axes(width: int, height: int, ticks: Sequence[float], unit: str,
           many: bool = False) -> tuple[list[str], float, float, float]:
-    """Gridlines and y labels; returns (parts, plot left, plot bottom, plot height)."""
+    """Gridlines and y labels (class "tick"); returns (parts, plot left, plot bottom, plot
+    height). ``ticks`` run from 0 to the axis top."""
     left, bottom, plot_top = 50.0, height - (78.0 if many else 46.0), 28.0
     plot_h = bottom - plot_top
     parts = []
-    for i in range(5):
-        value = top * i / 4
-        y = bottom - plot_h * i / 4
+    top = ticks[-1] or 1
+    for value in ticks:
+        y = bottom - plot_h * value / top
         parts.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" stroke="#ddd"/>'
-            f'<text x="{left - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end">'
-            f"{_fmt(value)}{_esc(unit)}</text>"
+            f'<text class="tick" x="{left - 4}" y="{y + 4:.1f}" font-size="10" '
+            f'text-anchor="end">{_tick_label(value)}{_esc(unit)}</text>'
         )
     parts.append(f'<line x1="{left}" y1="{bottom}" x2="{width - 10}" y2="{bottom}" stroke="#888"/>')
     return parts, left, bottom, plot_h
@@ -100,13 +150,19 @@ def _x_label(x: float, y: float, label: str, many: bool) -> str:
 
 def bar_chart(title: str, categories: Sequence[str], series: Sequence[Series], *,
               width: int = 640, height: int = 280, unit: str = "",
-              max_value: float | None = None) -> str:
-    """Grouped vertical bars: one group per category, one bar per series."""
+              max_value: float | None = None, whole: bool | None = None) -> str:
+    """Grouped vertical bars: one group per category, one bar per series.
+
+    ``whole``: the values are counts, so the axis ticks are whole numbers (``axis_ticks``);
+    None infers it (every value an int). ``max_value`` fixes the axis top (100 for a %)."""
     values = [v or 0 for s in series for v in s.values]
-    top = max_value if max_value is not None else axis_top(max(values, default=0))
+    if whole is None:
+        whole = _is_whole([v for s in series for v in s.values])
+    ticks = axis_ticks(max(values, default=0), whole=whole, top=max_value)
+    top = ticks[-1]
     count = max(len(categories), 1)
     many = count > 8 or max((len(c) for c in categories), default=0) * count > 60
-    parts, left, bottom, plot_h = _axes(width, height, top, unit, many)
+    parts, left, bottom, plot_h = _axes(width, height, ticks, unit, many)
     group_w = (width - 10 - left) / count
     bar_w = group_w * 0.8 / max(len(series), 1)
     for ci, category in enumerate(categories):
@@ -127,13 +183,18 @@ def bar_chart(title: str, categories: Sequence[str], series: Sequence[Series], *
 
 def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
                width: int = 640, height: int = 280, unit: str = "",
-               max_value: float | None = None) -> str:
-    """One polyline per series over the labels (months, usually); gaps where a value is None."""
+               max_value: float | None = None, whole: bool | None = None) -> str:
+    """One polyline per series over the labels (months, usually); gaps where a value is None.
+
+    ``whole`` and ``max_value`` as for ``bar_chart``."""
     values = [v for s in series for v in s.values if v is not None]
-    top = max_value if max_value is not None else axis_top(max(values, default=0))
+    if whole is None:
+        whole = _is_whole(values)
+    ticks = axis_ticks(max(values, default=0), whole=whole, top=max_value)
+    top = ticks[-1]
     count = max(len(labels), 1)
     many = count > 8
-    parts, left, bottom, plot_h = _axes(width, height, top, unit, many)
+    parts, left, bottom, plot_h = _axes(width, height, ticks, unit, many)
     step = (width - 10 - left) / count
     for si, item in enumerate(series):
         colour = PALETTE[si % len(PALETTE)]
