@@ -22,15 +22,19 @@ from employers.labour import staff
 
 
 async def health_panels(day: date) -> tuple[list[tuple[str, Any]], list[Panel]]:
-    """The summary ``(label, value)`` pairs and the panels (filings by state, compliance by
-    street, the accepted facilities) on ``day``; compliance is checked against today's staff."""
-    counts = await staff.filing_counts()
+    """The summary ``(label, value)`` pairs and the panels (facilities by their filing's
+    current state, compliance by street, the accepted facilities) on ``day``; compliance is
+    checked against today's staff. Only accepted facilities (``Facility.filing_status``
+    accepted) are listed and rated, whatever the state of earlier filings."""
+    counts = await staff.filing_counts()  # facilities by their filing's current state
     labels = [label for _, label in staff.FILING_STATES]
     values = [counts.get(state, 0) for state, _ in staff.FILING_STATES]
     filings = Panel(
-        "filings", "备案按状态",
-        bar_chart("备案数（按状态）", labels, [Series("备案数", values)]),
-        ["状态", "备案数"], [[label, n] for label, n in zip(labels, values, strict=True)],
+        "filings", "机构按当前备案状态",
+        bar_chart("机构数（按当前备案状态）", labels, [Series("机构数", values)], whole=True),
+        ["当前备案状态", "机构数"], [[label, n] for label, n in zip(labels, values, strict=True)],
+        note="每个机构按最近一次备案的当前状态计一次：已退回指退回后尚未重新提交；"
+             "退回后重新提交的计入已提交待审核或已备案。",
     )
     accepted = await staff.accepted_facilities()
     compliant = await staff.compliant_now([f.id for f in accepted], day)
@@ -55,7 +59,7 @@ async def health_panels(day: date) -> tuple[list[tuple[str, Any]], list[Panel]]:
                     ["街镇", "机构", "托位数", "当前人员配备"], rows)
     ok_total = sum(1 for r in rows if r[3] == "达标")
     rate = share(ok_total, len(rows))
-    summary = [("备案总数", sum(values)), ("已备案机构", len(rows)),
+    summary = [("提交过备案的机构", sum(values)), ("已备案机构", len(rows)),
                ("当前达标比例", "—" if rate is None else f"{rate}%")]
     return summary, [filings, comply, listing]
 

@@ -19,7 +19,6 @@ from employers.tables import (
     Facility,
     FacilityClass,
     FacilityOperator,
-    Filing,
     StaffLink,
 )
 
@@ -219,9 +218,13 @@ async def caregiver_certification(facility_ids: Sequence[int], day: date,
 
 
 async def filing_counts() -> dict[str, int]:
-    rows = await Filing.select(Filing.state, Count(alias="n")).group_by(
-        Filing.state)
-    return {r["state"]: r["n"] for r in rows}
+    """Facilities by their filing's current state (``Facility.filing_status``: submitted,
+    returned, accepted; ``none`` for never filed): each facility counts once, in the state of
+    its latest filing. A filing returned and then resubmitted and accepted counts as accepted,
+    not as returned; "returned" means returned now, awaiting resubmission."""
+    rows = await Facility.select(Facility.filing_status, Count(alias="n")).group_by(
+        Facility.filing_status)
+    return {r["filing_status"]: r["n"] for r in rows}
 
 
 async def accepted_facilities() -> list[FacilityRow]:

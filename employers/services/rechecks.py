@@ -60,14 +60,16 @@ async def recheck_all(batch: int = 500) -> int:
 
 
 async def no_longer_compliant(page: int = 1, per_page: int = 50) -> list[dict]:
-    """Filed (accepted or under review) facilities that do not comply now: since when, why."""
+    """Accepted (已备案) facilities that do not comply now, longest first: since when
+    (``since``, when the state last changed), why (``reasons``: the failing rules). A facility
+    whose filing is under review, returned or never made is not listed: it is not 已备案."""
     rows = await ComplianceState.select(
         ComplianceState.facility, ComplianceState.since, ComplianceState.report,
         ComplianceState.last_checked_at, ComplianceState.facility.name.as_alias("name"),
         ComplianceState.facility.street.as_alias("street"),
         ComplianceState.facility.filing_status.as_alias("filing_status"),
     ).where((ComplianceState.compliant == False)  # noqa: E712
-            & ComplianceState.facility.filing_status.is_in(["accepted", "submitted"])
+            & (ComplianceState.facility.filing_status == "accepted")
             ).order_by(ComplianceState.since).limit(per_page).offset(offset_of(page, per_page)
                                                                      ).output(load_json=True)
     for row in rows:

@@ -31,7 +31,7 @@ def test_bureau_dashboards_render_with_numbers_and_export(client, make_user, mak
     health = client.get("/dashboards/health")
     assert health.status_code == 200 and "<svg" in health.text and "已备案机构" in health.text
     assert load_workbook(io.BytesIO(client.get("/dashboards/health.xlsx").content)).worksheets[
-        0]["A1"].value == "状态"
+        0]["A1"].value == "当前备案状态"
     assert client.get("/dashboards/edu").status_code == 403
 
 
