@@ -48,7 +48,12 @@ from employers.labour.services.findings import (
 )
 from employers.labour.services.minimum_wage import add_rate, list_rates
 from employers.labour.services.register import REGISTER_HEADERS, register_cells, register_rows
-from employers.labour.services.reminders import facility_reminders, person_reminders
+from employers.labour.services.reminders import (
+    district_reminders,
+    facilities_reminders,
+    facility_reminders,
+    person_reminders,
+)
 from employers.labour.tables import LabourCase, LabourContract, WageEntry
 
 RECORD_ROLES = (Role.FACILITY_OPERATOR, Role.HRSS_OFFICER, Role.ADMIN)
@@ -293,12 +298,17 @@ class LabourPages(Controller):
 
     @get("/reminders")
     async def reminders(self, request: Request) -> Template:
+        """An operator: the reminders of their facilities' staff. The 人社局 (and admin): the
+        same items of every facility in the district, each naming its facility."""
         user = require_user(request)
-        reminders = []
-        for facility_id in await staff.facilities_of_user(user.id):
-            reminders += await facility_reminders(facility_id, today())
+        if user.role in OFFICERS:
+            return page(request, "labour/reminders.html", page_title="全区到期提醒",
+                        reminders=await district_reminders(today()), heading="全区到期提醒",
+                        district=True)
+        facilities = await staff.facilities_of_user(user.id)
         return page(request, "labour/reminders.html", page_title="到期提醒",
-                    reminders=sorted(reminders, key=lambda r: r.due_on), heading="到期提醒")
+                    reminders=await facilities_reminders(facilities, today()),
+                    heading="到期提醒", district=False)
 
 
 EDIT_TABLES = {"contracts": LabourContract, "wages": WageEntry, "cases": LabourCase}
