@@ -11,6 +11,7 @@ from core.accounts.auth import actor_of, roles
 from core.clock import today
 from core.pagination import clamp_page
 from core.roles import Role
+from employers.labour import staff
 from employers.labour.schemas import (
     CaseIn,
     ContractIn,
@@ -23,6 +24,7 @@ from employers.labour.schemas import (
     MinimumWageIn,
     MinimumWageOut,
     RegisterRow,
+    ReminderOut,
     WageIn,
 )
 from employers.labour.services import records
@@ -31,6 +33,7 @@ from employers.labour.services.files import finding_out, labour_file
 from employers.labour.services.findings import FindingFilter, district_findings, facility_findings
 from employers.labour.services.minimum_wage import add_rate, list_rates
 from employers.labour.services.register import register_rows
+from employers.labour.services.reminders import district_reminders, facilities_reminders
 
 RECORD_ROLES = (Role.FACILITY_OPERATOR, Role.HRSS_OFFICER, Role.ADMIN)
 OFFICER_ROLES = (Role.HRSS_OFFICER, Role.ADMIN)
@@ -127,6 +130,20 @@ class LabourApi(Controller):
         return FindingsPage(items=[_finding_dict_out(r) for r in result.items],
                             page=result.number, per_page=result.per_page, total=result.total,
                             tally=tally)
+
+    @get("/reminders", summary="到期提醒（经办人：本机构；人社局：全区各机构，与机构所见相同）")
+    async def reminders(self, request: Request) -> list[ReminderOut]:
+        actor = actor_of(request)
+        if actor.role in OFFICER_ROLES:
+            found = await district_reminders(today())
+        else:
+            found = await facilities_reminders(
+                await staff.facilities_of_user(actor.user_id), today())
+        return [ReminderOut(kind=r.kind, kind_label=r.kind_label, window=r.window,
+                            facility_id=r.facility_id, facility_name=r.facility_name,
+                            person_name=r.person_name, what=r.what, due_on=r.due_on,
+                            days_left=r.days_left, staff_link_id=r.staff_link_id)
+                for r in found]
 
     @get("/minimum-wages", summary="最低工资标准")
     async def minimum_wages(self) -> list[MinimumWageOut]:

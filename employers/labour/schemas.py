@@ -161,5 +161,21 @@ class RegisterRow(BaseModel):
     contract_term: str
 
 
+class ReminderOut(BaseModel):
+    """One reminder as the reminders page lists it: ``kind`` credential | health_check |
+    contract, ``window`` 30 天内 | 60 天内 | 已过期, the facility whose staff it concerns."""
+
+    kind: str
+    kind_label: str
+    window: str
+    facility_id: int | None
+    facility_name: str
+    person_name: str
+    what: str
+    due_on: date
+    days_left: int
+    staff_link_id: int | None
+
+
 class CreatedOut(BaseModel):
     id: int
