@@ -2,6 +2,9 @@
 
 Used for login throttling (exact: every failure is one Redis round trip) and for the public
 verification endpoints (``batched``: see SharedCounters).
+
+Windows and locks take the time from the one clock (``core.clock.now()``), so tests freeze or
+advance it instead of waiting for a window to roll over.
 """
 
 from __future__ import annotations
@@ -15,13 +18,20 @@ from typing import Any
 from litestar.stores.base import StorageObject, Store
 from litestar.stores.memory import MemoryStore
 
+from core import clock
+
 log = logging.getLogger("registry.ratelimit")
 SWEEP_EVERY = 10_000  # memory counters: drop expired windows every so many hits
 _hits_since_sweep = 0
 
 
+def _epoch_seconds() -> int:
+    """Whole seconds since the Unix epoch by the one clock (core.clock; frozen in tests)."""
+    return int(clock.now().timestamp())
+
+
 def _window_key(key: str, window: int) -> str:
-    return f"{key}:{int(time.time()) // window}"
+    return f"{key}:{_epoch_seconds() // window}"
 
 
 async def count(store: Store, key: str, window: int) -> int:
@@ -76,19 +86,27 @@ class SharedCounters:
     async def _flush_soon(self) -> None:
         await asyncio.sleep(self.FLUSH_SECONDS)
         while self.pending:
-            batch, self.pending = self.pending, {}
-            try:
-                totals = await self._send(batch)
-            except Exception as error:  # noqa: BLE001 — keep counting locally, retry later
-                log.warning("rate-limit counters not sent to the shared store: %s", error)
-                for wkey, (count, window) in batch.items():
-                    self.pending[wkey] = (self.pending.get(wkey, (0, window))[0] + count, window)
+            if not await self.flush():
                 await asyncio.sleep(1)
-                continue
-            now = time.monotonic()
-            self.known = {k: v for k, v in self.known.items() if v[1] > now}
-            for (wkey, (_, window)), total in zip(batch.items(), totals, strict=True):
-                self.known[wkey] = (total, now + window)
+
+    async def flush(self) -> bool:
+        """Send the pending hits in one round trip and learn each key's total; False when the
+        store did not answer (the hits stay pending, still counted here, for the next try)."""
+        batch, self.pending = self.pending, {}
+        if not batch:
+            return True
+        try:
+            totals = await self._send(batch)
+        except Exception as error:  # noqa: BLE001 — keep counting locally, retry later
+            log.warning("rate-limit counters not sent to the shared store: %s", error)
+            for wkey, (count, window) in batch.items():
+                self.pending[wkey] = (self.pending.get(wkey, (0, window))[0] + count, window)
+            return False
+        now = time.monotonic()  # when to forget a learnt total: memory upkeep, not a window
+        self.known = {k: v for k, v in self.known.items() if v[1] > now}
+        for (wkey, (_, window)), total in zip(batch.items(), totals, strict=True):
+            self.known[wkey] = (total, now + window)
+        return True
 
     async def _send(self, batch: dict[str, tuple[int, int]]) -> list[int]:
         store: Any = self.store
@@ -153,13 +171,13 @@ async def allow(store: Store, key: str, limit: int, window: int, *,
 
 
 async def lock(store: Store, key: str, seconds: int) -> None:
-    await store.set(f"lock:{key}", str(int(time.time()) + seconds), expires_in=seconds)
+    await store.set(f"lock:{key}", str(_epoch_seconds() + seconds), expires_in=seconds)
 
 
 async def locked_for(store: Store, key: str) -> int:
     """Seconds left on a lock, 0 when not locked."""
     raw = await store.get(f"lock:{key}")
-    return max(int(raw) - int(time.time()), 0) if raw else 0
+    return max(int(raw) - _epoch_seconds(), 0) if raw else 0
 
 
 async def reset(store: Store, key: str, window: int) -> None:

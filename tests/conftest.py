@@ -214,14 +214,15 @@ def make_user(run: Callable[..., Any]) -> Callable[..., int]:
     return factory
 
 
-def start_of_window(window: int = 60, needed: float = 5.0) -> None:
-    """Counters are per fixed window (core.ratelimit): wait for the next window when fewer than
-    ``needed`` seconds are left in this one, so that a test's hits all fall into one window."""
-    import time
+def hold_clock() -> None:
+    """Freeze the product's clock (core.clock) at this instant for the rest of the test.
 
-    left = window - time.time() % window
-    if left < needed:
-        time.sleep(left + 0.05)
+    Rate-limit counters count per fixed window of that clock (core.ratelimit), so a test's hits
+    then all fall into one window however long the test takes; ``clock.advance`` moves on to
+    the next window, and the autouse fixture below puts the system clock back afterwards."""
+    from core import clock
+
+    clock.set_now(clock.now())
 
 
 def redis_available() -> bool:

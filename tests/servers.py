@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -28,12 +29,15 @@ def served_app(
     *,
     factory: bool = False,
     manage_serve: bool = False,
+    clock_at: datetime | None = None,
     **env_overrides: str,
 ) -> Iterator[str]:
     """Start uvicorn on ``target`` with the test environment plus overrides; yield its URL.
 
     ``manage_serve``: start the app the production way instead, ``python -m core.manage serve``
-    (uvicorn configured from the settings, e.g. TRUSTED_PROXIES)."""
+    (uvicorn configured from the settings, e.g. TRUSTED_PROXIES).
+    ``clock_at``: the served process's clock (core.clock) stands still at this aware instant
+    (tests/clocked.py), e.g. so that rate-limit counters stay in one window."""
     port = free_port()
     env = {
         **os.environ,
@@ -57,6 +61,8 @@ def served_app(
     if manage_serve:
         env["HOST"] = "127.0.0.1"
         command = [sys.executable, "-m", "core.manage", "serve"]
+    if clock_at is not None:
+        command[1:2] = ["-m", "tests.clocked", clock_at.isoformat()]
     proc = subprocess.Popen(command, env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.conftest import post_form, start_of_window
+from tests.conftest import hold_clock, post_form
 
 
 def test_api_by_number_and_name(client, make_person, issue_skill):
@@ -61,7 +61,7 @@ def test_rate_limit_answers_429_in_chinese(client, make_person, issue_skill, mon
 
     cert = issue_skill(make_person("王芳").id)
     limit = get_settings().verify_rate_limit_per_minute
-    start_of_window()
+    hold_clock()
     for _ in range(limit):
         client.get(f"/api/v1/public/certificates/{cert.number}", params={"name": "王芳"})
     response = client.get(f"/api/v1/public/certificates/{cert.number}", params={"name": "王芳"})

@@ -124,12 +124,11 @@ def test_api_password_change_keeps_the_calling_token_and_ends_the_others(client,
 
 
 def test_guessing_the_current_password_is_locked_like_sign_in(client, make_user, run):
-    from core.accounts.services import FAILURE_WINDOW_S
-    from tests.conftest import start_of_window
+    from tests.conftest import hold_clock
 
     user_id = make_user("trainee", "guessed")
     headers = api_token(client, "guessed")
-    start_of_window(FAILURE_WINDOW_S, needed=20)
+    hold_clock()
     body = {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD}
     for attempt in range(5):
         r = client.post("/api/v1/auth/password", headers=headers,

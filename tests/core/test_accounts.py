@@ -4,7 +4,7 @@ from datetime import UTC
 
 from core.identity import id_check_char
 from core.tables import AuditLog, Person, User
-from tests.conftest import PASSWORD, api_token, csrf_token, login, post_form, start_of_window
+from tests.conftest import PASSWORD, api_token, csrf_token, hold_clock, login, post_form
 
 FIRST17 = "12022119880808123"
 ID_NUMBER = FIRST17 + id_check_char(FIRST17)
@@ -92,10 +92,8 @@ def test_password_hash_is_argon2_and_never_the_password(client, make_user, run):
 
 
 def test_repeated_failures_lock_the_account_for_a_while(client, make_user):
-    from core.accounts.services import FAILURE_WINDOW_S
-
     make_user("trainee", "target")
-    start_of_window(FAILURE_WINDOW_S, needed=20)
+    hold_clock()
     for _ in range(5):
         assert login(client, "target", "bad-password1").status_code == 422
     r = login(client, "target", PASSWORD)  # even the right password waits

@@ -5,19 +5,22 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import PASSWORD, login, needs_redis, start_of_window
+from tests.conftest import PASSWORD, login, needs_redis
 
 
 @needs_redis
 def test_two_workers_share_sessions_and_login_counters_through_redis(database, tmp_path):
-    """Two uvicorn processes behind an imaginary load balancer, sharing Redis."""
+    """Two uvicorn processes behind an imaginary load balancer, sharing Redis. Their clocks stand
+    still at the same instant, so the counters stay in one window however long the test takes."""
     import asyncio
     import re
     import time
     import uuid
 
     import httpx
+    import redis
 
+    from core import clock
     from core.db import engine
     from tests.servers import served_app
 
@@ -32,7 +35,8 @@ def test_two_workers_share_sessions_and_login_counters_through_redis(database, t
     }
     if hasattr(engine(), "path"):
         env["DATABASE_URL"] = f"sqlite:///{engine().path}"
-    with served_app(**env) as a_url, served_app(**env) as b_url:
+    at = clock.now()
+    with served_app(clock_at=at, **env) as a_url, served_app(clock_at=at, **env) as b_url:
         a, b = httpx.Client(base_url=a_url), httpx.Client(base_url=b_url)
         page = a.get("/login")
         token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
@@ -42,9 +46,6 @@ def test_two_workers_share_sessions_and_login_counters_through_redis(database, t
         assert r.status_code in (302, 303)
         b.cookies.update(a.cookies)
         assert b.get("/audit").status_code == 200  # worker B knows worker A's session
-        from core.accounts.services import FAILURE_WINDOW_S
-
-        start_of_window(FAILURE_WINDOW_S, needed=20)
         for _ in range(5):
             a.post("/api/v1/auth/token", json={"username": username, "password": "Wrong1234"})
         r = b.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
@@ -52,19 +53,32 @@ def test_two_workers_share_sessions_and_login_counters_through_redis(database, t
 
         # Public verification: one client's lookups count on both workers (batched in Redis).
         path = "/api/v1/public/certificates/S999900000000265000001?name=%E7%8E%8B"
-        start_of_window()
         statuses = [a.get(path).status_code for _ in range(4)]
         statuses += [b.get(path).status_code for _ in range(2)]
         assert statuses == [404] * 6  # the limit (6) is reached, not passed
+        shared = redis.Redis.from_url(env["REDIS_URL"])
+        sent = len(statuses)
+
+        def until_flushed() -> None:
+            """Wait (up to 10 s) until every lookup sent so far is counted in Redis."""
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                keys = shared.keys(f"{env['REDIS_NAMESPACE']}*verify:*")
+                if sum(int(shared.get(key) or 0) for key in keys) == sent:
+                    return
+                time.sleep(0.02)
+            raise AssertionError("查验次数未写入 Redis")
+
         for worker in (a, b):
             extra = []
-            for _ in range(3):  # each learns the other's hits within a flush or two
-                time.sleep(0.2)
+            for _ in range(2):  # a worker learns the total when its own hits are flushed
+                until_flushed()
                 extra.append(worker.get(path))
+                sent += 1
                 if extra[-1].status_code == 429:
                     break
-            assert extra[-1].status_code == 429 and len(extra) <= 2
-            assert "查验过于频繁" in extra[-1].text
+            assert extra[-1].status_code == 429 and "查验过于频繁" in extra[-1].text
+        shared.close()
 
 
 async def _create_officer(username: str) -> None:

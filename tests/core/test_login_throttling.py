@@ -4,7 +4,7 @@ and the address is the direct peer's (X-Forwarded-For is not read by the app).""
 import pytest
 
 from core.tables import AuditLog, Person, User
-from tests.conftest import PASSWORD, login, start_of_window
+from tests.conftest import PASSWORD, hold_clock, login
 
 SPELLINGS = ["edu", "edu ", " EDU", "Edu", "ｅｄｕ", "ＥＤＵ　", "\tedu\n"]
 
@@ -18,10 +18,8 @@ def token(client, username, password=PASSWORD, **headers):
 @pytest.fixture
 def locked_edu(client, make_user):
     """'edu' exists and has just failed LOGIN_MAX_FAILURES (5) times through the API."""
-    from core.accounts.services import FAILURE_WINDOW_S
-
     make_user("trainee", "edu")
-    start_of_window(FAILURE_WINDOW_S, needed=30)
+    hold_clock()
     for _ in range(5):
         assert token(client, "edu", "bad-password1").status_code == 422
 
@@ -52,10 +50,8 @@ def test_locked_account_is_refused_on_the_login_page_however_it_is_spelt(client,
 
 
 def test_failures_spelt_differently_add_up_to_one_lock(client, make_user):
-    from core.accounts.services import FAILURE_WINDOW_S
-
     make_user("trainee", "edu")
-    start_of_window(FAILURE_WINDOW_S, needed=30)
+    hold_clock()
     for spelling in ["EDU", "edu ", "ｅｄｕ", "Edu", " edu"]:
         assert login(client, spelling, "bad-password1").status_code == 422
     assert login(client, "edu").status_code == 429
@@ -91,12 +87,11 @@ def test_create_user_refuses_a_username_differing_only_in_case(client, make_user
 
 def test_the_app_does_not_take_the_address_from_x_forwarded_for(client, make_user, monkeypatch):
     """The in-process client is one address: claiming others in X-Forwarded-For changes nothing."""
-    from core.accounts.services import FAILURE_WINDOW_S
     from core.settings import get_settings
 
     monkeypatch.setenv("LOGIN_IP_MAX_FAILURES", "3")
     get_settings.cache_clear()
-    start_of_window(FAILURE_WINDOW_S, needed=30)
+    hold_clock()
     for n in range(3):  # three different accounts, so only the address limit applies
         forwarded = {"X-Forwarded-For": f"203.0.113.{n}"}
         assert token(client, f"nobody{n}", "bad-password1", **forwarded).status_code == 422

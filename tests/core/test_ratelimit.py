@@ -1,21 +1,25 @@
-"""Rate-limit counters: exact in one process, batched through Redis for the hot public endpoint."""
+"""Rate-limit counters: exact in one process, batched through Redis for the hot public endpoint.
+Windows and locks follow the product's clock (frozen here), and batches are flushed by the test,
+so nothing waits for the wall clock."""
 
 import asyncio
 import socket
 import uuid
+from datetime import timedelta
 
 import pytest
 from litestar.stores.memory import MemoryStore
 
-from core import ratelimit
-from tests.conftest import needs_redis, start_of_window
+from core import clock, ratelimit
+from tests.conftest import hold_clock, needs_redis
 
 
 @pytest.fixture(autouse=True)
-def quick_flush(monkeypatch):
-    monkeypatch.setattr(ratelimit.SharedCounters, "FLUSH_SECONDS", 0.01)
+def flushed_by_the_test(monkeypatch):
+    """The background flush never comes within a test: the test calls ``flush()`` itself."""
+    monkeypatch.setattr(ratelimit.SharedCounters, "FLUSH_SECONDS", 3600)
     ratelimit._shared.clear()
-    start_of_window()
+    hold_clock()
 
 
 def _redis_store(url: str = "redis://127.0.0.1:6379/15"):
@@ -40,6 +44,35 @@ def test_memory_counters_limit_and_drop_past_windows(monkeypatch):
     asyncio.run(scenario())
 
 
+def test_a_new_window_of_the_clock_starts_a_new_count():
+    async def scenario():
+        store = MemoryStore()
+        clock.set_now(clock.now() - timedelta(seconds=clock.now().timestamp() % 60))
+        assert [await ratelimit.allow(store, "verify:ip", 2, 60) for _ in range(3)] == [
+            True, True, False]
+        clock.advance(timedelta(seconds=59))  # the same window
+        assert not await ratelimit.allow(store, "verify:ip", 2, 60)
+        clock.advance(timedelta(seconds=1))  # the next one
+        assert await ratelimit.allow(store, "verify:ip", 2, 60)
+        assert await ratelimit.count(store, "verify:ip", 60) == 1
+
+    asyncio.run(scenario())
+
+
+def test_a_lock_runs_out_with_the_clock():
+    async def scenario():
+        store = MemoryStore()
+        await ratelimit.lock(store, "login:edu", 900)
+        assert await ratelimit.locked_for(store, "login:edu") == 900
+        clock.advance(timedelta(seconds=899))
+        assert await ratelimit.locked_for(store, "login:edu") == 1
+        clock.advance(timedelta(seconds=1))
+        assert await ratelimit.locked_for(store, "login:edu") == 0
+        assert await ratelimit.locked_for(store, "login:nobody") == 0
+
+    asyncio.run(scenario())
+
+
 @needs_redis
 def test_batched_counters_of_two_processes_add_up_in_redis():
     async def scenario():
@@ -47,12 +80,12 @@ def test_batched_counters_of_two_processes_add_up_in_redis():
         a, b = ratelimit.SharedCounters(store), ratelimit.SharedCounters(store)  # two workers
         assert [a.hit("verify:ip", 60) for _ in range(3)] == [1, 2, 3]
         assert [b.hit("verify:ip", 60) for _ in range(2)] == [1, 2]  # A's hits not seen yet
-        await asyncio.sleep(0.1)
+        assert await a.flush() and await b.flush()
         assert int(await store.get(ratelimit._window_key("verify:ip", 60))) == 5
         a.hit("verify:ip", 60)
-        await asyncio.sleep(0.1)
+        assert await a.flush()
         assert a.hit("verify:ip", 60) == 7  # 3 + 2 + 1 + this one: B's hits are counted by A
-        await asyncio.sleep(0.1)
+        assert await a.flush()
         assert int(await store.get(ratelimit._window_key("verify:ip", 60))) == 7
         await store._redis.aclose()
 
@@ -66,11 +99,12 @@ def test_batched_limit_refuses_once_the_shared_total_is_reached():
         first = [await ratelimit.allow(store, "verify:ip", 4, 60, batched=True) for _ in range(3)]
         other = ratelimit.SharedCounters(store)  # another worker, which took two hits
         other.hit("verify:ip", 60), other.hit("verify:ip", 60)
-        await asyncio.sleep(0.1)
+        this = ratelimit._shared[store]
+        assert await this.flush() and await other.flush()
         assert first == [True, True, True]
         # this worker saw 3 of its own; after the next flush it knows the total of 5
         await ratelimit.allow(store, "verify:ip", 4, 60, batched=True)
-        await asyncio.sleep(0.1)
+        assert await this.flush()
         assert not await ratelimit.allow(store, "verify:ip", 4, 60, batched=True)
         await store._redis.aclose()
 
@@ -86,7 +120,7 @@ def test_batched_counters_keep_counting_when_redis_is_unreachable(monkeypatch, c
     async def scenario():
         counters = ratelimit.SharedCounters(_redis_store(f"redis://127.0.0.1:{port}/0"))
         assert [counters.hit("verify:ip", 60) for _ in range(3)] == [1, 2, 3]
-        await asyncio.sleep(0.2)
+        assert not await counters.flush()  # the store did not answer: the hits stay pending
         assert counters.hit("verify:ip", 60) == 4  # nothing lost, no error for the request
         counters.flusher.cancel()
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.certification.conftest import holder, issue_skill  # noqa: F401 - fixtures
-from tests.conftest import api_token, post_form, start_of_window
+from tests.conftest import api_token, hold_clock, post_form
 
 KINDS = ["page", "api_json", "static", "pdf", "page_404", "api_404", "api_401", "api_429",
          "page_429", "page_403"]
@@ -25,7 +25,7 @@ def _pdf(client: Any, run: Any, holder: Any, issue_skill: Any) -> Any:  # noqa: 
 def _too_many(client: Any, monkeypatch: pytest.MonkeyPatch, kind: str) -> Any:
     from core.settings import get_settings
 
-    start_of_window(needed=10)
+    hold_clock()
     if kind == "api_429":
         monkeypatch.setenv("VERIFY_RATE_LIMIT_PER_MINUTE", "1")
         get_settings.cache_clear()

@@ -1,17 +1,15 @@
 """The client address comes from X-Forwarded-For only when the direct peer is a configured
 trusted proxy (TRUSTED_PROXIES, empty by default), so no client escapes the per-address lock."""
 
-import dataclasses
-
 import httpx
 import pytest
 import uvicorn
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from core import clock
 from core.manage import uvicorn_options
 from core.settings import load_settings
 from tests.browser.conftest import fresh_database
-from tests.conftest import start_of_window
 from tests.servers import served_app
 
 
@@ -63,7 +61,7 @@ def test_anything_but_addresses_and_networks_is_refused_naming_the_setting(monke
 
 
 def test_workers_and_address_come_from_the_settings(monkeypatch):
-    settings = dataclasses.replace(load_settings(), host="0.0.0.0", port=8123)  # noqa: S104
+    settings = load_settings().model_copy(update={"host": "0.0.0.0", "port": 8123})  # noqa: S104
     options = uvicorn_options(settings, workers=4)
     assert (options["host"], options["port"], options["workers"]) == ("0.0.0.0", 8123, 4)  # noqa: S104
 
@@ -81,13 +79,12 @@ def _fail(base: str, username: str, forwarded_for: str | None) -> int:
 
 @pytest.fixture
 def serve(tmp_path):
-    """Start `python -m core.manage serve` (the production start) on a fresh database."""
-    from core.accounts.services import FAILURE_WINDOW_S
-
-    start_of_window(FAILURE_WINDOW_S, needed=60)
+    """Start `python -m core.manage serve` (the production start) on a fresh database, its clock
+    standing still so that the failures all count in one window."""
 
     def start(**env: str):
-        return served_app(manage_serve=True, LOGIN_IP_MAX_FAILURES="3", **db_env, **env)
+        return served_app(manage_serve=True, clock_at=clock.now(), LOGIN_IP_MAX_FAILURES="3",
+                          **db_env, **env)
 
     with fresh_database(tmp_path) as db_env:
         yield start
