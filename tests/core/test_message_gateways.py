@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
@@ -47,7 +46,8 @@ class SmsServer:
         self.requests: list[dict[str, Any]] = []
         self.status = 200
         self.reply: bytes = b'{"id": "gw-42"}'
-        self.delay_s = 0.0
+        self.stalled = False  # a slow gateway: answers only once ``release`` is set
+        self.release = threading.Event()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -55,8 +55,8 @@ class SmsServer:
                 length = int(self.headers.get("Content-Length", 0))
                 server.requests.append({"path": self.path, "headers": dict(self.headers),
                                         "json": json.loads(self.rfile.read(length))})
-                if server.delay_s:
-                    time.sleep(server.delay_s)  # a slow gateway (the client times out first)
+                if server.stalled:
+                    server.release.wait(30)  # the client times out first
                 self.send_response(server.status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(server.reply)))
@@ -72,6 +72,7 @@ class SmsServer:
         self.thread.start()
 
     def close(self) -> None:
+        self.release.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -123,9 +124,10 @@ def test_http_gateway_errors(run: Any, sms_server: SmsServer, status: int, final
 
 def test_http_gateway_timeout_and_refused_connection_are_retried(run: Any,
                                                                  sms_server: SmsServer) -> None:
-    sms_server.delay_s = 1.0
+    sms_server.stalled = True
     with pytest.raises(GatewayError, match="超时") as raised:
         run(HttpSmsGateway(sms_server.url, timeout_s=0.2).send, outgoing())
+    sms_server.release.set()
     assert not raised.value.final
     with pytest.raises(GatewayError, match="无法连接") as raised:
         run(HttpSmsGateway(f"http://127.0.0.1:{free_port()}/").send, outgoing())
