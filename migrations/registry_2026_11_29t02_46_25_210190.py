@@ -84,7 +84,7 @@ class User(Table, tablename="app_user", schema=None):
 
 ID = "2026-11-29T02:46:25:210190"
 VERSION = "1.38.0"
-DESCRIPTION = ""
+DESCRIPTION = "kernel tables: person (former names, work periods), app_user, api_token, qualification catalogue (levels, condition editions), credential (events, status changes), audit_log, stored_file"
 
 
 async def forwards():

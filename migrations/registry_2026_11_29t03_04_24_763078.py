@@ -97,7 +97,7 @@ class StoredFile(Table, tablename="stored_file", schema=None):
 
 ID = "2026-11-29T03:04:24:763078"
 VERSION = "1.38.0"
-DESCRIPTION = ""
+DESCRIPTION = "certification tables: certificate records, PDFs, issuance jobs, signing keys, serials, lifecycle requests, holder photos"
 
 
 async def forwards():

@@ -140,7 +140,7 @@ class StoredFile(Table, tablename="stored_file", schema=None):
 
 ID = "2026-11-29T03:15:11:388948"
 VERSION = "1.38.0"
-DESCRIPTION = ""
+DESCRIPTION = "training tables: providers, scopes, courses, enrolments, class sessions, attendance, exam sessions, registrations, results, result uploads"
 
 
 async def forwards():

@@ -110,7 +110,7 @@ class User(Table, tablename="app_user", schema=None):
 
 ID = "2026-11-29T03:33:34:659223"
 VERSION = "1.38.0"
-DESCRIPTION = ""
+DESCRIPTION = "employers tables: facilities, operators, classes, staff links, credential access log, filings, compliance state, work calendar"
 
 
 async def forwards():

@@ -31,7 +31,7 @@ class StaffLink(Table, tablename="employers_staff_link", schema=None):
 
 ID = "2026-11-29T03:34:23:227416"
 VERSION = "1.38.0"
-DESCRIPTION = ""
+DESCRIPTION = "labour tables: records, contracts, social insurance, wages, minimum wage, cases, findings, checks"
 
 
 async def forwards():

@@ -1,6 +1,7 @@
 """Hand-written: indexes for the dashboards' credential aggregates."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from piccolo.engine.finder import engine_finder
 
 ID = "2026-11-29T04:20:00:000000"
 VERSION = "1.38.0"
@@ -11,12 +12,11 @@ async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="registry", description=DESCRIPTION)
 
     async def run():
-        from core.db import engine
-
-        await engine().run_ddl(
+        db = engine_finder()
+        await db.run_ddl(
             "CREATE INDEX IF NOT EXISTS credential_issued_on_idx ON credential (issued_on)"
         )
-        await engine().run_ddl(
+        await db.run_ddl(
             "CREATE INDEX IF NOT EXISTS credential_code_status_idx ON credential (code, status)"
         )
 

@@ -1,20 +1,45 @@
 """Hand-written (issue 11 point 4, login throttling): ``app_user.username_key``, the normalised
-username (core.accounts.usernames.normalise_username: trim, NFKC, case-fold), unique, filled for
-every existing account. Sign-in, the login lock and uniqueness at creation go through it.
+username (trim, NFKC, case-fold; the rule of core.accounts.usernames.normalise_username, frozen
+here as it was when this migration was written), unique, filled for every existing account.
+Sign-in, the login lock and uniqueness at creation go through it.
 
 Stops before changing anything while two usernames share one key (e.g. ``Edu`` and ``edu``):
 the message lists them; rename one of each group, then migrate again.
 """
 
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.column_types import Serial, Varchar
 from piccolo.table import Table
 
-from core.accounts.usernames import colliding_usernames, normalise_username
-
 ID = "2026-11-30T01:20:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "app_user.username_key: normalised username, unique"
+
+_MAX_ROUNDS = 4
+
+
+def normalise_username(raw: str) -> str:
+    """The comparison key of a username: NFKC, case-folded, trimmed, repeated until it settles
+    (at most four rounds). Returns "" for blank input."""
+    value = raw or ""
+    for _ in range(_MAX_ROUNDS):
+        normalised = unicodedata.normalize("NFKC", value).casefold().strip()
+        if normalised == value:
+            break
+        value = normalised
+    return value
+
+
+def colliding_usernames(usernames: Iterable[str]) -> list[list[str]]:
+    """Groups of distinct usernames sharing one key, each sorted, groups sorted by key."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for username in usernames:
+        groups[normalise_username(username)].append(username)
+    return [sorted(names) for _, names in sorted(groups.items()) if len(names) > 1]
 
 
 class AppUser(Table, tablename="app_user", schema=None):
