@@ -16,11 +16,13 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
+from piccolo.constraints import Unique
 from piccolo.table import Table
 
 
 class Person(Table):
-    """One natural person per (证件类型, 证件号码)."""
+    """One natural person per (证件类型, 证件号码): unique (id_type, id_number), the database's
+    unique index ``person_identity_uq``."""
 
     id = Serial(primary_key=True)
     id_type = Varchar(length=20)
@@ -32,6 +34,8 @@ class Person(Table):
     education = Varchar(length=20, null=True, default=None)
     created_at = Timestamptz()
     updated_at = Timestamptz()
+
+    person_identity_uq = Unique([id_type, id_number])
 
 
 class PersonName(Table, tablename="person_former_name"):
@@ -49,7 +53,7 @@ class PersonName(Table, tablename="person_former_name"):
 class PersonIdNumber(Table, tablename="person_linked_number"):
     """A further identity number of a Person, linked by an officer (e.g. the old 15-character
     外国人永久居留身份证 of someone who now holds the 18-character card). Unique per
-    (id_type, id_number) across all persons (a unique index in the migration); a number is
+    (id_type, id_number) across all persons (the unique index below); a number is
     either a Person's own (Person.id_type/id_number) or linked here, never both."""
 
     id = Serial(primary_key=True)
@@ -58,6 +62,8 @@ class PersonIdNumber(Table, tablename="person_linked_number"):
     id_number = Varchar(length=32, index=True)
     note = Text(default="")
     created_at = Timestamptz()
+
+    person_linked_number_type_number = Unique([id_type, id_number])
 
 
 class WorkPeriod(Table):
@@ -169,6 +175,8 @@ class Qualification(Table):
 
 
 class QualificationLevel(Table):
+    """One level of a qualification: unique (qualification, level)."""
+
     id = Serial(primary_key=True)
     qualification = ForeignKey(Qualification, index=True)
     level = SmallInt()
@@ -176,6 +184,8 @@ class QualificationLevel(Table):
     pass_mark = SmallInt(default=60)
     needs_review = Boolean(default=False)
     subsidy_fen = Integer(null=True, default=None)
+
+    qualification_level_uq = Unique([qualification, level])
 
 
 class ConditionEdition(Table):
