@@ -4,6 +4,7 @@ it writes. Plugged by training/domain.py as ``(LABELS, training.labels.LABELS)``
 from __future__ import annotations
 
 from training import states as s
+from training.services import exams as on_behalf
 
 AUDIT_ACTIONS = {
     "provider.create": "登记培训机构",
@@ -39,6 +40,10 @@ AUDIT_ACTIONS = {
     "exam_registration.basis_replaced": "更换报名依据",
     "exam_registration.basis_withdrawn": "报名依据被撤销",
     "exam_results.upload": "上传考试成绩",
+    "exam_on_behalf.create": "机构代为报名考试",
+    "exam_on_behalf.code_sent": "发送代报名确认验证码",
+    "exam_on_behalf.confirm": "本人确认代报名",
+    "exam_on_behalf.decline": "本人拒绝代报名",
     "integrity.examine": "核查学时与成绩",
 }
 
@@ -49,12 +54,14 @@ LABELS = {
     "course_state": s.COURSE_STATE_LABELS,
     "enrolment_state": s.ENROL_STATE_LABELS,
     "registration_status": s.REG_STATUS_LABELS,
+    "exam_on_behalf_state": on_behalf.OB_STATE_LABELS,
+    "exam_on_behalf_via": {"account": "本人在账户中确认", "sms": "本人短信验证码"},
     "hours_kind": s.HOURS_KIND_LABELS,
     "hours_action": {"record": "录入", "correct": "更正", "void": "作废"},
     "audit_action": AUDIT_ACTIONS,
     "audit_entity": {"provider": "培训机构", "course": "班次", "enrolment": "报名",
                      "class_session": "学时记录", "exam_session": "考试场次",
-                     "exam_registration": "考试报名"},
+                     "exam_registration": "考试报名", "exam_on_behalf": "机构代报名"},
     "audit_field": {
         "course": "班次编号", "session": "场次编号", "title": "名称", "fee_fen": "费用（分）",
         "theory_hours": "理论学时", "practical_hours": "实操学时",
@@ -65,5 +72,8 @@ LABELS = {
         "missing": "缺少", "total": "合计", "sheet": "工作表", "place": "地点",
         "subsidy_eligible": "可享补贴", "is_assessment_body": "评价机构", "scopes": "范围",
         "return_reason": "退回原因",
+        "condition": "申报条件序号", "met": "申报条件", "matched": "与登记人员一致",
+        "via": "确认方式", "registration": "考试报名编号", "on_behalf": "代报名编号",
+        "evidence_note": "核验依据", "evidence_file": "核验材料",
     },
 }

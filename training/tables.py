@@ -260,8 +260,36 @@ class ExamAbsence(Table, tablename="training_exam_absence"):
     created_at = Timestamptz()
 
 
+class OnBehalfRegistration(Table, tablename="training_exam_on_behalf"):
+    """An exam registration made by the provider for a trainee, pending until the trainee
+    confirms it (in their account, or by the SMS code sent to the phone on file). Keeps what
+    the provider entered (ID type, number, name) and nothing it was not told: ``person`` is set
+    only when the number and the name match a Person on file, and a request without one can
+    never be confirmed. Confirming writes the ExamRegistration (``registration``), so a
+    pending request counts nowhere a registration counts. ``state``: awaiting | confirmed |
+    declined (training.services.exams.OB_*)."""
+
+    id = Serial(primary_key=True)
+    session = ForeignKey(ExamSession, index=True)
+    person = ForeignKey(Person, null=True, default=None, index=True)
+    id_type = Varchar(length=20)
+    id_number = Varchar(length=32)
+    name = Varchar(length=50)
+    condition = SmallInt()  # the 申报条件 line chosen, 1-based
+    eligibility = JSON(default={})  # the condition as recorded (met, edition, source)
+    evidence_note = Text(default="")
+    evidence_file = ForeignKey(StoredFile, null=True, default=None,
+                               on_delete=OnDelete.set_null)
+    state = Varchar(length=20, default="awaiting", index=True)
+    registration = ForeignKey(ExamRegistration, null=True, default=None)
+    created_by = Integer(null=True, default=None)
+    created_at = Timestamptz()
+    decided_at = Timestamptz(null=True, default=None)
+    decided_via = Varchar(length=10, default="")  # account | sms
+
+
 # Every table of this package, in creation order; the domain declaration lists them.
 TABLES: list[type[Table]] = [Provider, ProviderScope, Course, Enrolment, ClassSession,
                               Attendance, ExamSession, ExamRegistration, ResultUpload,
                               ExamResult, ClassSessionRevision, ClassHourRule, SessionFlag,
-                              ExamAbsence]
+                              ExamAbsence, OnBehalfRegistration]

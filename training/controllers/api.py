@@ -10,6 +10,7 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
+from pydantic import BaseModel, Field
 
 from core.accounts.auth import actor_of, login_required, roles
 from core.identity import mask_id_number
@@ -384,11 +385,137 @@ class RegistrationsApi(Controller):
         return sc.StateOut(id=registration_id, state="rejected")
 
 
+class OnBehalfIn(BaseModel):
+    """A provider registers a trainee for its open exam session (pending the trainee)."""
+
+    session_id: int
+    id_type: str = Field(default="居民身份证", description="证件类型")
+    id_number: str = Field(max_length=40, description="证件号码")
+    name: str = Field(max_length=50, description="姓名（与证件一致）")
+    condition: int = Field(description="符合的申报条件序号（见 .../conditions，从 1 起）")
+    evidence_note: str = Field(default="", max_length=500, description="核验依据：所见材料及编号")
+
+
+class OnBehalfOut(BaseModel):
+    """Only what the provider entered, the condition and the state; nothing of the person."""
+
+    id: int
+    session_id: int
+    id_type: str
+    id_number: str = Field(description="证件号码（已遮蔽）")
+    name: str
+    condition: int
+    met: str | None
+    evidence_note: str
+    state: str = Field(description="awaiting 待本人确认, confirmed 本人已确认, "
+                                   "declined 本人已拒绝")
+    state_label: str
+
+
+class ConditionOut(BaseModel):
+    number: int
+    description: str
+
+
+class CodeIn(BaseModel):
+    code: str = Field(max_length=20, description="本人收到的 6 位短信验证码")
+
+
+class DetailOut(BaseModel):
+    detail: str
+
+
+class MyOnBehalfOut(BaseModel):
+    id: int
+    session_id: int
+    qualification_code: str
+    level: int
+    exam_on: date
+    place: str
+    provider_name: str
+    met: str | None
+    state: str
+
+
+def _on_behalf_out(row: dict, session_id: int) -> OnBehalfOut:
+    return OnBehalfOut(
+        id=row["id"], session_id=session_id, id_type=row["id_type"],
+        id_number=mask_id_number(row["id_number"]), name=row["name"],
+        condition=row["condition"], met=(row["eligibility"] or {}).get("met"),
+        evidence_note=row["evidence_note"], state=row["state"],
+        state_label=exams.OB_STATE_LABELS[row["state"]])
+
+
+class OnBehalfApi(Controller):
+    """Exam registrations a provider makes for a trainee, pending until the trainee confirms
+    them in their account or tells the provider the SMS code sent to the phone on file."""
+
+    path = "/api/v1/on-behalf-registrations"
+    tags = ["考试场次与成绩"]
+    guards = [login_required]
+
+    @get("/conditions", summary="本场考试的申报条件（代为报名时选择）", guards=[roles(*STAFF)])
+    async def conditions(self, request: Request,
+                         session_id: FromQuery[int]) -> list[ConditionOut]:
+        session = await exams.get_session(session_id, actor_of(request))
+        return [ConditionOut(number=n, description=d) for n, d in exams.conditions_of(session)]
+
+    @post("/", summary="代为报名考试（评价机构；待本人确认）", guards=[roles(*STAFF)],
+          status_code=201)
+    async def create(self, request: Request, data: JSONBody[OnBehalfIn]) -> OnBehalfOut:
+        actor = actor_of(request)
+        request_id = await exams.register_on_behalf(
+            data.session_id, exams.OnBehalfInput(data.id_type, data.id_number, data.name,
+                                                 data.condition),
+            EvidenceSeen(note=data.evidence_note), actor)
+        rows = await exams.on_behalf_of_session(data.session_id, actor)
+        return _on_behalf_out(next(r for r in rows if r["id"] == request_id), data.session_id)
+
+    @get("/", summary="本场代报名（评价机构）", guards=[roles(*STAFF)])
+    async def index(self, request: Request, session_id: FromQuery[int]) -> list[OnBehalfOut]:
+        return [_on_behalf_out(r, session_id)
+                for r in await exams.on_behalf_of_session(session_id, actor_of(request))]
+
+    @post("/{request_id:int}/send-code", summary="向本人登记的手机发送确认验证码",
+          guards=[roles(*STAFF)], status_code=202)
+    async def send_code(self, request: Request, request_id: FromPath[int]) -> DetailOut:
+        return DetailOut(detail=await exams.send_on_behalf_code(request_id, actor_of(request)))
+
+    @post("/{request_id:int}/confirm-code", summary="填写本人收到的验证码，确认代报名",
+          guards=[roles(*STAFF)], status_code=200)
+    async def confirm_code(self, request: Request, request_id: FromPath[int],
+                           data: JSONBody[CodeIn]) -> sc.StateOut:
+        state = await exams.confirm_on_behalf_by_code(request_id, data.code, actor_of(request))
+        return sc.StateOut(id=request_id, state=state)
+
+    @get("/mine", summary="机构为我代报名、待我确认的考试（学员）", guards=[roles(Role.TRAINEE)])
+    async def mine(self, request: Request) -> list[MyOnBehalfOut]:
+        return [MyOnBehalfOut(
+            id=r["id"], session_id=r["session"],
+            qualification_code=r["session.qualification_code"], level=r["session.level"],
+            exam_on=r["session.exam_on"], place=r["session.place"],
+            provider_name=r["session.provider.name"], met=(r["eligibility"] or {}).get("met"),
+            state=r["state"],
+        ) for r in await exams.my_on_behalf(actor_of(request))]
+
+    @post("/{request_id:int}/accept", summary="本人确认机构代为报名（学员）",
+          guards=[roles(Role.TRAINEE)], status_code=200)
+    async def accept(self, request: Request, request_id: FromPath[int]) -> sc.StateOut:
+        state = await exams.answer_on_behalf(request_id, True, actor_of(request))
+        return sc.StateOut(id=request_id, state=state)
+
+    @post("/{request_id:int}/decline", summary="本人拒绝机构代为报名（学员）",
+          guards=[roles(Role.TRAINEE)], status_code=200)
+    async def decline(self, request: Request, request_id: FromPath[int]) -> sc.StateOut:
+        state = await exams.answer_on_behalf(request_id, False, actor_of(request))
+        return sc.StateOut(id=request_id, state=state)
+
+
 def _api_routes() -> list:
     from training.controllers.hours_api import ClassSessionsApi
 
     return [ProvidersApi, CoursesApi, EnrolmentsApi, ExamSessionsApi, RegistrationsApi,
-            ClassSessionsApi]
+            ClassSessionsApi, OnBehalfApi]
 
 
 API_ROUTES = _api_routes()

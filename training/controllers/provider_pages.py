@@ -15,6 +15,7 @@ from core import clock
 from core.accounts.auth import actor_of, roles
 from core.errors import DomainError
 from core.forms import FormReader
+from core.identity import IdType
 from core.roles import Role
 from core.web import FormData, PageNumber, errors_of, form_page, page, redirect_with
 from training.controllers.common import form_of, labels, many, read_ids, read_session
@@ -233,6 +234,20 @@ class DecideForm:
     _csrf_token: str = ""
 
 
+@dataclass
+class OnBehalfForm:
+    """A trainee registered by the provider: what the provider types, the condition chosen
+    and the evidence seen."""
+
+    id_type: str = ""
+    id_number: str = ""
+    name: str = ""
+    condition: str = ""
+    evidence_note: str = ""
+    evidence_file: UploadFile | None = None
+    _csrf_token: str = ""
+
+
 class ProviderExamPages(Controller):
     path = BASE + "/exams"
     include_in_schema = False
@@ -273,9 +288,14 @@ class ProviderExamPages(Controller):
         return redirect_with(request, f"{BASE}/exams/{session_id}", "考试场次已创建（草稿）")
 
     async def _detail(self, request: Request, session_id: int, errors: list | None = None,
-                      status_code: int = 200, upload: dict | None = None) -> Template:
+                      status_code: int = 200, upload: dict | None = None,
+                      ob_form: dict | None = None, ob_errors: dict | None = None) -> Template:
         actor = actor_of(request)
         session = await exams.get_session(session_id, actor)
+        on_behalf = {"rows": await exams.on_behalf_of_session(session_id, actor),
+                     "conditions": exams.conditions_of(session),
+                     "id_types": [(t.value, t.value) for t in IdType], "form": ob_form or {},
+                     "errors": ob_errors or {}}
         rule = await level_rule(session.qualification_code, session.level)
         latest = upload or await results.latest_upload(session_id)
         return page(request, "training/provider_exam.html", status_code=status_code,
@@ -287,7 +307,8 @@ class ProviderExamPages(Controller):
                     summary=await results.summary_of(session_id, actor),
                     absentees=await results.absentees_of(session_id, actor), **await labels(),
                     before_exam=exam_dates.refusal(session.exam_on, clock.today(),
-                                                   exam_dates.UPLOAD))
+                                                   exam_dates.UPLOAD),
+                    on_behalf=on_behalf)
 
     @get("/{session_id:int}")
     async def detail(self, request: Request, session_id: FromPath[int]) -> Template:
@@ -320,6 +341,49 @@ class ProviderExamPages(Controller):
         except DomainError as error:
             return redirect_with(request, back, error.message, "error")
         return redirect_with(request, back, "已处理该报名")
+
+    @post("/{session_id:int}/on-behalf")
+    async def on_behalf(self, request: Request, session_id: FromPath[int],
+                        data: MultipartBody[OnBehalfForm]) -> Template | Redirect:
+        """Register a trainee for this session on their behalf (待本人确认)."""
+        file = data.evidence_file
+        seen = EvidenceSeen(
+            note=data.evidence_note or "",
+            data=await file.read() if isinstance(file, UploadFile) else b"",
+            filename=(file.filename or "") if isinstance(file, UploadFile) else "")
+        form = {"id_type": data.id_type, "id_number": data.id_number, "name": data.name,
+                "condition": data.condition, "evidence_note": data.evidence_note}
+        try:
+            condition = int(data.condition) if data.condition.strip().isdigit() else 0
+            await exams.register_on_behalf(session_id, exams.OnBehalfInput(
+                data.id_type, data.id_number, data.name, condition), seen, actor_of(request))
+        except DomainError as error:
+            return await self._detail(request, session_id, status_code=error.status_code,
+                                      ob_form=form, ob_errors=errors_of(error))
+        return redirect_with(request, f"{BASE}/exams/{session_id}",
+                             "已代为报名，待本人确认：请本人登录平台在“我的考试”中确认，"
+                             "或向本人发送验证码")
+
+    @post("/{session_id:int}/on-behalf/{request_id:int}/send-code")
+    async def on_behalf_code(self, request: Request, session_id: FromPath[int],
+                             request_id: FromPath[int]) -> Redirect:
+        back = f"{BASE}/exams/{session_id}"
+        try:
+            message = await exams.send_on_behalf_code(request_id, actor_of(request))
+        except DomainError as error:
+            return redirect_with(request, back, error.message, "error")
+        return redirect_with(request, back, message)
+
+    @post("/{session_id:int}/on-behalf/{request_id:int}/confirm-code")
+    async def on_behalf_confirm(self, request: Request, session_id: FromPath[int],
+                                request_id: FromPath[int], data: FormData) -> Redirect:
+        back = f"{BASE}/exams/{session_id}"
+        try:
+            await exams.confirm_on_behalf_by_code(request_id, str(data.get("code", "")),
+                                                  actor_of(request))
+        except DomainError as error:
+            return redirect_with(request, back, error.message, "error")
+        return redirect_with(request, back, "验证码正确，本人已确认报名")
 
     @post("/{session_id:int}/results")
     async def upload(self, request: Request, session_id: FromPath[int],

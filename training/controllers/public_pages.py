@@ -82,7 +82,21 @@ class TraineePages(Controller):
     async def my_exams(self, request: Request) -> Template:
         return page(request, "training/my_exams.html", page_title="我的考试",
                     registrations=await exams.my_registrations(actor_of(request)),
+                    on_behalf=await exams.my_on_behalf(actor_of(request)),
                     sessions=await exams.open_sessions(), **await labels())
+
+    @post("/exams/on-behalf/{request_id:int}/{answer:str}")
+    async def answer_on_behalf(self, request: Request, request_id: FromPath[int],
+                               answer: FromPath[str]) -> Redirect:
+        """Confirm (accept) or decline a registration a provider made for the trainee."""
+        if answer not in ("accept", "decline"):
+            return redirect_with(request, "/training/exams", "不支持的操作", "error")
+        try:
+            await exams.answer_on_behalf(request_id, answer == "accept", actor_of(request))
+        except DomainError as error:
+            return redirect_with(request, "/training/exams", error.message, "error")
+        return redirect_with(request, "/training/exams",
+                             "已确认报名" if answer == "accept" else "已拒绝该报名")
 
     async def _register_page(self, request: Request, session_id: int, form: dict,
                              errors: dict, view: exams.EligibilityView | None,

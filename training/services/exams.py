@@ -11,20 +11,32 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from core import audit
+from core import audit, otp
 from core.actor import Actor
 from core.clock import now, today
 from core.db import is_sqlite, transaction
 from core.errors import Conflict, NotFound, ValidationError
+from core.identity import IdType, mask_id_number, names_match, normalise_id_number, normalise_name
+from core.levels import level_label
+from core.messages.outbox import enqueue
 from core.pagination import Page
-from core.tables import Credential, WorkPeriod
+from core.people import find_person
+from core.tables import Credential, Person, WorkPeriod
 from training import eligibility as el
 from training import states as s
 from training.services import evidence as ev
 from training.services import exam_basis, exam_dates, providers, results_summary
-from training.services.catalogue import level_rule
+from training.services.catalogue import level_rule, qualification_names
 from training.services.common import check_provider_access, own_provider_id, person_of
-from training.tables import Enrolment, ExamAbsence, ExamRegistration, ExamResult, ExamSession
+from training.tables import (
+    Enrolment,
+    ExamAbsence,
+    ExamRegistration,
+    ExamResult,
+    ExamSession,
+    OnBehalfRegistration,
+    Provider,
+)
 
 DIPLOMA_KINDS = tuple(el._data()["diploma_kinds"].keys())
 
@@ -356,3 +368,268 @@ async def my_registrations(actor: Actor) -> list[dict[str, Any]]:
     return rows
 
 
+
+
+# --- registration by the provider on a trainee's behalf ---------------------------------------
+#
+# The provider types the trainee's ID type, number and name, chooses the 申报条件 line met and
+# records the evidence it saw (what rests on documents shown to the provider is recorded as
+# seen, never as verified by the registry). The request is pending until the trainee confirms
+# it: in their account (我的考试 → 待本人确认), or by telling the provider the SMS code sent to
+# the phone on file. Nothing about the Person is shown to the provider, and whether the number
+# is on file, with that name or a phone, changes nothing the provider sees: a request whose
+# number and name do not match a Person is created all the same and can never be confirmed
+# (its code is a decoy nobody receives). A pending request is not a registration: the
+# ExamRegistration (confirmed) is written only when the trainee confirms.
+
+OB_AWAITING = "awaiting"
+OB_CONFIRMED = "confirmed"
+OB_DECLINED = "declined"
+OB_STATE_LABELS = {OB_AWAITING: "待本人确认", OB_CONFIRMED: "本人已确认",
+                   OB_DECLINED: "本人已拒绝"}
+OB_OTP_PURPOSE = "exam_on_behalf"
+# Confirmation (by the trainee or the code) while the provider may still decide registrations.
+OB_CONFIRMABLE = (s.EXAM_OPEN, s.EXAM_CLOSED)
+OB_CODE_SENT = ("如本人在平台登记了手机号，验证码已发送至该手机号（10 分钟内有效），请向本人询问后"
+                "填写；本人收不到短信时，请本人登录平台在“我的考试”中确认。")
+OB_NOTICE = ("【托育从业人员平台】{provider}为您登记了{qualification}{level}考试报名（考试日期 "
+             "{exam_on}）。请登录平台在“我的考试”中确认或拒绝；如需用短信验证码确认，请只把"
+             "验证码告诉为您办理的机构工作人员。")
+
+
+@dataclass(frozen=True)
+class OnBehalfInput:
+    """What the provider enters: the trainee's ID type (core.identity.IdType value), number
+    and name as on the document, and the 1-based number of the 申报条件 line met (see
+    ``conditions_of``)."""
+
+    id_type: str
+    id_number: str
+    name: str
+    condition: int
+
+
+def conditions_of(session: ExamSession) -> list[tuple[int, str]]:
+    """The 申报条件 lines of the session's occupation and level in force today, numbered from
+    1: [(1, '累计从事本职业或相关职业工作满 1 年'), …]."""
+    rules = el.conditions_for(session.qualification_code, session.level, today())
+    return [(n, c.description) for n, c in enumerate(rules.conditions, start=1)]
+
+
+def _on_behalf_person_key(row: Any) -> str:
+    return f"{row.session}:{row.id_type}:{row.id_number}"
+
+
+async def _on_behalf_notice(session: ExamSession) -> str:
+    provider = await Provider.select(Provider.name).where(
+        Provider.id == session.provider).first()
+    return OB_NOTICE.format(provider=provider["name"] if provider else "培训机构",
+                            qualification=(await qualification_names()).get(
+                                session.qualification_code, session.qualification_code),
+                            level=level_label(session.level), exam_on=session.exam_on.isoformat())
+
+
+async def register_on_behalf(session_id: int, data: OnBehalfInput, seen: ev.EvidenceSeen,
+                             actor: Actor) -> int:
+    """The provider registers a trainee for its open session; returns the request's id, state
+    ``awaiting`` (待本人确认). The evidence seen (note and/or scan, training.services.evidence)
+    is required: the condition rests on documents the provider was shown. When the number and
+    name match a Person on file, the request is theirs (shown in their account) and they are
+    told by SMS to the phone on file; otherwise it can never be confirmed — the provider's
+    answer is the same either way. Raises ValidationError (id_type, id_number, name,
+    condition, evidence_note, evidence_file), Conflict (session not open; the same number
+    already awaiting in this session), NotFound (another provider's session)."""
+    own_provider_id(actor)
+    session = await get_session(session_id, actor)
+    if session.state != s.EXAM_OPEN:
+        raise Conflict("该考试场次不在报名期")
+    id_type = (data.id_type or IdType.RESIDENT).strip()
+    if id_type not in {t.value for t in IdType}:
+        raise ValidationError("证件类型无效", "id_type")
+    id_number = normalise_id_number(data.id_number, id_type)
+    name = normalise_name(data.name)
+    lines = conditions_of(session)
+    if not 1 <= data.condition <= len(lines):
+        raise ValidationError("请选择考生符合的申报条件", "condition")
+    if not seen.given:
+        raise ValidationError("请填写核验依据（所见材料及编号）或上传核验材料：由机构代为报名时，"
+                              "申报条件以机构所见材料为据", ev.NOTE_FIELD)
+    kind = ev.check_evidence(None, seen)
+    rules = el.conditions_for(session.qualification_code, session.level, today())
+    met = lines[data.condition - 1][1]
+    chosen = rules.conditions[data.condition - 1]
+    # what the registry holds no record of rests on the documents the provider saw
+    declared = [key for key, needed in (("work_years", chosen.work_years is not None),
+                                        ("diplomas", bool(chosen.diploma_any_of)),
+                                        ("apprenticeship", chosen.apprenticeship)) if needed]
+    eligibility = {"eligible": True, "route": s.ROUTE_CONDITIONS, "met": met, "missing": [],
+                   "relies_on_declared": bool(declared), "edition": rules.edition,
+                   "source": rules.source, "declared": declared, "condition": data.condition,
+                   "evidence_seen_by": "provider"}
+    async with transaction():
+        if await OnBehalfRegistration.exists().where(
+                (OnBehalfRegistration.session == session_id)
+                & (OnBehalfRegistration.id_type == id_type)
+                & (OnBehalfRegistration.id_number == id_number)
+                & (OnBehalfRegistration.state == OB_AWAITING)):
+            raise Conflict("已为该证件号码登记本场次报名，正等待本人确认", "id_number")
+        person = await find_person(id_type, id_number)
+        if person is not None and not names_match(person.name, name):
+            person = None
+        at = now()
+        row = OnBehalfRegistration(
+            session=session_id, person=person.id if person else None, id_type=id_type,
+            id_number=id_number, name=name, condition=data.condition, eligibility=eligibility,
+            evidence_note=seen.note.strip(), evidence_file=await ev.store_evidence(seen, kind,
+                                                                                   actor),
+            state=OB_AWAITING, created_by=actor.user_id, created_at=at)
+        await row.save()
+        await audit.record(actor, "exam_on_behalf.create", "exam_on_behalf", row.id, after={
+            "session": session_id, "id_type": id_type, "id_number": mask_id_number(id_number),
+            "condition": data.condition, "met": met, "evidence_note": row.evidence_note,
+            "evidence_file": row.evidence_file, "matched": person is not None})
+        if person is not None and person.phone:
+            await enqueue("sms", person.phone, await _on_behalf_notice(session),
+                          kind="notice", topic="exam.on_behalf", person_id=person.id)
+    return row.id
+
+
+async def _awaiting_request(request_id: int, lock: bool = False) -> Any:
+    query = OnBehalfRegistration.objects().where(OnBehalfRegistration.id == request_id)
+    if lock and not is_sqlite():
+        query = query.lock_rows("UPDATE")
+    return await query.first()
+
+
+async def _confirm_request(row: Any, via: str, actor: Actor) -> int:
+    """Write the confirmed ExamRegistration of an awaiting request (inside the caller's
+    transaction); returns its id."""
+    session = await ExamSession.objects().where(ExamSession.id == row.session).first()
+    if session is None or session.state not in OB_CONFIRMABLE:
+        raise Conflict("该考试场次已不在报名确认期，不能再确认")
+    if await ExamRegistration.exists().where(
+            (ExamRegistration.session == row.session) & (ExamRegistration.person == row.person)
+            & (ExamRegistration.status != s.REG_REJECTED)):
+        raise Conflict("本人已报名该考试场次")
+    eligibility = row.eligibility
+    if isinstance(eligibility, str):
+        eligibility = json.loads(eligibility)
+    at = now()
+    registration = ExamRegistration(
+        session=row.session, person=row.person, route=s.ROUTE_CONDITIONS, enrolment=None,
+        diplomas=[], apprenticeship=False, eligible=True, eligibility=eligibility,
+        status=s.REG_CONFIRMED, confirmed_at=at, confirmed_by=row.created_by, created_at=at,
+        evidence_note=row.evidence_note, evidence_file=row.evidence_file)
+    await registration.save()
+    await OnBehalfRegistration.update({
+        OnBehalfRegistration.state: OB_CONFIRMED, OnBehalfRegistration.decided_at: at,
+        OnBehalfRegistration.decided_via: via,
+        OnBehalfRegistration.registration: registration.id,
+    }).where(OnBehalfRegistration.id == row.id)
+    await audit.record(actor, "exam_on_behalf.confirm", "exam_on_behalf", row.id,
+                       before={"state": OB_AWAITING},
+                       after={"state": OB_CONFIRMED, "via": via,
+                              "registration": registration.id})
+    await audit.record(actor, "exam_registration.create", "exam_registration", registration.id,
+                       after={"session": row.session, "route": s.ROUTE_CONDITIONS,
+                              "met": eligibility.get("met"), "status": s.REG_CONFIRMED,
+                              "on_behalf": row.id})
+    return registration.id
+
+
+async def answer_on_behalf(request_id: int, accept: bool, actor: Actor) -> str:
+    """The trainee confirms (``accept``) or declines a registration a provider made for them;
+    returns the new state (confirmed / declined). Another person's request, or one whose
+    number and name matched nobody: NotFound. Raises Conflict when already answered, when
+    the session no longer takes confirmations or the trainee is already registered."""
+    person_id = person_of(actor)
+    async with transaction():
+        row = await _awaiting_request(request_id, lock=True)
+        if row is None or row.person is None or row.person != person_id:
+            raise NotFound("未找到该报名")
+        if row.state != OB_AWAITING:
+            raise Conflict("该报名已处理")
+        if accept:
+            await _confirm_request(row, "account", actor)
+            return OB_CONFIRMED
+        await OnBehalfRegistration.update({
+            OnBehalfRegistration.state: OB_DECLINED, OnBehalfRegistration.decided_at: now(),
+            OnBehalfRegistration.decided_via: "account",
+        }).where(OnBehalfRegistration.id == row.id)
+        await audit.record(actor, "exam_on_behalf.decline", "exam_on_behalf", row.id,
+                           before={"state": OB_AWAITING}, after={"state": OB_DECLINED})
+    return OB_DECLINED
+
+
+async def _provider_request(request_id: int, actor: Actor) -> Any:
+    own_provider_id(actor)
+    row = await _awaiting_request(request_id)
+    if row is None:
+        raise NotFound("未找到该报名")
+    await get_session(row.session, actor)  # another provider's: 404
+    return row
+
+
+async def send_on_behalf_code(request_id: int, actor: Actor) -> str:
+    """Send the trainee the SMS code that confirms an awaiting request (core.otp, purpose
+    ``exam_on_behalf``; 60 s between codes, 5 an hour). The code goes to the phone on file of
+    the Person the request matched; with no match or no phone a decoy no input can match is
+    stored and nothing is sent. Returns the one message the provider sees in every case.
+    Raises CodeThrottled (429), Conflict (not awaiting), NotFound."""
+    row = await _provider_request(request_id, actor)
+    if row.state != OB_AWAITING:
+        raise Conflict("该报名已处理")
+    phone = None
+    if row.person is not None:
+        person = await Person.select(Person.phone).where(Person.id == row.person).first()
+        phone = (person or {}).get("phone") or None
+    async with transaction():
+        await otp.send_code(OB_OTP_PURPOSE, _on_behalf_person_key(row), phone,
+                            person_id=row.person, unguessable=phone is None)
+        await audit.record(actor, "exam_on_behalf.code_sent", "exam_on_behalf", row.id)
+    return OB_CODE_SENT
+
+
+async def confirm_on_behalf_by_code(request_id: int, code: str, actor: Actor) -> str:
+    """The provider enters the code the trainee received (``send_on_behalf_code``); a right
+    code confirms the request like the trainee would in their account. Wrong, expired or
+    over-tried codes raise ValidationError (field ``code``) through core.otp, each wrong try
+    counted; a request that matched nobody never accepts a code. Returns 'confirmed'."""
+    row = await _provider_request(request_id, actor)
+    if row.state != OB_AWAITING:
+        raise Conflict("该报名已处理")
+    await otp.check_code(OB_OTP_PURPOSE, _on_behalf_person_key(row), code)  # own transaction
+    async with transaction():
+        row = await _awaiting_request(request_id, lock=True)
+        if row is None or row.state != OB_AWAITING:
+            raise Conflict("该报名已处理")
+        if row.person is None:  # unreachable: its code is unguessable
+            raise ValidationError("验证码不正确", "code")
+        await _confirm_request(row, "sms", actor)
+    return OB_CONFIRMED
+
+
+async def on_behalf_of_session(session_id: int, actor: Actor) -> list[dict[str, Any]]:
+    """The provider's requests for a session, with only what the provider entered (ID type,
+    number, name), the condition and evidence recorded, and the state; never anything of the
+    Person on file."""
+    await get_session(session_id, actor)
+    ob = OnBehalfRegistration
+    rows = await ob.select(
+        ob.id, ob.id_type, ob.id_number, ob.name, ob.condition, ob.eligibility,
+        ob.evidence_note, ob.evidence_file, ob.state, ob.created_at, ob.decided_at,
+        ob.decided_via,
+    ).where(ob.session == session_id).order_by(ob.id)
+    return _decoded(rows)
+
+
+async def my_on_behalf(actor: Actor) -> list[dict[str, Any]]:
+    """The trainee's requests awaiting their answer, newest first, with the session."""
+    person_id = person_of(actor)
+    ob = OnBehalfRegistration
+    return _decoded(await ob.select(
+        ob.id, ob.condition, ob.eligibility, ob.evidence_note, ob.state, ob.created_at,
+        ob.session, ob.session.qualification_code, ob.session.level, ob.session.exam_on,
+        ob.session.place, ob.session.provider.name,
+    ).where((ob.person == person_id) & (ob.state == OB_AWAITING)).order_by(
+        ob.id, ascending=False))
