@@ -65,6 +65,7 @@ KERNEL_AUDIT_ACTIONS = {
     "credential.superseded": "证书被替代",
     "qualification.create": "新增证书类别",
     "condition_edition.create": "新增申报条件版本",
+    "audit.export": "导出审计日志",
 }
 
 KERNEL_LABELS: dict[str, Mapping[str, str]] = {
@@ -162,6 +163,7 @@ async def refresh_catalogue(force: bool = True) -> None:
 KERNEL_LABELS["audit_part"] = {"before": "变更前", "after": "变更后", "note": "说明"}
 KERNEL_LABELS["audit_entity"] = {
     "user": "用户", "person": "人员", "credential": "证书", "identity_claim": "身份核验",
+    "audit_log": "审计日志",
 }
 KERNEL_LABELS["audit_field"] = {
     "name": "姓名", "username": "用户名", "role": "角色", "status": "状态", "state": "状态",
@@ -172,6 +174,7 @@ KERNEL_LABELS["audit_field"] = {
     "type": "类型", "how": "方式", "method": "方式", "to": "变为", "reason": "原因",
     "public_reason": "公开原因", "internal_note": "内部备注", "note": "说明",
     "education": "学历", "digest": "摘要值", "file": "文件",
+    "filters": "筛选条件", "rows": "行数", "persons": "人数", "format": "格式",
 }
 _ENTRY_VALUES = {True: "是", False: "否", None: "—"}
 # Keys whose values are people's own words or numbers, never codes (a user named "health").

@@ -41,6 +41,7 @@ AUDIT_ACTIONS = {
     "filing.accept": "予以备案",
     "work_calendar.save": "保存工作日历",
     "work_calendar.delete": "删除工作日历",
+    "credential_check.export": "下载批量核查结果",
 }
 
 LABELS = {
@@ -60,7 +61,8 @@ LABELS = {
     "calendar_kind": CALENDAR_KINDS,
     "audit_action": AUDIT_ACTIONS,
     "audit_entity": {"facility": "托育机构", "facility_class": "班级", "filing": "备案",
-                     "staff_link": "工作人员", "work_calendar": "工作日历"},
+                     "staff_link": "工作人员", "work_calendar": "工作日历",
+                     "credential_check": "资质核查"},
     "audit_field": {
         "facility": "机构编号", "address": "地址", "street": "街道", "uscc": "统一社会信用代码",
         "capacity": "托位数", "children": "婴幼儿数", "compliant": "达标", "consent": "授权方式",

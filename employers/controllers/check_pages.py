@@ -3,16 +3,18 @@ consents to withdraw and their history, and who viewed their records."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, MultipartBody
 from litestar.response import Redirect, Template
 
-from core import db
+from core import clock, db
 from core.accounts.auth import actor_of, roles
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
 from core.forms import FormReader
+from core.reporting.exports import Sheet, xlsx_response
 from core.roles import Role
 from core.web import FormData, errors_of, form_page, page, redirect_with
 from employers.controllers.common import LABELS, form_of, read_person, upload_of
@@ -20,6 +22,23 @@ from employers.services import checks, consents, staff
 
 ID_TYPES = [("居民身份证", "居民身份证"), ("港澳台居民居住证", "港澳台居民居住证"),
             ("外国人永久居留身份证", "外国人永久居留身份证"), ("护照", "护照")]
+# The session keeps the download rows of the operator's last few bulk checks, by token.
+BULK_RESULTS_KEY = "employers_bulk_checks"
+BULK_RESULTS_KEPT = 3
+
+
+def keep_results(request: Request, results: list[checks.CheckResult], reason: str) -> str:
+    """Keep a bulk check's download rows (exactly what the page shows) in the session; the
+    token the download link names. Only the last BULK_RESULTS_KEPT checks are kept."""
+    token = secrets.token_urlsafe(12)
+    kept = dict(request.session.get(BULK_RESULTS_KEY) or {})
+    while len(kept) >= BULK_RESULTS_KEPT:
+        kept.pop(next(iter(kept)))
+    kept[token] = {"reason": reason, "persons": len(results),
+                   "at": clock.now_china().strftime("%Y%m%d-%H%M"),
+                   "rows": checks.export_rows(results)}
+    request.session[BULK_RESULTS_KEY] = kept
+    return token
 
 
 class CheckPages(Controller):
@@ -73,7 +92,21 @@ class CheckPages(Controller):
             return form_page(request, "employers/checks.html", form, errors,
                              page_title="资质核查", id_types=ID_TYPES, results=None)
         return page(request, "employers/checks.html", page_title="资质核查", id_types=ID_TYPES,
-                    results=results, form=form)
+                    results=results, form=form,
+                    download=keep_results(request, results, form.get("bulk_reason", "")))
+
+    @get("/bulk/{token:str}/results.xlsx")
+    async def bulk_download(self, request: Request, token: FromPath[str]) -> Response[bytes]:
+        """A bulk check's results as XLSX (checks.export_rows: what the page showed, no more),
+        from this session's last checks; the download is audited (who, reason, how many)."""
+        kept = (request.session.get(BULK_RESULTS_KEY) or {}).get(token)
+        if kept is None:
+            raise NotFound("核查结果已过期，请重新上传名单核查")
+        async with db.transaction():
+            await checks.record_export(actor_of(request), kept["reason"], kept["persons"],
+                                       len(kept["rows"]))
+        return xlsx_response(f"资质核查结果-{kept['at']}",
+                             [Sheet("核查结果", checks.EXPORT_HEADERS, kept["rows"])])
 
 
 class MyEmploymentPages(Controller):

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from core import clock
+from core import audit, clock
 from core.actor import Actor, CurrentUser
 from core.credentials import STATUS_LABELS, counts_on
 from core.errors import DomainError, ValidationError
 from core.id_cells import clean_id_cell, strip_excel_marks
 from core.identity import IdType, mask_name, names_match, normalise_id_number, normalise_name
+from core.labels import label
 from core.levels import level_label
 from core.people import find_person
 from core.roles import Role
@@ -276,6 +277,49 @@ async def bulk_check(actor: Actor, rows: list[dict[str, str]], reason: str) -> l
         result.row = i
         results.append(result)
     return results
+
+
+# The download of a bulk check: one row per credential shown, at least one per person.
+EXPORT_HEADERS = ("行号", "姓名", "核查结果", "资质", "等级", "证书编号", "状态", "有效期至",
+                  "今日是否有效", "说明")
+BASIS_WORDS = {"consent": "已授权：显示全部记录", "officer": "已授权：显示全部记录",
+               "public": "未获授权——仅显示公开查验结果", "invalid": "数据有误"}
+NO_CREDENTIALS = "登记库中没有该人员的证书记录"
+
+
+def export_rows(results: list[CheckResult]) -> list[list[Any]]:
+    """The rows of a bulk check's download (EXPORT_HEADERS), exactly what the results page
+    shows and no more: the list's row number, the name as shown (masked without consent), the
+    basis (未获授权——仅显示公开查验结果 without consent), and per credential shown its
+    qualification, level (core.levels wording), number, status, last valid day and whether it
+    counts today, all labelled (core.labels); the page's message in 说明. A person with no
+    credential shown has one row with the credential columns empty. Never an ID number. Pure
+    over the results (the catalogue names come from the label table's cache)."""
+    rows: list[list[Any]] = []
+    for result in results:
+        head = [result.row, result.name, BASIS_WORDS.get(result.basis, result.basis)]
+        note = result.message or (NO_CREDENTIALS if result.basis in ("consent", "officer")
+                                  and not result.credentials else "")
+        if not result.credentials:
+            rows.append([*head, "", "", "", "", "", "", note])
+            continue
+        for c in result.credentials:
+            name = label("qualification", c["code"])
+            rows.append([
+                *head, c.get("name") if name == c["code"] else name,
+                c.get("level_name") or "", c.get("number") or "",
+                label("credential_status", c["status"]),
+                c["valid_through"].isoformat() if c.get("valid_through") else "",
+                "有效" if c["counts_today"] else "无效", note])
+    return rows
+
+
+async def record_export(actor: Actor, reason: str, persons: int, rows: int) -> None:
+    """Audit one download of a bulk check's results (call inside a transaction): who, the
+    check's reason, how many people and rows."""
+    await audit.record(actor, "credential_check.export", "credential_check",
+                       after={"reason": reason, "persons": persons, "rows": rows,
+                              "format": "XLSX"})
 
 
 async def access_log_for_person(person_id: int, limit: int = 100) -> list[dict]:
