@@ -67,7 +67,7 @@ async def facility_context(request: Request, facility_id: int,
         "forecast": whatif.coming_breaks(snapshot), "filings": await filings.history(facility_id),
         "can_act": await may_act(facility_id, actor), "labels": LABELS,
         "education": EDUCATION_LABELS, "documents": document_kinds(), "what_if": what_if,
-        "snapshot": snapshot,
+        "snapshot": snapshot, "returned": await filings.returned_filing(facility_id),
     }
 
 
@@ -357,9 +357,12 @@ class FacilityPages(Controller):
 
         form = form_of(data)
         uploads, explanation = await filing_uploads(data)
+        # a resubmission keeps the returned filing's documents unless replaced or left out
+        drop = [kind for kind in document_kinds() if form.get(f"drop_{kind}")]
         try:
             async with db.transaction():
-                row = await filings.submit(facility_id, uploads, explanation, actor_of(request))
+                row = await filings.submit(facility_id, uploads, explanation, actor_of(request),
+                                           drop)
         except DomainError as error:
             return await self._again(request, facility_id, form, error)
         return redirect_with(request, f"{BASE}/{facility_id}#filings",

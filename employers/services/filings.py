@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -58,15 +59,43 @@ def packet_of(row: Filing) -> dict[str, Any]:
             "previous_id": row.previous_id}
 
 
+async def returned_filing(facility_id: int) -> Filing | None:
+    """The facility's latest filing when it was returned (its documents are kept on
+    resubmission), else None."""
+    row = await Filing.objects().output(load_json=True).where(
+        Filing.facility == facility_id).order_by(Filing.id, ascending=False).first()
+    return row if row is not None and row.state == "returned" else None
+
+
+def kept_documents(returned: Filing | None, drop: Collection[str] = ()
+                   ) -> dict[str, list[dict[str, Any]]]:
+    """The documents a resubmission keeps from the returned filing: every document kind of the
+    filing rules it held, except the kinds in ``drop`` (the generated staffing form is made
+    anew). Each entry names the filing it was first uploaded with (``from_filing``)."""
+    if returned is None:
+        return {}
+    kinds = document_kinds()
+    return {kind: [{**entry, "from_filing": entry.get("from_filing", returned.id)}
+                   for entry in entries]
+            for kind, entries in (returned.documents or {}).items()
+            if kind in kinds and kind not in drop and entries}
+
+
 async def submit(facility_id: int, uploads: list[Upload], explanation: str,
-                 actor: Actor) -> Filing:
-    """Call inside a transaction."""
+                 actor: Actor, drop: Collection[str] = ()) -> Filing:
+    """Submit a filing; call inside a transaction.
+
+    A resubmission after a return keeps the returned filing's documents: a kind uploaded again
+    replaces that kind's files, a kind named in ``drop`` is left out, every other kind is kept
+    (the same stored files, by SHA-256). The packet and its signature cover the final set.
+    ValidationError (field = the document kind) when a required kind ends up with no file."""
     facility = await facility_for(facility_id, actor, act=True)
     if facility.filing_status == "submitted":
         raise Conflict("该机构已有备案在审核中")
     if facility.filing_status == "accepted":
         raise Conflict("该机构已备案")
     kinds = document_kinds()
+    kept = kept_documents(await returned_filing(facility_id), drop)
     stored: dict[str, list[dict[str, Any]]] = {}
     for upload in uploads:
         if upload.kind not in kinds:
@@ -77,6 +106,7 @@ async def submit(facility_id: int, uploads: list[Upload], explanation: str,
                                     actor=actor)
         stored.setdefault(upload.kind, []).append({"file_id": row.id, "sha256": row.sha256,
                                                    "name": upload.filename[:100]})
+    stored = {**kept, **stored}  # a kind uploaded again replaces the kept files of that kind
     for kind, rule in kinds.items():
         if rule["required"] and kind not in stored:
             raise ValidationError(f"请上传{rule['label']}", kind)
