@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import hashlib
 from datetime import date
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -68,11 +67,6 @@ def photo_data_uri(photo: bytes) -> str:
         raise ValueError("photo must be JPEG or PNG")
     media_type = KIND_BY_CODE[kind].media_type
     return f"data:{media_type};base64,{base64.b64encode(photo).decode('ascii')}"
-
-
-def sha256_hex(data: bytes) -> str:
-    """Fingerprint of a rendered PDF, for the audit row and the download's ETag."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def certificate_html(face: CertificateFace) -> str:

@@ -57,12 +57,6 @@ class Page(Generic[T]):
         """Rows to skip; never past ``total``, so a page beyond the last is empty."""
         return min(offset_of(self.number, self.per_page), self.total)
 
-    def last_if_beyond(self) -> Page[T]:
-        """This page, or the last one when the number is past it (HTML pages show the last)."""
-        if self.number > self.pages:
-            self.number = self.pages
-        return self
-
     def url_for_page(self, n: int) -> str:
         params = {k: v for k, v in self.query.items() if v not in (None, "")}
         params["page"] = n

@@ -27,6 +27,3 @@ async def allocate(prefix: str, count: int = 1) -> list[int]:
     last = int(rows[0]["last_serial"])
     return list(range(last - count + 1, last + 1))
 
-
-async def allocate_one(prefix: str) -> int:
-    return (await allocate(prefix, 1))[0]

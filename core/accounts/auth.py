@@ -6,7 +6,6 @@ is answered with 404 by the services (existence not revealed).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -86,6 +85,3 @@ def require_user(connection: ASGIConnection) -> CurrentUser:
         raise NotAuthorizedException("请先登录")
     return user
 
-
-def role_in(user: CurrentUser | None, allowed: Iterable[Role]) -> bool:
-    return user is not None and user.role in set(allowed)

@@ -34,6 +34,3 @@ class MeResponse(BaseModel):
     role_label: str
     organisation_id: int | None = None
 
-
-class CreatedResponse(BaseModel):
-    id: int

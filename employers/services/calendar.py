@@ -1,51 +1,20 @@
 """The working-day calendar as officers maintain it: rows of holidays and make-up days.
 
-`employers/data/holidays.json` seeds the table (a data migration); from then on officers edit
-the rows and deadlines are counted on them (`employers.workdays.WorkCalendar`).
+A data migration seeds the table from its own copy of `employers/data/holidays.json`; from then
+on officers edit the rows and deadlines are counted on them (`employers.workdays.WorkCalendar`).
 """
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 
 from core import audit, clock
 from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationError
 from employers.tables import WorkCalendarDay
-from employers.workdays import DATA_FILE, WorkCalendar
+from employers.workdays import WorkCalendar
 
 KINDS = {"holiday": "放假", "makeup_workday": "调休上班"}
-
-
-def rows_from_document(document: dict) -> list[dict]:
-    """Expand the data file's spans into one row per day."""
-    rows: list[dict] = []
-    for entry in document.get("years", {}).values():
-        source = entry.get("source", "")
-        provisional = bool(entry.get("provisional", False))
-        for span in entry.get("holidays", []):
-            day, last = date.fromisoformat(span["from"]), date.fromisoformat(span["to"])
-            while day <= last:
-                rows.append({"day": day, "kind": "holiday", "name": span.get("name", ""),
-                             "source": source, "provisional": provisional})
-                day += timedelta(days=1)
-        for text in entry.get("makeup_workdays", []):
-            rows.append({"day": date.fromisoformat(text), "kind": "makeup_workday",
-                         "name": "调休上班", "source": source, "provisional": provisional})
-    return rows
-
-
-async def seed_from_file() -> int:
-    """Insert the shipped calendar's days that are not in the table yet."""
-    document = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    existing = {r["day"] for r in await WorkCalendarDay.select(WorkCalendarDay.day)}
-    now = clock.now()
-    new = [WorkCalendarDay(updated_at=now, **row)
-           for row in rows_from_document(document) if row["day"] not in existing]
-    if new:
-        await WorkCalendarDay.insert(*new)
-    return len(new)
 
 
 async def load() -> WorkCalendar:

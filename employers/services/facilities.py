@@ -49,22 +49,6 @@ async def update_facility(facility_id: int, data: FacilityInput, actor: Actor) -
     return row
 
 
-async def add_operator(facility_id: int, user_id: int, actor: Actor) -> None:
-    from core.tables import User
-
-    await facility_for(facility_id, actor, act=True)
-    user = await User.objects().where(User.id == user_id).first()
-    if user is None or user.role != Role.FACILITY_OPERATOR:
-        raise Conflict("该用户不是托育机构经办人", "user_id")
-    if await FacilityOperator.exists().where(
-            (FacilityOperator.facility == facility_id) & (FacilityOperator.user == user_id)):
-        return
-    await FacilityOperator(facility=facility_id, user=user_id,
-                           created_at=clock.now()).save()
-    await audit.record(actor, "facility.add_operator", "facility", facility_id,
-                       after={"user_id": user_id})
-
-
 async def search(actor: Actor, q: str = "", filing_status: str = "", page: int = 1,
                  per_page: int = 20) -> Page[dict]:
     where = []

@@ -8,7 +8,6 @@ employment (form, start, end) changed since (see `assess.next_change_on`).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -60,12 +59,6 @@ async def facility_findings(facility_id: int, today: date) -> list[tuple[StaffRo
         findings, _ = assess_file(link, files[link.link_id], wages_min, today)
         out += [(link, f) for f in findings]
     return out
-
-
-async def link_findings(link: StaffRow, today: date) -> list[Finding]:
-    files = await load_files([link.link_id])
-    findings, _ = assess_file(link, files[link.link_id], await minimum_wages(), today)
-    return findings
 
 
 async def _store(links: Sequence[StaffRow], today: date,
@@ -214,6 +207,3 @@ async def _decorate(items: list[dict[str, Any]]) -> None:
         row["facility_name"] = facility.name if facility else ""
         row["street"] = facility.street if facility else ""
 
-
-def tally_of(findings: Sequence[Finding]) -> dict[str, int]:
-    return dict(sorted(Counter(str(f.code) for f in findings).items()))
