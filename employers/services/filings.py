@@ -258,11 +258,19 @@ async def history(facility_id: int) -> list[dict]:
 
 
 async def queue(state: str = "submitted", page: int = 1, per_page: int = 50) -> list[dict]:
-    """The reviewer's queue with each filing's deadlines and days left (working days)."""
+    """The reviewer's queue with each filing's deadlines and days left (working days).
+    ``returned`` lists the filings returned now: one the operator has since resubmitted (a
+    later filing names it as ``previous_id``) is history, not a returned filing."""
+    condition = Filing.state == state
+    if state == "returned":
+        resubmitted = [r["previous_id"] for r in await Filing.select(Filing.previous_id).where(
+            Filing.previous_id.is_not_null())]
+        if resubmitted:
+            condition &= Filing.id.not_in(resubmitted)
     rows = await Filing.select(
         Filing.id, Filing.facility, Filing.facility.name.as_alias("facility_name"),
         Filing.state, Filing.compliant, Filing.submitted_at, Filing.filing_due_on,
-        Filing.answer_due_on, Filing.previous_id).where(Filing.state == state).order_by(
+        Filing.answer_due_on, Filing.previous_id).where(condition).order_by(
         Filing.filing_due_on).limit(per_page).offset(offset_of(page, per_page))
     cal = await calendar.load()
     today = clock.today()

@@ -99,3 +99,15 @@ def test_health_dashboard_counts_facilities_by_current_filing_state(
     assert [c.value for c in sheet[1]] == ["当前备案状态", "机构数"]
     assert {r[0].value: r[1].value for r in sheet.iter_rows(min_row=2)} == {
         "已提交待审核": 1, "已退回": 1, "已备案": 1}
+
+
+def test_the_returned_queue_lists_filings_returned_now(
+        client, operator, reviewer, staffed, run) -> None:
+    ids = _world(client, operator, reviewer, staffed, run)
+    r = client.get("/api/v1/filings", headers=reviewer, params={"filing_state": "returned"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    facilities = [row["facility_id"] for row in (body["items"] if isinstance(body, dict)
+                                                  else body)]
+    # 甲's first filing was returned, then resubmitted and accepted: history, not returned
+    assert facilities == [ids["returned"]]
