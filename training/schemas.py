@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from core.forms import MAX_FEN, BoundedDate
 
@@ -21,6 +21,8 @@ class StateOut(BaseModel):
 
 
 class ScopeIn(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     qualification_code: str = Field(max_length=40)
     level: int | None = Field(default=None, ge=1, le=5)
     scope: Literal["train", "examine"]
@@ -41,6 +43,8 @@ class ProviderIn(BaseModel):
 
 
 class ProviderOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     name: str
     uscc: str

@@ -30,15 +30,8 @@ STAFF = (Role.PROVIDER_STAFF,)
 
 
 async def provider_out(provider_id: int, request: Request) -> sc.ProviderOut:
-    row = await providers.get_provider(provider_id, actor_of(request))
-    scopes = [sc.ScopeIn(qualification_code=r["qualification_code"], level=r["level"],
-                         scope=r["scope"]) for r in await providers.scopes_of(row.id)]
-    return sc.ProviderOut(
-        id=row.id, name=row.name, uscc=row.uscc, address=row.address,
-        contact_name=row.contact_name, status=row.status, status_reason=row.status_reason,
-        is_assessment_body=row.is_assessment_body, body_type=row.body_type,
-        body_code=row.body_code, site_serial=row.site_serial, province_code=row.province_code,
-        scopes=scopes)
+    return sc.ProviderOut.model_validate(
+        await providers.provider_view(provider_id, actor_of(request)))
 
 
 def provider_input(data: sc.ProviderIn) -> ProviderInput:
@@ -60,7 +53,7 @@ class ProvidersApi(Controller):
                     page: FromQuery[int] = 1, per_page: FromQuery[int] = 20) -> sc.ProviderPage:
         number, per = clamp_page(page, per_page)
         result = await providers.search(q.strip(), status, number, per)
-        return sc.ProviderPage(items=[await provider_out(r["id"], request) for r in result.items],
+        return sc.ProviderPage(items=[sc.ProviderOut.model_validate(p) for p in result.items],
                                total=result.total, page=number, per_page=per)
 
     @post("/", summary="新建培训机构（人社局）", guards=[roles(*OFFICERS)], status_code=201)

@@ -199,6 +199,64 @@ async def scopes_of(provider_id: int) -> list[dict[str, Any]]:
         ProviderScope.level, ascending=False)
 
 
+@dataclass(frozen=True)
+class ScopeView:
+    """One line of a provider's scope: a qualification (and level for skills) it may
+    ``train`` or ``examine``."""
+
+    qualification_code: str
+    level: int | None
+    scope: str
+
+
+@dataclass(frozen=True)
+class ProviderView:
+    """A provider with its scopes, as the API shows it (attribute names match ProviderOut)."""
+
+    id: int
+    name: str
+    uscc: str
+    address: str
+    contact_name: str
+    status: str
+    status_reason: str
+    is_assessment_body: bool
+    body_type: str | None
+    body_code: str | None
+    site_serial: str | None
+    province_code: str
+    scopes: tuple[ScopeView, ...]
+
+
+async def _scopes_by_provider(ids: list[int]) -> dict[int, list[ScopeView]]:
+    """Scopes of several providers in one query, each provider's in the order of scopes_of."""
+    out: dict[int, list[ScopeView]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    rows = await ProviderScope.select().where(ProviderScope.provider.is_in(ids)).order_by(
+        ProviderScope.scope).order_by(ProviderScope.qualification_code).order_by(
+        ProviderScope.level, ascending=False)
+    for r in rows:
+        out[r["provider"]].append(ScopeView(r["qualification_code"], r["level"], r["scope"]))
+    return out
+
+
+def _view(row: dict[str, Any], scopes: list[ScopeView]) -> ProviderView:
+    return ProviderView(
+        id=row["id"], name=row["name"], uscc=row["uscc"], address=row["address"],
+        contact_name=row["contact_name"], status=row["status"],
+        status_reason=row["status_reason"], is_assessment_body=row["is_assessment_body"],
+        body_type=row["body_type"], body_code=row["body_code"], site_serial=row["site_serial"],
+        province_code=row["province_code"], scopes=tuple(scopes))
+
+
+async def provider_view(provider_id: int, actor: Actor) -> ProviderView:
+    """One provider with its scopes (NotFound, or Forbidden for another provider's staff)."""
+    row = await get_provider(provider_id, actor)
+    scopes = await _scopes_by_provider([row.id])
+    return _view(row.to_dict(), scopes[row.id])
+
+
 async def may(provider_id: int, scope: str, qualification_code: str, level: int | None) -> bool:
     where = ((ProviderScope.provider == provider_id) & (ProviderScope.scope == scope)
              & (ProviderScope.qualification_code == qualification_code))
@@ -216,7 +274,9 @@ async def require_approved(provider_id: int) -> Provider:
     return row
 
 
-async def search(q: str, status: str, page: int, per_page: int = 20) -> Page[dict[str, Any]]:
+async def search(q: str, status: str, page: int, per_page: int = 20) -> Page[ProviderView]:
+    """Providers by name (contains) or exact USCC and status, newest first, each with its
+    scopes: three queries whatever the page size (count, page, scopes of the page)."""
     where = []
     if q:
         where.append(contains(Provider.name, q) | (Provider.uscc == q.upper()))
@@ -226,8 +286,11 @@ async def search(q: str, status: str, page: int, per_page: int = 20) -> Page[dic
     rows = Provider.select().order_by(Provider.id, ascending=False)
     for w in where:
         count, rows = count.where(w), rows.where(w)
-    result = Page([], page, per_page, await count, query={"q": q, "status": status})
-    result.items = await rows.limit(per_page).offset(result.offset)
+    result: Page[ProviderView] = Page([], page, per_page, await count,
+                                      query={"q": q, "status": status})
+    found = await rows.limit(per_page).offset(result.offset)
+    scopes = await _scopes_by_provider([r["id"] for r in found])
+    result.items = [_view(r, scopes[r["id"]]) for r in found]
     return result
 
 
