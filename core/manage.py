@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from core import manage_users
 from core.roles import Role
+from core.settings import InvalidSettings, get_settings
 
 if TYPE_CHECKING:
     from core.settings import Settings
@@ -106,8 +107,6 @@ def uvicorn_options(settings: Settings, workers: int = 1) -> dict[str, Any]:
 def serve(workers: int = 1) -> None:
     import uvicorn
 
-    from core.settings import get_settings
-
     settings = get_settings()
     if settings.is_sqlite:
         if workers != 1:
@@ -149,6 +148,10 @@ def main(argv: list[str] | None = None) -> None:
         help="运行后台工作（证书生成与签名、消息发送、每小时任务）；SIGTERM 时做完手头的再退出",
     )
     args = parser.parse_args(argv)
+    try:
+        get_settings()
+    except InvalidSettings as exc:
+        raise SystemExit(f"配置有误（环境变量，见 .env.example）：\n{exc}") from None
     wire()
     if args.command == "migrate":
         asyncio.run(migrate())

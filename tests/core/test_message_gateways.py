@@ -251,12 +251,14 @@ def test_settings_choose_the_gateways() -> None:
     assert isinstance(gateways.gateway_for("sms", embedded), LocalGateway)
     assert isinstance(gateways.gateway_for("email", embedded), LocalGateway)
     assert gateways.content_visible(embedded)
-    with_sms = replace(embedded, sms_gateway="http", sms_gateway_url="https://sms.example/v1",
-                       sms_gateway_token="t")
+    with_sms = embedded.model_copy(update={
+        "sms_gateway": "http", "sms_gateway_url": "https://sms.example/v1",
+        "sms_gateway_token": "t"})
     sms = gateways.gateway_for("sms", with_sms)
     assert isinstance(sms, HttpSmsGateway) and sms.url == "https://sms.example/v1"
     assert not gateways.content_visible(with_sms)
-    with_smtp = replace(embedded, smtp_host="smtp.example", smtp_from="a@example.gov.cn")
+    with_smtp = embedded.model_copy(update={"smtp_host": "smtp.example",
+                                            "smtp_from": "a@example.gov.cn"})
     assert isinstance(gateways.gateway_for("email", with_smtp), SmtpMailer)
     assert not gateways.content_visible(with_smtp)
 
