@@ -3,18 +3,34 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+LOCK   := requirements.lock
 INTEROP := tests/certification/interop
 
-.PHONY: install run test test-fast migrate lint interop fuzz
+.PHONY: install lock run test test-fast migrate lint interop fuzz
 
 install: $(STAMP)
 	@bin/system-deps
 
-$(STAMP): pyproject.toml
+# Exactly the versions in requirements.lock (the dependencies and the dev extras, each file checked
+# against its hash), then the project itself; pip check fails if pyproject.toml asks for something
+# the lock does not hold (run `make lock`).
+$(STAMP): $(LOCK) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/pip install -q --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/pip install -q --no-deps -e .
+	@$(BIN)/pip check >/dev/null || { $(BIN)/pip check; \
+		echo "requirements.lock 与 pyproject.toml 不一致：请运行 make lock"; exit 1; }
 	@touch $(STAMP)
+
+# Re-resolves requirements.lock from pyproject.toml, keeping every pinned version that still fits;
+# `make lock UPGRADE=1` moves each to the newest allowed. Then installs it.
+lock:
+	@test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/pip install -q "uv>=0.9,<1"; }
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade) \
+		--quiet -o $(LOCK)
+	@$(MAKE) --no-print-directory install
 
 run: install
 	$(BIN)/python -m core.manage serve
