@@ -13,7 +13,6 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.stores.base import Store
 from litestar.stores.file import FileStore
-from litestar.stores.memory import MemoryStore
 from litestar.template.config import TemplateConfig
 
 from core import db, housekeeping, labels, templating
@@ -26,6 +25,7 @@ from core.http_errors import EXCEPTION_HANDLERS
 from core.input_guard import InputGuardMiddleware
 from core.logging_setup import access_log_middleware, configure_logging
 from core.openapi_errors import document_error_responses
+from core.ratelimit import ProcessStore
 from core.security_headers import add_security_headers
 from core.settings import ROOT, Settings, get_settings
 from core.wiring import Wiring
@@ -43,8 +43,8 @@ def build_stores(settings: Settings) -> dict[str, Store]:
         return {name: redis.with_namespace(name) for name in ("sessions", "throttle", "rate_limit")}
     return {
         "sessions": FileStore(settings.var_dir / "sessions", create_directories=True),
-        "throttle": MemoryStore(),
-        "rate_limit": MemoryStore(),
+        "throttle": ProcessStore(),  # counters and locks (core.ratelimit)
+        "rate_limit": ProcessStore(),
     }
 
 

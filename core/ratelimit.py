@@ -15,7 +15,7 @@ import sys
 import time
 from typing import Any
 
-from litestar.stores.base import StorageObject, Store
+from litestar.stores.base import Store
 from litestar.stores.memory import MemoryStore
 
 from core import clock
@@ -23,6 +23,17 @@ from core import clock
 log = logging.getLogger("registry.ratelimit")
 SWEEP_EVERY = 10_000  # memory counters: drop expired windows every so many hits
 _hits_since_sweep = 0
+
+
+class ProcessStore(MemoryStore):
+    """The memory store of one process (locks, and anything else through the Store API) with
+    its rate-limit counters beside it in a plain dict: window key -> (count, end of the window
+    in epoch seconds of core.clock), counted without awaiting (atomic on the event loop) instead
+    of a locked get and a locked set per request."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counters: dict[str, tuple[int, int]] = {}
 
 
 def _epoch_seconds() -> int:
@@ -35,6 +46,10 @@ def _window_key(key: str, window: int) -> str:
 
 
 async def count(store: Store, key: str, window: int) -> int:
+    """The counter of the current window (0 when nothing was counted)."""
+    if isinstance(store, ProcessStore):
+        value, ends = store.counters.get(_window_key(key, window), (0, 0))
+        return value if ends > _epoch_seconds() else 0
     raw = await store.get(_window_key(key, window))
     return int(raw) if raw else 0
 
@@ -122,18 +137,17 @@ class SharedCounters:
 _shared: dict[Store, SharedCounters] = {}
 
 
-def _memory_hit(store: MemoryStore, wkey: str, window: int) -> int:
-    # One process: count in the store's dict without awaiting (atomic on the event loop),
-    # instead of a locked get and a locked set per request.
-    entries = store._store
-    entry = entries.get(wkey)
-    value = (int(entry.data) if entry is not None and not entry.expired else 0) + 1
-    entries[wkey] = StorageObject.new(data=str(value).encode(), expires_in=window)
+def _memory_hit(store: ProcessStore, wkey: str, window: int) -> int:
+    entries = store.counters
+    now = _epoch_seconds()
+    value, ends = entries.get(wkey, (0, 0))
+    value = (value if ends > now else 0) + 1
+    entries[wkey] = (value, (now // window + 1) * window)
     global _hits_since_sweep
     _hits_since_sweep += 1
     if _hits_since_sweep >= SWEEP_EVERY:  # counters of past windows would otherwise pile up
         _hits_since_sweep = 0
-        for old in [k for k, v in entries.items() if v.expired]:
+        for old in [k for k, (_, ends) in entries.items() if ends <= now]:
             del entries[old]
     return value
 
@@ -144,7 +158,7 @@ async def hit(store: Store, key: str, window: int, *, batched: bool = False) -> 
     ``batched`` (hot public endpoints): with a shared store, count through SharedCounters
     instead of one round trip per hit."""
     wkey = _window_key(key, window)
-    if type(store) is MemoryStore:
+    if isinstance(store, ProcessStore):
         return _memory_hit(store, wkey, window)
     if _is_redis(store):
         if batched:
@@ -181,4 +195,8 @@ async def locked_for(store: Store, key: str) -> int:
 
 
 async def reset(store: Store, key: str, window: int) -> None:
+    """Forget the counter of the current window (e.g. after a successful sign-in)."""
+    if isinstance(store, ProcessStore):
+        store.counters.pop(_window_key(key, window), None)
+        return
     await store.delete(_window_key(key, window))

@@ -30,23 +30,37 @@ def _redis_store(url: str = "redis://127.0.0.1:6379/15"):
 
 def test_memory_counters_limit_and_drop_past_windows(monkeypatch):
     async def scenario():
-        store = MemoryStore()
+        store = ratelimit.ProcessStore()
         results = [await ratelimit.allow(store, "verify:1.2.3.4", 3, 60) for _ in range(5)]
         assert results == [True, True, True, False, False]
         assert await ratelimit.allow(store, "verify:5.6.7.8", 3, 60)  # per client address
+        await ratelimit.reset(store, "verify:5.6.7.8", 60)
+        assert await ratelimit.count(store, "verify:5.6.7.8", 60) == 0
         # a past window is swept away instead of piling up
-        monkeypatch.setattr(ratelimit, "SWEEP_EVERY", 1)
         old = ratelimit._window_key("verify:9.9.9.9", 60)
-        store._store[old] = ratelimit.StorageObject.new(data=b"1", expires_in=-1)
+        await ratelimit.hit(store, "verify:9.9.9.9", 60)
+        clock.advance(timedelta(seconds=60))
+        monkeypatch.setattr(ratelimit, "SWEEP_EVERY", 1)
         await ratelimit.hit(store, "verify:1.2.3.4", 60)
-        assert old not in store._store
+        assert old not in store.counters and len(store.counters) == 1
+
+    asyncio.run(scenario())
+
+
+def test_any_other_store_counts_through_the_store_api():
+    async def scenario():
+        store = MemoryStore()  # as a file store would: get and set
+        assert [await ratelimit.hit(store, "login:edu", 900) for _ in range(3)] == [1, 2, 3]
+        assert await ratelimit.count(store, "login:edu", 900) == 3
+        await ratelimit.reset(store, "login:edu", 900)
+        assert await ratelimit.count(store, "login:edu", 900) == 0
 
     asyncio.run(scenario())
 
 
 def test_a_new_window_of_the_clock_starts_a_new_count():
     async def scenario():
-        store = MemoryStore()
+        store = ratelimit.ProcessStore()
         clock.set_now(clock.now() - timedelta(seconds=clock.now().timestamp() % 60))
         assert [await ratelimit.allow(store, "verify:ip", 2, 60) for _ in range(3)] == [
             True, True, False]
