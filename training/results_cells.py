@@ -38,6 +38,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("theory", "理论成绩", ("理论成绩", "理论知识成绩", "theory_score")),
     Column("practical", "实操成绩", ("实操成绩", "操作技能成绩", "practical_score")),
     Column("review", "综合评审成绩", ("综合评审成绩", "review_score")),
+    # Optional: the filled-in template's column where an absent candidate is marked.
+    Column("absent", "缺考", ("缺考", "是否缺考", "absent")),
 )
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
 SCORE_MAX = Decimal(100)
@@ -127,6 +129,31 @@ def read_name(value: Any, fail: RowProblems) -> str | None:
 def _echo(value: Any) -> str:
     text = ("TRUE" if value else "FALSE") if isinstance(value, bool) else str(value).strip()
     return text if len(text) <= _ECHO_MAX else text[:_ECHO_MAX] + "…"
+
+
+# What marks a candidate absent in the 缺考 column, besides the words of ABSENT_WORDS.
+ABSENT_MARKS = ("是", "√", "✓", "✔", "y", "yes", "x", "1", "true")
+
+
+def read_absent_mark(value: Any, fail: RowProblems) -> bool:
+    """The 缺考 column of a row: True when marked (缺考, 是, √, Y, 1…), False when blank or 否."""
+    if value is None or isinstance(value, Special):
+        if isinstance(value, Special):
+            fail("absent", special_message(value, ABSENT))
+        return False
+    if isinstance(value, Formatted):
+        value = value.value
+    if isinstance(value, bool):
+        return value
+    text = unicodedata.normalize("NFKC", str(value)).strip().lower()
+    if text.endswith(".0"):  # the number 1 read from a cell
+        text = text[:-2]
+    if not text or text in ("否", "n", "no", "0", "false"):
+        return False
+    if text in ABSENT_WORDS or text in ABSENT_MARKS:
+        return True
+    fail("absent", f"缺考列只能填写“{ABSENT}”（或留空），实际为“{_echo(value)}”")
+    return False
 
 
 def is_absent(value: Any) -> bool:

@@ -1,4 +1,5 @@
-"""What the provider downloads around a results upload: the blank template, and the uploaded
+"""What the provider downloads around a results upload: the template (filled with the
+session's confirmed candidates when there are any), and the uploaded
 file handed back with an "错误说明" column beside each faulty row so it can be fixed in place.
 The provider's own cells come back as they were uploaded; the cells written here go through
 core.reporting.exports (no live formula).
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import PurePath
 
 from core.reporting.exports import csv_bytes, csv_cell, make_text, neutralise_workbook
+from training.results_cells import ABSENT
 from training.results_file import COLUMN_BY_KEY, FileLimits, ParsedFile, RowError
 
 ERROR_HEADER = "错误说明"
@@ -124,7 +126,7 @@ def error_list_xlsx(errors: Sequence[RowError]) -> bytes:
     return out.getvalue()
 
 
-# --- the blank template ----------------------------------------------------------------------
+# --- the template ----------------------------------------------------------------------------
 
 _NOTES = {
     "id_number": "18 位居民身份证号，末位可为 X。请保持“文本”格式，"
@@ -133,6 +135,7 @@ _NOTES = {
     "theory": "0–100 的数字，最多两位小数，不能留空；整场缺考填“缺考”。",
     "practical": "0–100 的数字，最多两位小数，不能留空；整场缺考填“缺考”。",
     "review": "二级、一级必填：0–100 的数字，最多两位小数。",
+    "absent": "整场缺考的考生在本列填写“缺考”（可从下拉列表选择），成绩列留空。",
 }
 _EXAMPLE = {
     "id_number": "11010519491231002X",
@@ -140,16 +143,29 @@ _EXAMPLE = {
     "theory": 85,
     "practical": 78.5,
     "review": 80,
+    "absent": "",
 }
 
 
-def template_file(needs_review: bool, kind: str = "xlsx") -> bytes:
-    """The downloadable template: Chinese headers; the XLSX adds notes and a 填写说明 sheet."""
+def template_file(needs_review: bool, kind: str = "xlsx",
+                  candidates: Sequence[tuple[str, str]] = ()) -> bytes:
+    """The downloadable template: Chinese headers 身份证号, 姓名, the score columns and 缺考;
+    one row per candidate of ``candidates`` ((ID number, name), in the order given) with the
+    score and 缺考 cells empty. Uploaded back with only scores (or 缺考) filled in, it reads
+    as it is (training.results_file; a row left empty is a candidate not scored yet).
+
+    XLSX: the ID number is a text cell in a column formatted as text ("@") so Excel keeps all
+    18 digits, cell notes, score validation, a 缺考 drop-down and a 填写说明 sheet. CSV: UTF-8
+    with BOM (what the reader and Excel expect). Every cell goes through the formula-safe
+    escaping of core.reporting.exports. ``kind`` other than xlsx/csv: ValueError.
+    """
     keys = ["id_number", "name", "theory", "practical"] + (["review"] if needs_review else [])
+    keys.append("absent")
     headers = [COLUMN_BY_KEY[key].label for key in keys]
+    blanks = [None] * (len(keys) - 2)
     limits = FileLimits()
     if kind == "csv":
-        return csv_bytes(headers, [])
+        return csv_bytes(headers, [[id_number, name, *blanks] for id_number, name in candidates])
     if kind != "xlsx":
         raise ValueError(f"unknown template kind: {kind}")
     import openpyxl
@@ -161,6 +177,10 @@ def template_file(needs_review: bool, kind: str = "xlsx") -> bytes:
     sheet = workbook.active
     sheet.title = "成绩"
     sheet.append(headers)
+    for id_number, name in candidates:
+        sheet.append([id_number, name, *blanks])
+        id_cell = sheet.cell(sheet.max_row, 1)
+        id_cell.data_type, id_cell.number_format = "s", "@"
     scores = DataValidation(
         type="decimal",
         operator="between",
@@ -172,6 +192,11 @@ def template_file(needs_review: bool, kind: str = "xlsx") -> bytes:
         error="请输入 0–100 的数字",
     )
     sheet.add_data_validation(scores)
+    absent = DataValidation(type="list", formula1=f'"{ABSENT}"', allow_blank=True,
+                            showErrorMessage=True, errorTitle="缺考列有误",
+                            error=f"整场缺考填写“{ABSENT}”，否则留空")
+    sheet.add_data_validation(absent)
+    last_row = max(1001, len(candidates) + 1)
     for index, key in enumerate(keys, start=1):
         letter = openpyxl.utils.get_column_letter(index)
         cell = sheet.cell(1, index)
@@ -179,8 +204,10 @@ def template_file(needs_review: bool, kind: str = "xlsx") -> bytes:
         cell.comment = Comment(_NOTES[key], "托育平台")
         sheet.column_dimensions[letter].width = 22 if key == "id_number" else 14
         if key == "id_number":
-            for row in range(2, 1002):  # pre-formatted as text where people type
+            for row in range(2, last_row + 1):  # pre-formatted as text where people type
                 sheet.cell(row, index).number_format = "@"
+        elif key == "absent":
+            absent.add(f"{letter}2:{letter}{limits.max_rows + 1}")
         elif key != "name":
             scores.add(f"{letter}2:{letter}{limits.max_rows + 1}")
     sheet.freeze_panes = "A2"
@@ -190,6 +217,13 @@ def template_file(needs_review: bool, kind: str = "xlsx") -> bytes:
         [
             "每位考生一行；同一考生不能出现两次；任何一行有误则整批不导入，请按返回的错误说明修改后重新上传。"
             "可以分批上传：后一次上传按考生补充或替换成绩；提交审核前，每位已确认的考生都须有成绩或标为缺考。"
+        ]
+    )
+    guide.append(
+        [
+            "从考试场次页下载的模板已列出本场已确认的考生（身份证号、姓名），请勿修改这两列，"
+            f"只填写成绩；整场缺考的考生在“{ABSENT}”列填写“{ABSENT}”。成绩和缺考都留空的考生本次不导入，"
+            "可以以后再补。"
         ]
     )
     size = f"{limits.max_bytes // (1024 * 1024)} MB、{limits.max_rows:,} 行"

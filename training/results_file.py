@@ -30,6 +30,7 @@ from training.results_cells import (
     RowError,
     RowProblems,
     is_absent,
+    read_absent_mark,
     read_id_number,
     read_name,
     read_score,
@@ -240,7 +241,7 @@ def _check_grid(
             for header in repeated:
                 errors.append(RowError(index + 1, header, f"表头“{header}”重复出现，请只保留一列"))
             parsed.header_row, parsed.width = index + 1, len(cells)
-            parsed.columns = {k: v for k, v in found.items() if k in required}
+            parsed.columns = {k: v for k, v in found.items() if k in required or k == "absent"}
             break
         if found and partial is None:
             partial = (index + 1, found)
@@ -259,9 +260,13 @@ def _check_grid(
 
 
 def _data_indexes(parsed: ParsedFile, grid: list[list[Any]]) -> list[int]:
-    """Grid indexes of the rows under the header with any of the columns read filled in."""
+    """Grid indexes of the rows under the header with any of the columns read filled in.
+
+    In a file with a 缺考 column (the filled-in template lists every candidate), a row with
+    nothing in its score and 缺考 cells is a candidate not scored yet: not a data row."""
     assert parsed.header_row is not None
-    places = [i for i, _ in parsed.columns.values()]
+    places = [i for k, (i, _) in parsed.columns.items()
+              if "absent" not in parsed.columns or k not in ("id_number", "name")]
     return [
         index
         for index in range(parsed.header_row, len(grid))
@@ -321,6 +326,8 @@ def _scores(
     """The row's scores, or 缺考 when every score cell of the row says so (blank ones aside)."""
     keys = [k for k in _SCORE_KEYS if k in values]
     marked = [k for k in keys if is_absent(values[k])]
+    if "absent" in values and read_absent_mark(values["absent"], problems):
+        marked.append("absent")
     if marked:
         scored = [k for k in keys if k not in marked and not _blank(values[k])]
         for key in scored:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from core.accounts.auth import actor_of, login_required, roles
 from core.identity import mask_id_number
 from core.pagination import clamp_page
+from core.reporting.exports import attachment
 from core.roles import Role
 from training import schemas as sc
 from training.results_file import MAX_LISTED_ERRORS
@@ -23,6 +24,7 @@ from training.services.courses import CatalogueFilter, CourseInput
 from training.services.evidence import EvidenceSeen, evidence_download
 from training.services.providers import ProviderInput, ScopeInput
 from training.services.results_summary import ResultsSummary
+from training.services.results_template import session_template
 from training.tables import Course
 
 OFFICERS = (Role.HRSS_OFFICER, Role.ADMIN)
@@ -151,6 +153,18 @@ class CoursesApi(Controller):
         progress = await hours.progress_by_enrolment(course)
         return [_enrolment_out(r, progress.get(r["id"])) for r in
                 await enrolment.course_enrolments(course_id, actor_of(request))]
+
+    @post("/{course_id:int}/enrolments/decisions",
+          summary="批量录取或不录取（按报名时间先后录取至名额满，其余列入候补；一个事务）",
+          guards=[roles(*STAFF)], status_code=200)
+    async def decide_many(self, request: Request, course_id: FromPath[int],
+                          data: JSONBody[sc.BulkDecisionIn]) -> sc.BulkDecisionOut:
+        outcomes = await enrolment.decide_many(course_id, data.ids, data.action, data.reason,
+                                               actor_of(request))
+        return sc.BulkDecisionOut(course_id=course_id, action=data.action, items=[
+            sc.BulkDecisionItemOut(id=o.enrolment_id, before=o.before, state=o.state,
+                                   outcome=o.outcome, message=o.message)  # type: ignore[arg-type]
+            for o in outcomes])
 
     @post("/{course_id:int}/class-sessions", summary="记录一次课及全班出勤", guards=[roles(*STAFF)],
           status_code=201)
@@ -306,6 +320,15 @@ class ExamSessionsApi(Controller):
             accepted=outcome.accepted, passed=outcome.passed, absent=outcome.absent,
             sheet=outcome.sheet,
             summary=summary_out(outcome.summary) if outcome.summary else None))
+
+    @get("/{session_id:int}/results/template",
+         summary="成绩模板（已列出本场已确认考生的身份证号、姓名，成绩与缺考列留空）；"
+                 "format=xlsx（默认）或 csv",
+         guards=[roles(*STAFF)], media_type="application/octet-stream")
+    async def results_template(self, request: Request, session_id: FromPath[int],
+                               format: FromQuery[str] = "xlsx") -> Response[bytes]:
+        body, name, media_type = await session_template(session_id, format, actor_of(request))
+        return attachment(body, name, media_type)
 
     @get("/{session_id:int}/results/summary",
          summary="成绩汇总（考生、缺考、合格、不合格、未上传）；提交时带回 confirm_digest",

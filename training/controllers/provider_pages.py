@@ -16,10 +16,10 @@ from core.accounts.auth import actor_of, roles
 from core.errors import DomainError
 from core.forms import FormReader
 from core.identity import IdType
+from core.reporting.exports import attachment
 from core.roles import Role
 from core.web import FormData, PageNumber, errors_of, form_page, page, redirect_with
 from training.controllers.common import form_of, labels, many, read_ids, read_session
-from training.results_feedback import XLSX_TYPE, template_file
 from training.results_file import MAX_LISTED_ERRORS
 from training.services import courses, enrolment, exam_dates, exams, hours, hours_changes, results
 from training.services.catalogue import level_rule, skill_levels
@@ -27,6 +27,7 @@ from training.services.courses import CourseInput
 from training.services.evidence import EvidenceSeen, evidence_download
 from training.services.providers import scopes_of
 from training.services.results_summary import COUNT_KEYS
+from training.services.results_template import session_template
 
 BASE = "/training/provider"
 StateQuery = Annotated[str, QueryParameter(name="state")]
@@ -169,6 +170,23 @@ class ProviderCoursePages(Controller):
         except DomainError as error:
             return redirect_with(request, back, error.message, "error")
         return redirect_with(request, back, message)
+
+    @post("/{course_id:int}/enrolments/decisions")
+    async def decide_many(self, request: Request, course_id: FromPath[int],
+                          data: FormData) -> Redirect:
+        """The ticked enrolments accepted or rejected together; the flash names each person."""
+        back = f"{BASE}/courses/{course_id}"
+        form = form_of(data)
+        reader = FormReader(form)
+        ids = read_ids(reader, data, "ids", "所选报名")
+        try:
+            reader.done()
+            outcomes = await enrolment.decide_many(course_id, sorted(ids),
+                                                   form.get("action", ""),
+                                                   form.get("reason", ""), actor_of(request))
+        except DomainError as error:
+            return redirect_with(request, back, error.message, "error")
+        return redirect_with(request, back, "批量处理完成：" + enrolment.bulk_summary(outcomes))
 
     @post("/{course_id:int}/complete-all")
     async def complete_all(self, request: Request, course_id: FromPath[int]) -> Redirect:
@@ -435,13 +453,9 @@ class ProviderExamPages(Controller):
     @get("/{session_id:int}/template/{ext:str}")
     async def template(self, request: Request, session_id: FromPath[int],
                        ext: FromPath[str]) -> Response[bytes]:
-        session = await exams.get_session(session_id, actor_of(request))
-        rule = await level_rule(session.qualification_code, session.level)
-        kind = "csv" if ext == "csv" else "xlsx"
-        return Response(template_file(rule.needs_review, kind),
-                        media_type="text/csv; charset=utf-8" if kind == "csv" else XLSX_TYPE,
-                        headers={"Content-Disposition":
-                                 f"attachment; filename=\"results-template.{kind}\""})
+        """The results template filled with the session's confirmed candidates."""
+        body, name, media_type = await session_template(session_id, ext, actor_of(request))
+        return attachment(body, name, media_type)
 
     @get("/{session_id:int}/registrations/{registration_id:int}/evidence")
     async def evidence(self, request: Request, session_id: FromPath[int],
