@@ -123,6 +123,31 @@ class DecisionIn(BaseModel):
     reason: str = Field(default="", max_length=500)
 
 
+class BulkDecisionIn(BaseModel):
+    """Several enrolments of one course accepted or rejected together (one reason for all)."""
+
+    ids: list[int] = Field(min_length=1, max_length=500, description="报名 id")
+    action: Literal["accept", "reject"]
+    reason: str = Field(default="", max_length=500, description="不录取原因（reject 必填）")
+
+
+class BulkDecisionItemOut(BaseModel):
+    id: int
+    before: str = Field(description="处理前的报名状态")
+    state: str = Field(description="处理后的报名状态")
+    outcome: Literal["accepted", "rejected", "waitlisted", "unchanged"] = Field(
+        description="accepted 已录取；rejected 不予录取；waitlisted 名额已满列入（或仍在）候补；"
+                    "unchanged 已处理过的报名，未改动")
+    message: str = ""
+
+
+class BulkDecisionOut(BaseModel):
+    course_id: int
+    action: str
+    order: str = Field(default="applied_at", description="按报名时间先后录取至名额满")
+    items: list[BulkDecisionItemOut]
+
+
 class EnrolmentOut(BaseModel):
     id: int
     course_id: int

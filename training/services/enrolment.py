@@ -9,6 +9,7 @@ course row — ``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite the IMMEDIATE 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from core import audit
@@ -157,3 +158,108 @@ async def my_enrolments(actor: Actor, page: int = 1, per_page: int = 20) -> Page
         Enrolment.course.provider.name,
     ).where(where).order_by(Enrolment.id, ascending=False).limit(per_page).offset(result.offset)
     return result
+
+
+BULK_MAX = 500  # enrolments decided by one bulk action
+BULK_ACTIONS = ("accept", "reject")
+# outcome -> the wording of a bulk result (pages and flash); the API answers the codes
+BULK_OUTCOME_LABELS = {"accepted": "已录取", "rejected": "已不予录取",
+                       "waitlisted": "名额已满，列入候补", "unchanged": "未处理"}
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """What a bulk action did to one enrolment.
+
+    ``outcome``: accepted | rejected | waitlisted (accept past the last seat; an enrolment
+    already on the waiting list stays there) | unchanged (already decided: ``message`` says
+    why). ``before`` and ``state`` are the enrolment states before and after.
+    """
+
+    enrolment_id: int
+    name: str
+    before: str
+    state: str
+    outcome: str
+    message: str = ""
+
+
+async def decide_many(course_id: int, enrolment_ids: list[int], action: str, reason: str,
+                      actor: Actor) -> list[BulkOutcome]:
+    """Accept or reject several enrolments of one course in one transaction.
+
+    The same rules as :func:`decide` for each one, taken in application order (earliest
+    first, then id), whatever order they were selected in: an accept takes a free seat while
+    there is one, and past the last seat puts an applied enrolment on the waiting list (one
+    already waitlisted stays there); a reject needs ``reason`` (one for all). Enrolments
+    already decided (accepted, rejected, withdrawn, completed) are left as they are and
+    reported ``unchanged``. Each change is audited like a single decision.
+
+    Errors (nothing written): ``ValidationError`` for an unknown action, no ids, more than
+    ``BULK_MAX`` ids or a reject without a reason (field ``reason``); ``NotFound`` when the
+    course is not the provider's or any id is not an enrolment of this course; ``Conflict``
+    when the course is neither open nor running.
+    """
+    from training.services.courses import get_course
+
+    reason = (reason or "").strip()
+    if action not in BULK_ACTIONS:
+        raise ValidationError("处理方式无效", "action")
+    ids = list(dict.fromkeys(enrolment_ids))
+    if not ids:
+        raise ValidationError("请勾选要处理的报名", "ids")
+    if len(ids) > BULK_MAX:
+        raise ValidationError(f"一次最多处理 {BULK_MAX} 条报名", "ids")
+    if action == "reject" and not reason:
+        raise ValidationError("请填写不录取原因", "reason")
+    own_provider_id(actor)
+    async with transaction():
+        await get_course(course_id, actor)
+        await lock_course(course_id)
+        course = await Course.objects().where(Course.id == course_id).first()
+        rows = await Enrolment.objects().where(
+            (Enrolment.course == course_id) & Enrolment.id.is_in(ids)
+        ).order_by(Enrolment.applied_at).order_by(Enrolment.id)
+        if len(rows) != len(ids):
+            raise NotFound("未找到该报名")
+        if course.state not in (s.COURSE_OPEN, s.COURSE_RUNNING):
+            raise Conflict("班次不在报名或开班期，不能处理报名")
+        names = {r["id"]: r["person.name"] for r in await Enrolment.select(
+            Enrolment.id, Enrolment.person.name).where(Enrolment.id.is_in(ids))}
+        free = course.capacity - await seats_taken(course_id)
+        out: list[BulkOutcome] = []
+        for row in rows:
+            before = row.state
+            if before not in (s.ENROL_APPLIED, s.ENROL_WAITLISTED):
+                out.append(BulkOutcome(row.id, names[row.id], before, before, "unchanged",
+                                       f"当前为“{s.ENROL_STATE_LABELS[before]}”，未处理"))
+            elif action == "reject":
+                await _set(row, s.ENROL_REJECTED, actor, reason)
+                out.append(BulkOutcome(row.id, names[row.id], before, row.state, "rejected"))
+            elif free > 0:
+                await _set(row, s.ENROL_ACCEPTED, actor)
+                free -= 1
+                out.append(BulkOutcome(row.id, names[row.id], before, row.state, "accepted"))
+            else:
+                if before == s.ENROL_APPLIED:
+                    await _set(row, s.ENROL_WAITLISTED, actor, "名额已满，列入候补")
+                out.append(BulkOutcome(row.id, names[row.id], before, row.state, "waitlisted",
+                                       "名额已满" + ("，仍在候补" if before == row.state
+                                                     else "，列入候补")))
+    return out
+
+
+def bulk_summary(outcomes: list[BulkOutcome]) -> str:
+    """One line per kind of outcome naming the people, e.g.
+    ``已录取 2 人：张三、李四；名额已满，列入候补 1 人：王五``."""
+    parts = []
+    for outcome, label in BULK_OUTCOME_LABELS.items():
+        people = [o for o in outcomes if o.outcome == outcome]
+        if not people:
+            continue
+        if outcome == "unchanged":
+            names = "、".join(f"{o.name}（{s.ENROL_STATE_LABELS[o.before]}）" for o in people)
+        else:
+            names = "、".join(o.name for o in people)
+        parts.append(f"{label} {len(people)} 人：{names}")
+    return "；".join(parts)
