@@ -1,11 +1,15 @@
-"""The main journey in a browser (issue 3, done when): a trainee enrols, the provider accepts
-and records hours, the trainee registers for the exam, the provider confirms, uploads results
-(a faulty file first, then the corrected one) and submits them."""
+"""The main journey in a browser: a trainee enrols, the provider accepts in bulk (the last
+seat to the earlier applicant, the other waitlisted) and records hours, the trainee registers
+for the exam, the provider confirms, downloads the results template already listing the
+candidate, fills in scores (a faulty fill first, then the corrected one), uploads it and
+submits. Screenshots of the enrolment list at 390 and 1280 px go to JOURNEY_SHOTS if set."""
 
 from __future__ import annotations
 
 import io
+import os
 from datetime import timedelta
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -22,17 +26,9 @@ from tests.browser.conftest import (  # noqa: F401, F811 — fixtures used by na
 )
 from tests.conftest import PASSWORD
 
+SHOTS = os.environ.get("JOURNEY_SHOTS", "")
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(CHROMIUM is None, reason="未找到 chromium：跳过浏览器测试")]
-
-
-def _xlsx(rows) -> bytes:
-    wb = openpyxl.Workbook()
-    for row in rows:
-        wb.active.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 async def _arrange() -> dict:
@@ -61,10 +57,15 @@ async def _arrange() -> dict:
     id_number = id17 + id_check_char(id17)
     await register_verified(TraineeRegistration("刘洋", "居民身份证", id_number, "13900001234",
                                                 "j_trainee", PASSWORD, PASSWORD), system)
+    other17 = "12022119910606123"
+    await register_verified(TraineeRegistration("赵敏", "居民身份证",
+                                                other17 + id_check_char(other17),
+                                                "13900005678", "j_trainee2", PASSWORD,
+                                                PASSWORD), system)
     today = clock.today()
     course = await create_course(CourseInput(
         kind="skill", title="旅程保育师四级班", qualification_code="CHILDCARE_WORKER", level=4,
-        theory_hours_required=3, practical_hours_required=0, capacity=10,
+        theory_hours_required=3, practical_hours_required=0, capacity=1,
         starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=20)), staff)
     await transition(course, "open", staff)
     session = await exams.create_session("CHILDCARE_WORKER", 4, today + timedelta(days=25),
@@ -79,6 +80,35 @@ async def _exam_day_comes(session_id: int) -> None:
 
     await ExamSession.update({ExamSession.exam_on: clock.today()}).where(
         ExamSession.id == session_id)
+
+
+async def _second_applies(course_id: int) -> None:
+    """Another trainee applies after the first: one seat, two applicants."""
+    from core.actor import Actor
+    from core.tables import User
+    from training.services.enrolment import apply
+
+    user = await User.objects().where(User.username == "j_trainee2").first()
+    await apply(course_id, Actor(user.id, user.username, "trainee", person_id=user.person))
+
+
+def _fill_template(data: bytes, name: str, theory, practical) -> bytes:
+    """Scores typed into the downloaded template (the name too, when ``name`` is given)."""
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book["成绩"]
+    assert sheet["A2"].data_type == "s" and sheet["A2"].number_format == "@"
+    if name:
+        sheet["B2"] = name
+    sheet["C2"], sheet["D2"] = theory, practical
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _shot(page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
 def _stranger() -> str:
@@ -104,11 +134,24 @@ def test_main_journey(new_page):  # noqa: F811 — the imported fixture
     click(trainee, "form[action$='/apply'] button")
     assert "已提交报名" in trainee.content()
 
+    run_async(_second_applies(course))
+
+    phone_staff = new_page(phone=True)
+    sign_in(phone_staff, "j_staff")
+    phone_staff.goto(f"/training/provider/courses/{course}")
+    assert phone_staff.locator("input[name=ids]").count() == 2
+    assert phone_staff.evaluate("document.documentElement.scrollWidth") <= 390
+    _shot(phone_staff, "enrolments-390")
     staff = new_page()
     sign_in(staff, "j_staff")
     staff.goto(f"/training/provider/courses/{course}")
-    click(staff, "button[value=accept]")
-    assert "已录取" in staff.content()
+    assert "按报名时间先后（而非勾选顺序）录取至名额满" in staff.inner_text("#bulk-enrolments")
+    _shot(staff, "enrolments-1280")
+    # both ticked, the later applicant first: application time decides who gets the seat
+    for box in reversed(staff.locator("input[name=ids]").all()):
+        box.check()
+    click(staff, "#bulk-enrolments button[value=accept]")
+    assert "已录取 1 人：刘洋；名额已满，列入候补 1 人：赵敏" in staff.content()
     click(staff, "button:has-text('开班')")
     click(staff, "a:has-text('记录学时')")
     # yesterday's class (the course began yesterday): over at any hour of the real clock,
@@ -142,10 +185,21 @@ def test_main_journey(new_page):  # noqa: F811 — the imported fixture
     run_async(_exam_day_comes(session))  # the served app reads the real clock
     staff.reload()
     staff.wait_for_load_state()
-    header = ["身份证号", "姓名", "理论成绩", "实操成绩"]
+    # the template lists the confirmed candidate: only the scores are typed in
+    with staff.expect_download() as download:
+        staff.click("a:has-text('下载 Excel 模板')")
+    template = Path(download.value.path()).read_bytes()
+    rows = list(openpyxl.load_workbook(io.BytesIO(template))["成绩"].iter_rows(
+        min_row=1, max_row=2, values_only=True))
+    assert rows == [("身份证号", "姓名", "理论成绩", "实操成绩", "缺考"),
+                    (ids["id_number"], "刘洋", None, None, None)]
+    staff.set_input_files("#file", files=[{
+        "name": "成绩.xlsx", "mimeType": "application/octet-stream", "buffer": template}])
+    click(staff, "button:has-text('上传成绩')")
+    assert "表头下没有成绩数据" in staff.content()  # downloaded and sent back unfilled
     staff.set_input_files("#file", files=[{
         "name": "成绩.xlsx", "mimeType": "application/octet-stream",
-        "buffer": _xlsx([header, [ids["id_number"], "刘阳", 85, "八十"]])}])
+        "buffer": _fill_template(template, "刘阳", 85, "八十")}])
     click(staff, "button:has-text('上传成绩')")
     content = staff.content()
     assert "未保存任何成绩" in content and "姓名与报名信息不一致" in content
@@ -155,7 +209,7 @@ def test_main_journey(new_page):  # noqa: F811 — the imported fixture
     assert download.value.suggested_filename.endswith(".xlsx")
     staff.set_input_files("#file", files=[{
         "name": "成绩.xlsx", "mimeType": "application/octet-stream",
-        "buffer": _xlsx([header, [ids["id_number"], "刘洋", 85, 90]])}])
+        "buffer": _fill_template(template, "", 85, 90)}])
     click(staff, "button:has-text('上传成绩')")
     assert "成绩已保存：1 人，合格 1 人" in staff.content()
     # the summary is confirmed before submitting
