@@ -37,9 +37,9 @@ MAX_BODY_BYTES = 10 * 1024 * 1024  # uploads: 10 MB (results files); larger answ
 def build_stores(settings: Settings) -> dict[str, Store]:
     """Sessions and counters: files/memory for one process, Redis when REDIS_URL is set."""
     if settings.redis_url:
-        from litestar.stores.redis import RedisStore  # redis-py (~20 MB) only when configured
+        from core.redis_store import SharedStore  # redis-py (~20 MB) only when configured
 
-        redis = RedisStore.with_client(url=settings.redis_url, namespace=settings.redis_namespace)
+        redis = SharedStore.from_url(settings.redis_url, settings.redis_namespace)
         return {name: redis.with_namespace(name) for name in ("sessions", "throttle", "rate_limit")}
     return {
         "sessions": FileStore(settings.var_dir / "sessions", create_directories=True),

@@ -1,4 +1,5 @@
-"""Fixed-window counters kept in a Litestar store (memory/file for one process, Redis for many).
+"""Fixed-window counters beside a Litestar store (core.ratelimit.ProcessStore for one process,
+core.redis_store.SharedStore, on Redis, for many; any other store through the Store API).
 
 Used for login throttling (exact: every failure is one Redis round trip) and for the public
 verification endpoints (``batched``: see SharedCounters).
@@ -50,7 +51,11 @@ async def count(store: Store, key: str, window: int) -> int:
     if isinstance(store, ProcessStore):
         value, ends = store.counters.get(_window_key(key, window), (0, 0))
         return value if ends > _epoch_seconds() else 0
-    raw = await store.get(_window_key(key, window))
+    shared = _shared_store(store)
+    if shared is not None:
+        raw = await shared.client.get(shared.counter_key(_window_key(key, window)))
+    else:
+        raw = await store.get(_window_key(key, window))
     return int(raw) if raw else 0
 
 
@@ -62,10 +67,11 @@ return value
 _INCR_SCRIPTS: dict[Any, Any] = {}  # per Redis client
 
 
-def _is_redis(store: Store) -> bool:
-    # litestar.stores.redis is imported only when REDIS_URL is set (it pulls in redis-py)
-    module = sys.modules.get("litestar.stores.redis")
-    return module is not None and type(store) is module.RedisStore
+def _shared_store(store: Store) -> Any:
+    """``store`` when it is a core.redis_store.SharedStore (several processes), else None."""
+    # core.redis_store is imported only when REDIS_URL is set (it pulls in redis-py)
+    module = sys.modules.get("core.redis_store")
+    return store if module is not None and isinstance(store, module.SharedStore) else None
 
 
 class SharedCounters:
@@ -125,9 +131,9 @@ class SharedCounters:
 
     async def _send(self, batch: dict[str, tuple[int, int]]) -> list[int]:
         store: Any = self.store
-        async with store._redis.pipeline(transaction=True) as pipe:
+        async with store.client.pipeline(transaction=True) as pipe:
             for wkey, (count, window) in batch.items():
-                rkey = store._make_key(wkey)
+                rkey = store.counter_key(wkey)
                 pipe.incrby(rkey, count)
                 pipe.expire(rkey, window)
             replies = await pipe.execute()
@@ -160,7 +166,8 @@ async def hit(store: Store, key: str, window: int, *, batched: bool = False) -> 
     wkey = _window_key(key, window)
     if isinstance(store, ProcessStore):
         return _memory_hit(store, wkey, window)
-    if _is_redis(store):
+    shared = _shared_store(store)
+    if shared is not None:
         if batched:
             counters = _shared.get(store)
             if counters is None:
@@ -168,10 +175,10 @@ async def hit(store: Store, key: str, window: int, *, batched: bool = False) -> 
             return counters.hit(key, window)
         # Several processes: one atomic script (INCR, EXPIRE on the first hit), one round trip
         # and one command (a MULTI/INCR/EXPIRE/EXEC pipeline costs twice the client CPU).
-        script = _INCR_SCRIPTS.get(store._redis)
+        script = _INCR_SCRIPTS.get(shared.client)
         if script is None:
-            script = _INCR_SCRIPTS[store._redis] = store._redis.register_script(_INCR_LUA)
-        return int(await script(keys=[store._make_key(wkey)], args=[window]))
+            script = _INCR_SCRIPTS[shared.client] = shared.client.register_script(_INCR_LUA)
+        return int(await script(keys=[shared.counter_key(wkey)], args=[window]))
     raw = await store.get(wkey)
     value = (int(raw) if raw else 0) + 1
     await store.set(wkey, str(value), expires_in=window)
@@ -198,5 +205,9 @@ async def reset(store: Store, key: str, window: int) -> None:
     """Forget the counter of the current window (e.g. after a successful sign-in)."""
     if isinstance(store, ProcessStore):
         store.counters.pop(_window_key(key, window), None)
+        return
+    shared = _shared_store(store)
+    if shared is not None:
+        await shared.client.delete(shared.counter_key(_window_key(key, window)))
         return
     await store.delete(_window_key(key, window))

@@ -23,9 +23,9 @@ def flushed_by_the_test(monkeypatch):
 
 
 def _redis_store(url: str = "redis://127.0.0.1:6379/15"):
-    from litestar.stores.redis import RedisStore
+    from core.redis_store import SharedStore
 
-    return RedisStore.with_client(url=url, namespace=f"test-{uuid.uuid4().hex}")
+    return SharedStore.from_url(url, f"test-{uuid.uuid4().hex}")
 
 
 def test_memory_counters_limit_and_drop_past_windows(monkeypatch):
@@ -88,6 +88,22 @@ def test_a_lock_runs_out_with_the_clock():
 
 
 @needs_redis
+def test_exact_counters_and_locks_in_redis():
+    async def scenario():
+        store = _redis_store().with_namespace("throttle")  # as the app makes its stores
+        assert [await ratelimit.hit(store, "login:edu", 900) for _ in range(3)] == [1, 2, 3]
+        assert await ratelimit.count(store, "login:edu", 900) == 3
+        await ratelimit.reset(store, "login:edu", 900)
+        assert await ratelimit.count(store, "login:edu", 900) == 0
+        await ratelimit.lock(store, "login:edu", 900)
+        clock.advance(timedelta(seconds=100))
+        assert await ratelimit.locked_for(store, "login:edu") == 800
+        await store.client.aclose()
+
+    asyncio.run(scenario())
+
+
+@needs_redis
 def test_batched_counters_of_two_processes_add_up_in_redis():
     async def scenario():
         store = _redis_store()
@@ -95,13 +111,13 @@ def test_batched_counters_of_two_processes_add_up_in_redis():
         assert [a.hit("verify:ip", 60) for _ in range(3)] == [1, 2, 3]
         assert [b.hit("verify:ip", 60) for _ in range(2)] == [1, 2]  # A's hits not seen yet
         assert await a.flush() and await b.flush()
-        assert int(await store.get(ratelimit._window_key("verify:ip", 60))) == 5
+        assert await ratelimit.count(store, "verify:ip", 60) == 5
         a.hit("verify:ip", 60)
         assert await a.flush()
         assert a.hit("verify:ip", 60) == 7  # 3 + 2 + 1 + this one: B's hits are counted by A
         assert await a.flush()
-        assert int(await store.get(ratelimit._window_key("verify:ip", 60))) == 7
-        await store._redis.aclose()
+        assert await ratelimit.count(store, "verify:ip", 60) == 7
+        await store.client.aclose()
 
     asyncio.run(scenario())
 
@@ -120,7 +136,7 @@ def test_batched_limit_refuses_once_the_shared_total_is_reached():
         await ratelimit.allow(store, "verify:ip", 4, 60, batched=True)
         assert await this.flush()
         assert not await ratelimit.allow(store, "verify:ip", 4, 60, batched=True)
-        await store._redis.aclose()
+        await store.client.aclose()
 
     asyncio.run(scenario())
 
