@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from core import clock
+from core import clock, db
 from core.actor import Actor
 from core.identity import mask_id_number, mask_phone
 from core.pagination import Page
@@ -82,6 +82,14 @@ async def record(
         )
     )
 
+
+
+async def record_export(actor: Actor, filters: str, rows: int, fmt: str) -> None:
+    """Audit one download of the audit log in its own transaction: who, the filters as read
+    (``filters``, the page's wording), how many rows and the format (XLSX or CSV)."""
+    async with db.transaction():
+        await record(actor, "audit.export", "audit_log",
+                     after={"filters": filters, "rows": rows, "format": fmt})
 
 @dataclass(frozen=True)
 class AuditFilter:

@@ -11,7 +11,7 @@ from litestar.params import FromQuery
 from litestar.response import Template
 from pydantic import BaseModel
 
-from core import audit, clock, db
+from core import audit, clock
 from core.accounts.auth import actor_of, current_user, roles
 from core.labels import audit_summary, label
 from core.pagination import clamp_page
@@ -169,10 +169,7 @@ class AuditController(Controller):
         result = await audit.search(filters, 1, EXPORT_LIMIT, current_user(request).role)
         rows = export_rows(result.items)
         fmt = "CSV" if request.url.path.endswith(".csv") else "XLSX"
-        async with db.transaction():
-            await audit.record(actor_of(request), "audit.export", "audit_log",
-                               after={"filters": filters_text(filters), "rows": len(rows),
-                                      "format": fmt})
+        await audit.record_export(actor_of(request), filters_text(filters), len(rows), fmt)
         name = f"审计日志-{clock.today():%Y%m%d}"
         if fmt == "CSV":
             return attachment(csv_bytes(EXPORT_HEADERS, rows), name + ".csv", CSV_MEDIA_TYPE)

@@ -10,7 +10,6 @@ from litestar import Controller, Request, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 
-from core import db
 from core.accounts.auth import actor_of, login_required, roles
 from core.identity import mask_id_number
 from core.pagination import clamp_page
@@ -87,9 +86,8 @@ class FacilitiesApi(Controller):
 
     @post("/", summary="登记托育机构（经办人）", guards=[roles(OPERATOR)], status_code=201)
     async def create(self, request: Request, data: JSONBody[sc.FacilityIn]) -> sc.FacilityOut:
-        async with db.transaction():
-            row = await facilities.register_facility(FacilityInput(**data.model_dump()),
-                                                     actor_of(request))
+        row = await facilities.register_facility(FacilityInput(**data.model_dump()),
+                                                 actor_of(request))
         return facility_out(row)
 
     @get("/public", summary="已备案托育机构信息公示", exclude_from_auth=True)
@@ -107,9 +105,8 @@ class FacilitiesApi(Controller):
     @put("/{facility_id:int}", summary="修改机构信息（经办人）", guards=[roles(OPERATOR)])
     async def update(self, request: Request, facility_id: FromPath[int],
                      data: JSONBody[sc.FacilityIn]) -> sc.FacilityOut:
-        async with db.transaction():
-            row = await facilities.update_facility(facility_id, FacilityInput(**data.model_dump()),
-                                                   actor_of(request))
+        row = await facilities.update_facility(facility_id, FacilityInput(**data.model_dump()),
+                                               actor_of(request))
         return facility_out(row)
 
     @get("/{facility_id:int}/classes", summary="班级及保育人员", guards=[roles(*SEE)])
@@ -121,9 +118,8 @@ class FacilitiesApi(Controller):
           status_code=201)
     async def create_class(self, request: Request, facility_id: FromPath[int],
                            data: JSONBody[sc.ClassIn]) -> sc.IdOut:
-        async with db.transaction():
-            row = await classes.create_class(facility_id, ClassInput(**data.model_dump()),
-                                             actor_of(request))
+        row = await classes.create_class(facility_id, ClassInput(**data.model_dump()),
+                                         actor_of(request))
         return sc.IdOut(id=row.id)
 
     @get("/{facility_id:int}/staff", summary="人员关联（在职与待同意；history=1 含已离职）",
@@ -137,12 +133,11 @@ class FacilitiesApi(Controller):
           guards=[roles(OPERATOR)], status_code=201)
     async def link(self, request: Request, facility_id: FromPath[int],
                    data: JSONBody[sc.StaffIn]) -> sc.IdOut:
-        async with db.transaction():
-            row = await staff.link_person(
-                facility_id, PersonInput(data.id_type, data.id_number, data.name,
-                                         data.phone or None, education=data.education),
-                StaffTerms(list(data.positions), data.employment, data.employment_form,
-                           data.started_on, data.management_years), actor_of(request))
+        row = await staff.link_person(
+            facility_id, PersonInput(data.id_type, data.id_number, data.name,
+                                     data.phone or None, education=data.education),
+            StaffTerms(list(data.positions), data.employment, data.employment_form,
+                       data.started_on, data.management_years), actor_of(request))
         return sc.IdOut(id=row.id)
 
     @get("/{facility_id:int}/snapshot", summary="由数据库生成的配备核查快照", guards=[roles(*SEE)])
@@ -180,8 +175,7 @@ class FacilitiesApi(Controller):
     async def submit(self, request: Request, facility_id: FromPath[int],
                      data: MultipartBody[dict[str, Any]]) -> sc.FilingOut:
         uploads, explanation = await filing_uploads(data)
-        async with db.transaction():
-            row = await filings.submit(facility_id, uploads, explanation, actor_of(request))
+        row = await filings.submit(facility_id, uploads, explanation, actor_of(request))
         return filing_out(await filings.filing_for(row.id, actor_of(request)))
 
 
@@ -206,15 +200,13 @@ class ClassesApi(Controller):
     @put("/{class_id:int}", summary="修改班级")
     async def update(self, request: Request, class_id: FromPath[int],
                      data: JSONBody[sc.ClassIn]) -> sc.IdOut:
-        async with db.transaction():
-            await classes.update_class(class_id, ClassInput(**data.model_dump()), actor_of(request))
+        await classes.update_class(class_id, ClassInput(**data.model_dump()), actor_of(request))
         return sc.IdOut(id=class_id)
 
     @post("/{class_id:int}/caregivers", summary="分配（调动）保育人员到班级", status_code=200)
     async def assign(self, request: Request, class_id: FromPath[int],
                      data: JSONBody[sc.AssignIn]) -> sc.IdOut:
-        async with db.transaction():
-            await classes.assign(class_id, data.staff_link_id, actor_of(request))
+        await classes.assign(class_id, data.staff_link_id, actor_of(request))
         return sc.IdOut(id=class_id)
 
 
@@ -227,29 +219,25 @@ class StaffLinksApi(Controller):
           status_code=200)
     async def end(self, request: Request, link_id: FromPath[int],
                   data: JSONBody[sc.EndIn]) -> sc.IdOut:
-        async with db.transaction():
-            await staff.end_link(link_id, data.ended_on, data.reason, actor_of(request))
+        await staff.end_link(link_id, data.ended_on, data.reason, actor_of(request))
         return sc.IdOut(id=link_id)
 
     @post("/{link_id:int}/accept", summary="本人同意关联（学员）", guards=[roles(Role.TRAINEE)],
           status_code=200)
     async def accept(self, request: Request, link_id: FromPath[int]) -> sc.IdOut:
-        async with db.transaction():
-            await staff.accept_link(link_id, actor_of(request))
+        await staff.accept_link(link_id, actor_of(request))
         return sc.IdOut(id=link_id)
 
     @post("/{link_id:int}/refuse", summary="本人拒绝关联请求（学员）", guards=[roles(Role.TRAINEE)],
           status_code=200)
     async def refuse(self, request: Request, link_id: FromPath[int]) -> sc.IdOut:
-        async with db.transaction():
-            await consents.refuse(link_id, actor_of(request))
+        await consents.refuse(link_id, actor_of(request))
         return sc.IdOut(id=link_id)
 
     @post("/{link_id:int}/withdraw-consent", summary="本人撤回授权（学员；机构即时失去查看权限）",
           guards=[roles(Role.TRAINEE)], status_code=200)
     async def withdraw(self, request: Request, link_id: FromPath[int]) -> sc.IdOut:
-        async with db.transaction():
-            await consents.withdraw(link_id, actor_of(request))
+        await consents.withdraw(link_id, actor_of(request))
         return sc.IdOut(id=link_id)
 
     @post("/{link_id:int}/officer-withdrawal",
@@ -259,17 +247,15 @@ class StaffLinksApi(Controller):
                                  data: MultipartBody[dict[str, Any]]) -> sc.IdOut:
         upload = data.get("scan")
         content = await upload.read() if isinstance(upload, UploadFile) else b""
-        async with db.transaction():
-            await consents.withdraw_on_written_request(
-                link_id, str(data.get("reference") or ""), content,
-                getattr(upload, "filename", "") or "", actor_of(request))
+        await consents.withdraw_on_written_request(
+            link_id, str(data.get("reference") or ""), content,
+            getattr(upload, "filename", "") or "", actor_of(request))
         return sc.IdOut(id=link_id)
 
     @post("/{link_id:int}/consent-request", summary="本人拒绝或撤回后重新请求同意（经办人）",
           guards=[roles(OPERATOR)], status_code=200)
     async def consent_request(self, request: Request, link_id: FromPath[int]) -> sc.IdOut:
-        async with db.transaction():
-            await consents.request_again(link_id, actor_of(request))
+        await consents.request_again(link_id, actor_of(request))
         return sc.IdOut(id=link_id)
 
     @get("/my-consents", summary="我的授权记录（同意、拒绝、撤回）", guards=[roles(Role.TRAINEE)])
@@ -288,9 +274,8 @@ class StaffLinksApi(Controller):
                            data: MultipartBody[dict[str, Any]]) -> sc.IdOut:
         upload = data.get("consent_form")
         content = await upload.read() if isinstance(upload, UploadFile) else b""
-        async with db.transaction():
-            await staff.upload_consent(link_id, content,
-                                       getattr(upload, "filename", "") or "", actor_of(request))
+        await staff.upload_consent(link_id, content,
+                                   getattr(upload, "filename", "") or "", actor_of(request))
         return sc.IdOut(id=link_id)
 
     @post("/{link_id:int}/checks", summary="记录健康检查或背景审查（附扫描件）",
@@ -302,11 +287,10 @@ class StaffLinksApi(Controller):
         upload = data.get("scan")
         content = await upload.read() if isinstance(upload, UploadFile) else b""
         checked_on = parse_date(data.get("checked_on"), "checked_on", required=True)
-        async with db.transaction():
-            row = await staff.record_check(link_id, CheckInput(
-                str(data.get("code", "")), str(data.get("outcome", "")), checked_on,
-                str(data.get("issuer_name", "")), str(data.get("number", ""))),
-                content, getattr(upload, "filename", "") or "", actor_of(request))
+        row = await staff.record_check(link_id, CheckInput(
+            str(data.get("code", "")), str(data.get("outcome", "")), checked_on,
+            str(data.get("issuer_name", "")), str(data.get("number", ""))),
+            content, getattr(upload, "filename", "") or "", actor_of(request))
         return sc.IdOut(id=row.id)
 
 
@@ -318,9 +302,8 @@ class CredentialChecksApi(Controller):
     @post("/", summary="按证件号码和姓名核查人员证书（有授权显示全部，否则仅公开查验）",
           status_code=200)
     async def one(self, request: Request, data: JSONBody[sc.CheckIn]) -> sc.CheckOut:
-        async with db.transaction():
-            result = await checks.check_person(actor_of(request), data.id_type, data.id_number,
-                                               data.name, data.reason, data.certificate_number)
+        result = await checks.check_person(actor_of(request), data.id_type, data.id_number,
+                                           data.name, data.reason, data.certificate_number)
         return check_out(result)
 
     @post("/bulk", summary="批量核查（XLSX/CSV：证件类型、证件号码、姓名[、证书编号]）",
@@ -330,9 +313,8 @@ class CredentialChecksApi(Controller):
         upload = data.get("file")
         content = await upload.read() if isinstance(upload, UploadFile) else b""
         rows = checks.parse_list(content, getattr(upload, "filename", "") or "")
-        async with db.transaction():
-            results = await checks.bulk_check(actor_of(request), rows,
-                                              str(data.get("reason") or ""))
+        results = await checks.bulk_check(actor_of(request), rows,
+                                          str(data.get("reason") or ""))
         return [check_out(r) for r in results]
 
 
@@ -369,16 +351,14 @@ class FilingsApi(Controller):
     @post("/{filing_id:int}/accept", summary="予以备案（出具备案回执）", guards=[roles(*REVIEWERS)],
           status_code=200)
     async def accept(self, request: Request, filing_id: FromPath[int]) -> sc.FilingOut:
-        async with db.transaction():
-            await filings.accept(filing_id, actor_of(request))
+        await filings.accept(filing_id, actor_of(request))
         return filing_out(await filings.filing_for(filing_id, actor_of(request)))
 
     @post("/{filing_id:int}/return", summary="退回（须填原因）", guards=[roles(*REVIEWERS)],
           status_code=200)
     async def return_(self, request: Request, filing_id: FromPath[int],
                       data: JSONBody[sc.ReasonsIn]) -> sc.FilingOut:
-        async with db.transaction():
-            await filings.return_filing(filing_id, data.reasons, actor_of(request))
+        await filings.return_filing(filing_id, data.reasons, actor_of(request))
         return filing_out(await filings.filing_for(filing_id, actor_of(request)))
 
 

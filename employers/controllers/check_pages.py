@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, MultipartBody
 from litestar.response import Redirect, Template
 
-from core import clock, db
+from core import clock
 from core.accounts.auth import actor_of, roles
 from core.errors import DomainError, NotFound
 from core.forms import FormReader
@@ -60,11 +60,10 @@ class CheckPages(Controller):
             reader.text("certificate_number", "证书编号", max_length=50)
             reader.text("reason", "查询事由", required=True, max_length=200)
             reader.done()
-            async with db.transaction():
-                result = await checks.check_person(
-                    actor_of(request), form.get("id_type", ""), form.get("id_number", ""),
-                    form.get("name", ""), form.get("reason", ""),
-                    form.get("certificate_number", ""))
+            result = await checks.check_person(
+                actor_of(request), form.get("id_type", ""), form.get("id_number", ""),
+                form.get("name", ""), form.get("reason", ""),
+                form.get("certificate_number", ""))
         except DomainError as error:
             return form_page(request, "employers/checks.html", form,
                              errors_of(error), page_title="资质核查",
@@ -83,9 +82,8 @@ class CheckPages(Controller):
             reader.text("bulk_reason", "查询事由", required=True, max_length=200)
             reader.done()
             rows = checks.parse_list(content, name)
-            async with db.transaction():
-                results = await checks.bulk_check(actor_of(request), rows,
-                                                  form.get("bulk_reason", ""))
+            results = await checks.bulk_check(actor_of(request), rows,
+                                              form.get("bulk_reason", ""))
         except DomainError as error:
             errors = {("bulk_reason" if field == "reason" else field): message
                       for field, message in errors_of(error).items()}
@@ -102,9 +100,8 @@ class CheckPages(Controller):
         kept = (request.session.get(BULK_RESULTS_KEY) or {}).get(token)
         if kept is None:
             raise NotFound("核查结果已过期，请重新上传名单核查")
-        async with db.transaction():
-            await checks.record_export(actor_of(request), kept["reason"], kept["persons"],
-                                       len(kept["rows"]))
+        await checks.record_export(actor_of(request), kept["reason"], kept["persons"],
+                                   len(kept["rows"]))
         return xlsx_response(f"资质核查结果-{kept['at']}",
                              [Sheet("核查结果", checks.EXPORT_HEADERS, kept["rows"])])
 
@@ -126,20 +123,17 @@ class MyEmploymentPages(Controller):
 
     @post("/links/{link_id:int}/accept")
     async def accept(self, request: Request, link_id: FromPath[int], data: FormData) -> Redirect:
-        async with db.transaction():
-            await staff.accept_link(link_id, actor_of(request))
+        await staff.accept_link(link_id, actor_of(request))
         return redirect_with(request, "/employers/my", "已同意关联，机构可查看您的证书记录")
 
     @post("/links/{link_id:int}/refuse")
     async def refuse(self, request: Request, link_id: FromPath[int], data: FormData) -> Redirect:
-        async with db.transaction():
-            await consents.refuse(link_id, actor_of(request))
+        await consents.refuse(link_id, actor_of(request))
         return redirect_with(request, "/employers/my", "已拒绝关联，该机构不能查看您的证书记录")
 
     @post("/links/{link_id:int}/withdraw")
     async def withdraw(self, request: Request, link_id: FromPath[int], data: FormData
                        ) -> Redirect:
-        async with db.transaction():
-            await consents.withdraw(link_id, actor_of(request))
+        await consents.withdraw(link_id, actor_of(request))
         return redirect_with(request, "/employers/my",
                              "已撤回授权，该机构即时失去查看您证书记录的权限")

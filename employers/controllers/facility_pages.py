@@ -9,7 +9,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, MultipartBody
 from litestar.response import Redirect, Template
 
-from core import db, files
+from core import files
 from core.accounts.auth import actor_of, roles
 from core.confirm import ask, confirmed
 from core.errors import DomainError, NotFound
@@ -96,8 +96,7 @@ class FacilityPages(Controller):
             reader = FormReader(data)
             facility = read_facility(reader, data)
             reader.done()
-            async with db.transaction():
-                row = await facilities.register_facility(facility, actor_of(request))
+            row = await facilities.register_facility(facility, actor_of(request))
         except DomainError as error:
             return form_page(request, "employers/facility_form.html", form,
                              errors_of(error), page_title="登记托育机构",
@@ -134,8 +133,7 @@ class FacilityPages(Controller):
             reader = FormReader(data)
             facility = read_facility(reader, data)
             reader.done()
-            async with db.transaction():
-                await facilities.update_facility(facility_id, facility, actor_of(request))
+            await facilities.update_facility(facility_id, facility, actor_of(request))
         except DomainError as error:
             return form_page(request, "employers/facility_form.html", form,
                              errors_of(error), page_title="修改机构信息",
@@ -185,8 +183,7 @@ class FacilityPages(Controller):
             reader = FormReader(data)
             group = read_class(reader, data)
             reader.done()
-            async with db.transaction():
-                await classes.create_class(facility_id, group, actor_of(request))
+            await classes.create_class(facility_id, group, actor_of(request))
         except DomainError as error:
             return await self._again(request, facility_id, form, error)
         return redirect_with(request, f"{BASE}/{facility_id}#classes", "班级已添加")
@@ -202,18 +199,17 @@ class FacilityPages(Controller):
             group = (read_class(reader, data)
                      if form.get("action") not in ("close", "assign", "unassign") else None)
             reader.done()
-            async with db.transaction():
-                if form.get("action") == "close":
-                    await classes.close_class(class_id, actor_of(request))
-                elif form.get("action") == "assign":
-                    await classes.assign(class_id, link_id,  # type: ignore[arg-type]
-                                         actor_of(request))
-                elif form.get("action") == "unassign":
-                    await classes.unassign(class_id, link_id,  # type: ignore[arg-type]
+            if form.get("action") == "close":
+                await classes.close_class(class_id, actor_of(request))
+            elif form.get("action") == "assign":
+                await classes.assign(class_id, link_id,  # type: ignore[arg-type]
+                                     actor_of(request))
+            elif form.get("action") == "unassign":
+                await classes.unassign(class_id, link_id,  # type: ignore[arg-type]
+                                       actor_of(request))
+            else:
+                await classes.update_class(class_id, group,  # type: ignore[arg-type]
                                            actor_of(request))
-                else:
-                    await classes.update_class(class_id, group,  # type: ignore[arg-type]
-                                               actor_of(request))
         except DomainError as error:  # the class's row shows its errors (class_id)
             return await self._again(request, facility_id, {**form, "class_id": str(class_id)},
                                      error)
@@ -228,9 +224,8 @@ class FacilityPages(Controller):
             person = read_person(reader, data)
             terms = read_terms(reader, data)
             reader.done()
-            async with db.transaction():
-                await staff.link_person(facility_id, person, terms,  # type: ignore[arg-type]
-                                        actor_of(request))
+            await staff.link_person(facility_id, person, terms,  # type: ignore[arg-type]
+                                    actor_of(request))
         except DomainError as error:
             return await self._again(request, facility_id, form, error)
         return redirect_with(request, f"{BASE}/{facility_id}#staff",
@@ -272,28 +267,27 @@ class FacilityPages(Controller):
                            title="办理离职", multipart=True,
                            details=[("离职日期", form.get("ended_on", "")),
                                     ("原因", form.get("end_reason", ""))])
-            async with db.transaction():
-                if action == "end":
-                    await staff.end_link(link_id, day,  # type: ignore[arg-type]
-                                         form.get("end_reason", ""), actor)
-                    message = "已办理离职，查询权限随之终止"
-                elif action == "consent":
-                    content, name = await upload_of(data, "consent_form")
-                    await staff.upload_consent(link_id, content, name, actor)
-                    message = "已上传签字同意书，关联生效"
-                elif action == "consent_request":
-                    await consents.request_again(link_id, actor)
-                    message = "已重新请求本人同意，本人同意前无权查看其证书记录"
-                elif action == "check":
-                    content, name = await upload_of(data, "scan")
-                    await staff.record_check(link_id, CheckInput(
-                        form.get("code", ""), form.get("outcome", ""),
-                        day, form.get("issuer_name", ""),  # type: ignore[arg-type]
-                        form.get("number", "")), content, name, actor)
-                    message = "检查结果已记录"
-                else:
-                    await staff.update_terms(link_id, terms, actor)  # type: ignore[arg-type]
-                    message = "已保存"
+            if action == "end":
+                await staff.end_link(link_id, day,  # type: ignore[arg-type]
+                                     form.get("end_reason", ""), actor)
+                message = "已办理离职，查询权限随之终止"
+            elif action == "consent":
+                content, name = await upload_of(data, "consent_form")
+                await staff.upload_consent(link_id, content, name, actor)
+                message = "已上传签字同意书，关联生效"
+            elif action == "consent_request":
+                await consents.request_again(link_id, actor)
+                message = "已重新请求本人同意，本人同意前无权查看其证书记录"
+            elif action == "check":
+                content, name = await upload_of(data, "scan")
+                await staff.record_check(link_id, CheckInput(
+                    form.get("code", ""), form.get("outcome", ""),
+                    day, form.get("issuer_name", ""),  # type: ignore[arg-type]
+                    form.get("number", "")), content, name, actor)
+                message = "检查结果已记录"
+            else:
+                await staff.update_terms(link_id, terms, actor)  # type: ignore[arg-type]
+                message = "已保存"
         except DomainError as error:  # the row's fields show their errors (link_id)
             return await self._again(request, facility_id, {**form, "link_id": str(link_id)},
                                      error)
@@ -310,10 +304,9 @@ class FacilityPages(Controller):
         person = await staff.person_of(link)
         credentials = None
         if link.status == "active" or actor.role in OFFICER_ROLES:
-            async with db.transaction():
-                await checks.log_view(actor, person.id, facility_id, reason or "查看在职人员资质",
-                                      "officer" if actor.role in OFFICER_ROLES else "consent",
-                                      "staff")
+            await checks.log_view(actor, person.id, facility_id, reason or "查看在职人员资质",
+                                  "officer" if actor.role in OFFICER_ROLES else "consent",
+                                  "staff")
             credentials = await checks.full_view(person.id)
         return page(request, "employers/person.html", page_title=person.name, link=link,
                     person=person, credentials=credentials, facility_id=facility_id,
@@ -335,9 +328,8 @@ class FacilityPages(Controller):
             raise NotFound("未找到该人员关联")
         content, name = await upload_of(data, "scan")
         try:
-            async with db.transaction():
-                await consents.withdraw_on_written_request(
-                    link_id, form.get("reference", ""), content, name, actor)
+            await consents.withdraw_on_written_request(
+                link_id, form.get("reference", ""), content, name, actor)
         except DomainError as error:
             person = await staff.person_of(link)
             return form_page(request, "employers/person.html", form,
@@ -360,9 +352,8 @@ class FacilityPages(Controller):
         # a resubmission keeps the returned filing's documents unless replaced or left out
         drop = [kind for kind in document_kinds() if form.get(f"drop_{kind}")]
         try:
-            async with db.transaction():
-                row = await filings.submit(facility_id, uploads, explanation, actor_of(request),
-                                           drop)
+            row = await filings.submit(facility_id, uploads, explanation, actor_of(request),
+                                       drop)
         except DomainError as error:
             return await self._again(request, facility_id, form, error)
         return redirect_with(request, f"{BASE}/{facility_id}#filings",

@@ -8,7 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from core import clock, db
+from core import clock
 from core.accounts.auth import actor_of, roles
 from core.confirm import ask, confirmed
 from core.errors import DomainError
@@ -76,14 +76,13 @@ class ReviewPages(Controller):
                            label="确认予以备案", back=f"/employers/filings/{filing_id}",
                            title="予以备案", kind="primary")
         try:
-            async with db.transaction():
-                if form.get("decision") == "accept":
-                    row = await filings.accept(filing_id, actor_of(request))
-                    message = f"已予备案，回执编号 {row.receipt_number}"
-                else:
-                    await filings.return_filing(filing_id, form.get("reasons", ""),
-                                                actor_of(request))
-                    message = "已退回，机构修改后可重新提交"
+            if form.get("decision") == "accept":
+                row = await filings.accept(filing_id, actor_of(request))
+                message = f"已予备案，回执编号 {row.receipt_number}"
+            else:
+                await filings.return_filing(filing_id, form.get("reasons", ""),
+                                            actor_of(request))
+                message = "已退回，机构修改后可重新提交"
         except DomainError as error:
             return await self._detail(request, filing_id, form, errors_of(error))
         return redirect_with(request, f"/employers/filings/{filing_id}", message)
@@ -118,11 +117,10 @@ class CalendarPages(Controller):
             if not reader.text("source", "依据", max_length=500):
                 reader.fail("source", "请填写依据（国务院办公厅通知名称、文号）")
             reader.done()
-            async with db.transaction():
-                await calendar.save_day(day, form.get("kind", ""),  # type: ignore[arg-type]
-                                        form.get("name", ""),
-                                        form.get("source", ""), form.get("provisional") == "1",
-                                        actor_of(request))
+            await calendar.save_day(day, form.get("kind", ""),  # type: ignore[arg-type]
+                                    form.get("name", ""),
+                                    form.get("source", ""), form.get("provisional") == "1",
+                                    actor_of(request))
         except DomainError as error:
             return await self._page(request, clock.today().year, form, errors_of(error))
         return redirect_with(request, f"/employers/calendar?year={day.year}", "已保存")
@@ -130,8 +128,7 @@ class CalendarPages(Controller):
     @post("/{day_id:int}/delete")
     async def delete(self, request: Request, day_id: FromPath[int], data: FormData) -> Redirect:
         try:
-            async with db.transaction():
-                await calendar.delete_day(day_id, actor_of(request))
+            await calendar.delete_day(day_id, actor_of(request))
         except DomainError as error:
             return redirect_with(request, "/employers/calendar", error.message, "error")
         return redirect_with(request, "/employers/calendar", "已删除")

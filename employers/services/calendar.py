@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from core import audit, clock
+from core import audit, clock, db
 from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationError
 from employers.tables import WorkCalendarDay
@@ -40,32 +40,34 @@ async def list_days(year: int | None = None) -> list[dict]:
 
 async def save_day(day: date, kind: str, name: str, source: str, provisional: bool,
                    actor: Actor) -> WorkCalendarDay:
-    """Add or change one day (call inside a transaction)."""
-    if kind not in KINDS:
-        raise ValidationError("请选择类型（放假或调休上班）", "kind")
-    if kind == "makeup_workday" and day.weekday() < 5:
-        raise ValidationError("调休上班日应为周六或周日", "day")
-    if not source.strip():
-        raise ValidationError("请填写依据（国务院办公厅通知名称、文号）", "source")
-    row = await WorkCalendarDay.objects().where(WorkCalendarDay.day == day).first()
-    before = None if row is None else {"kind": row.kind, "name": row.name}
-    now = clock.now()
-    if row is None:
-        row = WorkCalendarDay(day=day)
-    row.kind, row.name, row.source = kind, name.strip(), source.strip()
-    row.provisional, row.updated_by, row.updated_at = provisional, actor.user_id, now
-    await row.save()
-    await audit.record(actor, "work_calendar.save", "work_calendar_day", row.id, before=before,
-                       after={"day": day, "kind": kind, "name": row.name})
-    return row
+    """Add or change one day (one transaction)."""
+    async with db.transaction():
+        if kind not in KINDS:
+            raise ValidationError("请选择类型（放假或调休上班）", "kind")
+        if kind == "makeup_workday" and day.weekday() < 5:
+            raise ValidationError("调休上班日应为周六或周日", "day")
+        if not source.strip():
+            raise ValidationError("请填写依据（国务院办公厅通知名称、文号）", "source")
+        row = await WorkCalendarDay.objects().where(WorkCalendarDay.day == day).first()
+        before = None if row is None else {"kind": row.kind, "name": row.name}
+        now = clock.now()
+        if row is None:
+            row = WorkCalendarDay(day=day)
+        row.kind, row.name, row.source = kind, name.strip(), source.strip()
+        row.provisional, row.updated_by, row.updated_at = provisional, actor.user_id, now
+        await row.save()
+        await audit.record(actor, "work_calendar.save", "work_calendar_day", row.id, before=before,
+                           after={"day": day, "kind": kind, "name": row.name})
+        return row
 
 
 async def delete_day(day_id: int, actor: Actor) -> None:
-    row = await WorkCalendarDay.objects().where(WorkCalendarDay.id == day_id).first()
-    if row is None:
-        raise NotFound("未找到该日期")
-    if row.day < clock.today() - timedelta(days=366):
-        raise Conflict("一年以前的日期已用于计算期限，不能删除", "day")
-    await WorkCalendarDay.delete().where(WorkCalendarDay.id == day_id)
-    await audit.record(actor, "work_calendar.delete", "work_calendar_day", day_id,
-                       before={"day": row.day, "kind": row.kind, "name": row.name})
+    async with db.transaction():
+        row = await WorkCalendarDay.objects().where(WorkCalendarDay.id == day_id).first()
+        if row is None:
+            raise NotFound("未找到该日期")
+        if row.day < clock.today() - timedelta(days=366):
+            raise Conflict("一年以前的日期已用于计算期限，不能删除", "day")
+        await WorkCalendarDay.delete().where(WorkCalendarDay.id == day_id)
+        await audit.record(actor, "work_calendar.delete", "work_calendar_day", day_id,
+                           before={"day": row.day, "kind": row.kind, "name": row.name})

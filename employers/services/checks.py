@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from core import audit, clock
+from core import audit, clock, db
 from core.actor import Actor, CurrentUser
 from core.credentials import STATUS_LABELS, counts_on
 from core.errors import DomainError, ValidationError
@@ -150,42 +150,44 @@ async def organisation_of(actor: Actor, facility_id: int | None) -> tuple[int | 
 
 async def log_view(actor: Actor, person_id: int, facility_id: int | None, reason: str,
                    basis: str, via: str, shown: str = "full") -> None:
-    """Write one view of a person's credentials to their access log (call inside the caller's
-    transaction): who (organisation and user), when, why, on what basis, what was shown."""
-    facility_id, organisation = await organisation_of(actor, facility_id)
-    await CredentialAccessLog(
-        at=clock.now(), person=person_id, viewer_id=actor.user_id,
-        viewer_name=actor.username, facility=facility_id, reason=reason.strip()[:500],
-        basis=basis, via=via, shown=shown, organisation=organisation).save()
+    """Write one view of a person's credentials to their access log (in the caller's transaction,
+    else in its own): who (organisation and user), when, why, on what basis, what was shown."""
+    async with db.transaction():
+        facility_id, organisation = await organisation_of(actor, facility_id)
+        await CredentialAccessLog(
+            at=clock.now(), person=person_id, viewer_id=actor.user_id,
+            viewer_name=actor.username, facility=facility_id, reason=reason.strip()[:500],
+            basis=basis, via=via, shown=shown, organisation=organisation).save()
 
 
 async def check_person(actor: Actor, id_type: str, id_number: str, name: str, reason: str,
                        number: str = "", via: str = "check") -> CheckResult:
-    """One check; call inside a transaction (the view is logged)."""
-    if not (actor.role == Role.FACILITY_OPERATOR or is_officer(actor)):
-        raise ValidationError("无权查询", "id_number")
-    id_type = id_type or IdType.RESIDENT
-    number_norm = normalise_id_number(id_number, id_type)
-    name = normalise_name(name)
-    if not reason.strip():
-        raise ValidationError("请填写查询事由", "reason")
-    person = await find_person(id_type, number_norm)  # their own number or a linked one
-    if person is not None and names_match(person.name, name):
-        facility_id = None if is_officer(actor) else await consenting_facility(actor, person.id)
-        if is_officer(actor) or facility_id is not None:
-            basis = "officer" if is_officer(actor) else "consent"
-            await log_view(actor, person.id, facility_id, reason, basis, via)
-            return CheckResult(basis, person.name, await full_view(person.id))
-    public = await public_view(number, name)
-    if person is not None and names_match(person.name, name):
-        # identified without consent: logged too, with what the public result showed
-        await log_view(actor, person.id, None, reason, "public", via,
-                       "public_result" if public else "nothing")
-    said_no = None
-    if (person is not None and names_match(person.name, name)
-            and actor.role == Role.FACILITY_OPERATOR):
-        said_no = await consent_said_no(actor, person.id)
-    return CheckResult("public", mask_name(name), public, public_message(said_no, bool(public)))
+    """One check in one transaction (the view is logged)."""
+    async with db.transaction():
+        if not (actor.role == Role.FACILITY_OPERATOR or is_officer(actor)):
+            raise ValidationError("无权查询", "id_number")
+        id_type = id_type or IdType.RESIDENT
+        number_norm = normalise_id_number(id_number, id_type)
+        name = normalise_name(name)
+        if not reason.strip():
+            raise ValidationError("请填写查询事由", "reason")
+        person = await find_person(id_type, number_norm)  # their own number or a linked one
+        if person is not None and names_match(person.name, name):
+            facility_id = None if is_officer(actor) else await consenting_facility(actor, person.id)
+            if is_officer(actor) or facility_id is not None:
+                basis = "officer" if is_officer(actor) else "consent"
+                await log_view(actor, person.id, facility_id, reason, basis, via)
+                return CheckResult(basis, person.name, await full_view(person.id))
+        public = await public_view(number, name)
+        if person is not None and names_match(person.name, name):
+            # identified without consent: logged too, with what the public result showed
+            await log_view(actor, person.id, None, reason, "public", via,
+                           "public_result" if public else "nothing")
+        said_no = None
+        if (person is not None and names_match(person.name, name)
+                and actor.role == Role.FACILITY_OPERATOR):
+            said_no = await consent_said_no(actor, person.id)
+        return CheckResult("public", mask_name(name), public, public_message(said_no, bool(public)))
 
 
 async def consent_said_no(actor: Actor, person_id: int) -> str | None:
@@ -264,19 +266,20 @@ def parse_list(data: bytes, filename: str) -> list[dict[str, str]]:
 
 
 async def bulk_check(actor: Actor, rows: list[dict[str, str]], reason: str) -> list[CheckResult]:
-    results = []
-    for i, row in enumerate(rows, start=2):
-        try:
-            if row.get("problem"):
-                raise ValidationError(row["problem"], "id_number")
-            result = await check_person(actor, row["id_type"], row["id_number"], row["name"],
-                                        reason, row["number"], via="bulk")
-        except DomainError as error:
-            result = CheckResult("invalid", mask_name(row["name"]) if row["name"] else "",
-                                 message=error.message)
-        result.row = i
-        results.append(result)
-    return results
+    async with db.transaction():
+        results = []
+        for i, row in enumerate(rows, start=2):
+            try:
+                if row.get("problem"):
+                    raise ValidationError(row["problem"], "id_number")
+                result = await check_person(actor, row["id_type"], row["id_number"], row["name"],
+                                            reason, row["number"], via="bulk")
+            except DomainError as error:
+                result = CheckResult("invalid", mask_name(row["name"]) if row["name"] else "",
+                                     message=error.message)
+            result.row = i
+            results.append(result)
+        return results
 
 
 # The download of a bulk check: one row per credential shown, at least one per person.
@@ -315,11 +318,12 @@ def export_rows(results: list[CheckResult]) -> list[list[Any]]:
 
 
 async def record_export(actor: Actor, reason: str, persons: int, rows: int) -> None:
-    """Audit one download of a bulk check's results (call inside a transaction): who, the
+    """Audit one download of a bulk check's results (one transaction): who, the
     check's reason, how many people and rows."""
-    await audit.record(actor, "credential_check.export", "credential_check",
-                       after={"reason": reason, "persons": persons, "rows": rows,
-                              "format": "XLSX"})
+    async with db.transaction():
+        await audit.record(actor, "credential_check.export", "credential_check",
+                           after={"reason": reason, "persons": persons, "rows": rows,
+                                  "format": "XLSX"})
 
 
 async def access_log_for_person(person_id: int, limit: int = 100) -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from core import audit, clock
+from core import audit, clock, db
 from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationError
 from employers.facilities import ClassInput
@@ -36,73 +36,80 @@ async def _class_for(class_id: int, actor: Actor) -> FacilityClass:
 
 
 async def create_class(facility_id: int, data: ClassInput, actor: Actor) -> FacilityClass:
-    await facility_for(facility_id, actor, act=True)
-    data = data.normalised()
-    if await FacilityClass.exists().where(
-            (FacilityClass.facility == facility_id) & (FacilityClass.code == data.code)
-            & (FacilityClass.active == True)):  # noqa: E712
-        raise Conflict("班级编号已存在", "code")
-    now = clock.now()
-    row = FacilityClass(facility=facility_id, code=data.code, type=data.type,
-                        children=data.children, created_at=now, updated_at=now)
-    await row.save()
-    await audit.record(actor, "class.create", "facility_class", row.id, after=asdict(data))
-    await recheck([facility_id])
-    return row
+    async with db.transaction():
+        await facility_for(facility_id, actor, act=True)
+        data = data.normalised()
+        if await FacilityClass.exists().where(
+                (FacilityClass.facility == facility_id) & (FacilityClass.code == data.code)
+                & (FacilityClass.active == True)):  # noqa: E712
+            raise Conflict("班级编号已存在", "code")
+        now = clock.now()
+        row = FacilityClass(facility=facility_id, code=data.code, type=data.type,
+                            children=data.children, created_at=now, updated_at=now)
+        await row.save()
+        await audit.record(actor, "class.create", "facility_class", row.id, after=asdict(data))
+        await recheck([facility_id])
+        return row
 
 
 async def update_class(class_id: int, data: ClassInput, actor: Actor) -> FacilityClass:
-    row = await _class_for(class_id, actor)
-    data = data.normalised()
-    if data.code != row.code and await FacilityClass.exists().where(
-            (FacilityClass.facility == row.facility) & (FacilityClass.code == data.code)
-            & (FacilityClass.active == True)):  # noqa: E712
-        raise Conflict("班级编号已存在", "code")
-    before = {"code": row.code, "type": row.type, "children": row.children}
-    row.code, row.type, row.children = data.code, data.type, data.children
-    row.updated_at = clock.now()
-    await row.save()
-    await audit.record(actor, "class.update", "facility_class", row.id, before=before,
-                       after=asdict(data))
-    await recheck([row.facility])
-    return row
+    async with db.transaction():
+        row = await _class_for(class_id, actor)
+        data = data.normalised()
+        if data.code != row.code and await FacilityClass.exists().where(
+                (FacilityClass.facility == row.facility) & (FacilityClass.code == data.code)
+                & (FacilityClass.active == True)):  # noqa: E712
+            raise Conflict("班级编号已存在", "code")
+        before = {"code": row.code, "type": row.type, "children": row.children}
+        row.code, row.type, row.children = data.code, data.type, data.children
+        row.updated_at = clock.now()
+        await row.save()
+        await audit.record(actor, "class.update", "facility_class", row.id, before=before,
+                           after=asdict(data))
+        await recheck([row.facility])
+        return row
 
 
 async def close_class(class_id: int, actor: Actor) -> None:
-    row = await _class_for(class_id, actor)
-    await ClassAssignment.delete().where(ClassAssignment.facility_class == row.id)
-    row.active, row.updated_at = False, clock.now()
-    await row.save()
-    await audit.record(actor, "class.close", "facility_class", row.id, before={"code": row.code})
-    await recheck([row.facility])
+    async with db.transaction():
+        row = await _class_for(class_id, actor)
+        await ClassAssignment.delete().where(ClassAssignment.facility_class == row.id)
+        row.active, row.updated_at = False, clock.now()
+        await row.save()
+        await audit.record(actor, "class.close", "facility_class", row.id,
+                           before={"code": row.code})
+        await recheck([row.facility])
 
 
 async def assign(class_id: int, link_id: int, actor: Actor) -> None:
     """Put a caregiver in a class, moving them out of any other class."""
-    group = await _class_for(class_id, actor)
-    link = await StaffLink.objects().output(load_json=True).where(
-        (StaffLink.id == link_id) & (StaffLink.facility == group.facility)).first()
-    if link is None or link.status == "ended":
-        raise NotFound("未找到该在职人员", "staff_link_id")
-    if "caregiver" not in link.positions:
-        raise ValidationError("只有保育人员岗位的人员可以分配到班级", "staff_link_id")
-    previous = await ClassAssignment.objects().where(ClassAssignment.staff_link == link.id).first()
-    if previous is not None:
-        if previous.facility_class == group.id:
-            return
-        await previous.remove()
-    await ClassAssignment(facility_class=group.id, staff_link=link.id,
-                          created_at=clock.now()).save()
-    await audit.record(actor, "class.assign", "facility_class", group.id,
-                       before={"from_class": previous.facility_class if previous else None},
-                       after={"staff_link": link.id})
-    await recheck([group.facility])
+    async with db.transaction():
+        group = await _class_for(class_id, actor)
+        link = await StaffLink.objects().output(load_json=True).where(
+            (StaffLink.id == link_id) & (StaffLink.facility == group.facility)).first()
+        if link is None or link.status == "ended":
+            raise NotFound("未找到该在职人员", "staff_link_id")
+        if "caregiver" not in link.positions:
+            raise ValidationError("只有保育人员岗位的人员可以分配到班级", "staff_link_id")
+        previous = await ClassAssignment.objects().where(
+            ClassAssignment.staff_link == link.id).first()
+        if previous is not None:
+            if previous.facility_class == group.id:
+                return
+            await previous.remove()
+        await ClassAssignment(facility_class=group.id, staff_link=link.id,
+                              created_at=clock.now()).save()
+        await audit.record(actor, "class.assign", "facility_class", group.id,
+                           before={"from_class": previous.facility_class if previous else None},
+                           after={"staff_link": link.id})
+        await recheck([group.facility])
 
 
 async def unassign(class_id: int, link_id: int, actor: Actor) -> None:
-    group = await _class_for(class_id, actor)
-    await ClassAssignment.delete().where(
-        (ClassAssignment.facility_class == group.id) & (ClassAssignment.staff_link == link_id))
-    await audit.record(actor, "class.unassign", "facility_class", group.id,
-                       after={"staff_link": link_id})
-    await recheck([group.facility])
+    async with db.transaction():
+        group = await _class_for(class_id, actor)
+        await ClassAssignment.delete().where(
+            (ClassAssignment.facility_class == group.id) & (ClassAssignment.staff_link == link_id))
+        await audit.record(actor, "class.unassign", "facility_class", group.id,
+                           after={"staff_link": link_id})
+        await recheck([group.facility])

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core import audit, clock, files
+from core import audit, clock, db, files
 from core.actor import Actor
 from core.errors import Conflict, Forbidden, NotFound, ValidationError
 from core.roles import Role
@@ -79,13 +79,14 @@ async def refuse(link_id: int, actor: Actor) -> StaffLink:
     """The person refuses a pending request: the link becomes ``consent_refused``; the employer
     never sees the person's credentials through it. Raises NotFound (not the person's link) or
     Conflict (not pending)."""
-    link = await _own_link(link_id, actor)
-    if link.status != "pending_consent":
-        raise Conflict("该关联不在待同意状态")
-    now = clock.now()
-    await StaffConsent(staff_link=link.id, person=link.person, facility=link.facility,
-                       refused_at=now, created_at=now).save()
-    return await _set_status(link, "consent_refused", actor, "staff_link.consent_refuse")
+    async with db.transaction():
+        link = await _own_link(link_id, actor)
+        if link.status != "pending_consent":
+            raise Conflict("该关联不在待同意状态")
+        now = clock.now()
+        await StaffConsent(staff_link=link.id, person=link.person, facility=link.facility,
+                           refused_at=now, created_at=now).save()
+        return await _set_status(link, "consent_refused", actor, "staff_link.consent_refuse")
 
 
 async def _current(link: StaffLink) -> StaffConsent:
@@ -113,7 +114,8 @@ async def _withdraw(link: StaffLink, actor: Actor, via: str, reference: str = ""
 
 async def withdraw(link_id: int, actor: Actor) -> StaffLink:
     """The person withdraws a given consent (online or paper) in their account, at once."""
-    return await _withdraw(await _own_link(link_id, actor), actor, "person")
+    async with db.transaction():
+        return await _withdraw(await _own_link(link_id, actor), actor, "person")
 
 
 async def withdraw_on_written_request(link_id: int, reference: str, scan: bytes, filename: str,
@@ -121,34 +123,37 @@ async def withdraw_on_written_request(link_id: int, reference: str, scan: bytes,
     """A 人社局 officer withdraws a consent on the person's written request: the request's
     reference (e.g. 收文编号) and its scan (PDF/JPEG/PNG ≤ 5 MB) are required and kept.
     Raises Forbidden (not 人社局), NotFound, ValidationError (reference, scan), Conflict."""
-    if actor.role not in WITHDRAWING_OFFICERS:
-        raise Forbidden()
-    link = await StaffLink.objects().output(load_json=True).where(StaffLink.id == link_id).first()
-    if link is None:
-        raise NotFound("未找到该人员关联")
-    reference = reference.strip()
-    if not reference:
-        raise ValidationError("请填写本人书面申请的编号", "reference")
-    if len(reference) > 100:
-        raise ValidationError("书面申请编号不能超过 100 个字符", "reference")
-    if link.status != "active":
-        raise Conflict("该关联当前没有有效的授权，无需撤回")
-    kind = check_upload(scan, allowed=SCAN_KINDS, max_bytes=MAX_SCAN_BYTES, field="scan",
-                        label="书面申请扫描件")
-    stored = await files.save_file(scan, kind=kind, original_name=filename, actor=actor)
-    return await _withdraw(link, actor, "officer_written_request", reference, stored.id)
+    async with db.transaction():
+        if actor.role not in WITHDRAWING_OFFICERS:
+            raise Forbidden()
+        link = await StaffLink.objects().output(load_json=True).where(
+            StaffLink.id == link_id).first()
+        if link is None:
+            raise NotFound("未找到该人员关联")
+        reference = reference.strip()
+        if not reference:
+            raise ValidationError("请填写本人书面申请的编号", "reference")
+        if len(reference) > 100:
+            raise ValidationError("书面申请编号不能超过 100 个字符", "reference")
+        if link.status != "active":
+            raise Conflict("该关联当前没有有效的授权，无需撤回")
+        kind = check_upload(scan, allowed=SCAN_KINDS, max_bytes=MAX_SCAN_BYTES, field="scan",
+                            label="书面申请扫描件")
+        stored = await files.save_file(scan, kind=kind, original_name=filename, actor=actor)
+        return await _withdraw(link, actor, "officer_written_request", reference, stored.id)
 
 
 async def request_again(link_id: int, actor: Actor) -> StaffLink:
     """The operator asks again after a refusal or withdrawal: a new request (pending_consent)
     that needs a new consent; the earlier answers stay in the history."""
-    from employers.services.staff import link_for
+    async with db.transaction():
+        from employers.services.staff import link_for
 
-    link = await link_for(link_id, actor, act=True)
-    if link.status not in ("consent_refused", "consent_withdrawn"):
-        raise Conflict("只有本人拒绝或撤回授权的关联才能重新请求同意")
-    link.consent, link.consent_file, link.consent_at = None, None, None
-    return await _set_status(link, "pending_consent", actor, "staff_link.consent_request")
+        link = await link_for(link_id, actor, act=True)
+        if link.status not in ("consent_refused", "consent_withdrawn"):
+            raise Conflict("只有本人拒绝或撤回授权的关联才能重新请求同意")
+        link.consent, link.consent_file, link.consent_at = None, None, None
+        return await _set_status(link, "pending_consent", actor, "staff_link.consent_request")
 
 
 async def history_of_person(person_id: int) -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from core import audit, clock
+from core import audit, clock, db
 from core.actor import Actor
 from core.errors import Conflict, Forbidden
 from core.pagination import Page, offset_of
@@ -15,38 +15,40 @@ from employers.tables import ComplianceState, Facility, FacilityOperator
 
 
 async def register_facility(data: FacilityInput, actor: Actor) -> Facility:
-    """An operator registers a facility and becomes its operator (inside a transaction)."""
-    if actor.role != Role.FACILITY_OPERATOR:
-        raise Forbidden("只有托育机构经办人可以登记机构")
-    data = data.normalised()
-    if await Facility.exists().where(Facility.uscc == data.uscc):
-        raise Conflict("该统一社会信用代码的机构已登记；如需共同管理，请联系该机构经办人添加您",
-                       "uscc")
-    now = clock.now()
-    row = Facility(**asdict(data), filing_status="none", created_by=actor.user_id,
-                   created_at=now, updated_at=now)
-    await row.save()
-    await FacilityOperator(facility=row.id, user=actor.user_id, created_at=now).save()
-    await audit.record(actor, "facility.register", "facility", row.id, after=asdict(data))
-    from employers.services.rechecks import recheck
+    """An operator registers a facility and becomes its operator (one transaction)."""
+    async with db.transaction():
+        if actor.role != Role.FACILITY_OPERATOR:
+            raise Forbidden("只有托育机构经办人可以登记机构")
+        data = data.normalised()
+        if await Facility.exists().where(Facility.uscc == data.uscc):
+            raise Conflict("该统一社会信用代码的机构已登记；如需共同管理，请联系该机构经办人添加您",
+                           "uscc")
+        now = clock.now()
+        row = Facility(**asdict(data), filing_status="none", created_by=actor.user_id,
+                       created_at=now, updated_at=now)
+        await row.save()
+        await FacilityOperator(facility=row.id, user=actor.user_id, created_at=now).save()
+        await audit.record(actor, "facility.register", "facility", row.id, after=asdict(data))
+        from employers.services.rechecks import recheck
 
-    await recheck([row.id])
-    return row
+        await recheck([row.id])
+        return row
 
 
 async def update_facility(facility_id: int, data: FacilityInput, actor: Actor) -> Facility:
-    row = await facility_for(facility_id, actor, act=True)
-    data = data.normalised()
-    if data.uscc != row.uscc and await Facility.exists().where(Facility.uscc == data.uscc):
-        raise Conflict("该统一社会信用代码的机构已登记", "uscc")
-    before = {k: getattr(row, k) for k in asdict(data)}
-    for key, value in asdict(data).items():
-        setattr(row, key, value)
-    row.updated_at = clock.now()
-    await row.save()
-    await audit.record(actor, "facility.update", "facility", row.id, before=before,
-                       after=asdict(data))
-    return row
+    async with db.transaction():
+        row = await facility_for(facility_id, actor, act=True)
+        data = data.normalised()
+        if data.uscc != row.uscc and await Facility.exists().where(Facility.uscc == data.uscc):
+            raise Conflict("该统一社会信用代码的机构已登记", "uscc")
+        before = {k: getattr(row, k) for k in asdict(data)}
+        for key, value in asdict(data).items():
+            setattr(row, key, value)
+        row.updated_at = clock.now()
+        await row.save()
+        await audit.record(actor, "facility.update", "facility", row.id, before=before,
+                           after=asdict(data))
+        return row
 
 
 async def search(actor: Actor, q: str = "", filing_status: str = "", page: int = 1,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
-from core import audit, clock, files, labels
+from core import audit, clock, db, files, labels
 from core.actor import Actor
 from core.errors import Conflict, Forbidden, NotFound, ValidationError
 from core.pagination import offset_of
@@ -83,73 +83,75 @@ def kept_documents(returned: Filing | None, drop: Collection[str] = ()
 
 async def submit(facility_id: int, uploads: list[Upload], explanation: str,
                  actor: Actor, drop: Collection[str] = ()) -> Filing:
-    """Submit a filing; call inside a transaction.
+    """Submit a filing in one transaction.
 
     A resubmission after a return keeps the returned filing's documents: a kind uploaded again
     replaces that kind's files, a kind named in ``drop`` is left out, every other kind is kept
     (the same stored files, by SHA-256). The packet and its signature cover the final set.
     ValidationError (field = the document kind) when a required kind ends up with no file."""
-    facility = await facility_for(facility_id, actor, act=True)
-    if facility.filing_status == "submitted":
-        raise Conflict("该机构已有备案在审核中")
-    if facility.filing_status == "accepted":
-        raise Conflict("该机构已备案")
-    kinds = document_kinds()
-    kept = kept_documents(await returned_filing(facility_id), drop)
-    stored: dict[str, list[dict[str, Any]]] = {}
-    for upload in uploads:
-        if upload.kind not in kinds:
-            raise ValidationError("材料类型无效", upload.kind)
-        kind = check_upload(upload.data, allowed=DOC_KINDS, max_bytes=MAX_DOC_BYTES,
-                            field=upload.kind, label=kinds[upload.kind]["label"])
-        row = await files.save_file(upload.data, kind=kind, original_name=upload.filename,
-                                    actor=actor)
-        stored.setdefault(upload.kind, []).append({"file_id": row.id, "sha256": row.sha256,
-                                                   "name": upload.filename[:100]})
-    stored = {**kept, **stored}  # a kind uploaded again replaces the kept files of that kind
-    for kind, rule in kinds.items():
-        if rule["required"] and kind not in stored:
-            raise ValidationError(f"请上传{rule['label']}", kind)
-    snapshot = await build_snapshot(facility_id)
-    report = evaluate_dict(snapshot)
-    explanation = explanation.strip()
-    if not report["compliant"] and not explanation:
-        raise ValidationError("人员配备核查未通过，提交备案须填写书面说明", "explanation")
-    now = clock.now()
-    today = clock.today()
-    cal = await calendar.load()
-    rules = filing_rules()
-    previous = await Filing.select(Filing.id).where(Filing.facility == facility_id).order_by(
-        Filing.id, ascending=False).first()
-    row = Filing(
-        facility=facility_id, previous_id=previous["id"] if previous else None,
-        state="submitted", snapshot=snapshot, report=report, compliant=report["compliant"],
-        explanation=explanation, documents=stored, submitted_by=actor.user_id, submitted_at=now,
-        filing_due_on=cal.add_workdays(today, rules["filing_workdays"]),
-        answer_due_on=None if report["compliant"] else cal.add_workdays(
-            today, rules["answer_workdays"]),
-        created_at=now)
-    await row.save()
-    await labels.refresh_catalogue(force=False)  # the form names qualifications by the catalogue
-    pdf_bytes = await asyncio.to_thread(
-        _pdf().staffing_form_pdf, facility_dict(facility), snapshot, report, explanation,
-        now.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"))
-    pdf_row = await files.save_file(pdf_bytes, kind="pdf",
-                                    original_name=f"人员配备情况表-{row.id}.pdf", actor=actor)
-    row.pdf_file = pdf_row.id
-    row.documents = {**stored, "staffing_form": [{"file_id": pdf_row.id,
-                                                  "sha256": pdf_row.sha256,
-                                                  "name": "托育机构人员配备情况表.pdf"}]}
-    row.packet_sha256 = signing.packet_hash(packet_of(row))
-    row.signature, row.key_ref = await signing.sign(row.packet_sha256)
-    await row.save()
-    facility.filing_status, facility.updated_at = "submitted", now
-    await facility.save()
-    await _event(row.id, "submitted", actor, explanation)
-    await audit.record(actor, "filing.submit", "filing", row.id,
-                       after={"facility": facility_id, "compliant": report["compliant"],
-                              "packet_sha256": row.packet_sha256})
-    return row
+    async with db.transaction():
+        facility = await facility_for(facility_id, actor, act=True)
+        if facility.filing_status == "submitted":
+            raise Conflict("该机构已有备案在审核中")
+        if facility.filing_status == "accepted":
+            raise Conflict("该机构已备案")
+        kinds = document_kinds()
+        kept = kept_documents(await returned_filing(facility_id), drop)
+        stored: dict[str, list[dict[str, Any]]] = {}
+        for upload in uploads:
+            if upload.kind not in kinds:
+                raise ValidationError("材料类型无效", upload.kind)
+            kind = check_upload(upload.data, allowed=DOC_KINDS, max_bytes=MAX_DOC_BYTES,
+                                field=upload.kind, label=kinds[upload.kind]["label"])
+            row = await files.save_file(upload.data, kind=kind, original_name=upload.filename,
+                                        actor=actor)
+            stored.setdefault(upload.kind, []).append({"file_id": row.id, "sha256": row.sha256,
+                                                       "name": upload.filename[:100]})
+        stored = {**kept, **stored}  # a kind uploaded again replaces the kept files of that kind
+        for kind, rule in kinds.items():
+            if rule["required"] and kind not in stored:
+                raise ValidationError(f"请上传{rule['label']}", kind)
+        snapshot = await build_snapshot(facility_id)
+        report = evaluate_dict(snapshot)
+        explanation = explanation.strip()
+        if not report["compliant"] and not explanation:
+            raise ValidationError("人员配备核查未通过，提交备案须填写书面说明", "explanation")
+        now = clock.now()
+        today = clock.today()
+        cal = await calendar.load()
+        rules = filing_rules()
+        previous = await Filing.select(Filing.id).where(Filing.facility == facility_id).order_by(
+            Filing.id, ascending=False).first()
+        row = Filing(
+            facility=facility_id, previous_id=previous["id"] if previous else None,
+            state="submitted", snapshot=snapshot, report=report, compliant=report["compliant"],
+            explanation=explanation, documents=stored, submitted_by=actor.user_id, submitted_at=now,
+            filing_due_on=cal.add_workdays(today, rules["filing_workdays"]),
+            answer_due_on=None if report["compliant"] else cal.add_workdays(
+                today, rules["answer_workdays"]),
+            created_at=now)
+        await row.save()
+        # the form names qualifications by the catalogue
+        await labels.refresh_catalogue(force=False)
+        pdf_bytes = await asyncio.to_thread(
+            _pdf().staffing_form_pdf, facility_dict(facility), snapshot, report, explanation,
+            now.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"))
+        pdf_row = await files.save_file(pdf_bytes, kind="pdf",
+                                        original_name=f"人员配备情况表-{row.id}.pdf", actor=actor)
+        row.pdf_file = pdf_row.id
+        row.documents = {**stored, "staffing_form": [{"file_id": pdf_row.id,
+                                                      "sha256": pdf_row.sha256,
+                                                      "name": "托育机构人员配备情况表.pdf"}]}
+        row.packet_sha256 = signing.packet_hash(packet_of(row))
+        row.signature, row.key_ref = await signing.sign(row.packet_sha256)
+        await row.save()
+        facility.filing_status, facility.updated_at = "submitted", now
+        await facility.save()
+        await _event(row.id, "submitted", actor, explanation)
+        await audit.record(actor, "filing.submit", "filing", row.id,
+                           after={"facility": facility_id, "compliant": report["compliant"],
+                                  "packet_sha256": row.packet_sha256})
+        return row
 
 
 async def _event(filing_id: int, kind: str, actor: Actor, note: str = "") -> None:
@@ -184,44 +186,46 @@ async def _receipt_number(year: int) -> str:
 
 
 async def accept(filing_id: int, actor: Actor) -> Filing:
-    row, facility = await _pending_for_review(filing_id, actor)
-    now = clock.now()
-    today = clock.today()
-    row.state, row.reviewer_id, row.reviewed_at = "accepted", actor.user_id, now
-    row.receipt_number = await _receipt_number(today.year)
-    receipt = await asyncio.to_thread(_pdf().receipt_pdf, facility_dict(facility), {
-        "receipt_number": row.receipt_number, "packet_sha256": row.packet_sha256,
-        "submitted_on": row.submitted_at.astimezone(LOCAL_TZ).date().isoformat(),
-        "reviewed_on": today.isoformat()})
-    stored = await files.save_file(receipt, kind="pdf", original_name=f"备案回执-{row.id}.pdf",
-                                   actor=actor)
-    row.receipt_file = stored.id
-    await row.save()
-    facility.filing_status, facility.updated_at = "accepted", now
-    await facility.save()
-    await _event(row.id, "accepted", actor, row.receipt_number)
-    await notices.filing_decided(row.id, facility.id, "accepted",
-                                 receipt_number=row.receipt_number)
-    await audit.record(actor, "filing.accept", "filing", row.id, before={"state": "submitted"},
-                       after={"state": "accepted", "receipt_number": row.receipt_number})
-    return row
+    async with db.transaction():
+        row, facility = await _pending_for_review(filing_id, actor)
+        now = clock.now()
+        today = clock.today()
+        row.state, row.reviewer_id, row.reviewed_at = "accepted", actor.user_id, now
+        row.receipt_number = await _receipt_number(today.year)
+        receipt = await asyncio.to_thread(_pdf().receipt_pdf, facility_dict(facility), {
+            "receipt_number": row.receipt_number, "packet_sha256": row.packet_sha256,
+            "submitted_on": row.submitted_at.astimezone(LOCAL_TZ).date().isoformat(),
+            "reviewed_on": today.isoformat()})
+        stored = await files.save_file(receipt, kind="pdf", original_name=f"备案回执-{row.id}.pdf",
+                                       actor=actor)
+        row.receipt_file = stored.id
+        await row.save()
+        facility.filing_status, facility.updated_at = "accepted", now
+        await facility.save()
+        await _event(row.id, "accepted", actor, row.receipt_number)
+        await notices.filing_decided(row.id, facility.id, "accepted",
+                                     receipt_number=row.receipt_number)
+        await audit.record(actor, "filing.accept", "filing", row.id, before={"state": "submitted"},
+                           after={"state": "accepted", "receipt_number": row.receipt_number})
+        return row
 
 
 async def return_filing(filing_id: int, reasons: str, actor: Actor) -> Filing:
-    if not reasons.strip():
-        raise ValidationError("请填写退回原因", "reasons")
-    row, facility = await _pending_for_review(filing_id, actor)
-    now = clock.now()
-    row.state, row.reviewer_id, row.reviewed_at = "returned", actor.user_id, now
-    row.reasons = reasons.strip()
-    await row.save()
-    facility.filing_status, facility.updated_at = "returned", now
-    await facility.save()
-    await _event(row.id, "returned", actor, row.reasons)
-    await notices.filing_decided(row.id, facility.id, "returned", reasons=row.reasons)
-    await audit.record(actor, "filing.return", "filing", row.id, before={"state": "submitted"},
-                       after={"state": "returned"}, note=row.reasons)
-    return row
+    async with db.transaction():
+        if not reasons.strip():
+            raise ValidationError("请填写退回原因", "reasons")
+        row, facility = await _pending_for_review(filing_id, actor)
+        now = clock.now()
+        row.state, row.reviewer_id, row.reviewed_at = "returned", actor.user_id, now
+        row.reasons = reasons.strip()
+        await row.save()
+        facility.filing_status, facility.updated_at = "returned", now
+        await facility.save()
+        await _event(row.id, "returned", actor, row.reasons)
+        await notices.filing_decided(row.id, facility.id, "returned", reasons=row.reasons)
+        await audit.record(actor, "filing.return", "filing", row.id, before={"state": "submitted"},
+                           after={"state": "returned"}, note=row.reasons)
+        return row
 
 
 async def verify(filing_id: int, actor: Actor) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from core import audit, clock, files
+from core import audit, clock, db, files
 from core.actor import Actor
 from core.credentials import CredentialInput, create_credential, normalise_recorded_number
 from core.errors import Conflict, Forbidden, NotFound, ValidationError
@@ -33,25 +33,26 @@ OUTCOME_LABELS = {"pass": "合格", "fail": "不合格", "clear": "无记录（�
 async def link_person(facility_id: int, person: PersonInput, terms: StaffTerms,
                       actor: Actor) -> StaffLink:
     """Link a person to a facility; the link waits for the person's consent."""
-    await facility_for(facility_id, actor, act=True)
-    terms = terms.normalised()
-    row = await find_or_create_person(person, actor)
-    if await StaffLink.exists().where(
-            (StaffLink.facility == facility_id) & (StaffLink.person == row.id)
-            & (StaffLink.status != "ended")):
-        raise Conflict("该人员已在本机构在职或待同意", "id_number")
-    now = clock.now()
-    link = StaffLink(facility=facility_id, person=row.id, positions=terms.positions,
-                     employment=terms.employment, employment_form=terms.employment_form,
-                     started_on=terms.started_on, management_years=terms.management_years,
-                     status="pending_consent", created_by=actor.user_id, created_at=now,
-                     updated_at=now)
-    await link.save()
-    await audit.record(actor, "staff_link.create", "staff_link", link.id,
-                       after={"facility": facility_id, "person": row.id, **asdict(terms)})
-    await notices.consent_requested(link.id)  # SMS asking the person for consent
-    await recheck([facility_id])
-    return link
+    async with db.transaction():
+        await facility_for(facility_id, actor, act=True)
+        terms = terms.normalised()
+        row = await find_or_create_person(person, actor)
+        if await StaffLink.exists().where(
+                (StaffLink.facility == facility_id) & (StaffLink.person == row.id)
+                & (StaffLink.status != "ended")):
+            raise Conflict("该人员已在本机构在职或待同意", "id_number")
+        now = clock.now()
+        link = StaffLink(facility=facility_id, person=row.id, positions=terms.positions,
+                         employment=terms.employment, employment_form=terms.employment_form,
+                         started_on=terms.started_on, management_years=terms.management_years,
+                         status="pending_consent", created_by=actor.user_id, created_at=now,
+                         updated_at=now)
+        await link.save()
+        await audit.record(actor, "staff_link.create", "staff_link", link.id,
+                           after={"facility": facility_id, "person": row.id, **asdict(terms)})
+        await notices.consent_requested(link.id)  # SMS asking the person for consent
+        await recheck([facility_id])
+        return link
 
 
 async def link_for(link_id: int, actor: Actor, *, act: bool = False) -> StaffLink:
@@ -63,67 +64,73 @@ async def link_for(link_id: int, actor: Actor, *, act: bool = False) -> StaffLin
 
 
 async def update_terms(link_id: int, terms: StaffTerms, actor: Actor) -> StaffLink:
-    link = await link_for(link_id, actor, act=True)
-    if link.status == "ended":
-        raise Conflict("该人员已离职，记录不能再修改")
-    terms = terms.normalised()
-    before = {"positions": link.positions, "employment": link.employment,
-              "employment_form": link.employment_form, "started_on": link.started_on,
-              "management_years": link.management_years}
-    link.positions, link.employment = terms.positions, terms.employment
-    link.employment_form, link.started_on = terms.employment_form, terms.started_on
-    link.management_years, link.updated_at = terms.management_years, clock.now()
-    await link.save()
-    if "caregiver" not in terms.positions:
-        await ClassAssignment.delete().where(ClassAssignment.staff_link == link.id)
-    await audit.record(actor, "staff_link.update", "staff_link", link.id, before=before,
-                       after=asdict(terms))
-    await recheck([link.facility])
-    return link
+    async with db.transaction():
+        link = await link_for(link_id, actor, act=True)
+        if link.status == "ended":
+            raise Conflict("该人员已离职，记录不能再修改")
+        terms = terms.normalised()
+        before = {"positions": link.positions, "employment": link.employment,
+                  "employment_form": link.employment_form, "started_on": link.started_on,
+                  "management_years": link.management_years}
+        link.positions, link.employment = terms.positions, terms.employment
+        link.employment_form, link.started_on = terms.employment_form, terms.started_on
+        link.management_years, link.updated_at = terms.management_years, clock.now()
+        await link.save()
+        if "caregiver" not in terms.positions:
+            await ClassAssignment.delete().where(ClassAssignment.staff_link == link.id)
+        await audit.record(actor, "staff_link.update", "staff_link", link.id, before=before,
+                           after=asdict(terms))
+        await recheck([link.facility])
+        return link
 
 
 async def end_link(link_id: int, ended_on: date, reason: str, actor: Actor) -> StaffLink:
     """The person leaves: the link is kept as history and the operator's access ends."""
-    link = await link_for(link_id, actor, act=True)
-    if link.status == "ended":
-        raise Conflict("该人员已离职")
-    if ended_on < link.started_on:
-        raise ValidationError("离职日期不能早于入职日期", "ended_on")
-    # the link ends now (access, class assignments, compliance), so the day cannot lie ahead
-    require_happened(ended_on, clock.today(), "ended_on", "离职日期")
-    before = link.status
-    link.status, link.ended_on, link.end_reason = "ended", ended_on, reason.strip()
-    link.updated_at = clock.now()
-    await link.save()
-    await ClassAssignment.delete().where(ClassAssignment.staff_link == link.id)
-    await audit.record(actor, "staff_link.end", "staff_link", link.id, before={"status": before},
-                       after={"status": "ended", "ended_on": ended_on}, note=reason.strip())
-    await recheck([link.facility])
-    return link
+    async with db.transaction():
+        link = await link_for(link_id, actor, act=True)
+        if link.status == "ended":
+            raise Conflict("该人员已离职")
+        if ended_on < link.started_on:
+            raise ValidationError("离职日期不能早于入职日期", "ended_on")
+        # the link ends now (access, class assignments, compliance), so the day cannot lie ahead
+        require_happened(ended_on, clock.today(), "ended_on", "离职日期")
+        before = link.status
+        link.status, link.ended_on, link.end_reason = "ended", ended_on, reason.strip()
+        link.updated_at = clock.now()
+        await link.save()
+        await ClassAssignment.delete().where(ClassAssignment.staff_link == link.id)
+        await audit.record(actor, "staff_link.end", "staff_link", link.id,
+                           before={"status": before},
+                           after={"status": "ended", "ended_on": ended_on}, note=reason.strip())
+        await recheck([link.facility])
+        return link
 
 
 async def accept_link(link_id: int, actor: Actor) -> StaffLink:
     """The registered trainee accepts the link on their own page."""
-    link = await StaffLink.objects().output(load_json=True).where(StaffLink.id == link_id).first()
-    if link is None or actor.person_id is None or link.person != actor.person_id:
-        raise NotFound("未找到该关联")
-    if link.status != "pending_consent":
-        raise Conflict("该关联不在待同意状态")
-    return await _consent(link, "trainee_accepted", None, actor)
+    async with db.transaction():
+        link = await StaffLink.objects().output(load_json=True).where(
+            StaffLink.id == link_id).first()
+        if link is None or actor.person_id is None or link.person != actor.person_id:
+            raise NotFound("未找到该关联")
+        if link.status != "pending_consent":
+            raise Conflict("该关联不在待同意状态")
+        return await _consent(link, "trainee_accepted", None, actor)
 
 
 async def upload_consent(link_id: int, data: bytes, filename: str, actor: Actor) -> StaffLink:
     """The operator uploads the person's signed consent form (PDF/JPEG/PNG). Raises Conflict
     when the link is not pending or the person refused or withdrew a consent to this facility
     before (consents.ensure_paper_allowed: then only the person accepts)."""
-    link = await link_for(link_id, actor, act=True)
-    if link.status != "pending_consent":
-        raise Conflict("该关联不在待同意状态")
-    await consents.ensure_paper_allowed(link)
-    kind = check_upload(data, allowed=SCAN_KINDS, max_bytes=MAX_SCAN_BYTES,
-                        field="consent_form", label="签字同意书")
-    stored = await files.save_file(data, kind=kind, original_name=filename, actor=actor)
-    return await _consent(link, "form_uploaded", stored.id, actor)
+    async with db.transaction():
+        link = await link_for(link_id, actor, act=True)
+        if link.status != "pending_consent":
+            raise Conflict("该关联不在待同意状态")
+        await consents.ensure_paper_allowed(link)
+        kind = check_upload(data, allowed=SCAN_KINDS, max_bytes=MAX_SCAN_BYTES,
+                            field="consent_form", label="签字同意书")
+        stored = await files.save_file(data, kind=kind, original_name=filename, actor=actor)
+        return await _consent(link, "form_uploaded", stored.id, actor)
 
 
 async def _consent(link: StaffLink, how: str, file_id: int | None, actor: Actor) -> StaffLink:
@@ -153,30 +160,32 @@ class CheckInput:
 async def record_check(link_id: int, data: CheckInput, scan: bytes, filename: str,
                        actor: Actor) -> Credential:
     """Record a health or background check with its scan, by the operator or an officer."""
-    link = await StaffLink.objects().output(load_json=True).where(StaffLink.id == link_id).first()
-    if link is None or not await may_see(link.facility, actor):
-        raise NotFound("未找到该人员关联")
-    if not (is_officer(actor) or actor.role == Role.FACILITY_OPERATOR):
-        raise Forbidden()
-    if link.status == "ended":
-        raise Conflict("该人员已离职")
-    if data.code not in CHECK_CODES:
-        raise ValidationError("请选择健康检查或背景审查", "code")
-    if data.outcome not in CHECK_CODES[data.code]:
-        raise ValidationError("请选择检查结论", "outcome")
-    require_happened(data.checked_on, clock.today(), "checked_on", "检查日期")
-    if not data.issuer_name.strip():
-        raise ValidationError("请填写检查机构", "issuer_name")
-    prefix = "HC" if data.code == "HEALTH_CERT" else "BG"
-    number = (normalise_recorded_number(data.number)
-              or f"{prefix}{data.checked_on:%Y%m%d}{secrets.token_hex(4).upper()}")
-    kind = check_upload(scan, allowed=SCAN_KINDS, max_bytes=MAX_SCAN_BYTES, field="scan",
-                        label="扫描件")
-    stored = await files.save_file(scan, kind=kind, original_name=filename, actor=actor)
-    return await create_credential(CredentialInput(
-        person_id=link.person, code=data.code, number=number, issued_on=data.checked_on,
-        issuer_name=data.issuer_name.strip(), source="recorded", outcome=data.outcome,
-        scan_id=stored.id, origin_type="staff_link", origin_id=link.id), actor)
+    async with db.transaction():
+        link = await StaffLink.objects().output(load_json=True).where(
+            StaffLink.id == link_id).first()
+        if link is None or not await may_see(link.facility, actor):
+            raise NotFound("未找到该人员关联")
+        if not (is_officer(actor) or actor.role == Role.FACILITY_OPERATOR):
+            raise Forbidden()
+        if link.status == "ended":
+            raise Conflict("该人员已离职")
+        if data.code not in CHECK_CODES:
+            raise ValidationError("请选择健康检查或背景审查", "code")
+        if data.outcome not in CHECK_CODES[data.code]:
+            raise ValidationError("请选择检查结论", "outcome")
+        require_happened(data.checked_on, clock.today(), "checked_on", "检查日期")
+        if not data.issuer_name.strip():
+            raise ValidationError("请填写检查机构", "issuer_name")
+        prefix = "HC" if data.code == "HEALTH_CERT" else "BG"
+        number = (normalise_recorded_number(data.number)
+                  or f"{prefix}{data.checked_on:%Y%m%d}{secrets.token_hex(4).upper()}")
+        kind = check_upload(scan, allowed=SCAN_KINDS, max_bytes=MAX_SCAN_BYTES, field="scan",
+                            label="扫描件")
+        stored = await files.save_file(scan, kind=kind, original_name=filename, actor=actor)
+        return await create_credential(CredentialInput(
+            person_id=link.person, code=data.code, number=number, issued_on=data.checked_on,
+            issuer_name=data.issuer_name.strip(), source="recorded", outcome=data.outcome,
+            scan_id=stored.id, origin_type="staff_link", origin_id=link.id), actor)
 
 
 async def staff_of(facility_id: int, include_ended: bool = False) -> list[dict]:
