@@ -1,28 +1,45 @@
 """How fast does one process render certificate PDFs once warm?
 
     .venv/bin/python -m bench.pdf_render [-n 50] [--warmup 3] [--kind skill|training]
-                                         [--name 吴𠀀镕]
+                                         [--name 吴𠀀镕] [--compare]
 
 Prints wall-clock mean / p50 / p95 per certificate, CPU time per certificate and throughput
 per process. Target: < 200 ms per skill certificate after warm-up (stack-notes: without
 libharfbuzz-subset0 the same page takes seconds — run ``python -m core.syscheck`` first).
 ``--name`` prints another holder name, e.g. one outside Noto CJK that needs the fallback font
 (issue 10: within 1.2 × the figure without it).
+
+``--compare`` times, interleaved in one run, the product's skill certificate against a bare
+one-page WeasyPrint certificate (the same fields and fonts, Noto Serif CJK SC Bold and Noto Sans
+CJK SC, and the same QR; no frame, photo or template), rendered by WeasyPrint as it comes (its
+own font embedding; stylesheet and ``FontConfiguration`` reused, which is the best it does
+unaided) and once more with the product's compact font embedding (``core.pdf``). Prints each
+median, size and the ratios (target: product ≤ 1.1 × bare).
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import os
 import statistics
 import time
 from collections.abc import Callable
 from datetime import date
+from html import escape
 
 from PIL import Image
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 
+import core.pdf
 from certification.faces import CertificateFace, TrainingCertificateFace
-from certification.pdf import render_certificate_pdf, render_training_certificate_pdf
+from certification.pdf import (
+    format_cn_date,
+    qr_data_uri,
+    render_certificate_pdf,
+    render_training_certificate_pdf,
+)
 
 
 def _photo() -> bytes:
@@ -68,11 +85,83 @@ def training_face(serial: int, name: str = "王芳") -> TrainingCertificateFace:
     )
 
 
+BARE_CSS = """
+@page { size: A4; margin: 20mm; }
+body { font-family: "Noto Sans CJK SC", sans-serif; font-size: 11pt; }
+h1 { font-family: "Noto Serif CJK SC", serif; font-weight: bold; font-size: 30pt;
+     text-align: center; }
+td { font-family: "Noto Serif CJK SC", serif; font-weight: bold; padding: 2mm 4mm; }
+th { font-weight: normal; text-align: left; padding: 2mm 0; }
+img { width: 29mm; height: 29mm; }
+"""
+
+
+def bare_html(face: CertificateFace) -> str:
+    """The bare certificate: the face's fields in a table, a title, the QR and its text."""
+    rows = [("姓名", face.holder_name), ("证件类型", face.id_type), ("证件号码", face.id_number),
+            ("职业名称", face.occupation_name), ("工种/职业方向", face.direction_text),
+            ("职业技能等级", face.level_label), ("证书编号", face.certificate_number),
+            ("评价机构名称", face.issuer_name), ("发证日期", format_cn_date(face.issued_on))]
+    cells = "".join(f"<tr><th>{label}</th><td>{escape(value)}</td></tr>" for label, value in rows)
+    return (f'<html lang="zh-CN"><head><meta charset="utf-8"><title>{face.title}</title></head>'
+            f"<body><h1>{face.title}</h1><table>{cells}</table>"
+            f'<img src="{qr_data_uri(face.verification_url)}"><p>扫码核验真伪 核验码 '
+            f"{face.verification_code}<br>{escape(face.verification_url)}</p></body></html>")
+
+
+def _bare_renderer(name: str | None, compact: bool) -> Callable[[int], bytes]:
+    """Plain WeasyPrint: ``HTML(...).write_pdf`` with a reused stylesheet and font config;
+    ``compact`` wraps the call as ``core.pdf.render_html_to_pdf`` does (compact CJK fonts)."""
+    config = FontConfiguration()
+    css = CSS(string=BARE_CSS, font_config=config)
+    named = {"name": name} if name else {}
+
+    def render(serial: int) -> bytes:
+        html = HTML(string=bare_html(skill_face(serial, **named)))
+        with core.pdf.compact_fonts(compact):
+            return html.write_pdf(stylesheets=[css], font_config=config)
+    return render
+
+
 def _renderer(kind: str, name: str | None) -> Callable[[int], bytes]:
     named = {"name": name} if name else {}
     if kind == "training":
         return lambda serial: render_training_certificate_pdf(training_face(serial, **named))
     return lambda serial: render_certificate_pdf(skill_face(serial, **named))
+
+
+def _timed(render: Callable[[int], bytes], serial: int) -> tuple[float, int]:
+    started = time.perf_counter()
+    size = len(render(serial))
+    return (time.perf_counter() - started) * 1000, size
+
+
+def compare(n: int, warmup: int, name: str | None) -> None:
+    """Product vs bare certificates, interleaved round by round so load hits all alike."""
+    renders = {"product": _renderer("skill", name),
+               "bare (WeasyPrint as it comes)": _bare_renderer(name, compact=False),
+               "bare + compact fonts": _bare_renderer(name, compact=True)}
+    for serial in range(warmup):
+        for render in renders.values():
+            render(serial)
+    times: dict[str, list[float]] = {label: [] for label in renders}
+    sizes: dict[str, int] = {}
+    for serial in range(warmup, warmup + n):
+        for label, render in renders.items():
+            ms, sizes[label] = _timed(render, serial)
+            times[label].append(ms)
+    medians = {label: statistics.median(values) for label, values in times.items()}
+    print(f"{n} rounds, interleaved; load average before: {os.getloadavg()[0]:.2f}"
+          + (f"; name: {name}" if name else ""))
+    for label, median in medians.items():
+        print(f"  {label:32s} median {median:6.1f} ms  min {min(times[label]):6.1f} ms  "
+              f"{sizes[label] / 1024:6.1f} KiB")
+    product = medians["product"]
+    print(f"  product / bare (WeasyPrint as it comes): "
+          f"{product / medians['bare (WeasyPrint as it comes)']:.2f} ×")
+    print(f"  product / bare + compact fonts:          "
+          f"{product / medians['bare + compact fonts']:.2f} ×")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 def main() -> None:
@@ -81,7 +170,12 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--kind", choices=("skill", "training"), default="skill")
     parser.add_argument("--name", help="holder name printed (default: a common one)")
+    parser.add_argument("--compare", action="store_true",
+                        help="product vs bare WeasyPrint certificates, interleaved")
     args = parser.parse_args()
+    if args.compare:
+        compare(args.n, args.warmup, args.name)
+        return
     render = _renderer(args.kind, args.name)
 
     started = time.perf_counter()
