@@ -9,7 +9,7 @@ from typing import Any
 from core.errors import ValidationError
 from employers.compliance.engine import evaluate_dict
 from employers.compliance.forecast import forecast
-from employers.compliance.snapshot import Snapshot
+from employers.compliance.snapshot import Snapshot, display_names, display_text
 
 SHORT_TEXT = {
     "CLASS_RATIO": "{day} 起 {subjects} 班合格保育人员不足",
@@ -54,12 +54,12 @@ def what_if(snapshot: dict[str, Any], class_children: dict[str, int],
 def coming_breaks(snapshot: dict[str, Any], days: int = 365) -> list[dict[str, Any]]:
     """Which coming expiries break compliance and on which day, with a short Chinese line."""
     parsed = Snapshot.from_dict(snapshot)
-    names = {s["id"]: s["name"] for s in snapshot["staff"]}
+    names = display_names(snapshot["staff"])
     out = []
     for change in forecast(parsed, parsed.as_of + timedelta(days=days)):
         subjects = "、".join(names.get(s, s) for s in change.subjects)
         template = SHORT_TEXT.get(change.code)
         text = (template.format(day=change.on.isoformat(), subjects=subjects) if template
-                else change.message)
+                else display_text(change.message, snapshot["staff"], names))
         out.append({**change.to_dict(), "on": change.on, "text": text})
     return out

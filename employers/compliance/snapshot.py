@@ -10,6 +10,8 @@ force on ``as_of``; the other enumerations are the snapshot format itself.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -79,6 +81,8 @@ class StaffMember:
 
     @property
     def label(self) -> str:
+        """How the engine's messages name the member: ``名字（s12）`` with the contract's id (the
+        CLI and the API keep it); pages, PDFs and exports show :func:`display_names` instead."""
         return f"{self.name}（{self.id}）"
 
     def to_dict(self) -> dict[str, Any]:
@@ -278,3 +282,69 @@ def _check_assignments(classes: tuple[ClassGroup, ...], staff: tuple[StaffMember
                     "一名保育人员最多分配到一个班级",
                 )
             assigned[staff_id] = group.code
+
+
+# A staff member's id as StaffMember.label writes it after the name: ``（s12）``.
+STAFF_ID_MARK = re.compile(r"（s\d+）")
+
+
+def display_names(staff: Iterable[Mapping[str, Any]],
+                  position_names: Mapping[str, str] | None = None) -> dict[str, str]:
+    """How people read each staff member of a snapshot's ``staff`` list (dicts with ``id``,
+    ``name``, ``positions``): ``{id: text}``. The name alone when no one else in the list has it;
+    namesakes get their positions' names (``曹琳（保育人员）``) and, when those are the same too,
+    their order among the namesakes (``曹琳（保育人员，第2位）``). Never the internal id.
+    ``position_names``: position code → name (default: the rules in force today)."""
+    members = list(staff)
+    if position_names is None:
+        book = load_rule_book()
+        position_names = {code: p.name for version in book.versions
+                          for code, p in version.positions.items()}
+    by_name: dict[str, list[Mapping[str, Any]]] = {}
+    for member in members:
+        by_name.setdefault(str(member.get("name") or ""), []).append(member)
+    out: dict[str, str] = {}
+    for name, same in by_name.items():
+        if len(same) == 1:
+            out[str(same[0]["id"])] = name
+            continue
+        described = {str(m["id"]): "、".join(position_names.get(p, p)
+                                             for p in m.get("positions") or ()) or "工作人员"
+                     for m in same}
+        seen: dict[str, int] = {}
+        for member in same:
+            what = described[str(member["id"])]
+            if list(described.values()).count(what) > 1:
+                seen[what] = seen.get(what, 0) + 1
+                what = f"{what}，第{seen[what]}位"
+            out[str(member["id"])] = f"{name}（{what}）"
+    return out
+
+
+def display_text(text: str, staff: Iterable[Mapping[str, Any]] | None = None,
+                 names: Mapping[str, str] | None = None) -> str:
+    """``text`` of the engine (a rule message) with every ``名字（id）`` written as people read
+    it: by ``names`` (:func:`display_names` of ``staff``) when the member is known, else the
+    name alone (a stored report without its snapshot)."""
+    members = list(staff or ())
+    if names is None:
+        names = display_names(members) if members else {}
+    for member in members:
+        mark = f"{member.get('name')}（{member.get('id')}）"
+        if mark in text:
+            text = text.replace(mark, names.get(str(member["id"]), str(member.get("name"))))
+    return STAFF_ID_MARK.sub("", text)
+
+
+def display_report(report: Mapping[str, Any],
+                   snapshot: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A copy of an engine report (evaluate_dict's shape) for pages, PDFs and exports: each rule's
+    ``message`` names staff by :func:`display_names` of the snapshot's staff instead of the
+    internal id; codes, statuses and ``subjects`` (ids) unchanged. Without the snapshot the id
+    markers are dropped and the names stay. The engine's own output is not changed."""
+    staff = list((snapshot or {}).get("staff") or ())
+    names = display_names(staff) if staff else {}
+    rules = [dict(rule) | ({"message": display_text(rule["message"], staff, names)}
+                           if isinstance(rule.get("message"), str) else {})
+             for rule in report.get("rules") or ()]
+    return dict(report) | {"rules": rules}

@@ -21,6 +21,7 @@ from core.roles import Role
 from core.web import FormData, PageNumber, errors_of, form_page, page, redirect_with
 from employers import whatif
 from employers.compliance.engine import evaluate_dict
+from employers.compliance.snapshot import display_names, display_report
 from employers.controllers.common import (
     LABELS,
     form_of,
@@ -53,8 +54,8 @@ async def facility_context(request: Request, facility_id: int,
     actor = actor_of(request)
     facility = await facility_for(facility_id, actor)
     snapshot = await build_snapshot(facility_id)
-    report = evaluate_dict(snapshot)
-    names = {s["id"]: s["name"] for s in snapshot["staff"]}
+    report = display_report(evaluate_dict(snapshot), snapshot)
+    names = display_names(snapshot["staff"])
     names.update({c["code"]: c["code"] for c in snapshot["classes"]})
     people = await staff.staff_of(facility_id, include_ended=True)
     for p in people:
@@ -66,7 +67,8 @@ async def facility_context(request: Request, facility_id: int,
         "classes": await classes.classes_of(facility_id), "people": people,
         "forecast": whatif.coming_breaks(snapshot), "filings": await filings.history(facility_id),
         "can_act": await may_act(facility_id, actor), "labels": LABELS,
-        "education": EDUCATION_LABELS, "documents": document_kinds(), "what_if": what_if,
+        "education": EDUCATION_LABELS, "documents": document_kinds(),
+        "what_if": display_report(what_if, snapshot) if what_if else what_if,
         "snapshot": snapshot, "returned": await filings.returned_filing(facility_id),
     }
 

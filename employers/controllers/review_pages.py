@@ -16,6 +16,7 @@ from core.forms import FormReader
 from core.labels import label
 from core.roles import Role
 from core.web import FormData, PageNumber, errors_of, form_page, page, redirect_with
+from employers.compliance.snapshot import display_names, display_report, display_text
 from employers.controllers.common import LABELS, form_of
 from employers.facilities import document_kinds
 from employers.services import calendar, facilities, filings, rechecks
@@ -35,6 +36,14 @@ def accept_question(facility: str, report: dict) -> str:
             "不能撤回。确定予以备案吗？")
 
 
+def _by_name(alerts: list[dict]) -> list[dict]:
+    """The alerts' reasons with staff named as people read them (no internal ids)."""
+    for alert in alerts:
+        alert["reasons"] = [r | {"message": display_text(r.get("message") or "")}
+                            for r in alert["reasons"]]
+    return alerts
+
+
 class ReviewPages(Controller):
     path = "/employers/filings"
     include_in_schema = False
@@ -43,7 +52,7 @@ class ReviewPages(Controller):
     async def index(self, request: Request) -> Template:
         return page(request, "employers/review_queue.html", page_title="备案审核",
                     queue=await filings.queue("submitted"),
-                    alerts=await rechecks.no_longer_compliant(), labels=LABELS)
+                    alerts=_by_name(await rechecks.no_longer_compliant()), labels=LABELS)
 
     async def _detail(self, request: Request, filing_id: int, form: dict | None = None,
                       errors: dict | None = None) -> Template:
@@ -51,7 +60,8 @@ class ReviewPages(Controller):
         context = {"page_title": f"备案第 {row.id} 号", "filing": row,
                    "verification": await filings.verify(filing_id, actor_of(request)),
                    "documents": document_kinds(), "labels": LABELS,
-                   "names": {s["id"]: s["name"] for s in row.snapshot.get("staff", [])},
+                   "names": display_names(row.snapshot.get("staff", [])),
+                   "report": display_report(row.report, row.snapshot),
                    "history": await filings.history(row.facility),
                    "accept_question": accept_question(row.snapshot["facility"]["name"],
                                                       row.report)}
