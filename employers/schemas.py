@@ -5,9 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from core.forms import BoundedDate
+
+# Response models are validated from the services' rows and objects (from_attributes); where a
+# row names a reference by its column (facility, staff_link), the field also reads that name.
+FROM_ROWS = ConfigDict(from_attributes=True, populate_by_name=True)
+
+
+def column(name: str, column_name: str) -> AliasChoices:
+    """Read field ``name`` from itself or from the row's column ``column_name``."""
+    return AliasChoices(name, column_name)
 
 
 class IdOut(BaseModel):
@@ -17,9 +26,11 @@ class IdOut(BaseModel):
 class ConsentOut(BaseModel):
     """One answer to a staff-link consent request (employers.tables.StaffConsent)."""
 
+    model_config = FROM_ROWS
+
     id: int
-    staff_link_id: int
-    facility_id: int
+    staff_link_id: int = Field(validation_alias=column("staff_link_id", "staff_link"))
+    facility_id: int = Field(validation_alias=column("facility_id", "facility"))
     facility_name: str
     given_at: datetime | None
     how: str | None  # trainee_accepted | form_uploaded
@@ -42,6 +53,8 @@ class FacilityIn(BaseModel):
 
 
 class FacilityOut(BaseModel):
+    model_config = FROM_ROWS
+
     id: int
     name: str
     uscc: str
@@ -64,6 +77,8 @@ class FacilityPage(BaseModel):
 
 
 class PublicFacilityOut(BaseModel):
+    model_config = FROM_ROWS
+
     name: str
     address: str
     street: str
@@ -213,6 +228,8 @@ class CheckIn(BaseModel):
 
 
 class CheckedCredential(BaseModel):
+    model_config = FROM_ROWS
+
     code: str
     name: str
     level: int | None = None
@@ -229,6 +246,8 @@ class CheckedCredential(BaseModel):
 
 
 class CheckOut(BaseModel):
+    model_config = FROM_ROWS
+
     row: int | None = None
     basis: str
     name: str
@@ -237,8 +256,10 @@ class CheckOut(BaseModel):
 
 
 class FilingOut(BaseModel):
+    model_config = FROM_ROWS
+
     id: int
-    facility_id: int
+    facility_id: int = Field(validation_alias=column("facility_id", "facility"))
     state: str
     compliant: bool
     explanation: str
@@ -257,6 +278,8 @@ class ReasonsIn(BaseModel):
 
 
 class VerifyOut(BaseModel):
+    model_config = FROM_ROWS
+
     filing_id: int
     packet_sha256: str
     computed_sha256: str
@@ -268,8 +291,10 @@ class VerifyOut(BaseModel):
 
 
 class QueueItem(BaseModel):
+    model_config = FROM_ROWS
+
     id: int
-    facility_id: int
+    facility_id: int = Field(validation_alias=column("facility_id", "facility"))
     facility_name: str
     compliant: bool
     submitted_at: datetime
@@ -282,7 +307,9 @@ class QueueItem(BaseModel):
 
 
 class AlertOut(BaseModel):
-    facility_id: int
+    model_config = FROM_ROWS
+
+    facility_id: int = Field(validation_alias=column("facility_id", "facility"))
     name: str
     street: str
     filing_status: str

@@ -29,17 +29,6 @@ SEE = (OPERATOR, *OFFICER_ROLES)
 REVIEWERS = (Role.HEALTH_REVIEWER, Role.ADMIN)
 
 
-def facility_out(row: Any, compliant: bool | None = None) -> sc.FacilityOut:
-    get_ = row.get if isinstance(row, dict) else lambda k: getattr(row, k)
-    return sc.FacilityOut(
-        id=get_("id"), name=get_("name"), uscc=get_("uscc"), for_profit=get_("for_profit"),
-        registering_authority=get_("registering_authority"), address=get_("address"),
-        street=get_("street"), service_types=list(get_("service_types")),
-        capacity=get_("capacity"),
-        is_kindergarten_with_toddler_class=get_("is_kindergarten_with_toddler_class"),
-        filing_status=get_("filing_status"), compliant=compliant)
-
-
 def staff_out(row: dict) -> sc.StaffOut:
     return sc.StaffOut(
         id=row["id"], snapshot_id=staff_id(row["id"]), person_id=row["person"], name=row["name"],
@@ -47,21 +36,6 @@ def staff_out(row: dict) -> sc.StaffOut:
         employment=row["employment"], employment_form=row["employment_form"],
         started_on=row["started_on"], ended_on=row["ended_on"],
         management_years=row["management_years"], status=row["status"], consent=row["consent"])
-
-
-def check_out(result: checks.CheckResult) -> sc.CheckOut:
-    return sc.CheckOut(row=result.row, basis=result.basis, name=result.name,
-                       message=result.message,
-                       credentials=[sc.CheckedCredential(**c) for c in result.credentials])
-
-
-def filing_out(row: Any) -> sc.FilingOut:
-    return sc.FilingOut(
-        id=row.id, facility_id=row.facility, state=row.state, compliant=row.compliant,
-        explanation=row.explanation, report=sc.ReportOut(**row.report),
-        submitted_at=row.submitted_at, filing_due_on=row.filing_due_on,
-        answer_due_on=row.answer_due_on, reasons=row.reasons, receipt_number=row.receipt_number,
-        packet_sha256=row.packet_sha256, previous_id=row.previous_id)
 
 
 async def _classes_out(facility_id: int) -> list[sc.ClassOut]:
@@ -81,33 +55,32 @@ class FacilitiesApi(Controller):
         number, per = clamp_page(page, per_page)
         result = await facilities.search(actor_of(request), q.strip()[:50], filing_status,
                                          number, per)
-        return sc.FacilityPage(items=[facility_out(r, r["compliant"]) for r in result.items],
+        return sc.FacilityPage(items=[sc.FacilityOut.model_validate(r) for r in result.items],
                                total=result.total, page=number, per_page=per)
 
     @post("/", summary="登记托育机构（经办人）", guards=[roles(OPERATOR)], status_code=201)
     async def create(self, request: Request, data: JSONBody[sc.FacilityIn]) -> sc.FacilityOut:
         row = await facilities.register_facility(FacilityInput(**data.model_dump()),
                                                  actor_of(request))
-        return facility_out(row)
+        return sc.FacilityOut.model_validate(row)
 
     @get("/public", summary="已备案托育机构信息公示", exclude_from_auth=True)
     async def public(self, q: FromQuery[str] = "", page: FromQuery[int] = 1,
                      per_page: FromQuery[int] = 50) -> list[sc.PublicFacilityOut]:
         number, per = clamp_page(page, per_page)
         result = await facilities.public_list(q.strip()[:50], number, per)
-        return [sc.PublicFacilityOut(**{k: r[k] for k in sc.PublicFacilityOut.model_fields})
-                for r in result.items]
+        return [sc.PublicFacilityOut.model_validate(r) for r in result.items]
 
     @get("/{facility_id:int}", summary="托育机构详情", guards=[roles(*SEE)])
     async def one(self, request: Request, facility_id: FromPath[int]) -> sc.FacilityOut:
-        return facility_out(await facility_for(facility_id, actor_of(request)))
+        return sc.FacilityOut.model_validate(await facility_for(facility_id, actor_of(request)))
 
     @put("/{facility_id:int}", summary="修改机构信息（经办人）", guards=[roles(OPERATOR)])
     async def update(self, request: Request, facility_id: FromPath[int],
                      data: JSONBody[sc.FacilityIn]) -> sc.FacilityOut:
         row = await facilities.update_facility(facility_id, FacilityInput(**data.model_dump()),
                                                actor_of(request))
-        return facility_out(row)
+        return sc.FacilityOut.model_validate(row)
 
     @get("/{facility_id:int}/classes", summary="班级及保育人员", guards=[roles(*SEE)])
     async def list_classes(self, request: Request, facility_id: FromPath[int]) -> list[sc.ClassOut]:
@@ -176,7 +149,7 @@ class FacilitiesApi(Controller):
                      data: MultipartBody[dict[str, Any]]) -> sc.FilingOut:
         uploads, explanation = await filing_uploads(data)
         row = await filings.submit(facility_id, uploads, explanation, actor_of(request))
-        return filing_out(await filings.filing_for(row.id, actor_of(request)))
+        return sc.FilingOut.model_validate(await filings.filing_for(row.id, actor_of(request)))
 
 
 async def filing_uploads(data: dict[str, Any]) -> tuple[list[filings.Upload], str]:
@@ -262,11 +235,7 @@ class StaffLinksApi(Controller):
     async def my_consents(self, request: Request) -> list[sc.ConsentOut]:
         person_id = actor_of(request).person_id
         rows = await consents.history_of_person(person_id) if person_id else []
-        return [sc.ConsentOut(id=r["id"], staff_link_id=r["staff_link"],
-                              facility_id=r["facility"], facility_name=r["facility_name"],
-                              given_at=r["given_at"], how=r["how"], refused_at=r["refused_at"],
-                              withdrawn_at=r["withdrawn_at"], withdrawn_via=r["withdrawn_via"],
-                              withdrawal_reference=r["withdrawal_reference"]) for r in rows]
+        return [sc.ConsentOut.model_validate(r) for r in rows]
 
     @post("/{link_id:int}/consent-form", summary="上传本人签字同意书（经办人）",
           guards=[roles(OPERATOR)], status_code=200)
@@ -304,7 +273,7 @@ class CredentialChecksApi(Controller):
     async def one(self, request: Request, data: JSONBody[sc.CheckIn]) -> sc.CheckOut:
         result = await checks.check_person(actor_of(request), data.id_type, data.id_number,
                                            data.name, data.reason, data.certificate_number)
-        return check_out(result)
+        return sc.CheckOut.model_validate(result)
 
     @post("/bulk", summary="批量核查（XLSX/CSV：证件类型、证件号码、姓名[、证书编号]）",
           status_code=200)
@@ -315,7 +284,7 @@ class CredentialChecksApi(Controller):
         rows = checks.parse_list(content, getattr(upload, "filename", "") or "")
         results = await checks.bulk_check(actor_of(request), rows,
                                           str(data.get("reason") or ""))
-        return [check_out(r) for r in results]
+        return [sc.CheckOut.model_validate(r) for r in results]
 
 
 class FilingsApi(Controller):
@@ -324,42 +293,32 @@ class FilingsApi(Controller):
 
     @get("/", summary="审核队列（含期限）", guards=[roles(*REVIEWERS)])
     async def queue(self, filing_state: FromQuery[str] = "submitted") -> list[sc.QueueItem]:
-        return [sc.QueueItem(id=r["id"], facility_id=r["facility"],
-                             facility_name=r["facility_name"], compliant=r["compliant"],
-                             submitted_at=r["submitted_at"], filing_due_on=r["filing_due_on"],
-                             answer_due_on=r["answer_due_on"],
-                             filing_days_left=r["filing_days_left"],
-                             answer_days_left=r["answer_days_left"], overdue=r["overdue"],
-                             resubmission=r["previous_id"] is not None)
-                for r in await filings.queue(filing_state)]
+        return [sc.QueueItem.model_validate(r) for r in await filings.queue(filing_state)]
 
     @get("/alerts", summary="已备案但当前不达标的机构", guards=[roles(*REVIEWERS)])
     async def alerts(self) -> list[sc.AlertOut]:
-        return [sc.AlertOut(facility_id=r["facility"], name=r["name"], street=r["street"],
-                            filing_status=r["filing_status"], since=r["since"],
-                            reasons=[sc.RuleOut(**x) for x in r["reasons"]])
-                for r in await rechecks.no_longer_compliant()]
+        return [sc.AlertOut.model_validate(r) for r in await rechecks.no_longer_compliant()]
 
     @get("/{filing_id:int}", summary="备案详情", guards=[roles(*SEE)])
     async def one(self, request: Request, filing_id: FromPath[int]) -> sc.FilingOut:
-        return filing_out(await filings.filing_for(filing_id, actor_of(request)))
+        return sc.FilingOut.model_validate(await filings.filing_for(filing_id, actor_of(request)))
 
     @get("/{filing_id:int}/verify", summary="重新核验备案材料的摘要与签名", guards=[roles(*SEE)])
     async def verify(self, request: Request, filing_id: FromPath[int]) -> sc.VerifyOut:
-        return sc.VerifyOut(**await filings.verify(filing_id, actor_of(request)))
+        return sc.VerifyOut.model_validate(await filings.verify(filing_id, actor_of(request)))
 
     @post("/{filing_id:int}/accept", summary="予以备案（出具备案回执）", guards=[roles(*REVIEWERS)],
           status_code=200)
     async def accept(self, request: Request, filing_id: FromPath[int]) -> sc.FilingOut:
         await filings.accept(filing_id, actor_of(request))
-        return filing_out(await filings.filing_for(filing_id, actor_of(request)))
+        return sc.FilingOut.model_validate(await filings.filing_for(filing_id, actor_of(request)))
 
     @post("/{filing_id:int}/return", summary="退回（须填原因）", guards=[roles(*REVIEWERS)],
           status_code=200)
     async def return_(self, request: Request, filing_id: FromPath[int],
                       data: JSONBody[sc.ReasonsIn]) -> sc.FilingOut:
         await filings.return_filing(filing_id, data.reasons, actor_of(request))
-        return filing_out(await filings.filing_for(filing_id, actor_of(request)))
+        return sc.FilingOut.model_validate(await filings.filing_for(filing_id, actor_of(request)))
 
 
 API_ROUTES = [FacilitiesApi, ClassesApi, StaffLinksApi, CredentialChecksApi, FilingsApi]

@@ -283,4 +283,5 @@ async def queue(state: str = "submitted", page: int = 1, per_page: int = 50) -> 
         row["answer_days_left"] = (cal.workdays_between(today, row["answer_due_on"])
                                    if row["answer_due_on"] else None)
         row["overdue"] = row["filing_days_left"] < 0
+        row["resubmission"] = row["previous_id"] is not None
     return list(rows)
