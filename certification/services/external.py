@@ -13,6 +13,7 @@ from core.credentials import CredentialInput, create_credential, normalise_recor
 from core.errors import NotFound, ValidationError
 from core.files import save_file
 from core.happened import require_happened
+from core.labels import KERNEL_LABELS
 from core.pagination import Page
 from core.people import PersonInput, find_or_create_person
 from core.roles import Role
@@ -20,7 +21,7 @@ from core.tables import Credential, Qualification
 from core.uploads import SCAN_KINDS, check_upload
 
 MAX_SCAN_BYTES = 5 * 1024 * 1024
-OUTCOME_LABELS = {"pass": "合格", "fail": "不合格", "clear": "无记录", "flagged": "有记录"}
+OUTCOME_LABELS = dict(KERNEL_LABELS["outcome"])  # the label table's words for a check's result
 NO_VALIDITY_CODE = "BACKGROUND_CHECK"  # a background check records a fact, it does not lapse
 SEE_ALL_ROLES = frozenset({Role.HRSS_OFFICER, Role.EDU_OFFICER, Role.HEALTH_REVIEWER, Role.ADMIN})
 

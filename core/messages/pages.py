@@ -15,6 +15,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_303_SEE_OTHER
 from core import audit, clock, db
 from core.accounts.auth import actor_of, require_user, roles
 from core.errors import NotFound, ValidationError
+from core.labels import KERNEL_LABELS
 from core.messages.gateways import content_visible
 from core.messages.outbox import mask_recipient, reminders_refused
 from core.messages.tables import Message, ReminderOptOut
@@ -23,10 +24,11 @@ from core.roles import Role
 from core.tables import User
 from core.web import FormData, PageNumber, errors_of, form_page, page, redirect_with
 
-STATES = (("pending", "待发送"), ("sending", "发送中"), ("sent", "已发送"), ("failed", "发送失败"))
-STATE_LABELS = dict(STATES)
-CHANNEL_LABELS = {"sms": "短信", "email": "邮件"}
-KIND_LABELS = {"code": "验证码", "notice": "通知", "reminder": "提醒"}
+# The outbox's states, channels and kinds as the one label table (core.labels) names them.
+STATE_LABELS = dict(KERNEL_LABELS["message_state"])
+STATES = tuple(STATE_LABELS.items())
+CHANNEL_LABELS = dict(KERNEL_LABELS["message_channel"])
+KIND_LABELS = dict(KERNEL_LABELS["message_kind"])
 # What each outbox topic is, as an admin reads it: every topic the code enqueues
 # (core.otp ``otp.{purpose}``, core.claims, employers.notices, employers.labour.notices,
 # certification.notices).

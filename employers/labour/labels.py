@@ -13,6 +13,8 @@ from employers.labour.records import (
     EmploymentForm,
 )
 
+SEVERITIES = {"violation": "违法", "warning": "需关注", "info": "提醒"}
+
 AUDIT_ACTIONS = {
     "labour.record.save": "保存劳动用工信息",
     "labour.contract.create": "登记劳动合同",
@@ -28,7 +30,7 @@ AUDIT_ACTIONS = {
 
 LABELS = {
     "labour_finding": {str(k): v for k, v in FINDING_LABELS.items()},
-    "labour_severity": {"violation": "违法", "warning": "需关注", "info": "提醒"},
+    "labour_severity": SEVERITIES,
     "insurance": {str(k): v for k, v in INSURANCE_LABELS.items()},
     "case_kind": {str(k): k.label for k in CaseKind},
     "case_status": {str(k): k.label for k in CaseStatus},

@@ -28,6 +28,7 @@ from employers.labour.forms import (
     read_record,
     read_wage,
 )
+from employers.labour.labels import SEVERITIES
 from employers.labour.records import (
     CaseKind,
     CaseStatus,
@@ -60,7 +61,7 @@ RECORD_ROLES = (Role.FACILITY_OPERATOR, Role.HRSS_OFFICER, Role.ADMIN)
 OFFICERS = (Role.HRSS_OFFICER, Role.ADMIN)
 FINDING_HEADERS = ("街镇", "托育机构", "从业人员", "问题类型", "严重程度", "说明", "起始日期",
                    "涉及金额（元）", "计算日期")
-SEVERITY_LABELS = {"violation": "违法", "warning": "需关注", "info": "提醒"}
+SEVERITY_LABELS = SEVERITIES  # the label table's labour_severity kind
 
 CHOICES = {
     "forms": [(f.value, f.label) for f in EmploymentForm],

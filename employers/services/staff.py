@@ -26,8 +26,6 @@ from employers.tables import ClassAssignment, StaffLink
 SCAN_KINDS = frozenset({"pdf", "jpeg", "png"})
 MAX_SCAN_BYTES = 5 * 1024 * 1024
 CHECK_CODES = {"HEALTH_CERT": ("pass", "fail"), "BACKGROUND_CHECK": ("clear", "flagged")}
-OUTCOME_LABELS = {"pass": "合格", "fail": "不合格", "clear": "无记录（通过）",
-                  "flagged": "有记录"}
 
 
 async def link_person(facility_id: int, person: PersonInput, terms: StaffTerms,
