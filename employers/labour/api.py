@@ -139,16 +139,11 @@ class LabourApi(Controller):
         else:
             found = await facilities_reminders(
                 await staff.facilities_of_user(actor.user_id), today())
-        return [ReminderOut(kind=r.kind, kind_label=r.kind_label, window=r.window,
-                            facility_id=r.facility_id, facility_name=r.facility_name,
-                            person_name=r.person_name, what=r.what, due_on=r.due_on,
-                            days_left=r.days_left, staff_link_id=r.staff_link_id)
-                for r in found]
+        return [ReminderOut.model_validate(r) for r in found]
 
     @get("/minimum-wages", summary="最低工资标准")
     async def minimum_wages(self) -> list[MinimumWageOut]:
-        return [MinimumWageOut(**{k: r[k] for k in MinimumWageOut.model_fields})
-                for r in await list_rates()]
+        return [MinimumWageOut.model_validate(r) for r in await list_rates()]
 
     @post("/minimum-wages", summary="新增或核对最低工资标准", guards=[roles(*OFFICER_ROLES)])
     async def post_minimum_wage(self, request: Request,

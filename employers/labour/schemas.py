@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from core.forms import MAX_FEN, BoundedDate
 
@@ -63,6 +63,8 @@ class MinimumWageIn(BaseModel):
 
 
 class MinimumWageOut(MinimumWageIn):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     region: str
 
@@ -164,6 +166,8 @@ class RegisterRow(BaseModel):
 class ReminderOut(BaseModel):
     """One reminder as the reminders page lists it: ``kind`` credential | health_check |
     contract, ``window`` 30 天内 | 60 天内 | 已过期, the facility whose staff it concerns."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     kind: str
     kind_label: str
