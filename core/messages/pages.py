@@ -30,11 +30,13 @@ STATES = tuple(STATE_LABELS.items())
 CHANNEL_LABELS = dict(KERNEL_LABELS["message_channel"])
 KIND_LABELS = dict(KERNEL_LABELS["message_kind"])
 # What each outbox topic is, as an admin reads it: every topic the code enqueues
-# (core.otp ``otp.{purpose}``, core.claims, employers.notices, employers.labour.notices,
-# certification.notices).
+# (core.otp ``otp.{purpose}``, core.claims, training.services.exams, employers.notices,
+# employers.labour.notices, certification.notices).
 TOPIC_LABELS = {
     "otp.claim": "身份核验验证码",
     "otp.password_reset": "找回密码验证码",
+    "otp.exam_on_behalf": "代为报名确认验证码",
+    "exam.on_behalf": "培训机构代为报名",
     "claim.rejected": "身份核验未通过",
     "consent.requested": "机构请求授权",
     "consent.form_recorded": "机构登记签字同意书",
