@@ -9,6 +9,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from core import audit, otp
@@ -382,9 +383,17 @@ async def my_registrations(actor: Actor) -> list[dict[str, Any]]:
 # (its code is a decoy nobody receives). A pending request is not a registration: the
 # ExamRegistration (confirmed) is written only when the trainee confirms.
 
-OB_AWAITING = "awaiting"
-OB_CONFIRMED = "confirmed"
-OB_DECLINED = "declined"
+class OnBehalfState(StrEnum):
+    """ExamOnBehalf.state: awaiting the trainee, confirmed by them, declined by them."""
+
+    AWAITING = "awaiting"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+
+
+OB_AWAITING = OnBehalfState.AWAITING
+OB_CONFIRMED = OnBehalfState.CONFIRMED
+OB_DECLINED = OnBehalfState.DECLINED
 OB_STATE_LABELS = {OB_AWAITING: "待本人确认", OB_CONFIRMED: "本人已确认",
                    OB_DECLINED: "本人已拒绝"}
 OB_OTP_PURPOSE = "exam_on_behalf"
