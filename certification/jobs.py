@@ -23,7 +23,14 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
 from certification.services.documents import render_task
-from certification.tables import CertificatePdf, CertificateRecord, IssuanceJob, IssuanceJobItem
+from certification.tables import (
+    CertificatePdf,
+    CertificateRecord,
+    IssuanceJob,
+    IssuanceJobItem,
+    JobItemState,
+    JobState,
+)
 from core import clock, db, worker
 from core.errors import DomainError
 from core.files import save_file
@@ -47,8 +54,8 @@ async def _claim(limit: int) -> list[dict]:
     worker; each returned item's ``attempts`` is the count before this claim."""
     now = clock.now()
     async with db.transaction():
-        condition = (IssuanceJobItem.state == "pending") | (
-            (IssuanceJobItem.state == "running")
+        condition = (IssuanceJobItem.state == JobItemState.PENDING) | (
+            (IssuanceJobItem.state == JobItemState.RUNNING)
             & worker.lease_expired(IssuanceJobItem.lease_until, IssuanceJobItem.claimed_at))
         query = IssuanceJobItem.select(
             IssuanceJobItem.id, IssuanceJobItem.job, IssuanceJobItem.record,
@@ -61,10 +68,11 @@ async def _claim(limit: int) -> list[dict]:
         # An item whose worker died MAX_ATTEMPTS times (a render that kills its process, say)
         # fails instead of being taken over again and again.
         doomed = [item for item in items
-                  if item["state"] == "running" and item["attempts"] >= MAX_ATTEMPTS]
+                  if item["state"] == JobItemState.RUNNING
+                  and item["attempts"] >= MAX_ATTEMPTS]
         if doomed:
             await IssuanceJobItem.update({
-                IssuanceJobItem.state: "failed", IssuanceJobItem.lease_until: None,
+                IssuanceJobItem.state: JobItemState.FAILED, IssuanceJobItem.lease_until: None,
                 IssuanceJobItem.error: f"处理中断 {MAX_ATTEMPTS} 次（工作进程退出），已停止重试",
             }).where(IssuanceJobItem.id.is_in([item["id"] for item in doomed]))
             for job_id in {item["job"] for item in doomed}:
@@ -74,16 +82,16 @@ async def _claim(limit: int) -> list[dict]:
             return []
         ids = [item["id"] for item in items]
         await IssuanceJobItem.update({
-            IssuanceJobItem.state: "running", IssuanceJobItem.claimed_at: now,
+            IssuanceJobItem.state: JobItemState.RUNNING, IssuanceJobItem.claimed_at: now,
             IssuanceJobItem.lease_until: now + worker.LEASE,
             IssuanceJobItem.owner: worker.worker_id(),
             IssuanceJobItem.attempts: IssuanceJobItem.attempts + 1,
         }).where(IssuanceJobItem.id.is_in(ids))
-        await IssuanceJob.update({IssuanceJob.state: "running"}).where(
+        await IssuanceJob.update({IssuanceJob.state: JobState.RUNNING}).where(
             IssuanceJob.id.is_in(list({item["job"] for item in items}))
-            & (IssuanceJob.state == "queued"))
+            & (IssuanceJob.state == JobState.QUEUED))
     for item in items:
-        if item.pop("state") == "running":
+        if item.pop("state") == JobItemState.RUNNING:
             log.info("job item taken over", extra={"fields": {
                 "item": item["id"], "from": item["owner"], "worker": worker.worker_id()}})
         item.pop("owner")
@@ -93,7 +101,8 @@ async def _claim(limit: int) -> list[dict]:
 def _held(item: dict) -> Any:
     """The item is still this worker's, for the attempt it claimed (a later claim, even by this
     same worker, counts one more attempt and makes this one stale)."""
-    return ((IssuanceJobItem.id == item["id"]) & (IssuanceJobItem.state == "running")
+    return ((IssuanceJobItem.id == item["id"])
+            & (IssuanceJobItem.state == JobItemState.RUNNING)
             & (IssuanceJobItem.owner == worker.worker_id())
             & (IssuanceJobItem.attempts == item["attempts"] + 1))
 
@@ -103,7 +112,7 @@ async def _renew(items: list[dict]) -> None:
     if items:
         await IssuanceJobItem.update({IssuanceJobItem.lease_until: worker.lease_deadline()}).where(
             IssuanceJobItem.id.is_in([item["id"] for item in items])
-            & (IssuanceJobItem.state == "running")
+            & (IssuanceJobItem.state == JobItemState.RUNNING)
             & (IssuanceJobItem.owner == worker.worker_id()))
 
 
@@ -111,10 +120,10 @@ async def _release(items: list[dict]) -> None:
     """Give back items abandoned unfinished (a forced stop): pending again at once."""
     if items:
         await IssuanceJobItem.update({
-            IssuanceJobItem.state: "pending", IssuanceJobItem.lease_until: None,
+            IssuanceJobItem.state: JobItemState.PENDING, IssuanceJobItem.lease_until: None,
         }).where(
             IssuanceJobItem.id.is_in([item["id"] for item in items])
-            & (IssuanceJobItem.state == "running")
+            & (IssuanceJobItem.state == JobItemState.RUNNING)
             & (IssuanceJobItem.owner == worker.worker_id()))
 
 
@@ -125,12 +134,13 @@ def _lost(item: dict) -> None:
 
 async def _finish_job_if_done(job_id: int) -> None:
     open_items = await IssuanceJobItem.count().where(
-        (IssuanceJobItem.job == job_id) & IssuanceJobItem.state.is_in(["pending", "running"]))
+        (IssuanceJobItem.job == job_id)
+        & IssuanceJobItem.state.is_in([JobItemState.PENDING, JobItemState.RUNNING]))
     if open_items == 0:
         failed = await IssuanceJobItem.count().where(
-            (IssuanceJobItem.job == job_id) & (IssuanceJobItem.state == "failed"))
+            (IssuanceJobItem.job == job_id) & (IssuanceJobItem.state == JobItemState.FAILED))
         await IssuanceJob.update({
-            IssuanceJob.state: "failed" if failed else "done",
+            IssuanceJob.state: JobState.FAILED if failed else JobState.DONE,
             IssuanceJob.finished_at: clock.now(),
         }).where(IssuanceJob.id == job_id)
 
@@ -140,7 +150,7 @@ async def _store(item: dict, result: dict[str, Any]) -> bool:
     this worker holds the item for this attempt; False (nothing written, no file) otherwise."""
     async with db.transaction():
         mine = await IssuanceJobItem.update({
-            IssuanceJobItem.state: "done", IssuanceJobItem.error: "",
+            IssuanceJobItem.state: JobItemState.DONE, IssuanceJobItem.error: "",
             IssuanceJobItem.finished_at: clock.now(), IssuanceJobItem.lease_until: None,
         }).where(_held(item)).returning(IssuanceJobItem.id)
         if not mine:
@@ -170,7 +180,7 @@ async def _fail(item: dict, error: BaseException) -> None:
     message = error.message if refused else f"{type(error).__name__}: {error}"
     async with db.transaction():
         mine = await IssuanceJobItem.update({
-            IssuanceJobItem.state: "failed" if final else "pending",
+            IssuanceJobItem.state: JobItemState.FAILED if final else JobItemState.PENDING,
             IssuanceJobItem.error: message[:500], IssuanceJobItem.lease_until: None,
         }).where(_held(item)).returning(IssuanceJobItem.id)
         if not mine:

@@ -6,6 +6,8 @@ only issuance, rendering, signing and verification need.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from piccolo.columns import (
     JSON,
     Boolean,
@@ -87,6 +89,24 @@ class HolderPhoto(Table):
     file = ForeignKey(StoredFile)
     uploaded_by = Integer(null=True, default=None)
     created_at = Timestamptz()
+
+
+class JobState(StrEnum):
+    """IssuanceJob.state."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class JobItemState(StrEnum):
+    """IssuanceJobItem.state."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
 
 
 class IssuanceJob(Table):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from certification.access import ISSUING_ROLES, may_download
 from certification.services.documents import verification_url
 from certification.services.verification import effective_status
-from certification.tables import CertificatePdf, CertificateRecord, IssuanceJobItem
+from certification.tables import CertificatePdf, CertificateRecord, IssuanceJobItem, JobItemState
 from core import clock
 from core.actor import CurrentUser
 from core.errors import Conflict, NotFound
@@ -197,7 +197,7 @@ async def pdf_of(view: CertificateView) -> PdfDownload:
         last = await IssuanceJobItem.select(IssuanceJobItem.state, IssuanceJobItem.error).where(
             IssuanceJobItem.record == view.record_id).order_by(
             IssuanceJobItem.id, ascending=False).first()
-        if last is not None and last["state"] == "failed":
+        if last is not None and last["state"] == JobItemState.FAILED:
             raise Conflict(f"证书文件未能生成：{last['error']}")
         raise Conflict("证书文件正在生成，请稍后再试")
     stored, data = await read_file(record["pdf"])

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from certification.tables import CertificateRecord, IssuanceJob, IssuanceJobItem
+from certification.tables import (
+    CertificateRecord,
+    IssuanceJob,
+    IssuanceJobItem,
+    JobItemState,
+    JobState,
+)
 from core import audit, clock
 from core.actor import Actor
 
@@ -13,12 +19,12 @@ async def enqueue(record_ids: list[int], actor: Actor, *, title: str, origin_key
     if not record_ids:
         return None
     job = IssuanceJob(
-        kind="render", title=title[:200], origin_key=origin_key, state="queued",
+        kind="render", title=title[:200], origin_key=origin_key, state=JobState.QUEUED,
         total=len(record_ids), created_by=actor.user_id, created_at=clock.now(),
     )
     await job.save()
     await IssuanceJobItem.insert(*[
-        IssuanceJobItem(job=job.id, record=record_id, state="pending", reason=reason)
+        IssuanceJobItem(job=job.id, record=record_id, state=JobItemState.PENDING, reason=reason)
         for record_id in record_ids
     ])
     await CertificateRecord.update({CertificateRecord.needs_render: True}).where(
@@ -36,8 +42,8 @@ async def failures_of(job_ids: list[int]) -> dict[int, list[dict]]:
     rows = await IssuanceJobItem.select(
         IssuanceJobItem.job, IssuanceJobItem.error, IssuanceJobItem.record.holder_name,
         IssuanceJobItem.record.credential.id, IssuanceJobItem.record.credential.number,
-    ).where(IssuanceJobItem.job.is_in(job_ids) & (IssuanceJobItem.state == "failed")).order_by(
-        IssuanceJobItem.id)
+    ).where(IssuanceJobItem.job.is_in(job_ids)
+            & (IssuanceJobItem.state == JobItemState.FAILED)).order_by(IssuanceJobItem.id)
     found: dict[int, list[dict]] = {}
     for row in rows:
         found.setdefault(row["job"], []).append({

@@ -10,6 +10,7 @@ re-issue). Every decision is audited; nothing is deleted.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from certification.reasons import StatusReasons, check_reasons
@@ -28,10 +29,23 @@ KINDS = {
     "approved_before_exam": "考试日期前即审核通过",
     "exam_basis_withdrawn": "考试报名所依据的培训结业已撤销",
 }
-STATES = {"open": "待核查", "suspended": "已暂停，待定", "confirmed": "确认有效",
-          "revoked": "已撤销", "reissued": "已换发"}
+
+
+class ReviewState(StrEnum):
+    """CertificateReview.state: open and suspended are pending, the others decided."""
+
+    OPEN = "open"
+    SUSPENDED = "suspended"
+    CONFIRMED = "confirmed"
+    REVOKED = "revoked"
+    REISSUED = "reissued"
+
+
+STATES = {ReviewState.OPEN: "待核查", ReviewState.SUSPENDED: "已暂停，待定",
+          ReviewState.CONFIRMED: "确认有效", ReviewState.REVOKED: "已撤销",
+          ReviewState.REISSUED: "已换发"}
 ACTIONS = {"confirm": "确认有效", "suspend": "暂停", "revoke": "撤销", "reissue": "核查换发"}
-PENDING = ("open", "suspended")
+PENDING = (ReviewState.OPEN, ReviewState.SUSPENDED)
 # Published when a confirmation lifts the queue's own suspension and no public reason is given.
 CONFIRM_PUBLIC_REASON = "经核查，证书有效"
 
@@ -45,7 +59,7 @@ async def enqueue(credential_id: int, kind: str, reason: str, key: str,
     if await CertificateReview.exists().where(CertificateReview.key == key):
         return None
     row = CertificateReview(credential=credential_id, kind=kind, reason=reason[:2000],
-                            details=details or {}, key=key, state="open",
+                            details=details or {}, key=key, state=ReviewState.OPEN,
                             created_at=clock.now())
     await row.save()
     return row.id
@@ -121,7 +135,7 @@ async def _suspended_by(item: CertificateReview, credential_id: int) -> bool:
     """Whether the certificate's current suspension is this item's own (the queue's "suspend"
     decision), not one made elsewhere (a complaint, another review) since. The decision's
     mark is in the internal note (before public reasons were split off, in the reason)."""
-    if item.state != "suspended":
+    if item.state != ReviewState.SUSPENDED:
         return False
     last = await CredentialStatusChange.select(
         CredentialStatusChange.to_status, CredentialStatusChange.reason,
@@ -188,7 +202,7 @@ async def decide(review_id: int, action: str, note: str, actor: Actor,
             raise NotFound("未找到该核查事项")
         if item.state not in PENDING:
             raise Conflict(f"该事项已处理（{STATES[item.state]}）", "action")
-        if action == "suspend" and item.state == "suspended":
+        if action == "suspend" and item.state == ReviewState.SUSPENDED:
             raise Conflict("该证书已暂停", "action")
         credential_id = item.credential if isinstance(item.credential, int) else item.credential.id
         cred = await Credential.select(Credential.status).where(
@@ -201,19 +215,19 @@ async def decide(review_id: int, action: str, note: str, actor: Actor,
             if cred["status"] == "suspended":
                 await lifecycle.reinstate(credential_id, reasons.public_reason, actor,
                                           reasons.internal_note)
-            state = "confirmed"
+            state = ReviewState.CONFIRMED
         elif action == "suspend":
             await lifecycle.suspend(credential_id, reasons.public_reason, actor,
                                     reasons.internal_note)
-            state = "suspended"
+            state = ReviewState.SUSPENDED
         elif action == "revoke":
             await lifecycle.revoke(credential_id, reasons.public_reason, actor,
                                    reasons.internal_note)
-            state = "revoked"
+            state = ReviewState.REVOKED
         else:  # the old certificate's public reason names the new number (lifecycle)
             new_id = await lifecycle.reissue(credential_id, "review", reasons.internal_note,
                                              actor, review_suspension=own)
-            state = "reissued"
+            state = ReviewState.REISSUED
         before = item.state
         item.state, item.decided_at, item.decided_by = state, clock.now(), actor.user_id
         item.decision_note, item.new_credential = why, new_id
