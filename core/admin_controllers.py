@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from core.accounts import lifecycle, services
 from core.accounts.auth import actor_of, roles
@@ -47,6 +47,8 @@ class RoleChange(BaseModel):
 
 
 class UserState(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     username: str
     display_name: str
@@ -99,10 +101,7 @@ def reset_url(link: lifecycle.ResetLink) -> str:
 
 
 async def user_state(user_id: int) -> UserState:
-    row = await lifecycle.user_detail(user_id)
-    return UserState(id=row["id"], username=row["username"], display_name=row["display_name"],
-                     role=row["role"], organisation_id=row["organisation_id"],
-                     is_active=row["is_active"], must_change_password=row["must_change_password"])
+    return UserState.model_validate(await lifecycle.user_detail(user_id))
 
 
 async def list_users(q: str, number: int, per: int) -> Page[dict]:

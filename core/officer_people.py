@@ -84,7 +84,7 @@ class OfficerPeoplePages(Controller):
 
     async def _person(self, request: Request, person_id: int, form: dict, errors: dict,
                       status_code: int = 200) -> Template:
-        person = await person_out(person_id, full=True)
+        person = await person_out(person_id)
         return page(request, "people/officer_person.html", page_title="人员信息",
                     status_code=status_code, person=person, shown_name=visible_name(person.name),
                     numbers=await id_numbers(person_id), id_types=ID_TYPES, form=form,

@@ -10,12 +10,11 @@ from datetime import date
 from litestar import Controller, Request, get
 from litestar.params import FromPath
 from litestar.response import Template
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from core.accounts.auth import login_required, require_user, roles
 from core.actor import CurrentUser
 from core.errors import NotFound
-from core.identity import mask_id_number, mask_phone
 from core.messages.outbox import reminders_refused
 from core.people import former_names, get_person
 from core.roles import Role
@@ -32,6 +31,8 @@ class FormerName(BaseModel):
 
 
 class PersonOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     id_type: str
     id_number: str
@@ -47,22 +48,12 @@ def can_see_person(user: CurrentUser, person_id: int) -> bool:
     return user.person_id == person_id or user.role in ENTITLED_ROLES
 
 
-async def person_out(person_id: int, *, full: bool) -> PersonOut:
+async def person_out(person_id: int) -> PersonOut:
+    """The person in full (number and phone unmasked: only the person or an entitled officer
+    sees it), with their former names; no phone is null. NotFound if there is no such person."""
     person = await get_person(person_id)
-    return PersonOut(
-        id=person.id,
-        id_type=person.id_type,
-        id_number=person.id_number if full else mask_id_number(person.id_number),
-        name=person.name,
-        sex=person.sex,
-        birth_date=person.birth_date,
-        phone=(person.phone if full else mask_phone(person.phone)) if person.phone else None,
-        education=person.education,
-        former_names=[
-            FormerName(name=r["name"], replaced_on=r["replaced_on"], evidence=r["evidence"])
-            for r in await former_names(person.id)
-        ],
-    )
+    return PersonOut.model_validate({**person.to_dict(), "phone": person.phone or None,
+                                     "former_names": await former_names(person.id)})
 
 
 class PeopleApi(Controller):
@@ -75,7 +66,7 @@ class PeopleApi(Controller):
         user = require_user(request)
         if not can_see_person(user, person_id):
             raise NotFound("未找到该人员")
-        return await person_out(person_id, full=True)
+        return await person_out(person_id)
 
 
 class ProfilePage(Controller):
@@ -86,6 +77,6 @@ class ProfilePage(Controller):
         user = require_user(request)
         if user.person_id is None:
             raise NotFound("账号未关联人员信息")
-        person = await person_out(user.person_id, full=True)
+        person = await person_out(user.person_id)
         return page(request, "accounts/me.html", page_title="我的信息", person=person,
                     reminders_off=await reminders_refused(user.person_id))

@@ -13,7 +13,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, JSONBody, MultipartBody
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from core import ratelimit
 from core.accounts.auth import actor_of, client_ip, login_required, require_user
@@ -94,6 +94,8 @@ def hrss_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:
 
 
 class ClaimResponse(BaseModel):
+    model_config = ConfigDict(from_attributes=True)  # from services.ClaimView
+
     state: str = Field(description="pending | verified | rejected | unlinked")
     message: str
     phone_masked: str = Field("", description="新登记人员填写的手机号码（脱敏）")
@@ -116,10 +118,6 @@ class ClaimRestartRequest(BaseModel):
 
 class CodeRequest(BaseModel):
     code: str = Field(max_length=20, description="短信验证码（6 位数字）")
-
-
-def _out(view: services.ClaimView) -> ClaimResponse:
-    return ClaimResponse(**view.__dict__)
 
 
 async def _upload(data: dict[str, Any]) -> tuple[bytes, str]:
@@ -214,19 +212,22 @@ class ClaimApi(Controller):
     @get("/", summary="本人身份核验状态")
     async def state(self, request: Request) -> ClaimResponse:
         user = require_user(request)
-        return _out(await services.claim_view(user.id, actor_of(request)))
+        return ClaimResponse.model_validate(
+            await services.claim_view(user.id, actor_of(request)))
 
     @post("/code", status_code=HTTP_202_ACCEPTED, summary="重新发送身份核验验证码")
     async def resend(self, request: Request) -> ClaimResponse:
         user = require_user(request)
         await services.resend_code(user.id, actor_of(request))
-        return _out(await services.claim_view(user.id, actor_of(request)))
+        return ClaimResponse.model_validate(
+            await services.claim_view(user.id, actor_of(request)))
 
     @post("/verify", status_code=HTTP_200_OK, summary="输入验证码完成身份核验")
     async def verify(self, request: Request, data: JSONBody[CodeRequest]) -> ClaimResponse:
         user = require_user(request)
         await services.verify_claim(user.id, data.code, actor_of(request))
-        return _out(await services.claim_view(user.id, actor_of(request)))
+        return ClaimResponse.model_validate(
+            await services.claim_view(user.id, actor_of(request)))
 
     @post("/restart", status_code=HTTP_202_ACCEPTED,
           summary="重新填写身份信息（撤回当前申请，按注册同样处理并答复“已受理”）")
@@ -246,7 +247,8 @@ class ClaimApi(Controller):
         body, name = await _upload(data)
         await services.upload_document(user.id, body, name, data.get("consent") == "yes",
                                        actor_of(request))
-        return _out(await services.claim_view(user.id, actor_of(request)))
+        return ClaimResponse.model_validate(
+            await services.claim_view(user.id, actor_of(request)))
 
 
 class OfficerClaimPages(Controller):
