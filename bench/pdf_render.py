@@ -9,7 +9,8 @@ libharfbuzz-subset0 the same page takes seconds — run ``python -m core.syschec
 ``--name`` prints another holder name, e.g. one outside Noto CJK that needs the fallback font
 (issue 10: within 1.2 × the figure without it).
 
-``--compare`` times, interleaved in one run, the product's skill certificate against a bare
+``--compare`` times, interleaved in one run, the product's skill certificate (also with
+WeasyPrint's own font embedding, as before core.pdf embedded CJK fonts compactly) against a bare
 one-page WeasyPrint certificate (the same fields and fonts, Noto Serif CJK SC Bold and Noto Sans
 CJK SC, and the same QR; no frame, photo or template), rendered by WeasyPrint as it comes (its
 own font embedding; stylesheet and ``FontConfiguration`` reused, which is the best it does
@@ -35,6 +36,8 @@ from weasyprint.text.fonts import FontConfiguration
 import core.pdf
 from certification.faces import CertificateFace, TrainingCertificateFace
 from certification.pdf import (
+    CERTIFICATE_CSS,
+    certificate_html,
     format_cn_date,
     qr_data_uri,
     render_certificate_pdf,
@@ -136,11 +139,19 @@ def _timed(render: Callable[[int], bytes], serial: int) -> tuple[float, int]:
     return (time.perf_counter() - started) * 1000, size
 
 
+STOCK_PRODUCT = "product, WeasyPrint's font embedding"
+
+
 def compare(n: int, warmup: int, name: str | None) -> None:
     """Product vs bare certificates, interleaved round by round so load hits all alike."""
+    named = {"name": name} if name else {}
     renders = {"product": _renderer("skill", name),
+               STOCK_PRODUCT: lambda serial: core.pdf.render_html_to_pdf(
+                   certificate_html(skill_face(serial, **named)), stylesheets=(CERTIFICATE_CSS,),
+                   compact=False),
                "bare (WeasyPrint as it comes)": _bare_renderer(name, compact=False),
                "bare + compact fonts": _bare_renderer(name, compact=True)}
+    load_before = os.getloadavg()[0]
     for serial in range(warmup):
         for render in renders.values():
             render(serial)
@@ -151,16 +162,18 @@ def compare(n: int, warmup: int, name: str | None) -> None:
             ms, sizes[label] = _timed(render, serial)
             times[label].append(ms)
     medians = {label: statistics.median(values) for label, values in times.items()}
-    print(f"{n} rounds, interleaved; load average before: {os.getloadavg()[0]:.2f}"
+    print(f"{n} rounds, interleaved; load average before: {load_before:.2f}"
           + (f"; name: {name}" if name else ""))
     for label, median in medians.items():
-        print(f"  {label:32s} median {median:6.1f} ms  min {min(times[label]):6.1f} ms  "
+        print(f"  {label:38s} median {median:6.1f} ms  min {min(times[label]):6.1f} ms  "
               f"{sizes[label] / 1024:6.1f} KiB")
     product = medians["product"]
     print(f"  product / bare (WeasyPrint as it comes): "
           f"{product / medians['bare (WeasyPrint as it comes)']:.2f} ×")
     print(f"  product / bare + compact fonts:          "
           f"{product / medians['bare + compact fonts']:.2f} ×")
+    print(f"  product / product with WeasyPrint's font embedding: "
+          f"{product / medians[STOCK_PRODUCT]:.2f} ×")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
