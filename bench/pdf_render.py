@@ -133,10 +133,11 @@ def _renderer(kind: str, name: str | None) -> Callable[[int], bytes]:
     return lambda serial: render_certificate_pdf(skill_face(serial, **named))
 
 
-def _timed(render: Callable[[int], bytes], serial: int) -> tuple[float, int]:
-    started = time.perf_counter()
+def _timed(render: Callable[[int], bytes], serial: int) -> tuple[float, float, int]:
+    """Wall ms, this process's CPU ms (less swayed by other work on the machine), bytes."""
+    started, cpu = time.perf_counter(), time.process_time()
     size = len(render(serial))
-    return (time.perf_counter() - started) * 1000, size
+    return (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000, size
 
 
 STOCK_PRODUCT = "product, WeasyPrint's font embedding"
@@ -156,24 +157,26 @@ def compare(n: int, warmup: int, name: str | None) -> None:
         for render in renders.values():
             render(serial)
     times: dict[str, list[float]] = {label: [] for label in renders}
+    cpu: dict[str, list[float]] = {label: [] for label in renders}
     sizes: dict[str, int] = {}
     for serial in range(warmup, warmup + n):
         for label, render in renders.items():
-            ms, sizes[label] = _timed(render, serial)
+            ms, cpu_ms, sizes[label] = _timed(render, serial)
             times[label].append(ms)
+            cpu[label].append(cpu_ms)
     medians = {label: statistics.median(values) for label, values in times.items()}
+    cpu_medians = {label: statistics.median(values) for label, values in cpu.items()}
     print(f"{n} rounds, interleaved; load average before: {load_before:.2f}"
           + (f"; name: {name}" if name else ""))
     for label, median in medians.items():
         print(f"  {label:38s} median {median:6.1f} ms  min {min(times[label]):6.1f} ms  "
-              f"{sizes[label] / 1024:6.1f} KiB")
-    product = medians["product"]
-    print(f"  product / bare (WeasyPrint as it comes): "
-          f"{product / medians['bare (WeasyPrint as it comes)']:.2f} ×")
-    print(f"  product / bare + compact fonts:          "
-          f"{product / medians['bare + compact fonts']:.2f} ×")
-    print(f"  product / product with WeasyPrint's font embedding: "
-          f"{product / medians[STOCK_PRODUCT]:.2f} ×")
+              f"cpu median {cpu_medians[label]:6.1f} ms  {sizes[label] / 1024:6.1f} KiB")
+    for kind, values in (("wall", medians), ("cpu", cpu_medians)):
+        product = values["product"]
+        print(f"  {kind}: product / bare (WeasyPrint as it comes) "
+              f"{product / values['bare (WeasyPrint as it comes)']:.2f} ×, "
+              f"/ bare + compact fonts {product / values['bare + compact fonts']:.2f} ×, "
+              f"/ product with WeasyPrint's font embedding {product / values[STOCK_PRODUCT]:.2f} ×")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
