@@ -57,6 +57,24 @@ def _zip_names(data: bytes) -> list[str] | None:
         return None
 
 
+# Zip bombs: limits read from the central directory before anything is decompressed.
+MAX_UNCOMPRESSED = 100 * 1024 * 1024  # a 50,000-row sheet is ~20 MB of XML
+MAX_RATIO = 100  # per zip entry; real sheets deflate about 10:1
+_RATIO_FLOOR = 1024 * 1024  # small parts (styles) may deflate well beyond the ratio: harmless
+
+
+def zip_inflated(infos: list[zipfile.ZipInfo], max_uncompressed: int = MAX_UNCOMPRESSED,
+                 max_ratio: int = MAX_RATIO) -> bool:
+    """True when a zip's entries (its central directory: ``ZipFile.infolist()``) would inflate
+    past ``max_uncompressed`` bytes in all, or one entry above 1 MB past ``max_ratio`` times its
+    compressed size: a zip bomb. The zip reader refuses an entry larger than declared, so the
+    declared sizes are enough. Pure."""
+    if sum(info.file_size for info in infos) > max_uncompressed:
+        return True
+    return any(info.file_size > _RATIO_FLOOR
+               and info.file_size > max_ratio * max(info.compress_size, 1) for info in infos)
+
+
 def sniff_kind(data: bytes) -> str | None:
     """The kind code of ``data`` from its leading bytes, or None when it is none of ours.
 

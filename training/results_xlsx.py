@@ -16,6 +16,7 @@ from typing import Any, Literal, NamedTuple
 import python_calamine
 from lxml import etree
 
+from core.uploads import MAX_RATIO, MAX_UNCOMPRESSED, zip_inflated
 from training.results_numfmt import builtin_or_none
 
 
@@ -23,8 +24,8 @@ from training.results_numfmt import builtin_or_none
 class FileLimits:
     max_bytes: int = 10 * 1024 * 1024  # issue 3 item 7
     max_rows: int = 50_000  # data rows, issue 3 item 7
-    max_uncompressed: int = 100 * 1024 * 1024  # a 50,000-row sheet is ~20 MB of XML
-    max_ratio: int = 100  # per zip entry; real sheets deflate about 10:1
+    max_uncompressed: int = MAX_UNCOMPRESSED
+    max_ratio: int = MAX_RATIO
     header_scan_rows: int = 5  # a merged title row or two may sit above the header
 
 
@@ -49,7 +50,6 @@ class Special(NamedTuple):
 WRONG_KIND = "只接受 Excel（.xlsx）或 CSV 文件"
 CORRUPT_XLSX = "Excel 文件已损坏或不完整，请在 Excel 中重新保存后上传"
 INFLATED = "文件解压后过大（疑似压缩炸弹），请只保留成绩表后重新上传"
-_RATIO_FLOOR = 1024 * 1024  # small parts (styles) may deflate well beyond the ratio: harmless
 _SAFE_XML = {"resolve_entities": False, "no_network": True}
 _REF = re.compile(r"^([A-Z]+)(\d+)$")  # an ``r`` attribute's value, read by the XML parser
 
@@ -88,14 +88,7 @@ def read_xlsx_grid(data: bytes, limits: FileLimits, candidates: int | None = Non
         raise FileProblem(CORRUPT_XLSX, "xlsx") from None
     if "xl/workbook.xml" not in {info.filename for info in infos}:
         raise FileProblem(f"{WRONG_KIND}，上传的压缩包不是 Excel 工作簿")
-    # The central directory is enough: the zip reader refuses an entry larger than declared.
-    too_big = sum(info.file_size for info in infos) > limits.max_uncompressed
-    too_dense = any(
-        info.file_size > _RATIO_FLOOR
-        and info.file_size > limits.max_ratio * max(info.compress_size, 1)
-        for info in infos
-    )
-    if too_big or too_dense:
+    if zip_inflated(infos, limits.max_uncompressed, limits.max_ratio):
         raise FileProblem(INFLATED, "xlsx")
     try:
         name, path = _chosen_sheet(archive)
