@@ -122,6 +122,9 @@ def serve(workers: int = 1) -> None:
             print(f"数据库尚未就绪：{state.reason}。请先运行 python -m core.manage migrate",
                   file=sys.stderr)
             raise SystemExit(1)
+    if not settings.run_jobs:
+        print("本进程不运行后台工作（RUN_JOBS=0）：证书生成与签名、短信与邮件、每日提醒由 "
+              "python -m core.manage worker 运行，请另行启动至少一个。", flush=True)
     print(f"服务地址：http://{settings.host}:{settings.port}", flush=True)
     uvicorn.run(f"{composition_module()}:app", **uvicorn_options(settings, workers))
 
@@ -145,7 +148,8 @@ def main(argv: list[str] | None = None) -> None:
     sv.add_argument("--workers", type=int, default=1, help="工作进程数（PostgreSQL 时可大于 1）")
     sub.add_parser(
         "worker",
-        help="运行后台工作（证书生成与签名、消息发送、每小时任务）；SIGTERM 时做完手头的再退出",
+        help="运行后台工作（证书生成与签名、每日到期处理、消息发送、每小时任务）；"
+             "SIGTERM 时做完手头的再退出",
     )
     args = parser.parse_args(argv)
     try:
