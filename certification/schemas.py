@@ -10,6 +10,8 @@ from certification.reasons import INTERNAL_NOTE_MAX_LENGTH, PUBLIC_REASON_MAX_LE
 
 
 class PublicCertificateOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     number: str = Field(description="证书编号")
     holder_name: str = Field(description="持证人姓名（部分隐藏）")
     qualification: str = Field(description="职业（工种）或培训名称")
@@ -97,6 +99,8 @@ class IdOut(BaseModel):
 
 
 class CandidateOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     registration_id: int
     person_id: int
     name: str
@@ -111,6 +115,8 @@ class CandidateOut(BaseModel):
 
 
 class SessionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     title: str
     provider: str

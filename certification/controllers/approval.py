@@ -10,7 +10,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
 
 from certification.access import ISSUING_ROLES
-from certification.schemas import ApproveOut, CandidateOut, JobOut, ReturnIn, SessionOut
+from certification.schemas import ApproveOut, JobOut, ReturnIn, SessionOut
 from certification.services.approval import (
     SessionView,
     approve_session,
@@ -28,23 +28,6 @@ from training.states import EXAM_STATE_LABELS
 
 # ``state`` is a reserved handler argument in Litestar: the query parameter is mapped by name.
 StateParam = Annotated[str, QueryParameter(name="state")]
-
-
-def session_out(view: SessionView) -> SessionOut:
-    return SessionOut(
-        id=view.id, title=view.title, provider=view.provider, qualification=view.qualification,
-        level=view.level, state=view.state, return_reason=view.return_reason,
-        passed=view.passed, total=len(view.candidates), absent=view.absent,
-        candidates=[CandidateOut(
-            registration_id=c.registration_id, person_id=c.person_id, name=c.name,
-            id_number=c.id_number, theory=c.theory, practical=c.practical, review=c.review,
-            passed=c.passed, credential_id=c.credential_id, number=c.number, absent=c.absent,
-        ) for c in view.candidates],
-    )
-
-
-def job_out(row: dict) -> JobOut:
-    return JobOut(**{k: row[k] for k in JobOut.model_fields})
 
 
 def approve_question(view: SessionView) -> str:
@@ -128,11 +111,12 @@ class ApprovalApi(Controller):
     async def sessions(self, session_state: StateParam = "submitted", page: FromQuery[int] = 1,
                        per_page: FromQuery[int] = 20) -> list[SessionOut]:
         number, per = clamp_page(page, per_page)
-        return [session_out(v) for v in (await list_sessions(session_state, number, per)).items]
+        return [SessionOut.model_validate(v)
+                for v in (await list_sessions(session_state, number, per)).items]
 
     @get("/exam-sessions/{session_id:int}", summary="考核批次：全部考生成绩与是否合格")
     async def session(self, session_id: FromPath[int]) -> SessionOut:
-        return session_out(await session_view(session_id, full=True))
+        return SessionOut.model_validate(await session_view(session_id, full=True))
 
     @post("/exam-sessions/{session_id:int}/approve", status_code=200,
           summary="审核通过：以评价机构名义向合格考生发证（幂等：重复审核返回 409）")
@@ -146,11 +130,11 @@ class ApprovalApi(Controller):
     async def return_(self, request: Request, session_id: FromPath[int],
                       data: JSONBody[ReturnIn]) -> SessionOut:
         await return_session(session_id, data.reason, actor_of(request))
-        return session_out(await session_view(session_id, full=True))
+        return SessionOut.model_validate(await session_view(session_id, full=True))
 
     @get("/jobs/{job_id:int}", summary="证书生成与签名任务的进度")
     async def job(self, job_id: FromPath[int]) -> JobOut:
         row = await job_progress(job_id)
         if row is None:
             raise NotFound("未找到该任务")
-        return job_out(row)
+        return JobOut.model_validate(row)

@@ -13,7 +13,7 @@ from litestar.response import Template
 from certification.keys import published_keys
 from certification.schemas import PublicCertificateOut
 from certification.services.status_lists import status_list_credential
-from certification.services.verification import PublicCertificate, lookup
+from certification.services.verification import lookup
 from certification.vc.jsonld import REGISTRY_CONTEXT, bundled_context
 from core import clock, ratelimit
 from core.accounts.auth import client_ip
@@ -35,16 +35,6 @@ async def check_rate(request: Request) -> None:
                                        headers={"Retry-After": str(RATE_WINDOW_SECONDS)})
 
 
-def public_out(cert: PublicCertificate) -> PublicCertificateOut:
-    return PublicCertificateOut(
-        number=cert.number, holder_name=cert.holder_name_masked, qualification=cert.qualification,
-        level=cert.level, level_name=cert.level_name, issuer=cert.issuer,
-        issued_on=cert.issued_on, expires_on=cert.expires_on, status=cert.status,
-        status_label=cert.status_label, status_date=cert.status_date,
-        status_reason=cert.status_reason, superseded_by=cert.superseded_by,
-    )
-
-
 class PublicVerificationApi(Controller):
     path = "/api/v1/public/certificates"
     tags = ["证书查验（公开）"]
@@ -54,7 +44,8 @@ class PublicVerificationApi(Controller):
     async def verify(self, request: Request, number: FromPath[str],
                      name: FromQuery[str] = "") -> PublicCertificateOut:
         await check_rate(request)
-        return public_out(await lookup(number, name=name, today=clock.today()))
+        return PublicCertificateOut.model_validate(
+            await lookup(number, name=name, today=clock.today()))
 
 
 class VerificationPages(Controller):

@@ -6,12 +6,12 @@ through ``certification.services.reviews.decide`` and the lifecycle."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.response import Redirect, Template
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from certification.access import ISSUING_ROLES
 from certification.reasons import INTERNAL_NOTE_MAX_LENGTH, PUBLIC_REASON_MAX_LENGTH
@@ -28,6 +28,8 @@ StateQuery = Annotated[str, QueryParameter(name="state", description=(
 
 
 class ReviewOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     credential_id: int
     certificate_number: str
@@ -59,17 +61,6 @@ class ReviewDecisionIn(BaseModel):
         default="", max_length=PUBLIC_REASON_MAX_LENGTH,
         description="公开原因（暂停、撤销时必填，将在公开查验页面和查验接口显示，并告知持证人；"
                     "不能换行或含控制字符）")
-
-
-def review_out(row: dict[str, Any]) -> ReviewOut:
-    return ReviewOut(
-        id=row["id"], credential_id=row["credential"],
-        certificate_number=row["credential.number"], holder_name=row["credential.person.name"],
-        certificate_status=row["credential.status"], kind=row["kind"],
-        kind_label=row["kind_label"], reason=row["reason"], state=row["state"],
-        state_label=row["state_label"], created_at=row["created_at"],
-        decided_at=row["decided_at"], decision_note=row["decision_note"],
-        new_credential_id=row["new_credential"])
 
 
 class ReviewPages(Controller):
@@ -105,7 +96,7 @@ class ReviewPages(Controller):
                                      {f"item-{review_id}": "；".join(messages.values())},
                                      error.status_code)
         return redirect_with(request, BASE + "/",
-                             f"证书 {item['credential.number']}：{item['state_label']}")
+                             f"证书 {item.certificate_number}：{item.state_label}")
 
 
 class ReviewApi(Controller):
@@ -118,12 +109,13 @@ class ReviewApi(Controller):
                     per_page: FromQuery[int] = 20) -> ReviewPage:
         number, per = clamp_page(page, per_page)
         result = await reviews.list_reviews(wanted, number, per)
-        return ReviewPage(items=[review_out(r) for r in result.items], total=result.total,
+        return ReviewPage(items=[ReviewOut.model_validate(r) for r in result.items],
+                          total=result.total,
                           page=result.number, per_page=result.per_page)
 
     @post("/{review_id:int}/decision", status_code=200,
           summary="处理核查事项：确认有效、暂停、撤销或核查换发（须填意见；暂停、撤销须填公开原因）")
     async def decide(self, request: Request, review_id: FromPath[int],
                      data: JSONBody[ReviewDecisionIn]) -> ReviewOut:
-        return review_out(await reviews.decide(review_id, data.action, data.note,
-                                               actor_of(request), data.public_reason))
+        return ReviewOut.model_validate(await reviews.decide(
+            review_id, data.action, data.note, actor_of(request), data.public_reason))

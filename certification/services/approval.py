@@ -75,6 +75,11 @@ class SessionView:
     def absent(self) -> int:
         return sum(1 for c in self.candidates if c.absent)
 
+    @property
+    def total(self) -> int:
+        """Candidates of the session (present or 缺考)."""
+        return len(self.candidates)
+
 
 def _float(value: object) -> float | None:
     return None if value is None else float(value)

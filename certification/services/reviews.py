@@ -10,6 +10,8 @@ re-issue). Every decision is audited; nothing is deleted.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -89,13 +91,43 @@ async def review_count(credential_id: int, kind: str) -> int:
         (CertificateReview.credential == credential_id) & (CertificateReview.kind == kind))
 
 
-def _label(row: dict[str, Any]) -> dict[str, Any]:
-    row["kind_label"] = KINDS.get(row["kind"], row["kind"])
-    row["state_label"] = STATES.get(row["state"], row["state"])
-    return row
+@dataclass(frozen=True)
+class ReviewView:
+    """One item of the queue as the page and the API show it: the certificate's number, holder
+    and status, why it is queued and what was decided (labels in Chinese)."""
+
+    id: int
+    credential_id: int
+    certificate_number: str
+    holder_name: str
+    certificate_status: str
+    kind: str
+    kind_label: str
+    reason: str
+    state: str
+    state_label: str
+    created_at: datetime
+    decided_at: datetime | None
+    decision_note: str
+    new_credential_id: int | None
 
 
-async def list_reviews(state: str, page_number: int, per_page: int) -> Page[dict[str, Any]]:
+def _view(row: dict[str, Any]) -> ReviewView:
+    return ReviewView(
+        id=row["id"], credential_id=row["credential"],
+        certificate_number=row["credential.number"], holder_name=row["credential.person.name"],
+        certificate_status=row["credential.status"], kind=row["kind"],
+        kind_label=KINDS.get(row["kind"], row["kind"]), reason=row["reason"],
+        state=row["state"], state_label=STATES.get(row["state"], row["state"]),
+        created_at=row["created_at"], decided_at=row["decided_at"],
+        decision_note=row["decision_note"], new_credential_id=row["new_credential"])
+
+
+_COLUMNS = (*CertificateReview.all_columns(), CertificateReview.credential.number,
+            CertificateReview.credential.status, CertificateReview.credential.person.name)
+
+
+async def list_reviews(state: str, page_number: int, per_page: int) -> Page[ReviewView]:
     """Items by state ('pending' = open or suspended, '' = all), oldest first, with the
     certificate's number, holder's name and status (no ID numbers)."""
     where = CertificateReview.id > 0
@@ -106,24 +138,20 @@ async def list_reviews(state: str, page_number: int, per_page: int) -> Page[dict
             raise ValidationError("状态取值无效", "state")
         where &= CertificateReview.state == state
     total = await CertificateReview.count().where(where)
-    page = Page([], page_number, per_page, total, {"state": state})
-    rows = await CertificateReview.select(
-        *CertificateReview.all_columns(), CertificateReview.credential.number,
-        CertificateReview.credential.code, CertificateReview.credential.status,
-        CertificateReview.credential.issued_on, CertificateReview.credential.person.name,
-    ).where(where).order_by(CertificateReview.id).limit(per_page).offset(page.offset)
-    page.items = [_label(r) for r in rows]
+    page: Page[ReviewView] = Page([], page_number, per_page, total, {"state": state})
+    rows = await CertificateReview.select(*_COLUMNS).where(where).order_by(
+        CertificateReview.id).limit(per_page).offset(page.offset)
+    page.items = [_view(r) for r in rows]
     return page
 
 
-async def get_review(review_id: int) -> dict[str, Any]:
-    row = await CertificateReview.select(
-        *CertificateReview.all_columns(), CertificateReview.credential.number,
-        CertificateReview.credential.status, CertificateReview.credential.person.name,
-    ).where(CertificateReview.id == review_id).first()
+async def get_review(review_id: int) -> ReviewView:
+    """One item (NotFound)."""
+    row = await CertificateReview.select(*_COLUMNS).where(
+        CertificateReview.id == review_id).first()
     if row is None:
         raise NotFound("未找到该核查事项")
-    return _label(row)
+    return _view(row)
 
 
 def _internal_note(kind: str, why: str) -> str:
@@ -177,7 +205,7 @@ def _check_lifts_only_own_suspension(action: str, status: str, own: bool) -> Non
 
 
 async def decide(review_id: int, action: str, note: str, actor: Actor,
-                 public_reason: str = "") -> dict[str, Any]:
+                 public_reason: str = "") -> ReviewView:
     """An officer's decision on a pending item: confirm / suspend / revoke / reissue, with a
     note (核查意见: kept as the change's internal note, 人社局 only, never published) and,
     to suspend or revoke, a public reason (certification.reasons: shown on verification).

@@ -128,6 +128,11 @@ class PublicCertificate:
     status_reason: str
     superseded_by: str | None
 
+    @property
+    def holder_name(self) -> str:
+        """The holder's name as the public sees it (partly hidden)."""
+        return self.holder_name_masked
+
 
 def _as_date(value: object) -> date | None:
     if value is None:
