@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 from core import audit, clock
 from core.actor import Actor
@@ -21,21 +22,33 @@ from core.happened import require_happened
 from core.identity import fold_code
 from core.tables import Credential, CredentialEvent, CredentialStatusChange
 
-STATUSES = ("valid", "suspended", "revoked", "expired", "superseded")
+
+class CredentialStatus(StrEnum):
+    """A credential's status; the values are what the database and the API hold."""
+
+    VALID = "valid"
+    SUSPENDED = "suspended"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+    SUPERSEDED = "superseded"
+
+
+S = CredentialStatus
+STATUSES = tuple(CredentialStatus)
 STATUS_LABELS = {
-    "valid": "有效",
-    "suspended": "暂停",
-    "revoked": "撤销",
-    "expired": "过期",
-    "superseded": "已被替代",
+    S.VALID: "有效",
+    S.SUSPENDED: "暂停",
+    S.REVOKED: "撤销",
+    S.EXPIRED: "过期",
+    S.SUPERSEDED: "已被替代",
 }
 # Allowed status transitions; revoked and superseded are final.
-TRANSITIONS = {
-    "valid": {"suspended", "revoked", "expired", "superseded"},
-    "suspended": {"valid", "revoked", "superseded"},
-    "expired": {"valid", "revoked", "superseded"},
-    "revoked": set(),
-    "superseded": set(),
+TRANSITIONS: dict[CredentialStatus, set[CredentialStatus]] = {
+    S.VALID: {S.SUSPENDED, S.REVOKED, S.EXPIRED, S.SUPERSEDED},
+    S.SUSPENDED: {S.VALID, S.REVOKED, S.SUPERSEDED},
+    S.EXPIRED: {S.VALID, S.REVOKED, S.SUPERSEDED},
+    S.REVOKED: set(),
+    S.SUPERSEDED: set(),
 }
 OUTCOMES = {"HEALTH_CERT": ("pass", "fail"), "BACKGROUND_CHECK": ("clear", "flagged")}
 
@@ -115,7 +128,7 @@ async def create_credential(data: CredentialInput, actor: Actor) -> Credential:
         issuer_code=data.issuer_code,
         issued_on=data.issued_on,
         expires_on=data.expires_on,
-        status="valid",
+        status=S.VALID,
         source=data.source,
         recorded_by=actor.user_id if data.source == "recorded" else None,
         scan=data.scan_id,
@@ -129,7 +142,7 @@ async def create_credential(data: CredentialInput, actor: Actor) -> Credential:
     await CredentialStatusChange(
         credential=row.id,
         from_status="",
-        to_status="valid",
+        to_status=S.VALID,
         reason="",
         actor_id=actor.user_id,
         at=clock.now(),
@@ -177,7 +190,7 @@ async def change_status(
             f"证书当前状态为“{STATUS_LABELS[row.status]}”，不能改为“{STATUS_LABELS[to_status]}”",
             "status",
         )
-    if to_status in ("suspended", "revoked") and not reason.strip():
+    if to_status in (S.SUSPENDED, S.REVOKED) and not reason.strip():
         raise ValidationError("请填写原因", "reason")
     before = row.status
     now = clock.now()
@@ -248,5 +261,5 @@ def counts_on(row: Credential | dict, on: date) -> bool:
     get = row.get if isinstance(row, dict) else lambda k: getattr(row, k)
     expires = get("expires_on")
     return (
-        get("status") == "valid" and get("issued_on") <= on and (expires is None or on <= expires)
+        get("status") == S.VALID and get("issued_on") <= on and (expires is None or on <= expires)
     )

@@ -13,6 +13,7 @@ from litestar.response import Template
 
 from core import clock
 from core.accounts.auth import roles
+from core.credentials import CredentialStatus
 from core.db import engine
 from core.reporting.charts import Series, bar_chart, line_chart
 from core.reporting.exports import xlsx_response
@@ -69,7 +70,7 @@ async def certificates_panels(day: date) -> list[Panel]:
         key = (r["code"], r["level"])
         if month >= first_month:
             by_key[key][month] = by_key[key].get(month, 0) + r["n"]
-        if r["status"] == "valid" and issued > since:
+        if r["status"] == CredentialStatus.VALID and issued > since:
             subsidy_counts[key] += r["n"]
     keys = sorted(by_key, key=lambda k: (k[0], -k[1]))
     label = {k: f"{names[k[0]]} {levels.get(k, {}).get('name', str(k[1]) + '级')}" for k in keys}

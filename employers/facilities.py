@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -26,12 +27,51 @@ POSITIONS = {"director": "负责人", "caregiver": "保育人员", "health": "�
              "security": "保安人员"}
 EMPLOYMENT = {"full_time": "全职", "part_time": "兼职"}
 EMPLOYMENT_FORMS = {"full_time": "全日制", "part_time": "非全日制", "dispatched": "劳务派遣"}
-LINK_STATUS = {"pending_consent": "待本人同意", "active": "在职", "ended": "已离职",
-               "consent_refused": "本人已拒绝授权", "consent_withdrawn": "本人已撤回授权"}
-CONSENT = {"trainee_accepted": "本人在线同意", "form_uploaded": "上传签字同意书"}
-FILING_STATUS = {"none": "未备案", "submitted": "备案审核中", "returned": "已退回",
-                 "accepted": "已备案"}
-FILING_STATES = {"submitted": "已提交", "returned": "已退回", "accepted": "已备案"}
+
+
+class LinkStatus(StrEnum):
+    """A staff link's status (employers.tables.StaffLink.status); refused or withdrawn links
+    stay, without access to the person's credentials."""
+
+    PENDING_CONSENT = "pending_consent"
+    ACTIVE = "active"
+    ENDED = "ended"
+    CONSENT_REFUSED = "consent_refused"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+
+
+class ConsentHow(StrEnum):
+    """How a staff link's consent was given (StaffLink.consent, StaffConsent.how)."""
+
+    TRAINEE_ACCEPTED = "trainee_accepted"
+    FORM_UPLOADED = "form_uploaded"
+
+
+class FilingStatus(StrEnum):
+    """A facility's filing status (Facility.filing_status): its current filing's state."""
+
+    NONE = "none"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    ACCEPTED = "accepted"
+
+
+class FilingState(StrEnum):
+    """One filing's state (Filing.state)."""
+
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    ACCEPTED = "accepted"
+
+
+LINK_STATUS = {LinkStatus.PENDING_CONSENT: "待本人同意", LinkStatus.ACTIVE: "在职",
+               LinkStatus.ENDED: "已离职", LinkStatus.CONSENT_REFUSED: "本人已拒绝授权",
+               LinkStatus.CONSENT_WITHDRAWN: "本人已撤回授权"}
+CONSENT = {ConsentHow.TRAINEE_ACCEPTED: "本人在线同意", ConsentHow.FORM_UPLOADED: "上传签字同意书"}
+FILING_STATUS = {FilingStatus.NONE: "未备案", FilingStatus.SUBMITTED: "备案审核中",
+                 FilingStatus.RETURNED: "已退回", FilingStatus.ACCEPTED: "已备案"}
+FILING_STATES = {FilingState.SUBMITTED: "已提交", FilingState.RETURNED: "已退回",
+                 FilingState.ACCEPTED: "已备案"}
 DATA_FILE = Path(__file__).parent / "data" / "filing.json"
 
 

@@ -32,7 +32,7 @@ from employers.controllers.common import (
     read_terms,
     upload_of,
 )
-from employers.facilities import document_kinds
+from employers.facilities import LinkStatus, document_kinds
 from employers.services import checks, classes, consents, facilities, filings, staff
 from employers.services.access import OFFICER_ROLES, facility_for, may_act
 from employers.services.snapshots import build_snapshot, staff_id
@@ -260,7 +260,7 @@ class FacilityPages(Controller):
             elif action not in ("consent", "consent_request"):
                 terms = read_terms(reader, data)
             reader.done()
-            if action == "end" and link.status != "ended" and not confirmed(form):
+            if action == "end" and link.status != LinkStatus.ENDED and not confirmed(form):
                 person = await staff.person_of(link)
                 facility = await facility_for(facility_id, actor)
                 return ask(request, question=end_question(person.name, facility.name),
@@ -305,7 +305,7 @@ class FacilityPages(Controller):
             raise NotFound("未找到该人员关联")
         person = await staff.person_of(link)
         credentials = None
-        if link.status == "active" or actor.role in OFFICER_ROLES:
+        if link.status == LinkStatus.ACTIVE or actor.role in OFFICER_ROLES:
             await checks.log_view(actor, person.id, facility_id, reason or "查看在职人员资质",
                                   "officer" if actor.role in OFFICER_ROLES else "consent",
                                   "staff")

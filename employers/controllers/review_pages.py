@@ -18,7 +18,7 @@ from core.roles import Role
 from core.web import FormData, PageNumber, errors_of, form_page, page, redirect_with
 from employers.compliance.snapshot import display_names, display_report, display_text
 from employers.controllers.common import LABELS, form_of
-from employers.facilities import document_kinds
+from employers.facilities import FilingState, document_kinds
 from employers.services import calendar, facilities, filings, rechecks
 from employers.services.access import OFFICER_ROLES
 
@@ -51,7 +51,7 @@ class ReviewPages(Controller):
     @get("/", guards=[roles(*REVIEWERS)])
     async def index(self, request: Request) -> Template:
         return page(request, "employers/review_queue.html", page_title="备案审核",
-                    queue=await filings.queue("submitted"),
+                    queue=await filings.queue(FilingState.SUBMITTED),
                     alerts=_by_name(await rechecks.no_longer_compliant()), labels=LABELS)
 
     async def _detail(self, request: Request, filing_id: int, form: dict | None = None,
@@ -79,7 +79,7 @@ class ReviewPages(Controller):
         form = form_of(data)
         if form.get("decision") == "accept" and not confirmed(form):
             row = await filings.filing_for(filing_id, actor_of(request))
-            if row.state == "submitted":  # else the refusal says why
+            if row.state == FilingState.SUBMITTED:  # else the refusal says why
                 return ask(request, question=accept_question(row.snapshot["facility"]["name"],
                                                              row.report),
                            action=f"/employers/filings/{filing_id}/decision", form=form,

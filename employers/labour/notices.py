@@ -16,8 +16,10 @@ import logging
 from datetime import date, timedelta
 
 from core import clock, db
+from core.credentials import CredentialStatus
 from core.messages.outbox import enqueue
 from core.tables import Credential, Person
+from employers.facilities import LinkStatus
 from employers.labour.services.reminders import person_reminders
 from employers.notices import SIGN
 from employers.tables import StaffLink
@@ -46,11 +48,11 @@ async def _candidates(today: date) -> dict[int, dict]:
     last = today + timedelta(days=REMIND_DAYS)
     ids: set[int] = set()
     for row in await Credential.select(Credential.person).where(
-            (Credential.status == "valid")
+            (Credential.status == CredentialStatus.VALID)
             & ((Credential.code == "HEALTH_CERT")
                | ((Credential.expires_on >= today) & (Credential.expires_on <= last)))):
         ids.add(row["person"])
-    for row in await StaffLink.select(StaffLink.person).where(StaffLink.status != "ended"):
+    for row in await StaffLink.select(StaffLink.person).where(StaffLink.status != LinkStatus.ENDED):
         ids.add(row["person"])
     people: dict[int, dict] = {}
     chunk = sorted(ids)

@@ -15,6 +15,7 @@ from piccolo.query.functions.aggregate import Count
 from piccolo.querystring import QueryString
 
 from core.db import engine
+from employers.facilities import FilingStatus, LinkStatus
 from employers.tables import (
     Facility,
     FacilityClass,
@@ -22,8 +23,9 @@ from employers.tables import (
     StaffLink,
 )
 
-EMPLOYED_STATUSES = ("active", "ended")
-FILING_STATES = (("submitted", "已提交待审核"), ("returned", "已退回"), ("accepted", "已备案"))
+EMPLOYED_STATUSES = (LinkStatus.ACTIVE, LinkStatus.ENDED)
+FILING_STATES = ((FilingStatus.SUBMITTED, "已提交待审核"), (FilingStatus.RETURNED, "已退回"),
+                 (FilingStatus.ACCEPTED, "已备案"))
 CHUNK = 900
 
 
@@ -185,7 +187,7 @@ async def current_caregivers(facility_ids: Sequence[int], day: date) -> dict[int
         rows = await StaffLink.select(StaffLink.facility, StaffLink.person,
                                       StaffLink.positions).where(
             StaffLink.facility.is_in(list(facility_ids[i : i + CHUNK])),
-            StaffLink.status == "active", StaffLink.started_on <= day,
+            StaffLink.status == LinkStatus.ACTIVE, StaffLink.started_on <= day,
             (StaffLink.ended_on.is_null()) | (StaffLink.ended_on >= day))
         for r in rows:
             if "caregiver" in _positions(r["positions"]):
@@ -229,7 +231,8 @@ async def filing_counts() -> dict[str, int]:
 
 async def accepted_facilities() -> list[FacilityRow]:
     rows = await Facility.select(*FACILITY_COLUMNS).where(
-        Facility.filing_status == "accepted").order_by(Facility.street).order_by(Facility.name)
+        Facility.filing_status == FilingStatus.ACCEPTED).order_by(Facility.street).order_by(
+        Facility.name)
     return [_facility(r) for r in rows]
 
 

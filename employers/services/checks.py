@@ -26,6 +26,7 @@ from core.roles import Role
 from core.tables import Credential, Qualification
 from employers.compliance.qualifications import health_check_valid_through
 from employers.compliance.rules import rules_in_force
+from employers.facilities import LinkStatus
 from employers.services.access import is_officer, operated_ids
 from employers.tables import CredentialAccessLog, Facility, StaffLink
 from training.services.catalogue import level_names
@@ -48,7 +49,7 @@ async def consenting_facility(actor: Actor, person_id: int) -> int | None:
     if not ids:
         return None
     row = await StaffLink.select(StaffLink.facility).where(
-        (StaffLink.person == person_id) & (StaffLink.status == "active")
+        (StaffLink.person == person_id) & (StaffLink.status == LinkStatus.ACTIVE)
         & StaffLink.facility.is_in(ids)).first()
     return row["facility"] if row else None
 
@@ -198,9 +199,9 @@ async def consent_said_no(actor: Actor, person_id: int) -> str | None:
         return None
     rows = await StaffLink.select(StaffLink.status).where(
         (StaffLink.person == person_id) & StaffLink.facility.is_in(ids)
-        & StaffLink.status.is_in(["consent_withdrawn", "consent_refused"]))
+        & StaffLink.status.is_in([LinkStatus.CONSENT_WITHDRAWN, LinkStatus.CONSENT_REFUSED]))
     statuses = {r["status"] for r in rows}
-    for status in ("consent_withdrawn", "consent_refused"):
+    for status in (LinkStatus.CONSENT_WITHDRAWN, LinkStatus.CONSENT_REFUSED):
         if status in statuses:
             return status
     return None

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from core import audit, clock, db
 from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationError
-from employers.facilities import ClassInput
+from employers.facilities import ClassInput, LinkStatus
 from employers.services.access import facility_for
 from employers.services.rechecks import recheck
 from employers.tables import ClassAssignment, FacilityClass, StaffLink
@@ -87,7 +87,7 @@ async def assign(class_id: int, link_id: int, actor: Actor) -> None:
         group = await _class_for(class_id, actor)
         link = await StaffLink.objects().output(load_json=True).where(
             (StaffLink.id == link_id) & (StaffLink.facility == group.facility)).first()
-        if link is None or link.status == "ended":
+        if link is None or link.status == LinkStatus.ENDED:
             raise NotFound("未找到该在职人员", "staff_link_id")
         if "caregiver" not in link.positions:
             raise ValidationError("只有保育人员岗位的人员可以分配到班级", "staff_link_id")

@@ -21,6 +21,7 @@ from core.actor import Actor
 from core.errors import Conflict, Forbidden, NotFound, ValidationError
 from core.roles import Role
 from core.uploads import check_upload
+from employers.facilities import LinkStatus
 from employers.services.rechecks import recheck
 from employers.tables import CredentialAccessLog, Facility, StaffConsent, StaffLink
 
@@ -81,12 +82,13 @@ async def refuse(link_id: int, actor: Actor) -> StaffLink:
     Conflict (not pending)."""
     async with db.transaction():
         link = await _own_link(link_id, actor)
-        if link.status != "pending_consent":
+        if link.status != LinkStatus.PENDING_CONSENT:
             raise Conflict("该关联不在待同意状态")
         now = clock.now()
         await StaffConsent(staff_link=link.id, person=link.person, facility=link.facility,
                            refused_at=now, created_at=now).save()
-        return await _set_status(link, "consent_refused", actor, "staff_link.consent_refuse")
+        return await _set_status(link, LinkStatus.CONSENT_REFUSED, actor,
+                                 "staff_link.consent_refuse")
 
 
 async def _current(link: StaffLink) -> StaffConsent:
@@ -102,13 +104,14 @@ async def _current(link: StaffLink) -> StaffConsent:
 
 async def _withdraw(link: StaffLink, actor: Actor, via: str, reference: str = "",
                     file_id: int | None = None) -> StaffLink:
-    if link.status != "active":
+    if link.status != LinkStatus.ACTIVE:
         raise Conflict("该关联当前没有有效的授权，无需撤回")
     row = await _current(link)
     row.withdrawn_at, row.withdrawn_by_user, row.withdrawn_via = clock.now(), actor.user_id, via
     row.withdrawal_reference, row.withdrawal_file = reference, file_id
     await row.save()
-    return await _set_status(link, "consent_withdrawn", actor, "staff_link.consent_withdraw",
+    return await _set_status(link, LinkStatus.CONSENT_WITHDRAWN, actor,
+                             "staff_link.consent_withdraw",
                              note=WITHDRAWN_VIA[via] + (f"（{reference}）" if reference else ""))
 
 
@@ -135,7 +138,7 @@ async def withdraw_on_written_request(link_id: int, reference: str, scan: bytes,
             raise ValidationError("请填写本人书面申请的编号", "reference")
         if len(reference) > 100:
             raise ValidationError("书面申请编号不能超过 100 个字符", "reference")
-        if link.status != "active":
+        if link.status != LinkStatus.ACTIVE:
             raise Conflict("该关联当前没有有效的授权，无需撤回")
         kind = check_upload(scan, allowed=SCAN_KINDS, max_bytes=MAX_SCAN_BYTES, field="scan",
                             label="书面申请扫描件")
@@ -150,10 +153,11 @@ async def request_again(link_id: int, actor: Actor) -> StaffLink:
         from employers.services.staff import link_for
 
         link = await link_for(link_id, actor, act=True)
-        if link.status not in ("consent_refused", "consent_withdrawn"):
+        if link.status not in (LinkStatus.CONSENT_REFUSED, LinkStatus.CONSENT_WITHDRAWN):
             raise Conflict("只有本人拒绝或撤回授权的关联才能重新请求同意")
         link.consent, link.consent_file, link.consent_at = None, None, None
-        return await _set_status(link, "pending_consent", actor, "staff_link.consent_request")
+        return await _set_status(link, LinkStatus.PENDING_CONSENT, actor,
+                                 "staff_link.consent_request")
 
 
 async def history_of_person(person_id: int) -> list[dict]:

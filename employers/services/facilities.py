@@ -9,7 +9,7 @@ from core.actor import Actor
 from core.errors import Conflict, Forbidden
 from core.pagination import Page, offset_of
 from core.roles import Role
-from employers.facilities import FacilityInput
+from employers.facilities import FacilityInput, FilingStatus
 from employers.services.access import facility_for, is_officer, operated_ids
 from employers.tables import ComplianceState, Facility, FacilityOperator
 
@@ -24,7 +24,7 @@ async def register_facility(data: FacilityInput, actor: Actor) -> Facility:
             raise Conflict("该统一社会信用代码的机构已登记；如需共同管理，请联系该机构经办人添加您",
                            "uscc")
         now = clock.now()
-        row = Facility(**asdict(data), filing_status="none", created_by=actor.user_id,
+        row = Facility(**asdict(data), filing_status=FilingStatus.NONE, created_by=actor.user_id,
                        created_at=now, updated_at=now)
         await row.save()
         await FacilityOperator(facility=row.id, user=actor.user_id, created_at=now).save()
@@ -86,8 +86,9 @@ async def public_list(q: str = "", page: int = 1, per_page: int = 20) -> Page[di
     """信息公示: accepted facilities with name, address, service types and capacity."""
     query = Facility.select(Facility.id, Facility.name, Facility.address, Facility.street,
                             Facility.service_types, Facility.capacity).where(
-        Facility.filing_status == "accepted").order_by(Facility.name).output(load_json=True)
-    count = Facility.count().where(Facility.filing_status == "accepted")
+        Facility.filing_status == FilingStatus.ACCEPTED).order_by(Facility.name).output(
+        load_json=True)
+    count = Facility.count().where(Facility.filing_status == FilingStatus.ACCEPTED)
     if q:
         query = query.where(Facility.name.ilike(f"%{q}%") | Facility.street.ilike(f"%{q}%"))
         count = count.where(Facility.name.ilike(f"%{q}%") | Facility.street.ilike(f"%{q}%"))

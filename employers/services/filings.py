@@ -17,7 +17,7 @@ from core.pagination import offset_of
 from core.uploads import check_upload
 from employers import notices
 from employers.compliance.engine import evaluate_dict
-from employers.facilities import document_kinds, filing_rules
+from employers.facilities import FilingState, FilingStatus, document_kinds, filing_rules
 from employers.services import calendar, signing
 from employers.services.access import REVIEWER_ROLES, facility_for
 from employers.services.snapshots import LOCAL_TZ, build_snapshot
@@ -64,7 +64,7 @@ async def returned_filing(facility_id: int) -> Filing | None:
     resubmission), else None."""
     row = await Filing.objects().output(load_json=True).where(
         Filing.facility == facility_id).order_by(Filing.id, ascending=False).first()
-    return row if row is not None and row.state == "returned" else None
+    return row if row is not None and row.state == FilingState.RETURNED else None
 
 
 def kept_documents(returned: Filing | None, drop: Collection[str] = ()
@@ -91,9 +91,9 @@ async def submit(facility_id: int, uploads: list[Upload], explanation: str,
     ValidationError (field = the document kind) when a required kind ends up with no file."""
     async with db.transaction():
         facility = await facility_for(facility_id, actor, act=True)
-        if facility.filing_status == "submitted":
+        if facility.filing_status == FilingStatus.SUBMITTED:
             raise Conflict("该机构已有备案在审核中")
-        if facility.filing_status == "accepted":
+        if facility.filing_status == FilingStatus.ACCEPTED:
             raise Conflict("该机构已备案")
         kinds = document_kinds()
         kept = kept_documents(await returned_filing(facility_id), drop)
@@ -124,7 +124,8 @@ async def submit(facility_id: int, uploads: list[Upload], explanation: str,
             Filing.id, ascending=False).first()
         row = Filing(
             facility=facility_id, previous_id=previous["id"] if previous else None,
-            state="submitted", snapshot=snapshot, report=report, compliant=report["compliant"],
+            state=FilingState.SUBMITTED, snapshot=snapshot, report=report,
+            compliant=report["compliant"],
             explanation=explanation, documents=stored, submitted_by=actor.user_id, submitted_at=now,
             filing_due_on=cal.add_workdays(today, rules["filing_workdays"]),
             answer_due_on=None if report["compliant"] else cal.add_workdays(
@@ -145,7 +146,7 @@ async def submit(facility_id: int, uploads: list[Upload], explanation: str,
         row.packet_sha256 = signing.packet_hash(packet_of(row))
         row.signature, row.key_ref = await signing.sign(row.packet_sha256)
         await row.save()
-        facility.filing_status, facility.updated_at = "submitted", now
+        facility.filing_status, facility.updated_at = FilingStatus.SUBMITTED, now
         await facility.save()
         await _event(row.id, "submitted", actor, explanation)
         await audit.record(actor, "filing.submit", "filing", row.id,
@@ -172,7 +173,7 @@ async def _pending_for_review(filing_id: int, actor: Actor) -> tuple[Filing, Fac
     if actor.role not in REVIEWER_ROLES:
         raise Forbidden("只有卫健委审核人员可以审核备案")
     row = await filing_for(filing_id, actor)
-    if row.state != "submitted":
+    if row.state != FilingState.SUBMITTED:
         raise Conflict("该备案已处理")
     facility = await Facility.objects().output(load_json=True).where(
         Facility.id == row.facility).first()
@@ -190,7 +191,7 @@ async def accept(filing_id: int, actor: Actor) -> Filing:
         row, facility = await _pending_for_review(filing_id, actor)
         now = clock.now()
         today = clock.today()
-        row.state, row.reviewer_id, row.reviewed_at = "accepted", actor.user_id, now
+        row.state, row.reviewer_id, row.reviewed_at = FilingState.ACCEPTED, actor.user_id, now
         row.receipt_number = await _receipt_number(today.year)
         receipt = await asyncio.to_thread(_pdf().receipt_pdf, facility_dict(facility), {
             "receipt_number": row.receipt_number, "packet_sha256": row.packet_sha256,
@@ -200,7 +201,7 @@ async def accept(filing_id: int, actor: Actor) -> Filing:
                                        actor=actor)
         row.receipt_file = stored.id
         await row.save()
-        facility.filing_status, facility.updated_at = "accepted", now
+        facility.filing_status, facility.updated_at = FilingStatus.ACCEPTED, now
         await facility.save()
         await _event(row.id, "accepted", actor, row.receipt_number)
         await notices.filing_decided(row.id, facility.id, "accepted",
@@ -216,10 +217,10 @@ async def return_filing(filing_id: int, reasons: str, actor: Actor) -> Filing:
             raise ValidationError("请填写退回原因", "reasons")
         row, facility = await _pending_for_review(filing_id, actor)
         now = clock.now()
-        row.state, row.reviewer_id, row.reviewed_at = "returned", actor.user_id, now
+        row.state, row.reviewer_id, row.reviewed_at = FilingState.RETURNED, actor.user_id, now
         row.reasons = reasons.strip()
         await row.save()
-        facility.filing_status, facility.updated_at = "returned", now
+        facility.filing_status, facility.updated_at = FilingStatus.RETURNED, now
         await facility.save()
         await _event(row.id, "returned", actor, row.reasons)
         await notices.filing_decided(row.id, facility.id, "returned", reasons=row.reasons)
@@ -261,12 +262,13 @@ async def history(facility_id: int) -> list[dict]:
     return list(filings)
 
 
-async def queue(state: str = "submitted", page: int = 1, per_page: int = 50) -> list[dict]:
+async def queue(state: str = FilingState.SUBMITTED, page: int = 1,
+                per_page: int = 50) -> list[dict]:
     """The reviewer's queue with each filing's deadlines and days left (working days).
     ``returned`` lists the filings returned now: one the operator has since resubmitted (a
     later filing names it as ``previous_id``) is history, not a returned filing."""
     condition = Filing.state == state
-    if state == "returned":
+    if state == FilingState.RETURNED:
         resubmitted = [r["previous_id"] for r in await Filing.select(Filing.previous_id).where(
             Filing.previous_id.is_not_null())]
         if resubmitted:

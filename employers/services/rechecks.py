@@ -8,6 +8,7 @@ from typing import Any
 from core import clock
 from core.pagination import offset_of
 from employers.compliance.engine import evaluate_dict
+from employers.facilities import FilingStatus, LinkStatus
 from employers.services.snapshots import build_snapshots
 from employers.tables import ComplianceState, Facility, StaffLink
 
@@ -42,7 +43,7 @@ async def recheck(facility_ids: list[int]) -> dict[int, dict[str, Any]]:
 
 async def facilities_employing(person_id: int) -> list[int]:
     rows = await StaffLink.select(StaffLink.facility).where(
-        (StaffLink.person == person_id) & (StaffLink.status != "ended"))
+        (StaffLink.person == person_id) & (StaffLink.status != LinkStatus.ENDED))
     return sorted({r["facility"] for r in rows})
 
 
@@ -69,7 +70,7 @@ async def no_longer_compliant(page: int = 1, per_page: int = 50) -> list[dict]:
         ComplianceState.facility.street.as_alias("street"),
         ComplianceState.facility.filing_status.as_alias("filing_status"),
     ).where((ComplianceState.compliant == False)  # noqa: E712
-            & (ComplianceState.facility.filing_status == "accepted")
+            & (ComplianceState.facility.filing_status == FilingStatus.ACCEPTED)
             ).order_by(ComplianceState.since).limit(per_page).offset(offset_of(page, per_page)
                                                                      ).output(load_json=True)
     for row in rows:

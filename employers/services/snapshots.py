@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from core import clock
 from core.tables import Credential
 from employers.compliance.rules import rules_in_force
+from employers.facilities import LinkStatus
 from employers.tables import ClassAssignment, Facility, FacilityClass, StaffLink
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -31,7 +32,7 @@ CHUNK = 500
 EDUCATION_DEFAULT = "below_secondary"
 # Links in the roster: consent given, or withdrawn (then without credentials; the reason is a
 # WITHHELD_REASONS key of employers.compliance.snapshot, named like the link status).
-ROSTER_STATUSES = ("active", "consent_withdrawn")
+ROSTER_STATUSES = (LinkStatus.ACTIVE, LinkStatus.CONSENT_WITHDRAWN)
 
 
 def staff_id(link_id: int) -> str:
@@ -72,7 +73,7 @@ async def build_snapshots(facility_ids: list[int], as_of: date | None = None
     assignments = await _select_in(lambda c: ClassAssignment.select(
         ClassAssignment.facility_class, ClassAssignment.staff_link).where(
         ClassAssignment.staff_link.is_in(c)), link_ids)
-    person_ids = sorted({link["person"] for link in links if link["status"] == "active"})
+    person_ids = sorted({link["person"] for link in links if link["status"] == LinkStatus.ACTIVE})
     credentials = await _select_in(lambda c: Credential.select(
         Credential.id, Credential.person, Credential.code, Credential.level, Credential.number,
         Credential.status, Credential.issued_on, Credential.expires_on, Credential.outcome).where(
@@ -97,7 +98,7 @@ async def build_snapshots(facility_ids: list[int], as_of: date | None = None
             "code": group["code"], "type": group["type"], "children": group["children"],
             "caregivers": [staff_id(i) for i in caregivers_by_class.get(group["id"], [])]})
     for link in sorted(links, key=lambda row: row["id"]):
-        if link["status"] == "active":
+        if link["status"] == LinkStatus.ACTIVE:
             member = _member(link, by_person.get(link["person"], []), as_of, rules)
         else:  # consent withdrawn: in the roster, none of the person's credentials
             member = _member(link, [], as_of, rules) | {"credentials_withheld": link["status"]}

@@ -17,7 +17,7 @@ from core.roles import Role
 from core.tables import Credential, Person
 from core.uploads import check_upload
 from employers import notices
-from employers.facilities import StaffTerms
+from employers.facilities import ConsentHow, LinkStatus, StaffTerms
 from employers.services import consents
 from employers.services.access import facility_for, is_officer, may_see
 from employers.services.rechecks import recheck
@@ -37,14 +37,14 @@ async def link_person(facility_id: int, person: PersonInput, terms: StaffTerms,
         row = await find_or_create_person(person, actor)
         if await StaffLink.exists().where(
                 (StaffLink.facility == facility_id) & (StaffLink.person == row.id)
-                & (StaffLink.status != "ended")):
+                & (StaffLink.status != LinkStatus.ENDED)):
             raise Conflict("该人员已在本机构在职或待同意", "id_number")
         now = clock.now()
         link = StaffLink(facility=facility_id, person=row.id, positions=terms.positions,
                          employment=terms.employment, employment_form=terms.employment_form,
                          started_on=terms.started_on, management_years=terms.management_years,
-                         status="pending_consent", created_by=actor.user_id, created_at=now,
-                         updated_at=now)
+                         status=LinkStatus.PENDING_CONSENT, created_by=actor.user_id,
+                         created_at=now, updated_at=now)
         await link.save()
         await audit.record(actor, "staff_link.create", "staff_link", link.id,
                            after={"facility": facility_id, "person": row.id, **asdict(terms)})
@@ -64,7 +64,7 @@ async def link_for(link_id: int, actor: Actor, *, act: bool = False) -> StaffLin
 async def update_terms(link_id: int, terms: StaffTerms, actor: Actor) -> StaffLink:
     async with db.transaction():
         link = await link_for(link_id, actor, act=True)
-        if link.status == "ended":
+        if link.status == LinkStatus.ENDED:
             raise Conflict("该人员已离职，记录不能再修改")
         terms = terms.normalised()
         before = {"positions": link.positions, "employment": link.employment,
@@ -86,14 +86,14 @@ async def end_link(link_id: int, ended_on: date, reason: str, actor: Actor) -> S
     """The person leaves: the link is kept as history and the operator's access ends."""
     async with db.transaction():
         link = await link_for(link_id, actor, act=True)
-        if link.status == "ended":
+        if link.status == LinkStatus.ENDED:
             raise Conflict("该人员已离职")
         if ended_on < link.started_on:
             raise ValidationError("离职日期不能早于入职日期", "ended_on")
         # the link ends now (access, class assignments, compliance), so the day cannot lie ahead
         require_happened(ended_on, clock.today(), "ended_on", "离职日期")
         before = link.status
-        link.status, link.ended_on, link.end_reason = "ended", ended_on, reason.strip()
+        link.status, link.ended_on, link.end_reason = LinkStatus.ENDED, ended_on, reason.strip()
         link.updated_at = clock.now()
         await link.save()
         await ClassAssignment.delete().where(ClassAssignment.staff_link == link.id)
@@ -111,9 +111,9 @@ async def accept_link(link_id: int, actor: Actor) -> StaffLink:
             StaffLink.id == link_id).first()
         if link is None or actor.person_id is None or link.person != actor.person_id:
             raise NotFound("未找到该关联")
-        if link.status != "pending_consent":
+        if link.status != LinkStatus.PENDING_CONSENT:
             raise Conflict("该关联不在待同意状态")
-        return await _consent(link, "trainee_accepted", None, actor)
+        return await _consent(link, ConsentHow.TRAINEE_ACCEPTED, None, actor)
 
 
 async def upload_consent(link_id: int, data: bytes, filename: str, actor: Actor) -> StaffLink:
@@ -122,22 +122,23 @@ async def upload_consent(link_id: int, data: bytes, filename: str, actor: Actor)
     before (consents.ensure_paper_allowed: then only the person accepts)."""
     async with db.transaction():
         link = await link_for(link_id, actor, act=True)
-        if link.status != "pending_consent":
+        if link.status != LinkStatus.PENDING_CONSENT:
             raise Conflict("该关联不在待同意状态")
         await consents.ensure_paper_allowed(link)
         kind = check_upload(data, allowed=SCAN_KINDS, max_bytes=MAX_SCAN_BYTES,
                             field="consent_form", label="签字同意书")
         stored = await files.save_file(data, kind=kind, original_name=filename, actor=actor)
-        return await _consent(link, "form_uploaded", stored.id, actor)
+        return await _consent(link, ConsentHow.FORM_UPLOADED, stored.id, actor)
 
 
 async def _consent(link: StaffLink, how: str, file_id: int | None, actor: Actor) -> StaffLink:
     now = clock.now()
     link.consent, link.consent_file, link.consent_at = how, file_id, now
-    link.status, link.updated_at = "active", now
+    link.status, link.updated_at = LinkStatus.ACTIVE, now
     await link.save()
     await consents.record_given(link, how, file_id, now)
-    if how == "form_uploaded":  # the person hears of it, and can withdraw a form not theirs
+    # the person hears of it, and can withdraw a form not theirs
+    if how == ConsentHow.FORM_UPLOADED:
         await notices.consent_form_recorded(link.id, now)
     await audit.record(actor, "staff_link.consent", "staff_link", link.id,
                        before={"status": "pending_consent"}, after={"status": "active",
@@ -165,7 +166,7 @@ async def record_check(link_id: int, data: CheckInput, scan: bytes, filename: st
             raise NotFound("未找到该人员关联")
         if not (is_officer(actor) or actor.role == Role.FACILITY_OPERATOR):
             raise Forbidden()
-        if link.status == "ended":
+        if link.status == LinkStatus.ENDED:
             raise Conflict("该人员已离职")
         if data.code not in CHECK_CODES:
             raise ValidationError("请选择健康检查或背景审查", "code")
@@ -194,7 +195,7 @@ async def staff_of(facility_id: int, include_ended: bool = False) -> list[dict]:
         StaffLink.person.education.as_alias("education"),
     ).where(StaffLink.facility == facility_id).order_by(StaffLink.id).output(load_json=True)
     if not include_ended:
-        query = query.where(StaffLink.status != "ended")
+        query = query.where(StaffLink.status != LinkStatus.ENDED)
     return list(await query)
 
 
