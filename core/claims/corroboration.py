@@ -29,7 +29,7 @@ import contextlib
 
 from core import audit, clock, db, otp
 from core.actor import Actor
-from core.claims.tables import IdentityClaim
+from core.claims.tables import ClaimState, IdentityClaim
 from core.tables import Person, User
 
 
@@ -44,7 +44,8 @@ async def on_recorded(person: Person, phone: str | None, actor: Actor) -> None:
     # the ID document, leaves phone_verified_at empty and needs no corroboration)
     claims = await IdentityClaim.objects().where(
         (IdentityClaim.person == person.id) & (IdentityClaim.method == "new")
-        & (IdentityClaim.state == "verified") & IdentityClaim.phone_verified_at.is_not_null()
+        & (IdentityClaim.state == ClaimState.VERIFIED)
+        & IdentityClaim.phone_verified_at.is_not_null()
         & IdentityClaim.corroborated_at.is_null())
     claims = [c for c in claims if c.user != actor.user_id]
     if not claims:
@@ -85,7 +86,8 @@ async def _dispute(claim: IdentityClaim, person: Person, phone: str | None,
                               "next": method})
     again = IdentityClaim(
         user=claim.user, id_type=claim.id_type, id_number=claim.id_number, name=claim.name,
-        phone=claim.phone, person=person.id, method=method, state="pending", created_at=now)
+        phone=claim.phone, person=person.id, method=method, state=ClaimState.PENDING,
+        created_at=now)
     await again.save()
     await audit.record(actor, "claim.create", "identity_claim", again.id,
                        after={"user_id": claim.user, "method": method, "disputed": claim.id})

@@ -44,7 +44,7 @@ from core.accounts.passwords import check_policy, hash_password
 from core.accounts.services import check_username
 from core.accounts.usernames import normalise_username
 from core.actor import Actor
-from core.claims.tables import IdentityClaim
+from core.claims.tables import ClaimState, IdentityClaim
 from core.errors import Conflict, NotFound, ValidationError
 from core.files import save_file
 from core.identity import mask_id_number, mask_name, mask_phone, names_match
@@ -169,7 +169,7 @@ async def _open_claim(user_id: int, entered: PersonInput, actor: Actor) -> Ident
     claim = IdentityClaim(
         user=user_id, id_type=entered.id_type, id_number=entered.id_number, name=entered.name,
         phone=entered.phone or "", person=person.id if person else None, method=method,
-        state="pending", created_at=clock.now())
+        state=ClaimState.PENDING, created_at=clock.now())
     await claim.save()
     await audit.record(actor, "claim.create", "identity_claim", claim.id,
                        after={"user_id": user_id, "method": method, "id_type": entered.id_type,
@@ -233,7 +233,7 @@ async def restart_claim(user_id: int, data: ClaimInput, actor: Actor) -> None:
         if user is None or user["role"] != Role.TRAINEE or user["identity_verified_at"]:
             raise ValidationError("身份已核验，无需重新填写", "id_number")
         open_claims = await IdentityClaim.select(IdentityClaim.id).where(
-            (IdentityClaim.user == user_id) & (IdentityClaim.state == "pending"))
+            (IdentityClaim.user == user_id) & (IdentityClaim.state == ClaimState.PENDING))
         for row in open_claims:
             await IdentityClaim.update({IdentityClaim.state: "withdrawn",
                                         IdentityClaim.decided_at: clock.now()}).where(
@@ -274,7 +274,7 @@ async def ensure_claim(user_id: int, actor: Actor) -> IdentityClaim | None:
         claim = IdentityClaim(
             user=user_id, id_type=person.id_type, id_number=person.id_number, name=person.name,
             phone="", person=person.id, method="sms" if person.phone else "officer",
-            state="pending", created_at=clock.now())
+            state=ClaimState.PENDING, created_at=clock.now())
         await claim.save()
         await audit.record(actor, "claim.create", "identity_claim", claim.id,
                            after={"user_id": user_id, "method": claim.method,
@@ -290,9 +290,9 @@ def view_of(claim: IdentityClaim | None, *, verified: bool) -> ClaimView:
         return ClaimView("verified", "身份已核验")
     # withdrawn (another account bound the person) or verified once but released since (a
     # disabled account): nothing pending; the claimant may fill in again
-    if claim is None or claim.state not in ("pending", "rejected"):
+    if claim is None or claim.state not in (ClaimState.PENDING, ClaimState.REJECTED):
         return ClaimView("unlinked", NOT_LINKED)
-    if claim.state == "rejected":
+    if claim.state == ClaimState.REJECTED:
         return ClaimView("rejected", "身份核验未通过", may_upload=claim.method != "new",
                          decision_note=claim.decision_note)
     if claim.method == "new":
@@ -313,7 +313,7 @@ async def claim_view(user_id: int, actor: Actor) -> ClaimView:
 
 async def _pending_claim(user_id: int, actor: Actor) -> IdentityClaim:
     claim = await ensure_claim(user_id, actor)
-    if claim is None or claim.state != "pending":
+    if claim is None or claim.state != ClaimState.PENDING:
         raise ValidationError("没有待核验的身份申请", "code")
     return claim
 
@@ -343,7 +343,7 @@ async def _bind(claim_id: int, actor: Actor, *, how: str, note: str = "") -> int
     """Bind the claim's user to its Person (created for a new person) and mark it verified,
     inside the caller's transaction. Returns the person id."""
     claim = await IdentityClaim.objects().where(IdentityClaim.id == claim_id).first()
-    if claim is None or claim.state != "pending":
+    if claim is None or claim.state != ClaimState.PENDING:
         raise Conflict("该身份申请已处理", "claim")
     now = clock.now()
     if claim.method == "new":
@@ -374,7 +374,7 @@ async def _bind(claim_id: int, actor: Actor, *, how: str, note: str = "") -> int
     await User.update({User.person: person.id, User.identity_verified_at: now,
                        User.display_name: person.name}).where(User.id == claim.user)
     claim.person = person.id
-    claim.state = "verified"
+    claim.state = ClaimState.VERIFIED
     claim.decided_at = now
     claim.decided_by = actor.user_id if how == "officer" else None
     claim.decision_note = note
@@ -395,7 +395,7 @@ async def _close_moot_claims(bound: IdentityClaim, person: Person, actor: Actor)
     same = (IdentityClaim.person == person.id) | (
         (IdentityClaim.id_type == bound.id_type) & (IdentityClaim.id_number == bound.id_number))
     moot = await IdentityClaim.select(IdentityClaim.id, IdentityClaim.user).where(
-        same & (IdentityClaim.state == "pending") & (IdentityClaim.user != bound.user))
+        same & (IdentityClaim.state == ClaimState.PENDING) & (IdentityClaim.user != bound.user))
     for row in moot:
         await IdentityClaim.update({IdentityClaim.state: "withdrawn",
                                     IdentityClaim.decided_at: clock.now()}).where(
@@ -431,7 +431,8 @@ async def upload_document(user_id: int, data: bytes, filename: str, consent: boo
     separate consent). A rejected claim is re-opened as a new one. Raises ValidationError
     (``consent``, ``document``) and nothing is stored then."""
     claim = await ensure_claim(user_id, actor)
-    if claim is None or claim.state not in ("pending", "rejected") or claim.method == "new":
+    if (claim is None or claim.state not in (ClaimState.PENDING, ClaimState.REJECTED)
+            or claim.method == "new"):
         raise ValidationError("当前无需上传证件照片", "document")
     if not consent:
         raise ValidationError(f"请勾选“{DOCUMENT_CONSENT}”", "consent")
@@ -440,12 +441,12 @@ async def upload_document(user_id: int, data: bytes, filename: str, consent: boo
     async with db.transaction():
         stored = await save_file(data, kind=kind, original_name=filename, actor=actor)
         now = clock.now()
-        old_file = claim.document if claim.state == "pending" else None
-        if claim.state == "rejected":
+        old_file = claim.document if claim.state == ClaimState.PENDING else None
+        if claim.state == ClaimState.REJECTED:
             claim = IdentityClaim(
                 user=user_id, id_type=claim.id_type, id_number=claim.id_number, name=claim.name,
-                phone=claim.phone, person=claim.person, method=claim.method, state="pending",
-                created_at=now)
+                phone=claim.phone, person=claim.person, method=claim.method,
+                state=ClaimState.PENDING, created_at=now)
         claim.document = stored.id
         claim.document_consent_at = now
         claim.document_uploaded_at = now
@@ -466,7 +467,7 @@ async def pending_documents() -> list[dict]:
         IdentityClaim.select(IdentityClaim.id, IdentityClaim.name, IdentityClaim.id_type,
                              IdentityClaim.id_number, IdentityClaim.created_at,
                              IdentityClaim.document_uploaded_at)
-        .where((IdentityClaim.state == "pending") & IdentityClaim.document.is_not_null())
+        .where((IdentityClaim.state == ClaimState.PENDING) & IdentityClaim.document.is_not_null())
         .order_by(IdentityClaim.document_uploaded_at)
     )
     return [{**r, "name": mask_name(r["name"]), "id_number": mask_id_number(r["id_number"])}
@@ -528,14 +529,14 @@ async def decide_claim(claim_id: int, accept: bool, note: str, actor: Actor) -> 
         claim = await IdentityClaim.objects().where(IdentityClaim.id == claim_id).first()
         if claim is None:
             raise NotFound("未找到该身份申请")
-        if claim.state != "pending":
+        if claim.state != ClaimState.PENDING:
             raise Conflict("该身份申请已处理", "claim")
         if accept:
             if claim.method != "new" and not claim.person:
                 raise ValidationError("该申请未匹配到登记人员，无法通过", "claim")
             await _bind(claim.id, actor, how="officer", note=note)
             return
-        claim.state = "rejected"
+        claim.state = ClaimState.REJECTED
         claim.decided_at = clock.now()
         claim.decided_by = actor.user_id
         claim.decision_note = note
@@ -552,7 +553,7 @@ async def accept_pending_claim(user_id: int, note: str, actor: Actor) -> None:
     """Accept the account's pending claim without a code (the demo seeder; an officer who saw
     the person at the counter uses the queue). Raises NotFound when nothing is pending."""
     claim = await _latest_claim(user_id)
-    if claim is None or claim.state != "pending":
+    if claim is None or claim.state != ClaimState.PENDING:
         raise NotFound("没有待核验的身份申请")
     await decide_claim(claim.id, True, note, actor)
 
@@ -578,7 +579,7 @@ async def purge_decided_documents() -> int:
     Returns how many were deleted."""
     cutoff = clock.now() - DOCUMENT_KEPT_FOR
     decided = IdentityClaim.decided_at.is_not_null() & (IdentityClaim.decided_at <= cutoff)
-    undecided = (IdentityClaim.decided_at.is_null() & (IdentityClaim.state == "pending")
+    undecided = (IdentityClaim.decided_at.is_null() & (IdentityClaim.state == ClaimState.PENDING)
                  & (IdentityClaim.document_uploaded_at <= cutoff))
     due = await IdentityClaim.select(
         IdentityClaim.id, IdentityClaim.document, IdentityClaim.decided_at).where(

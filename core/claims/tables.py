@@ -16,6 +16,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from piccolo.columns import (
     ForeignKey,
     Integer,
@@ -30,7 +32,19 @@ from piccolo.table import Table
 from core.tables import Person, StoredFile, User
 
 METHODS = ("new", "sms", "officer", "none")
-STATES = ("pending", "verified", "rejected", "withdrawn", "disputed")
+
+
+class ClaimState(StrEnum):
+    """An identity claim's state (IdentityClaim.state); the values are what the database holds."""
+
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    DISPUTED = "disputed"
+
+
+STATES = tuple(ClaimState)
 
 
 class IdentityClaim(Table, tablename="identity_claim"):
