@@ -125,7 +125,7 @@ async def load_people_and_training(conn, rnd: random.Random, today: date) -> dic
     for s in range(1, 201):
         code, levels = SKILLS[s % 3]
         exam_on = today - timedelta(days=rnd.randrange(1, 720))
-        # approved a few days after the exam, never before it (issue 10)
+        # approved a few days after the exam, never before it
         approved_at = min(clock.china_midnight(exam_on + timedelta(days=5)), NOW)
         sessions.append((1 + s % 20, code, levels[s % len(levels)], exam_on, "approved",
                          approved_at, NOW, NOW))

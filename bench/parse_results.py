@@ -1,6 +1,6 @@
 """Results file parsing speed: a 10,000-row XLSX through parse_results_file versus a bare read.
 
-Issue 3 asks for a 10,000-row upload end to end under 5 s and the ratio to bare parsing time.
+The target: a 10,000-row upload end to end under 5 s, and the ratio to bare parsing time.
 This measures the pure part (checks included, plus the checks against the candidates and, for a
 file with errors, the annotated copy); the HTTP and database part is measured by the service.
 

@@ -4,10 +4,10 @@
                                          [--name 吴𠀀镕] [--compare]
 
 Prints wall-clock mean / p50 / p95 per certificate, CPU time per certificate and throughput
-per process. Target: < 200 ms per skill certificate after warm-up (stack-notes: without
+per process. Target: < 200 ms per skill certificate after warm-up (without
 libharfbuzz-subset0 the same page takes seconds — run ``python -m core.syscheck`` first).
 ``--name`` prints another holder name, e.g. one outside Noto CJK that needs the fallback font
-(issue 10: within 1.2 × the figure without it).
+(within 1.2 × the figure without it).
 
 ``--compare`` times, interleaved in one run, the product's skill certificate (also with
 WeasyPrint's own font embedding, as before core.pdf embedded CJK fonts compactly) against a bare

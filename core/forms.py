@@ -27,7 +27,7 @@ T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 YUAN_RE = re.compile(r"^\d{1,9}(\.\d{1,2})?$")
 
-# Limits every number and date read from a request must keep (issue 12 point 1): ids and counts
+# Limits every number and date read from a request must keep: ids and counts
 # fit the 64-bit database integers; an amount is at most 10^10 fen (一亿元); dates lie within
 # 1900-01-01 … 2099-12-31 (the rules' own limits, such as as_of ≥ 2019-10-08, apply on top).
 INT_MIN = -(2**63)

@@ -107,7 +107,7 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response | R
             for e in (exc.extra or [])
             if isinstance(e, dict)
         ]
-        return _render(  # a value of the wrong type or range: 422 naming the field (issue 12)
+        return _render(  # a value of the wrong type or range: 422 naming the field
             request,
             422,
             "请求参数不正确：" + "；".join(f"{e['field']}: {e['message']}" for e in errors)

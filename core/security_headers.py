@@ -1,4 +1,4 @@
-"""The security headers of every response, in one place (issue 12, point 5).
+"""The security headers of every response, in one place.
 
 A Litestar ``before_send`` hook (it wraps the app's ``send``, so it sees pages, API answers,
 static files, downloads and the error pages of 401/404/429/500 alike) adds:

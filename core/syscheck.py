@@ -3,7 +3,7 @@
     python -m core.syscheck            # runtime needs; exit 1 and print apt-get if any is missing
     python -m core.syscheck --tests    # also the tools the test-suite uses (poppler-utils)
 
-Why each matters (see /work/shared/stack-notes.md, WeasyPrint): WeasyPrint needs Pango; without
+Why each matters: WeasyPrint needs Pango; without
 HarfBuzz's subset library it falls back to fontTools and a one-page Chinese certificate takes
 seconds instead of ~0.1 s; without a CJK font, Chinese prints as empty boxes.
 """

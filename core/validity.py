@@ -1,6 +1,6 @@
 """The last valid day of a validity counted in years (or whole months) from a start day.
 
-Source: ``shared/domain.md`` (HEALTH_CERT row and the compliance "Meanings"): a health check
+Source: ``docs/domain.md`` (HEALTH_CERT row and the compliance "Meanings"): a health check
 on day D is valid through the day before its anniversary, and the anniversary of 29 February
 in a common year is 1 March — so a check on 2024-02-29 is valid through 2025-02-28, like one
 on 2024-03-01. Credentials with a validity period (the catalogue's ``validity_months``) end

@@ -1,4 +1,4 @@
-"""Hand-written (issue 10, declared is not verified): the evidence a provider saw when it
+"""Hand-written (declared is not verified): the evidence a provider saw when it
 confirmed an exam registration resting on the applicant's own declaration — a note and/or an
 uploaded file. Additive only (a defaulted and a nullable column)."""
 

@@ -1,4 +1,4 @@
-"""Hand-written (issue 10, class hours and integrity): session times, state and revision on
+"""Hand-written (class hours and integrity): session times, state and revision on
 class sessions; session history, the minutes-per-学时 rule, session flags and the officers'
 certificate review queue. Additive only (new tables, defaulted/nullable columns)."""
 

@@ -1,4 +1,4 @@
-"""Hand-written (issue 10): seed the minutes-per-学时 rule, then examine the existing data once
+"""Hand-written: seed the minutes-per-学时 rule, then examine the existing data once
 against the new integrity rules: doubtful certificates are queued for the officers, doubtful
 class sessions flagged for the providers; nothing is changed or deleted. The report is printed
 with the migration's output.

@@ -1,4 +1,4 @@
-"""Hand-written (issue 10 point 4, results files): candidates marked 缺考 (absent) in a results
+"""Hand-written (results files): candidates marked 缺考 (absent) in a results
 upload. Additive only (a new table)."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager

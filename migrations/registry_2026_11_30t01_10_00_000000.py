@@ -1,4 +1,4 @@
-"""Hand-written (issue 11 point 7, names are names): further identity numbers of a person, e.g.
+"""Hand-written (names are names): further identity numbers of a person, e.g.
 the old 15-character 外国人永久居留身份证 of someone who now holds the 18-character card. Table
 person_linked_number (the name person_id_number is taken by the index on person.id_number in
 SQLite's shared namespace of tables and indexes). Additive only (a new table); its unique

@@ -1,4 +1,4 @@
-"""Hand-written (issue 11 point 7): one identity number belongs to one person — a unique index
+"""Hand-written: one identity number belongs to one person — a unique index
 on person_linked_number (id_type, id_number). Same SQL on SQLite and PostgreSQL."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager

@@ -1,4 +1,4 @@
-"""Hand-written (issue 11 point 4, login throttling): ``app_user.username_key``, the normalised
+"""Hand-written (login throttling): ``app_user.username_key``, the normalised
 username (trim, NFKC, case-fold; the rule of core.accounts.usernames.normalise_username, frozen
 here as it was when this migration was written), unique, filled for every existing account.
 Sign-in, the login lock and uniqueness at creation go through it.

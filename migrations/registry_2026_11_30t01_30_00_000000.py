@@ -1,4 +1,4 @@
-"""Hand-written (issue 11 point 5, consent both ways): the consent history table
+"""Hand-written (consent both ways): the consent history table
 (employers_consent), what each credential view showed and who viewed it by organisation
 (employers_credential_access.shown / .organisation). Additive only; the data follows in
 2026-11-30T01:31 (Piccolo runs a migration's raw steps before its tables)."""

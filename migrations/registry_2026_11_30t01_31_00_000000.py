@@ -1,4 +1,4 @@
-"""Hand-written (issue 11 point 5): every consent already given becomes a consent history row
+"""Hand-written: every consent already given becomes a consent history row
 dated when it was given (employers_staff_link.consent_at), and earlier credential views are
 named by their facility. Plain SQL (same on SQLite and PostgreSQL), frozen with this migration;
 imports piccolo only. Runs once; a second run adds nothing."""

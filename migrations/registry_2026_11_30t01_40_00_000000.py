@@ -1,4 +1,4 @@
-"""Hand-written (issue 11 point 6, what is published is chosen): a status change keeps a public
+"""Hand-written (what is published is chosen): a status change keeps a public
 reason and an internal note. Additive only: one new column,
 ``credential_status_change.internal_note`` (text, default ''), for 人社局 officers only.
 

@@ -1,4 +1,4 @@
-"""Hand-written (issue 11 point 2, messages): ``app_user.email``, an optional contact address
+"""Hand-written (messages): ``app_user.email``, an optional contact address
 (default empty) to which notices for the user's organisation go by e-mail through the outbox
 (e.g. a facility's filing returned or accepted). Additive only (one column with a default)."""
 

@@ -1,4 +1,4 @@
-"""Hand-written (issue 11 point 1, claiming a record needs proof): ``app_user.
+"""Hand-written (claiming a record needs proof): ``app_user.
 identity_verified_at`` and the ``identity_claim`` table (core.claims). Additive only; which
 existing accounts count as verified is decided by the next migration (2026-11-30T01:51), since
 Piccolo runs a migration's raw step before its schema changes."""

@@ -1,4 +1,4 @@
-"""Hand-written (issue 11 point 1): which existing trainee accounts count as verified.
+"""Hand-written: which existing trainee accounts count as verified.
 
 The rule: a trainee account bound to a Person is marked verified (at the time of its
 registration) when its audit row ``user.register`` (entity ``user`` = the account) and the audit

@@ -1,4 +1,4 @@
-"""Hand-written (issue 11 point 3, account lifecycle): on app_user a flag forcing a new password
+"""Hand-written (account lifecycle): on app_user a flag forcing a new password
 at next sign-in and a session version (raising it ends every session of the user); a table of
 one-time password-reset links (only the SHA-256 of the token is kept). Additive only."""
 

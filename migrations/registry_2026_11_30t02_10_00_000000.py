@@ -1,4 +1,4 @@
-"""Hand-written (issue 11 point 1, pre-claimed new persons): on identity_claim the time an
+"""Hand-written (pre-claimed new persons): on identity_claim the time an
 organisation corroborated a self-registered new person's phone (core.claims.corroboration).
 Additive only."""
 

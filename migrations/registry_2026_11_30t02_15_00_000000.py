@@ -1,4 +1,4 @@
-"""Hand-written (issue 11 point 1, attack review): at most one verified trainee account per
+"""Hand-written (attack review): at most one verified trainee account per
 Person, enforced by the database. Binding (core.claims.services._bind) checks first and writes
 after, so two accounts proving the same Person at the same moment could both be bound; the
 partial unique index makes the second write fail (the service answers it like any second

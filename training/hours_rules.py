@@ -2,7 +2,7 @@
 sessions at once. No database, no clock: the instant ``now`` (China time) and the minutes per
 学时 (a catalogue parameter, ``training.tables.ClassHourRule``) are arguments.
 
-Sources: the issue-10 rules of the registry — no session in the future (nor one today that has
+Sources: the registry's own rules — no session in the future (nor one today that has
 not ended yet), no session twice, no trainee in two overlapping sessions, recorded 学时 ≤ span ÷
 minutes per 学时 (rounded down). Class times are China wall-clock times in whole minutes: a
 time carrying a UTC offset or seconds is refused, never silently converted or truncated.

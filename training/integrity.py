@@ -1,4 +1,5 @@
-"""Examine existing data against the integrity rules of issue 10; rewrite nothing.
+"""Examine existing data against the integrity rules (no results or certificates before the exam,
+class hours as the rules allow, declared is not verified); rewrite nothing.
 
 ``python -m training.integrity`` (also run once by migration 2026-11-30T00:21:00) reports the
 rows today's rules would refuse:

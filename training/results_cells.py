@@ -5,7 +5,7 @@ Pure (training.results_file drives it). A score reads as what the cell shows: a 
 formatted as a percentage (0.85 shown as 85%) reads as 85, text "85%" too, whichever section of
 the format applies (training.results_numfmt); a cell whose format shows a value other than the
 one it holds (59.5 shown as 60) is refused naming the cell, never stored as it is held. 缺考 in
-a score column marks the candidate absent (issue 10 point 4). A message never repeats an ID number.
+a score column marks the candidate absent. A message never repeats an ID number.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class Column:
     aliases: tuple[str, ...]  # compared after the header key folding of results_file
 
 
-# Issue 3 item 5: Chinese or English headers; the standard's own words are accepted too.
+# Chinese or English headers; the standard's own words are accepted too.
 COLUMNS: tuple[Column, ...] = (
     Column("id_number", "身份证号", ("身份证号", "身份证号码", "公民身份号码", "id_number")),
     Column("name", "姓名", ("姓名", "name")),

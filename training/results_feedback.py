@@ -4,7 +4,7 @@ file handed back with an "错误说明" column beside each faulty row so it can 
 The provider's own cells come back as they were uploaded; the cells written here go through
 core.reporting.exports (no live formula).
 
-Pure: bytes in, bytes out. The service keeps the annotated file for 24 hours (issue 3 item 5).
+Pure: bytes in, bytes out. The service keeps the annotated file for 24 hours.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 Pure: bytes in, rows and errors out; no database, no clock. The checks that need the registry
 (a registered candidate of this session, the name on record) are ``check_against_candidates``,
 fed by the service. Row numbers are the ones Excel shows (1-based, title rows included). A
-message never repeats an ID number. Limits: issue 3 items 5 and 7 (10 MB, 50,000 rows); the
-inflation limits refuse zip bombs before anything is decompressed. Issue 10 point 4: a file
+message never repeats an ID number. Limits: 10 MB, 50,000 rows; the
+inflation limits refuse zip bombs before anything is decompressed. A file
 means what the provider sees (training.results_cells): the sheet read is named, a file with
 more rows than the session has candidates is refused as a whole, 缺考 marks a candidate absent.
 """

@@ -1,6 +1,6 @@
 """What an Excel number format shows for a number: the section that applies to the value, its
 percentage and thousands scale, and the decimals shown. Pure; training.results_cells uses it so
-a score reads as the cell shows it (issue 10 point 4; attack finding 8).
+a score reads as the cell shows it.
 
 Sources: ECMA-376 Part 1 §18.8.30 (built-in formats) and §18.8.31 (format codes); Excel's help
 "Review guidelines for customizing a number format" — up to four sections positive;negative;

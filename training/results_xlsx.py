@@ -22,8 +22,8 @@ from training.results_numfmt import builtin_or_none
 
 @dataclass(frozen=True)
 class FileLimits:
-    max_bytes: int = 10 * 1024 * 1024  # issue 3 item 7
-    max_rows: int = 50_000  # data rows, issue 3 item 7
+    max_bytes: int = 10 * 1024 * 1024  # the upload limit providers are told
+    max_rows: int = 50_000  # data rows
     max_uncompressed: int = MAX_UNCOMPRESSED
     max_ratio: int = MAX_RATIO
     header_scan_rows: int = 5  # a merged title row or two may sit above the header

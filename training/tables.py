@@ -208,7 +208,7 @@ class ExamRegistration(Table, tablename="training_exam_registration"):
     confirmed_by = Integer(null=True, default=None)
     created_at = Timestamptz()
     # What the provider saw when confirming a condition met only by the applicant's own
-    # declaration (issue 10): a note and/or a file.
+    # declaration: a note and/or a file.
     evidence_note = Text(default="")
     evidence_file = ForeignKey(StoredFile, null=True, default=None,
                                on_delete=OnDelete.set_null)
@@ -250,7 +250,7 @@ class ExamResult(Table, tablename="training_exam_result"):
 class ExamAbsence(Table, tablename="training_exam_absence"):
     """A confirmed candidate marked 缺考 (absent) by a results upload: no scores, no
     certificate. A candidate has at most one of ExamResult / ExamAbsence; a later upload
-    naming the candidate replaces whichever it has (issue 10 point 4)."""
+    naming the candidate replaces whichever it has."""
 
     id = Serial(primary_key=True)
     session = ForeignKey(ExamSession, index=True)

@@ -74,7 +74,7 @@ async def record_external(data: ExternalInput, scan: bytes, scan_name: str, acto
 def _expires_on(data: ExternalInput, validity_months: int | None) -> date | None:
     """The last valid day: the rule's for a catalogue validity period (core.validity: health
     checks end the day before the anniversary), none for background checks (they have no
-    validity, shared/domain.md), else the date on the paper if any.
+    validity, docs/domain.md), else the date on the paper if any.
 
     Raises ValidationError (expires_on) when the entered date contradicts that."""
     assert data.issued_on is not None

@@ -121,7 +121,7 @@ async def issue(items: list[NewCertificate], actor: Actor, *, job_title: str,
 
 async def _check_not_before_exam(items: list[NewCertificate]) -> None:
     """The invariant behind every exam certificate: its issue date is never before the exam
-    date of the session it comes from (issue 10). Approval refuses earlier (training's
+    date of the session it comes from. Approval refuses earlier (training's
     ``exam_dates`` guard); this is the last line for any other caller. Raises ``Conflict``."""
     ids = [item.origin_id for item in items if item.origin_type == "exam_result"
            and item.origin_id is not None]

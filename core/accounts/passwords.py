@@ -36,7 +36,7 @@ def hasher() -> PasswordHasher:
 def policy_problem(password: str, user_inputs: Iterable[str | None] = ()) -> str | None:
     """Why ``password`` may not be chosen (a Chinese message), or None when it may.
 
-    The rule (issue 11): at least 10 characters, and a strength judged by zxcvbn (Dropbox's
+    The rule: at least 10 characters, and a strength judged by zxcvbn (Dropbox's
     estimator, not our own rules) of score >= 3, with the username, the name and other personal
     data passed as ``user_inputs`` so that a password built from them counts as weak. zxcvbn's
     English feedback becomes one of four messages: too short, too common, contains your

@@ -29,7 +29,7 @@ VERIFY_PAGE = "/account/verify"
 QUEUE = "/officer/claims"
 # what an unverified trainee may still reach besides the verify page
 OPEN_WHILE_UNVERIFIED = ("/account/", "/logout", "/static/", "/api/", "/schema", "/health")
-# registration attempts per client address and hour (issue 11 point 1)
+# registration attempts per client address and hour
 REGISTER_LIMIT = 10
 REGISTER_WINDOW_S = 3600
 ID_TYPES = [(t.value, t.value) for t in IdType]

@@ -1,8 +1,8 @@
 """Trainee self-registration and the identity claim that binds the account to a Person.
 
-Registration never binds at once and never reveals what the registry holds (issue 11 point 1;
-PIPL art. 51 — measures against unauthorised access to personal information): the account is
-created without a Person, with a pending claim, and every case answers the same "已受理":
+Registration never binds at once and never reveals what the registry holds (PIPL art. 51 —
+measures against unauthorised access to personal information): the account is created without a
+Person, with a pending claim, and every case answers the same "已受理":
 
   (a) no Person holds the number      → a code to the phone entered; when it is entered the
                                         Person is created with that phone (verified) and bound;

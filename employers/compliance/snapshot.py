@@ -1,7 +1,7 @@
 """The compliance snapshot: a facility's staff side on one day, parsed and validated.
 
 ``Snapshot.from_dict`` accepts the JSON shape of the compliance engine contract
-(docs: /work/shared/domain.md, "Compliance engine contract") and raises
+(docs: docs/domain.md, "Compliance engine contract") and raises
 ``core.errors.ValidationError`` with a Chinese message naming the field path
 (``staff[2].credentials[0].level: 育婴员只有三级至五级``). Unknown extra keys are ignored.
 Class types, positions, education levels and credential codes come from the rules version in

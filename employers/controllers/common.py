@@ -57,7 +57,7 @@ LABELS = {
 }
 
 
-# Page form readers (issue 12 point 2): each reads its fields with one FormReader and keeps
+# Page form readers: each reads its fields with one FormReader and keeps
 # every field at fault, with the same rules the services apply (employers.facilities,
 # core.people, core.identity); the handler calls ``reader.done()`` before the service.
 

@@ -52,5 +52,5 @@ PART_TIME_PROBATION_MONTHS = 0
 # 劳动合同法 第七十二条: part-time pay is settled at least every 15 days.
 PART_TIME_PAY_INTERVAL_DAYS = 15
 
-# Product rule from issue 6 (人社局's reminder window), not a statutory period.
+# The registry's own rule (人社局's reminder window), not a statutory period.
 CONTRACT_ENDING_SOON_DAYS = 60

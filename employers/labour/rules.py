@@ -1,4 +1,4 @@
-"""Labour-rights findings computed from one employment's records (pure; issue 6).
+"""Labour-rights findings computed from one employment's records (pure).
 
 Every rule takes `today` and returns a list of Findings (empty when all is well).
 Periods are counted as the 民法典 counts them (see `periods.py`):

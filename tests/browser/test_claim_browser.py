@@ -1,5 +1,5 @@
 """A person registers on a phone, reads the code the embedded outbox keeps, and binds her
-record (issue 11 point 1); until then every page leads to the verify page."""
+record; until then every page leads to the verify page."""
 
 from __future__ import annotations
 

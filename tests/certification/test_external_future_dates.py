@@ -1,5 +1,5 @@
 """A recorded external credential (health check, background check, training, licence) is a
-past event: its issue (check) date cannot be after today, China date (attack finding 12).
+past event: its issue (check) date cannot be after today, China date.
 Through the API and the page; nothing is written on a refusal."""
 
 from __future__ import annotations

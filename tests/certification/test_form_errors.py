@@ -1,5 +1,5 @@
 """Every page form of certification is read by the one forms layer (core.forms.FormReader) and
-shows every field at fault at once, beside its field (issue 12 point 2): posted with several
+shows every field at fault at once, beside its field: posted with several
 bad fields, a form answers 422 with all their messages and writes nothing."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Names print as written (issue 10, point 8).
+"""Names print as written.
 
 A name outside Noto CJK (吴𠀀镕, U+20000 in CJK Extension B) prints with the fallback font
 (HanaMin, Debian fonts-hanazono) and reads back as written; a character no document font covers

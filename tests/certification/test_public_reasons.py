@@ -1,4 +1,4 @@
-"""What is published is chosen (issue 11 point 6): suspending, reinstating and revoking take a
+"""What is published is chosen: suspending, reinstating and revoking take a
 public reason (shown on verification and to the holder) and an internal note (人社局 only).
 
 The internal note never reaches the verification page, the QR landing page, the public

@@ -1,4 +1,4 @@
-"""Re-issue (补发 / 更名换发 / 核查换发) only of a valid certificate (attack finding 11): a
+"""Re-issue (补发 / 更名换发 / 核查换发) only of a valid certificate: a
 replacement is always valid, so re-issuing a suspended, revoked, superseded or expired one would
 bring it back without a reinstatement. Through the API, nothing written on a refusal."""
 

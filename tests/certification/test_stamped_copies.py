@@ -1,4 +1,4 @@
-"""A certificate shows its state wherever it goes (issue 10, point 6).
+"""A certificate shows its state wherever it goes.
 
 Downloads of a suspended, revoked, expired or superseded certificate are copies of the stored PDF
 with a stamp (state in Chinese, date of the change, new number when superseded); the stored file
@@ -53,7 +53,7 @@ def page_texts(pdf: bytes) -> list[str]:
 def assert_original_not_recoverable(copy: bytes, original: bytes, sha: str) -> None:
     """No prefix, part or stream of the stamped ``copy`` is the clean ``original`` (SHA ``sha``).
 
-    Attack finding 1: a copy written as an incremental update began with the original, so
+    A copy written as an incremental update began with the original, so
     cutting it at the first ``%%EOF`` gave the clean PDF back."""
     from pypdf import PdfReader
     from pypdf.generic import StreamObject
@@ -223,7 +223,7 @@ def test_holder_page_shows_original_sha_and_labels_stamped_copy(client, run, clo
 
 
 def test_cutting_a_revoked_copy_at_any_eof_never_gives_the_clean_pdf(client, run, clock, issued):
-    """Attack finding 1, as the attacker did it: cut the revoked copy at each %%EOF and look for
+    """As an attacker did it: cut the revoked copy at each %%EOF and look for
     the SHA-256 the download announces in X-Original-SHA256."""
     cert = issued
     original, sha = stored(run, cert.id)

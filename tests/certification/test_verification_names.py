@@ -1,6 +1,6 @@
 """Public verification with a name that is not a name (invisible characters, bidi overrides,
 emoji, digits, astral ideographs): the same "no match" as a wrong name, never a 5xx, nothing
-written (issue 11 point 7)."""
+written."""
 
 from __future__ import annotations
 

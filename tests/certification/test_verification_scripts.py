@@ -1,4 +1,4 @@
-"""Public verification with digits of another script (attack finding 9): the number and the
+"""Public verification with digits of another script: the number and the
 code are refused naming the field, the same whether or not the number exists."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What a trusted key or a status list does *not* vouch for (attack findings 2–5 on issue 10):
+"""What a trusted key or a status list does *not* vouch for:
 
 - the public demo key: 无法确认 (exit 3) unless --allow-demo;
 - a status list past its validUntil, or without one (an old copy replayed): exit 3, naming the

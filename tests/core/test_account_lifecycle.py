@@ -1,4 +1,4 @@
-"""Accounts over time (issue 11 point 3): users change their password; admins disable and
+"""Accounts over time: users change their password; admins disable and
 re-enable users, change role and organisation, and start one-time password resets; a password
 set by an admin must be replaced at next sign-in. Through the API and the pages."""
 

@@ -1,4 +1,4 @@
-"""Attack review of identity claims (issue 11 point 1): at most one verified trainee account
+"""Attack review of identity claims: at most one verified trainee account
 per Person, enforced by the database (two bindings at once no longer both succeed); a disabled
 account's binding does not lock the genuine person out; claims made moot by another account's
 binding are closed, and no ID document image is kept beyond 30 days, decided or not."""

@@ -1,5 +1,5 @@
-"""Finding of the attack review of issue 11, now fixed (core.claims.corroboration; more cases
-in test_claim_corroboration.py): pre-claiming a person the registry does not hold yet.
+"""A finding of the attack review of identity claims, now fixed (core.claims.corroboration;
+more cases in test_claim_corroboration.py): pre-claiming a person the registry does not hold yet.
 
 Someone who knows a caregiver's name and ID number registers before any organisation has
 recorded her: case (a) "new person" sends the code to the phone THEY entered, so they bind an

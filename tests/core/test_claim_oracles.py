@@ -1,4 +1,4 @@
-"""Attack review of identity claims (issue 11 point 1): two accounts claiming the same record
+"""Attack review of identity claims: two accounts claiming the same record
 must not learn from each other whether the name matched and a phone is on file, must not burn
 the person's own code, and together cannot send her more than 5 codes an hour."""
 

@@ -1,4 +1,4 @@
-"""Issue 12 point 4: no export carries a live formula.
+"""No export carries a live formula.
 
 Every export route of the app (found by walking its routes: a path ending in .xlsx / .csv, plus
 the two that answer with those media types under another path) is downloaded by a role entitled

@@ -1,4 +1,4 @@
-"""ID-number cells damaged by Excel (issue 10 point 4): cleaned when the digits are intact,
+"""ID-number cells damaged by Excel: cleaned when the digits are intact,
 otherwise refused saying what Excel did. Properties over every valid number."""
 
 from __future__ import annotations

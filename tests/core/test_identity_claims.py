@@ -1,4 +1,4 @@
-"""Claiming an existing record needs proof (issue 11 point 1): registration never binds at once
+"""Claiming an existing record needs proof: registration never binds at once
 and answers every case alike; the account sees nothing of the record until the SMS code sent to
 the phone on file is entered, or a 人社局 officer accepts an ID document."""
 

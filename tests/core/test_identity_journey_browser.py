@@ -1,4 +1,4 @@
-"""The identity journey in a browser (issue 11, done when): a person registers, reads the code
+"""The identity journey in a browser: a person registers, reads the code
 from the embedded outbox, binds her record, withdraws consent; the operator sees 本人已撤回授权,
 and a check shows only the public verification result and is logged.
 

@@ -1,4 +1,4 @@
-"""ID-like fields take ASCII digits and full-width digits only (attack finding 9): a digit of
+"""ID-like fields take ASCII digits and full-width digits only: a digit of
 another script (Arabic-Indic ١, Devanagari १, superscript ², circled ①, Roman Ⅹ …) is refused
 with a Chinese message naming the field, so one human's number is never stored twice."""
 

@@ -1,4 +1,4 @@
-"""Names are names (issue 11 point 7): the rule (core.name_rules) as properties and a table of
+"""Names are names: the rule (core.name_rules) as properties and a table of
 examples, then through registration and the officers' list of stored names breaking it."""
 
 from __future__ import annotations

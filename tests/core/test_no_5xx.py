@@ -1,4 +1,4 @@
-"""Issue 12 point 1: no input brings a 5xx. One parametrised test per kind of input; the routes
+"""No input brings a 5xx. One parametrised test per kind of input; the routes
 come from the app itself, not from a list typed here."""
 
 from __future__ import annotations

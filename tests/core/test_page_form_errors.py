@@ -1,5 +1,5 @@
 """Every page form of core is read by one forms layer (core.forms.FormReader) and shows every
-field at fault at once, each message beside its own field (issue 12 point 2): a form posted
+field at fault at once, each message beside its own field: a form posted
 with several bad fields answers 422 with all their messages and writes nothing."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The old 15-character 外国人永久居留身份证 as a second format, and one Person holding both
-numbers, linked by a 人社局 officer (issue 11 point 7)."""
+numbers, linked by a 人社局 officer."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Attack review (issue 11 point 3): starting an admin password reset ends the user's live
+"""Attack review: starting an admin password reset ends the user's live
 sessions and tokens at once. Before, a session or token held by whoever had taken the account
 over lived on and, with the old password, could change it and spend the owner's reset link."""
 

@@ -1,4 +1,4 @@
-"""Issue 12 point 5: the security headers on every kind of response (core.security_headers),
+"""The security headers on every kind of response (core.security_headers),
 Retry-After on 429, WWW-Authenticate on API 401, Secure cookies behind an https address."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """A trainee who forgot the password resets it by an SMS code to the phone on file; the answer
-never reveals whether the account or the phone exists (issue 11 point 3)."""
+never reveals whether the account or the phone exists."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Attack review (issue 11 point 3): asking for a reset code with an account's username and
+"""Attack review: asking for a reset code with an account's username and
 then with its ID number (same phone) must answer like two unrelated pairs. With one throttle
 per account, the second ask got 429 and shared the first one's tries only when username, ID
 number and phone belonged together, which told exactly that. Codes to one phone stay at 5 an

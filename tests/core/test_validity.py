@@ -1,4 +1,4 @@
-"""The last valid day of a yearly validity (shared/domain.md: HEALTH_CERT, compliance Meanings)."""
+"""The last valid day of a yearly validity (docs/domain.md: HEALTH_CERT, compliance Meanings)."""
 
 from __future__ import annotations
 

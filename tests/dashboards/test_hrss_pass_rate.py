@@ -50,7 +50,8 @@ def test_every_approved_session_counts_once_and_only_approved_ones(client, run, 
     # approved five days after its October exam
     _session(run, provider.id, people, exam_on=date(2026, 10, 10), state="approved",
              approved_at=datetime(2026, 10, 15, 2, tzinfo=UTC), scores=(True, False))
-    # approved early (before issue 10): exam on 5 December, approved on 20 November
+    # approved early (before approval had to follow the exam):
+    # exam on 5 December, approved on 20 November
     _session(run, provider.id, people, exam_on=date(2026, 12, 5), state="approved",
              approved_at=datetime(2026, 11, 20, 2, tzinfo=UTC), scores=(True, True))
     # approved at 01:00 China time on 1 November (31 October in UTC): November's

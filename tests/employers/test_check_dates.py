@@ -1,5 +1,5 @@
 """A health or background check recorded for a staff member cannot be dated after today,
-China date (attack finding 12); nothing is written on a refusal."""
+China date; nothing is written on a refusal."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Consent both ways (issue 11 point 5): a person refuses a request or withdraws a consent (in
+"""Consent both ways: a person refuses a request or withdraws a consent (in
 their account, or a 人社局 officer on their written request); the employer's view ends at once,
 the staff link stays ("本人已撤回授权"), the compliance rules fail with that reason, submitted
 filings keep their snapshot; every check of an identified person is logged by organisation."""

@@ -1,5 +1,5 @@
 """An operator cannot overrule a person's "no" with a signed form of their own making (found by
-the attack review of issue 11 point 5): after the person refused or withdrew, asking again and
+an attack review): after the person refused or withdrew, asking again and
 then uploading a "signed consent form" used to make the link active at once, so the withdrawal
 lasted two requests. Now only the person's own acceptance restores the view."""
 

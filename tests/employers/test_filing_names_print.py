@@ -1,4 +1,4 @@
-"""Filing PDFs print names as written (issue 10, point 8): a staff name outside Noto CJK
+"""Filing PDFs print names as written: a staff name outside Noto CJK
 (吴𠀀镕, U+20000) prints with the fallback font; a character no document font covers refuses the
 filing with a message naming field and character, and nothing is written."""
 

@@ -1,4 +1,4 @@
-"""Issue 12 point 2: every employers page form is read by the one forms layer
+"""Every employers page form is read by the one forms layer
 (core.forms.FormReader): a form posted with several bad fields answers 422 with EVERY message
 beside its own field (``id="<field>-error"``) and writes nothing. The labour forms:
 tests/employers/labour/test_form_errors.py."""

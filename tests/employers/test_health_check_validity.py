@@ -1,6 +1,6 @@
 """A staff member's health check is valid through the day before its anniversary, whatever the
 screen: the consent credential check (API), the person's page and the operator's reminders. A
-check on 29 Feb 2024 ends on 28 Feb 2025 like one on 1 Mar 2024 (shared/domain.md); a
+check on 29 Feb 2024 ends on 28 Feb 2025 like one on 1 Mar 2024 (docs/domain.md); a
 background check has no validity."""
 
 from __future__ import annotations

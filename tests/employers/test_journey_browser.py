@@ -1,4 +1,4 @@
-"""The main journey in a browser (issue 5, done when): an operator links staff, sees a failing
+"""The main journey in a browser: an operator links staff, sees a failing
 report, fixes it and files; a reviewer returns the filing, the operator resubmits, the reviewer
 accepts and the facility is on the public list."""
 

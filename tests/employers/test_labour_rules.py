@@ -1,4 +1,4 @@
-"""Labour-rights rules (issue 6): contracts, insurance, probation, reminders and cases."""
+"""Labour-rights rules: contracts, insurance, probation, reminders and cases."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Labour-rights rules (issue 6): the minimum wage and the part-time pay interval."""
+"""Labour-rights rules: the minimum wage and the part-time pay interval."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Names are names at an operator's entry point: linking staff refuses a name with invisible
-characters, digits or emoji (422 naming the field) and writes nothing (issue 11 point 7)."""
+characters, digits or emoji (422 naming the field) and writes nothing."""
 
 from __future__ import annotations
 

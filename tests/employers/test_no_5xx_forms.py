@@ -1,4 +1,4 @@
-"""Issue 12 point 1: page forms with non-numeric, non-finite or huge numbers answer 422
+"""Page forms with non-numeric, non-finite or huge numbers answer 422
 naming the field and write nothing."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Working-day calendar (issue 5 filing deadlines): the seeded notices, deadlines, properties."""
+"""Working-day calendar (filing deadlines): the seeded notices, deadlines, properties."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Class times as stated by the provider (attack findings 6, 10 and 13): a session of today
+"""Class times as stated by the provider: a session of today
 that has not ended yet is refused, on recording and on correction; a time carrying a UTC
 offset or seconds is refused naming the field (API and the attendance page), never stored with
 its offset dropped, never a 500 on SQLite; an overlap check never compares aware with naive."""
@@ -154,7 +154,7 @@ def test_a_stored_aware_time_is_compared_as_china_time(client, run, evening, mak
 def test_the_examination_flags_a_session_saved_before_it_ended(client, run, clock,
                                                                make_provider, make_course,
                                                                make_trainee):
-    """Existing data (issue 10, point 3) is examined for the same kind: saved at 08:00 on its
+    """Existing data is examined for the same kind: saved at 08:00 on its
     day for 14:00–18:00 is flagged; saved at 18:05 for the same times is not."""
     from datetime import datetime
 

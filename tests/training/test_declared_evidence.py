@@ -1,4 +1,4 @@
-"""Issue 10, point 5: declared is not verified. A registration whose 申报条件 rests only on the
+"""Declared is not verified. A registration whose 申报条件 rests only on the
 applicant's word (apprenticeship, diploma, declared years of work) is marked 自述 on the
 provider's list; confirming it needs the evidence seen (a note or an uploaded scan), audited.
 The apprenticeship box is not under 学历 on the registration form."""
@@ -189,7 +189,7 @@ def test_registrations_stored_before_the_rule_keep_their_declared_years():
 @pytest.mark.parametrize("note", ["\u200b", "\u200b\u200c\u200d\ufeff", "已", "已核",
                                   "\u3000已 核\u200b", "\u2060\u00a0 已核\u202f"])
 def test_invisible_or_too_short_notes_are_not_evidence(client, run, apprentice, note):
-    """Attack finding 13: a note of only U+200B or a single character counted as evidence."""
+    """A note of only U+200B or a single character counted as evidence."""
     world, staff, sid, rid = apprentice
     r = client.post(f"/api/v1/exam-registrations/{rid}/confirm", headers=staff,
                     json={"evidence_note": note})

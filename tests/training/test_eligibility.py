@@ -162,7 +162,7 @@ def test_declared_years_are_flagged_for_the_provider():
     recorded = check(5, work_periods=(period(date(2020, 1, 1), source="recorded"),))
     assert declared.relies_on_declared and not recorded.relies_on_declared
     assert declared.declared == ("work_years",) and recorded.declared == ()
-    # an apprenticeship or a diploma is the applicant's word too (issue 10)
+    # an apprenticeship or a diploma is the applicant's word too
     apprentice = check(5, apprenticeship=True)
     assert apprentice.relies_on_declared and apprentice.declared == ("apprenticeship",)
     diploma = check(4, diplomas=frozenset({"vocational_school_in_field"}))

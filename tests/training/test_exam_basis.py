@@ -1,4 +1,4 @@
-"""Attack finding 7: completed hours withdrawn must reach the exam resting on them. A trainee
+"""Completed hours withdrawn must reach the exam resting on them. A trainee
 completes a skill course, registers for the exam on that basis and is confirmed; the provider
 voids the sessions: the registration goes back to 待确认 with the reason shown to the provider
 (page and API) and cannot be confirmed until the trainee completes again; once the session is

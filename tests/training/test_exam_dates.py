@@ -1,4 +1,4 @@
-"""Issue 10, point 1: no results and no certificates before the exam. A 保育师 五级 session dated
+"""No results and no certificates before the exam. A 保育师 五级 session dated
 two days ahead refuses the results upload (API and page), the submit and the officer's approval
 with a message naming the exam date, writing nothing; on the exam day all three pass and the
 certificates carry the exam day."""
@@ -112,7 +112,7 @@ def test_upload_waits_for_the_exam_day_then_submit_and_approval_pass(
 @pytest.fixture
 def session_ahead(run, make_provider, make_person):
     """A 保育师 五级 session dated EXAM_DAY with one passing result already recorded, in the
-    given state (rows written directly: such data could only come from before issue 10)."""
+    given state (rows written directly: such data could only come from before this rule)."""
 
     def factory(state: str):
         world = make_provider()

@@ -1,4 +1,4 @@
-"""Issue 12 point 2 (one way to read forms): every training page form, posted with several bad
+"""Every training page form, posted with several bad
 fields at once, answers 422 with EVERY field's message beside its own input (the
 ``<p id="FIELD-error">`` the input's aria-describedby points at) and writes nothing."""
 

@@ -79,7 +79,7 @@ def test_future_session_refused_naming_the_date(client, run, make_provider, make
 def test_session_of_today_not_yet_over_refused_naming_both_times(client, run, make_provider,
                                                                  make_course, make_trainee,
                                                                  clock):
-    """Attack finding 6: at 08:00 China a session 14:00–18:00 the same day was accepted."""
+    """At 08:00 China a session 14:00–18:00 the same day was accepted."""
     from datetime import date, time
     clock.set_today(date(2026, 6, 10), time(8, 0))
     world = make_provider()

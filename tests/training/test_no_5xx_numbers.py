@@ -1,4 +1,4 @@
-"""Issue 12 point 1 (numbers and dates): a course's fee and dates, by API and by page form,
+"""A course's fee and dates, by API and by page form,
 refuse huge, non-finite, non-numeric and out-of-range values with 422 naming the field."""
 
 from __future__ import annotations

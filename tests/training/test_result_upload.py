@@ -1,4 +1,4 @@
-"""Bulk results upload through the API and the page: every bad input from issue 3 gives a
+"""Bulk results upload through the API and the page: every bad input gives a
 Chinese message, writes no result and never a 500; all or nothing; replace; lock on submit."""
 
 from __future__ import annotations

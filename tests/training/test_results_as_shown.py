@@ -1,4 +1,4 @@
-"""A results file means what the provider sees (issue 10 point 4), the pure reader: percentage
+"""A results file means what the provider sees, the pure reader: percentage
 formats, the sheet read, more rows than candidates, repeats, 缺考, damaged ID cells. XLSX files
 are built with openpyxl and read by the product's reader (calamine plus the sheet XML)."""
 

@@ -1,6 +1,6 @@
-"""The submit confirmation binds to the exact results, not only their counts (issue 10 point 4;
-attack finding 13): a re-upload that swaps who passed while keeping the counts makes the
-confirmed summary stale, through the API and the page."""
+"""The submit confirmation binds to the exact results, not only their counts: a re-upload
+that swaps who passed while keeping the counts makes the confirmed summary stale,
+through the API and the page."""
 # ruff: noqa: F401, F811 - the session_with fixture is imported from test_results_integrity
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Exam results file: every bad input of issue 3 item 7 gives a clear Chinese message, and
+"""Exam results file: every bad input gives a clear Chinese message, and
 good files in every accepted form give checked rows with Excel's row numbers."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""A score reads as its cell shows it, whatever the number format (issue 10 point 4; attack
-finding 8): a format that rounds the value away is refused naming the cell, conditional and
+"""A score reads as its cell shows it, whatever the number format: a
+format that rounds the value away is refused naming the cell, conditional and
 multi-section percentage formats are read by the section that applies, a quoted or escaped %
 is no percentage, and the sheet XML is read by a parser (single-quoted attributes too)."""
 # ruff: noqa: F401, F811 - the session_with fixture is imported from test_results_integrity

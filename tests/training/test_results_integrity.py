@@ -1,4 +1,4 @@
-"""A results file means what the provider sees (issue 10 point 4), through the API and the pages:
+"""A results file means what the provider sees, through the API and the pages:
 percentage cells, the sheet read, more rows than candidates, the 200-error list, partial uploads
 with 缺考, the confirmed summary before submit, and the officer's approval of absent candidates.
 XLSX files are built with openpyxl as Excel would save them."""

@@ -1,4 +1,4 @@
-"""Declared is not verified (issue 10, point 5).
+"""Declared is not verified.
 
 An exam registration whose 申报条件 is met only by the applicant's own declaration (years of
 declared work, a diploma, a completed apprenticeship: ``training.eligibility.DECLARED_LABELS``)
@@ -60,7 +60,7 @@ class EvidenceSeen:
 def declared_of(eligibility: dict[str, Any] | None) -> list[str]:
     """The declared requirements (DECLARED_LABELS keys) of a registration's stored eligibility.
 
-    Registrations stored before issue 10 have no ``declared`` list: their flag
+    Registrations stored before this rule have no ``declared`` list: their flag
     ``relies_on_declared`` then meant declared work years."""
     eligibility = eligibility or {}
     if "declared" in eligibility:

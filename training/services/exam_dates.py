@@ -1,4 +1,4 @@
-"""No results and no certificates before the exam (issue 10, point 1).
+"""No results and no certificates before the exam.
 
 While today (China date, ``core.clock.today()``) is before an exam session's exam date, the
 session's results cannot be uploaded, submitted or approved, and no certificate can be issued

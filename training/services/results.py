@@ -1,6 +1,6 @@
 """Bulk exam results upload: a file is all or nothing; an accepted one adds or replaces the
 results of the candidates it names (scores, or 缺考 in ExamAbsence) and lists who is still
-missing, so a session may be uploaded in parts (issue 10 point 4); locked once the session is
+missing, so a session may be uploaded in parts; locked once the session is
 submitted. A refused upload keeps its first errors and, for 24 hours, the file back with every
 error marked in a column (training.results_feedback)."""
 

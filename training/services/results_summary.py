@@ -1,4 +1,4 @@
-"""Where a session's results stand before it is submitted (issue 10 point 4): every confirmed
+"""Where a session's results stand before it is submitted: every confirmed
 candidate is accounted for — scores, or marked 缺考 — and the provider confirms the summary it
 was shown. The confirmation binds to the exact results, not only the counts: the summary carries
 ``digest`` (SHA-256 over every candidate's registration id, scores, 缺考 and pass), a submit

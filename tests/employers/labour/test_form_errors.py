@@ -1,4 +1,4 @@
-"""Issue 12 point 2: every labour page form is read by the one forms layer (core.forms.FormReader,
+"""Every labour page form is read by the one forms layer (core.forms.FormReader,
 amounts by core.forms.parse_yuan): a form posted with several bad fields answers 422 with EVERY
 message beside its own field (``id="<field>-error"``) and writes nothing."""
 

@@ -1,4 +1,4 @@
-"""Labour records of past events cannot be dated after today, China date (attack finding 12):
+"""Labour records of past events cannot be dated after today, China date:
 a contract's signing, a social-insurance registration, a complaint's filing. A contract's
 start and end, and a wage's pay date (read as "not yet paid" while ahead), may lie ahead.
 Through the API and the page; nothing written, nothing audited on a refusal."""
