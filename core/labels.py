@@ -18,6 +18,7 @@ from collections.abc import Mapping
 
 from core.credentials import STATUS_LABELS
 from core.domain import Hook
+from core.levels import level_label
 from core.people import EDUCATION_LABELS
 from core.roles import ROLE_LABELS
 
@@ -192,6 +193,8 @@ def _value_text(key: str, value: object, entity_type: str) -> str:
     text = str(value)
     if key.endswith(_FREE_TEXT):
         return text
+    if key.endswith("level") and text in {"1", "2", "3", "4", "5"}:
+        return level_label(text)  # 4 → 四级/中级工, as everywhere else
     if text in _catalogue:
         return _catalogue[text]
     kinds = table()
