@@ -258,8 +258,7 @@ def test_staffing_form_pdf_writes_levels_the_one_way(run):
          "health_check_on": None, "background_check": "clear",
          "credentials": [{"code": "CHILDCARE_WORKER", "level": 4, "number": "N1",
                           "status": "valid"}]}]}
-    html_text = pdf._env.get_template("employers/pdf/staffing_form.html").render(
-        facility={"name": "园", "uscc": "", "address": "", "street": "", "capacity": 1},
-        snapshot=snapshot, report={"compliant": True, "as_of": "2026-11-30", "rules": []},
-        explanation="", submitted_at="", labels=pdf.LABELS)
+    html_text = pdf.staffing_form_html(
+        {"name": "园", "uscc": "", "address": "", "street": "", "capacity": 1},
+        snapshot, {"compliant": True, "as_of": "2026-11-30", "rules": []}, "", "")
     assert "（四级/中级工）" in html_text and "（4级）" not in html_text
