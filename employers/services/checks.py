@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -24,6 +25,7 @@ from core.levels import level_label
 from core.people import find_person
 from core.roles import Role
 from core.tables import Credential, Qualification
+from core.uploads import zip_inflated
 from employers.compliance.qualifications import health_check_valid_through
 from employers.compliance.rules import rules_in_force
 from employers.facilities import LinkStatus
@@ -225,13 +227,22 @@ def parse_list(data: bytes, filename: str) -> list[dict[str, str]]:
         from openpyxl import load_workbook
 
         try:
+            infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+            raise ValidationError("无法读取该 XLSX 文件", "file") from None
+        if zip_inflated(infos):  # before anything is decompressed
+            raise ValidationError("文件解压后过大（疑似压缩炸弹），请只保留名单后重新上传", "file")
+        try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-            # the ID column keeps its cell value: a number there is Excel's damage (core.id_cells)
+            # the ID column keeps its cell value: a number there is Excel's damage (core.id_cells);
+            # reading stops past the limit (a header row and a few blank rows allowed for)
             rows = [[v if i == 1 and isinstance(v, (int, float)) else
                      ("" if v is None else str(v)).strip() for i, v in enumerate(r)]
-                    for r in sheet.iter_rows(values_only=True)]
+                    for r in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 50)]
         except Exception:  # noqa: BLE001 — any unreadable workbook is the user's file
             raise ValidationError("无法读取该 XLSX 文件", "file") from None
+        if sheet.max_row and sheet.max_row > MAX_ROWS + 50:
+            raise ValidationError(f"一次最多核查 {MAX_ROWS} 人", "file")
     else:
         text = None
         for encoding in ("utf-8-sig", "gb18030"):
