@@ -207,12 +207,6 @@ class Settings(BaseSettings):
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
-    @property
-    def sqlite_path(self) -> Path:
-        raw = self.database_url.split("sqlite:///", 1)[1]
-        path = Path(raw)
-        return path if path.is_absolute() else ROOT / path
-
 
 # What a type error means, by pydantic's error type (its context fills the braces).
 _REASONS = {

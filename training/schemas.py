@@ -209,15 +209,6 @@ class ClassSessionRevisionOut(_ClassSessionFacts):
     changed_at: datetime
 
 
-class ProgressOut(BaseModel):
-    enrolment_id: int
-    theory_done: int
-    practical_done: int
-    theory_required: int
-    practical_required: int
-    complete: bool
-
-
 class CompletionOut(BaseModel):
     enrolment_id: int
     state: str

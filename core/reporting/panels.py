@@ -12,14 +12,6 @@ from core.db import is_sqlite
 from core.reporting.exports import Sheet
 
 
-def month_sql(column: str) -> str:
-    """SQL giving 'YYYY-MM' of a date column, on SQLite and PostgreSQL (a timestamptz column:
-    ``china_month_sql``)."""
-    if is_sqlite():
-        return f"substr({column}, 1, 7)"
-    return f"to_char({column}, 'YYYY-MM')"
-
-
 def china_month_sql(column: str) -> str:
     """SQL giving the China 'YYYY-MM' (Asia/Shanghai, UTC+8 all year) of a timestamptz column,
     on SQLite and PostgreSQL: an instant at 07:30 on 1 December in China (23:30 UTC on 30
@@ -55,6 +47,3 @@ class Panel:
         return Sheet(self.title, self.headers, self.rows)
 
 
-def first_day_of(month: str) -> date:
-    year, mon = month.split("-")
-    return date(int(year), int(mon), 1)

@@ -28,12 +28,6 @@ def health_check_valid_through(checked_on: date, rules: RuleSet) -> date:
     return last_valid_day(checked_on, rules.health_check_valid_years)
 
 
-def health_check_counts(checked_on: date | None, on: date, rules: RuleSet) -> bool:
-    return checked_on is not None and checked_on <= on <= health_check_valid_through(
-        checked_on, rules
-    )
-
-
 def health_check_problem(member: StaffMember, on: date, rules: RuleSet) -> str | None:
     """Why ``member``'s health check does not count on ``on`` (None when it does)."""
     checked = member.health_check_on
@@ -105,10 +99,6 @@ def shortfalls(member: StaffMember, position: PositionRule, on: date, rules: Rul
                 f"{_credential_problem(latest, on)}）"
             )
     return found
-
-
-def is_qualified(member: StaffMember, position: str, on: date, rules: RuleSet) -> bool:
-    return not shortfalls(member, rules.positions[position], on, rules)
 
 
 def requirement_text(position: PositionRule, rules: RuleSet) -> str:

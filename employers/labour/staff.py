@@ -178,23 +178,6 @@ async def kindergartens_with_toddler_classes() -> list[FacilityRow]:
             for r in rows]
 
 
-async def current_caregivers(facility_ids: Sequence[int], day: date) -> dict[int, set[int]]:
-    """Facility -> persons holding the caregiver position on `day`."""
-    out: dict[int, set[int]] = {}
-    if not facility_ids:
-        return out
-    for i in range(0, len(facility_ids), CHUNK):
-        rows = await StaffLink.select(StaffLink.facility, StaffLink.person,
-                                      StaffLink.positions).where(
-            StaffLink.facility.is_in(list(facility_ids[i : i + CHUNK])),
-            StaffLink.status == LinkStatus.ACTIVE, StaffLink.started_on <= day,
-            (StaffLink.ended_on.is_null()) | (StaffLink.ended_on >= day))
-        for r in rows:
-            if "caregiver" in _positions(r["positions"]):
-                out.setdefault(r["facility"], set()).add(r["person"])
-    return out
-
-
 async def caregiver_certification(facility_ids: Sequence[int], day: date,
                                   skill_codes: Sequence[str]) -> dict[int, tuple[int, int]]:
     """Facility -> (caregivers on `day`, of whom certified): one aggregate query.
