@@ -37,9 +37,9 @@ S = CredentialStatus
 STATUSES = tuple(CredentialStatus)
 STATUS_LABELS = {
     S.VALID: "有效",
-    S.SUSPENDED: "暂停",
-    S.REVOKED: "撤销",
-    S.EXPIRED: "过期",
+    S.SUSPENDED: "已暂停",
+    S.REVOKED: "已撤销",
+    S.EXPIRED: "已过期",
     S.SUPERSEDED: "已被替代",
 }
 # Allowed status transitions; revoked and superseded are final.

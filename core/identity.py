@@ -139,7 +139,7 @@ def normalise_id_number(
     try:
         kind = IdType(id_type)
     except ValueError:
-        raise ValidationError("证件类型无效", "id_type") from None
+        raise ValidationError(f"证件类型无效（可填：{'、'.join(IdType)}）", "id_type") from None
     label = "证件号码" if kind is not IdType.RESIDENT else "身份证号"
     number = fold_code(value, label, field)
     if not number:

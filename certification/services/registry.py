@@ -119,6 +119,17 @@ async def export_xlsx(filters: RegistryFilter, today: date) -> bytes:
     return workbook_bytes([Sheet("证书", EXPORT_HEADERS, rows_out)])
 
 
+_LEVEL_ORDER = "五四三二一"
+
+
+def _level_rank(level_name: str) -> tuple[int, str]:
+    """五级/初级工 first, 一级/高级技师 last; a name without a level number after them."""
+    for rank, digit in enumerate(_LEVEL_ORDER):
+        if level_name.startswith(digit):
+            return rank, level_name
+    return len(_LEVEL_ORDER), level_name
+
+
 async def statistics(date_from: date | None = None, date_to: date | None = None) -> dict:
     """Issued certificates by qualification, by qualification + level, and by month."""
     credential = CertificateRecord.credential
@@ -145,7 +156,8 @@ async def statistics(date_from: date | None = None, date_to: date | None = None)
     return {
         "total": len(rows),
         "by_qualification": sorted(by_qualification.items(), key=lambda kv: -kv[1]),
-        "by_level": sorted(by_level.items()),
+        # by qualification, then by level as the standard ranks them (五级 … 一级), not as text
+        "by_level": sorted(by_level.items(), key=lambda kv: (kv[0][0], _level_rank(kv[0][1]))),
         "by_month": sorted(by_month.items()),
         "by_status": [(STATUS_LABELS[k], v) for k, v in sorted(by_status.items())],
     }

@@ -342,7 +342,7 @@ def test_notices_read_only_the_public_reason(client, run, world):
     client.post(f"{_base(cert)}/revoke", headers=api_token(client, OFFICER),
                 json={"public_reason": PUBLIC, "internal_note": INTERNAL})
     status = run(public_status, cert.id)
-    assert (status.status, status.status_label, status.public_reason) == ("revoked", "撤销",
+    assert (status.status, status.status_label, status.public_reason) == ("revoked", "已撤销",
                                                                          PUBLIC)
     assert INTERNAL not in repr(status)
 

@@ -38,3 +38,11 @@ def test_registry_search_by_new_and_linked_old_card(client, make_user, make_pers
     # A well-formed number nobody holds finds nothing; certificate-number prefixes still work.
     assert cert.number not in found("GBR120501011234")
     assert cert.number in found(cert.number[:10]) and other.number in found(cert.number[:10])
+
+
+def test_statistics_rank_levels_as_the_standard_does_not_as_text():
+    from certification.services.registry import _level_rank
+
+    names = ["三级/高级工", "五级/初级工", "一级/高级技师", "四级/中级工", "—", "二级/技师"]
+    assert sorted(names, key=_level_rank) == [
+        "五级/初级工", "四级/中级工", "三级/高级工", "二级/技师", "一级/高级技师", "—"]

@@ -454,7 +454,7 @@ async def register_on_behalf(session_id: int, data: OnBehalfInput, seen: ev.Evid
         raise Conflict("该考试场次不在报名期")
     id_type = (data.id_type or IdType.RESIDENT).strip()
     if id_type not in {t.value for t in IdType}:
-        raise ValidationError("证件类型无效", "id_type")
+        raise ValidationError(f"证件类型无效（可填：{'、'.join(IdType)}）", "id_type")
     id_number = normalise_id_number(data.id_number, id_type)
     name = normalise_name(data.name)
     lines = conditions_of(session)
