@@ -83,10 +83,11 @@ def neutralise_workbook(book: Any) -> None:
 
 
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
-    """One workbook, one worksheet per Sheet, bold frozen header row, no live formula."""
+    """One workbook, one worksheet per Sheet, bold frozen header row, no live formula; a text
+    with line breaks wraps (one line per item)."""
     # openpyxl costs ~20 MB per process: loaded by the first export, not at start-up
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     book = Workbook()
@@ -104,8 +105,11 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
             for cell in ws[ws.max_row]:
                 if isinstance(cell.value, str):
                     make_text(cell)
+                    if "\n" in cell.value:  # one line per item, shown as lines
+                        cell.alignment = Alignment(wrap_text=True, vertical="top")
             for i, v in enumerate(values[: len(widths)]):
-                widths[i] = min(max(widths[i], len(str(v or "")) + 2), 60)
+                longest = max((len(line) for line in str(v or "").split("\n")), default=0)
+                widths[i] = min(max(widths[i], longest + 2), 60)
         for i, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
         ws.freeze_panes = "A2"

@@ -303,29 +303,28 @@ NO_CREDENTIALS = "登记库中没有该人员的证书记录"
 
 
 def export_rows(results: list[CheckResult]) -> list[list[Any]]:
-    """The rows of a bulk check's download (EXPORT_HEADERS), exactly what the results page
-    shows and no more: the list's row number, the name as shown (masked without consent), the
-    basis (未获授权——仅显示公开查验结果 without consent), and per credential shown its
-    qualification, level (core.levels wording), number, status, last valid day and whether it
-    counts today, all labelled (core.labels); the page's message in 说明. A person with no
-    credential shown has one row with the credential columns empty. Never an ID number. Pure
-    over the results (the catalogue names come from the label table's cache)."""
+    """The rows of a bulk check's download (EXPORT_HEADERS), one per person of the list,
+    exactly what the results page shows and no more: the list's row number, the name as shown
+    (masked without consent), the basis (未获授权——仅显示公开查验结果 without consent), and of
+    the credentials shown their qualifications, levels (core.levels wording), numbers, statuses,
+    last valid days and whether each counts today, one line per credential in each of those
+    cells (the same order in every cell), all labelled (core.labels); the page's message in
+    说明. Never an ID number. Pure over the results (catalogue names from the label table)."""
     rows: list[list[Any]] = []
     for result in results:
-        head = [result.row, result.name, BASIS_WORDS.get(result.basis, result.basis)]
         note = result.message or (NO_CREDENTIALS if result.basis in ("consent", "officer")
                                   and not result.credentials else "")
-        if not result.credentials:
-            rows.append([*head, "", "", "", "", "", "", note])
-            continue
+        columns: list[list[str]] = [[] for _ in range(6)]
         for c in result.credentials:
             name = label("qualification", c["code"])
-            rows.append([
-                *head, c.get("name") if name == c["code"] else name,
-                c.get("level_name") or "", c.get("number") or "",
-                label("credential_status", c["status"]),
-                c["valid_through"].isoformat() if c.get("valid_through") else "",
-                "有效" if c["counts_today"] else "无效", note])
+            values = (c.get("name") if name == c["code"] else name, c.get("level_name") or "—",
+                      c.get("number") or "—", label("credential_status", c["status"]),
+                      c["valid_through"].isoformat() if c.get("valid_through") else "—",
+                      "有效" if c["counts_today"] else "无效")
+            for column, value in zip(columns, values, strict=True):
+                column.append(str(value))
+        rows.append([result.row, result.name, BASIS_WORDS.get(result.basis, result.basis),
+                     *("\n".join(column) for column in columns), note])
     return rows
 
 
