@@ -35,6 +35,18 @@ CUT_OFF = """() => {
     }
     return false;
   };
+  // inside a visually hidden box (1 px, clipping what it holds): e.g. a card-mode table's
+  // header row, kept for screen readers; a box that cuts real content off still counts
+  const visuallyHidden = (el) => {
+    for (let e = el.parentElement; e && e !== document.body; e = e.parentElement) {
+      const s = getComputedStyle(e);
+      const clips = s.overflowX === 'hidden' || s.overflowX === 'clip'
+        || (s.clip && s.clip !== 'auto');
+      const r = e.getBoundingClientRect();
+      if (clips && (r.width <= 1 || r.height <= 1)) return true;
+    }
+    return false;
+  };
   const describe = (el) => {
     const cls = typeof el.className === 'string' && el.className.trim()
       ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
@@ -45,7 +57,7 @@ CUT_OFF = """() => {
   for (const el of document.body.querySelectorAll('*')) {
     const box = el.getBoundingClientRect();
     if (box.width <= 1 || box.height <= 1) continue;
-    if (box.right > width + 1 && !inScrollBox(el)
+    if (box.right > width + 1 && !inScrollBox(el) && !visuallyHidden(el)
         && getComputedStyle(el).visibility !== 'hidden') {
       cut.push(describe(el) + ' right=' + Math.round(box.right));
     }
