@@ -1,4 +1,8 @@
-"""Hand-written Pydantic models of the training API."""
+"""Hand-written Pydantic models of the training API.
+
+Response models are validated from the services' typed rows and objects (``from_attributes``:
+``Model.model_validate(row)``), never copied field by field; where a row names a reference by
+its column (``provider`` of an ExamSession row), the field also reads that name."""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.forms import MAX_FEN, BoundedDate
+
+FROM_ROWS = ConfigDict(from_attributes=True, populate_by_name=True)
 
 
 class IdOut(BaseModel):
@@ -88,6 +94,10 @@ class CourseIn(BaseModel):
 
 
 class CourseOut(BaseModel):
+    """A course (training.services.courses.CourseRow)."""
+
+    model_config = FROM_ROWS
+
     id: int
     provider_id: int
     provider_name: str

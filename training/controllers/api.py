@@ -25,7 +25,6 @@ from training.services.evidence import EvidenceSeen, evidence_download
 from training.services.providers import ProviderInput, ScopeInput
 from training.services.results_summary import ResultsSummary
 from training.services.results_template import session_template
-from training.tables import Course
 
 OFFICERS = (Role.HRSS_OFFICER, Role.ADMIN)
 STAFF = (Role.PROVIDER_STAFF,)
@@ -81,17 +80,6 @@ class ProvidersApi(Controller):
         return await provider_out(provider_id, request)
 
 
-def course_out(row: dict) -> sc.CourseOut:
-    return sc.CourseOut(
-        id=row["id"], provider_id=row["provider"], provider_name=row.get("provider.name", ""),
-        kind=row["kind"], title=row["title"], qualification_code=row["qualification_code"],
-        level=row["level"], theory_hours_required=row["theory_hours_required"],
-        practical_hours_required=row["practical_hours_required"], capacity=row["capacity"],
-        starts_on=row["starts_on"], ends_on=row["ends_on"], place=row["place"],
-        fee_fen=row["fee_fen"], subsidy_eligible=row["subsidy_eligible"],
-        state=row.get("state", "open"))
-
-
 def course_input(data: sc.CourseIn) -> CourseInput:
     return CourseInput(**data.model_dump())
 
@@ -110,8 +98,8 @@ class CoursesApi(Controller):
         number, per = clamp_page(page, per_page)
         result = await courses.catalogue(CatalogueFilter(
             qualification_code, level, provider_id, date_from, date_to, q.strip()), number, per)
-        return sc.CoursePage(items=[course_out(r) for r in result.items], total=result.total,
-                             page=number, per_page=per)
+        return sc.CoursePage(items=[sc.CourseOut.model_validate(r) for r in result.items],
+                             total=result.total, page=number, per_page=per)
 
     @post("/", summary="新建班次（培训机构）", guards=[roles(*STAFF)], status_code=201)
     async def create(self, request: Request, data: JSONBody[sc.CourseIn]) -> sc.CourseOut:
@@ -119,10 +107,7 @@ class CoursesApi(Controller):
         return await self._out(course_id, request)
 
     async def _out(self, course_id: int, request: Request) -> sc.CourseOut:
-        await courses.get_course(course_id, actor_of(request))
-        row = await Course.select(*Course.all_columns(), Course.provider.name).where(
-            Course.id == course_id).first()
-        return course_out(row)
+        return sc.CourseOut.model_validate(await courses.course_row(course_id, actor_of(request)))
 
     @get("/{course_id:int}", summary="班次详情（本机构）", guards=[roles(*STAFF, *OFFICERS)])
     async def one(self, request: Request, course_id: FromPath[int]) -> sc.CourseOut:

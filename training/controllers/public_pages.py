@@ -46,7 +46,7 @@ class CataloguePages(Controller):
     @get("/{course_id:int}")
     async def detail(self, request: Request, course_id: FromPath[int]) -> Template:
         course = await courses.get_public_course(course_id)
-        return page(request, "training/course.html", page_title=course["title"], course=course,
+        return page(request, "training/course.html", page_title=course.title, course=course,
                     **await labels())
 
     @post("/{course_id:int}/apply", guards=[roles(Role.TRAINEE)])

@@ -138,14 +138,69 @@ async def get_course(course_id: int, actor: Actor) -> Course:
     return row
 
 
-async def get_public_course(course_id: int) -> dict[str, Any]:
-    row = await Course.select(*Course.all_columns(), Course.provider.name).where(
+@dataclass(frozen=True)
+class CourseRow:
+    """A course as the catalogue, the API (training.schemas.CourseOut) and the pages show it:
+    its columns, with the provider as ``provider_id`` and ``provider_name``. Hours are class
+    hours (学时), ``fee_fen`` in fen."""
+
+    id: int
+    provider_id: int
+    provider_name: str
+    kind: s.CourseKind
+    title: str
+    qualification_code: str
+    level: int | None
+    theory_hours_required: int
+    practical_hours_required: int
+    capacity: int
+    starts_on: date
+    ends_on: date
+    place: str
+    fee_fen: int
+    subsidy_eligible: bool
+    state: s.CourseState
+
+
+@dataclass(frozen=True)
+class PublicCourse(CourseRow):
+    """A course's public page: its row, description and the seats taken (accepted or
+    completed enrolments)."""
+
+    description: str
+    seats_taken: int
+
+
+_ROW_COLUMNS = (
+    Course.id, Course.provider.as_alias("provider_id"), Course.provider.name.as_alias(
+        "provider_name"), Course.kind, Course.title, Course.qualification_code, Course.level,
+    Course.theory_hours_required, Course.practical_hours_required, Course.capacity,
+    Course.starts_on, Course.ends_on, Course.place, Course.fee_fen, Course.subsidy_eligible,
+    Course.state)
+
+
+def _course_row(row: dict[str, Any]) -> dict[str, Any]:
+    """The selected columns with kind and state as their StrEnums."""
+    return {**row, "kind": s.CourseKind(row["kind"]), "state": s.CourseState(row["state"])}
+
+
+async def course_row(course_id: int, actor: Actor) -> CourseRow:
+    """The provider's (or an officer's) course as the API answers it. NotFound when it does
+    not exist or is another provider's."""
+    await get_course(course_id, actor)
+    row = await Course.select(*_ROW_COLUMNS).where(Course.id == course_id).first()
+    return CourseRow(**_course_row(row))
+
+
+async def get_public_course(course_id: int) -> PublicCourse:
+    """A course open, running or finished, for anyone. NotFound otherwise (drafts and
+    cancelled courses are not public)."""
+    row = await Course.select(*_ROW_COLUMNS, Course.description).where(
         (Course.id == course_id)
         & Course.state.is_in([s.COURSE_OPEN, s.COURSE_RUNNING, s.COURSE_FINISHED])).first()
     if row is None:
         raise NotFound("未找到该班次")
-    row["seats_taken"] = await seats_taken(course_id)
-    return row
+    return PublicCourse(**_course_row(row), seats_taken=await seats_taken(course_id))
 
 
 async def seats_taken(course_id: int) -> int:
@@ -164,7 +219,7 @@ class CatalogueFilter:
     q: str = ""
 
 
-async def catalogue(filters: CatalogueFilter, page: int, per_page: int = 20) -> Page[dict]:
+async def catalogue(filters: CatalogueFilter, page: int, per_page: int = 20) -> Page[CourseRow]:
     """Open courses, soonest first; indexed on state, starts_on, qualification, level."""
     where = Course.state == s.COURSE_OPEN
     if filters.qualification_code:
@@ -182,14 +237,11 @@ async def catalogue(filters: CatalogueFilter, page: int, per_page: int = 20) -> 
     query = {"qualification_code": filters.qualification_code, "level": filters.level,
              "provider_id": filters.provider_id, "date_from": filters.date_from,
              "date_to": filters.date_to, "q": filters.q}
-    result = Page([], page, per_page, await Course.count().where(where), query=query)
-    result.items = await Course.select(
-        Course.id, Course.title, Course.kind, Course.qualification_code, Course.level,
-        Course.capacity, Course.starts_on, Course.ends_on, Course.place, Course.fee_fen,
-        Course.subsidy_eligible, Course.theory_hours_required,
-        Course.practical_hours_required, Course.provider, Course.provider.name,
-    ).where(where).order_by(Course.starts_on).order_by(Course.id).limit(per_page).offset(
-        result.offset)
+    result: Page[CourseRow] = Page([], page, per_page, await Course.count().where(where),
+                                   query=query)
+    result.items = [CourseRow(**_course_row(r)) for r in await Course.select(
+        *_ROW_COLUMNS).where(where).order_by(Course.starts_on).order_by(Course.id).limit(
+        per_page).offset(result.offset)]
     return result
 
 
