@@ -93,6 +93,10 @@ class ClassIn(BaseModel):
 
 
 class ClassOut(BaseModel):
+    """A class with its caregivers' staff links (employers.services.classes.ClassView)."""
+
+    model_config = FROM_ROWS
+
     id: int
     code: str
     type: str
@@ -121,6 +125,10 @@ class StaffIn(BaseModel):
 
 
 class StaffOut(BaseModel):
+    """A staff link (employers.services.staff.StaffMember); the ID number masked."""
+
+    model_config = FROM_ROWS
+
     id: int
     snapshot_id: str
     person_id: int

@@ -11,7 +11,6 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 
 from core.accounts.auth import actor_of, login_required, roles
-from core.identity import mask_id_number
 from core.pagination import clamp_page
 from core.people import PersonInput
 from core.roles import Role
@@ -21,27 +20,12 @@ from employers.compliance.engine import evaluate_dict
 from employers.facilities import ClassInput, FacilityInput, StaffTerms
 from employers.services import checks, classes, consents, facilities, filings, rechecks, staff
 from employers.services.access import OFFICER_ROLES, facility_for
-from employers.services.snapshots import build_snapshot, staff_id
+from employers.services.snapshots import build_snapshot
 from employers.services.staff import CheckInput
 
 OPERATOR = Role.FACILITY_OPERATOR
 SEE = (OPERATOR, *OFFICER_ROLES)
 REVIEWERS = (Role.HEALTH_REVIEWER, Role.ADMIN)
-
-
-def staff_out(row: dict) -> sc.StaffOut:
-    return sc.StaffOut(
-        id=row["id"], snapshot_id=staff_id(row["id"]), person_id=row["person"], name=row["name"],
-        id_number_masked=mask_id_number(row["id_number"]), positions=list(row["positions"]),
-        employment=row["employment"], employment_form=row["employment_form"],
-        started_on=row["started_on"], ended_on=row["ended_on"],
-        management_years=row["management_years"], status=row["status"], consent=row["consent"])
-
-
-async def _classes_out(facility_id: int) -> list[sc.ClassOut]:
-    return [sc.ClassOut(id=c["id"], code=c["code"], type=c["type"], children=c["children"],
-                        caregiver_link_ids=[a["staff_link"] for a in c["caregivers"]])
-            for c in await classes.classes_of(facility_id)]
 
 
 class FacilitiesApi(Controller):
@@ -85,7 +69,7 @@ class FacilitiesApi(Controller):
     @get("/{facility_id:int}/classes", summary="班级及保育人员", guards=[roles(*SEE)])
     async def list_classes(self, request: Request, facility_id: FromPath[int]) -> list[sc.ClassOut]:
         await facility_for(facility_id, actor_of(request))
-        return await _classes_out(facility_id)
+        return [sc.ClassOut.model_validate(c) for c in await classes.classes_of(facility_id)]
 
     @post("/{facility_id:int}/classes", summary="新建班级（经办人）", guards=[roles(OPERATOR)],
           status_code=201)
@@ -100,7 +84,7 @@ class FacilitiesApi(Controller):
     async def list_staff(self, request: Request, facility_id: FromPath[int],
                          history: FromQuery[bool] = False) -> list[sc.StaffOut]:
         await facility_for(facility_id, actor_of(request))
-        return [staff_out(r) for r in await staff.staff_of(facility_id, history)]
+        return [sc.StaffOut.model_validate(m) for m in await staff.staff_of(facility_id, history)]
 
     @post("/{facility_id:int}/staff", summary="关联人员（按证件类型、号码和姓名查找或新建）",
           guards=[roles(OPERATOR)], status_code=201)
@@ -117,14 +101,14 @@ class FacilitiesApi(Controller):
     async def snapshot(self, request: Request, facility_id: FromPath[int],
                        as_of: FromQuery[date | None] = None) -> sc.SnapshotOut:
         await facility_for(facility_id, actor_of(request))
-        return sc.SnapshotOut(**await build_snapshot(facility_id, as_of))
+        return sc.SnapshotOut.model_validate(await build_snapshot(facility_id, as_of))
 
     @get("/{facility_id:int}/compliance", summary="人员配备核查报告（与命令行一致）",
          guards=[roles(*SEE)])
     async def compliance(self, request: Request, facility_id: FromPath[int],
                          as_of: FromQuery[date | None] = None) -> sc.ReportOut:
         await facility_for(facility_id, actor_of(request))
-        return sc.ReportOut(**evaluate_dict(await build_snapshot(facility_id, as_of)))
+        return sc.ReportOut.model_validate(evaluate_dict(await build_snapshot(facility_id, as_of)))
 
     @post("/{facility_id:int}/what-if", summary="假设调整（不保存）：改人数、调动保育人员",
           guards=[roles(*SEE)], status_code=200)
@@ -132,7 +116,7 @@ class FacilitiesApi(Controller):
                       data: JSONBody[sc.WhatIfIn]) -> sc.ReportOut:
         await facility_for(facility_id, actor_of(request))
         snapshot = await build_snapshot(facility_id)
-        return sc.ReportOut(**whatif.what_if(
+        return sc.ReportOut.model_validate(whatif.what_if(
             snapshot, {c.code: c.children for c in data.classes if c.children is not None},
             {m.staff_id: m.to_class for m in data.moves}))
 
@@ -141,7 +125,7 @@ class FacilitiesApi(Controller):
                        days: FromQuery[int] = 365) -> list[sc.ForecastItem]:
         await facility_for(facility_id, actor_of(request))
         items = whatif.coming_breaks(await build_snapshot(facility_id), min(max(days, 1), 1100))
-        return [sc.ForecastItem(**i) for i in items]
+        return [sc.ForecastItem.model_validate(i) for i in items]
 
     @post("/{facility_id:int}/filings", summary="提交备案（multipart：各类材料、书面说明）",
           guards=[roles(OPERATOR)], status_code=201)

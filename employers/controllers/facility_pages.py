@@ -35,7 +35,7 @@ from employers.controllers.common import (
 from employers.facilities import LinkStatus, document_kinds
 from employers.services import checks, classes, consents, facilities, filings, staff
 from employers.services.access import OFFICER_ROLES, facility_for, may_act
-from employers.services.snapshots import build_snapshot, staff_id
+from employers.services.snapshots import build_snapshot
 from employers.services.staff import CheckInput
 from employers.tables import Filing
 
@@ -58,13 +58,10 @@ async def facility_context(request: Request, facility_id: int,
     names = display_names(snapshot["staff"])
     names.update({c["code"]: c["code"] for c in snapshot["classes"]})
     people = await staff.staff_of(facility_id, include_ended=True)
-    for p in people:
-        p["snapshot_id"] = staff_id(p["id"])
-        p["id_masked"] = mask_id_number(p["id_number"])
-        p["end_question"] = end_question(p["name"], facility.name)
     return {
         "page_title": facility.name, "facility": facility, "report": report, "names": names,
         "classes": await classes.classes_of(facility_id), "people": people,
+        "end_questions": {p.id: end_question(p.name, facility.name) for p in people},
         "forecast": whatif.coming_breaks(snapshot), "filings": await filings.history(facility_id),
         "can_act": await may_act(facility_id, actor), "labels": LABELS,
         "education": EDUCATION_LABELS, "documents": document_kinds(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 from core import audit, clock, db
 from core.actor import Actor
@@ -13,17 +13,47 @@ from employers.services.rechecks import recheck
 from employers.tables import ClassAssignment, FacilityClass, StaffLink
 
 
-async def classes_of(facility_id: int) -> list[dict]:
-    classes = await FacilityClass.select().where(
+@dataclass(frozen=True)
+class Caregiver:
+    """A caregiver assigned to a class: the staff link and the person's name."""
+
+    staff_link_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class ClassView:
+    """One active class of a facility (``type`` a class type code, ``children`` enrolled) with
+    its caregivers."""
+
+    id: int
+    code: str
+    type: str
+    children: int
+    caregivers: list[Caregiver]
+
+    @property
+    def caregiver_link_ids(self) -> list[int]:
+        """The staff links of its caregivers."""
+        return [c.staff_link_id for c in self.caregivers]
+
+
+async def classes_of(facility_id: int) -> list[ClassView]:
+    """The facility's active classes by code, each with its caregivers."""
+    classes = await FacilityClass.select(
+        FacilityClass.id, FacilityClass.code, FacilityClass.type, FacilityClass.children,
+    ).where(
         (FacilityClass.facility == facility_id) & (FacilityClass.active == True)  # noqa: E712
     ).order_by(FacilityClass.code)
     assignments = await ClassAssignment.select(
         ClassAssignment.facility_class, ClassAssignment.staff_link,
         ClassAssignment.staff_link.person.name.as_alias("name"),
     ).where(ClassAssignment.facility_class.is_in([c["id"] for c in classes] or [0]))
-    for group in classes:
-        group["caregivers"] = [a for a in assignments if a["facility_class"] == group["id"]]
-    return classes
+    return [ClassView(
+        id=c["id"], code=c["code"], type=c["type"], children=c["children"],
+        caregivers=[Caregiver(staff_link_id=a["staff_link"], name=a["name"])
+                    for a in assignments if a["facility_class"] == c["id"]],
+    ) for c in classes]
 
 
 async def _class_for(class_id: int, actor: Actor) -> FacilityClass:

@@ -12,6 +12,7 @@ from core.actor import Actor
 from core.credentials import CredentialInput, create_credential, normalise_recorded_number
 from core.errors import Conflict, Forbidden, NotFound, ValidationError
 from core.happened import require_happened
+from core.identity import mask_id_number
 from core.people import PersonInput, find_or_create_person
 from core.roles import Role
 from core.tables import Credential, Person
@@ -21,6 +22,7 @@ from employers.facilities import ConsentHow, LinkStatus, StaffTerms
 from employers.services import consents
 from employers.services.access import facility_for, is_officer, may_see
 from employers.services.rechecks import recheck
+from employers.services.snapshots import staff_id
 from employers.tables import ClassAssignment, StaffLink
 
 SCAN_KINDS = frozenset({"pdf", "jpeg", "png"})
@@ -187,16 +189,58 @@ async def record_check(link_id: int, data: CheckInput, scan: bytes, filename: st
             scan_id=stored.id, origin_type="staff_link", origin_id=link.id), actor)
 
 
-async def staff_of(facility_id: int, include_ended: bool = False) -> list[dict]:
+@dataclass(frozen=True)
+class StaffMember:
+    """One staff link as the facility's page and the API list it: the link's terms and status
+    (``status`` a ``LinkStatus``, ``consent`` how it was given or None) and the person's name,
+    ID document (type and number, in full: ``id_number_masked`` for display) and education."""
+
+    id: int
+    person_id: int
+    name: str
+    id_type: str
+    id_number: str
+    education: str | None
+    positions: list[str]
+    employment: str
+    employment_form: str
+    started_on: date
+    ended_on: date | None
+    management_years: int
+    status: str
+    consent: str | None
+
+    @property
+    def snapshot_id(self) -> str:
+        """The person's id in the compliance snapshot (``s<link id>``)."""
+        return staff_id(self.id)
+
+    @property
+    def id_number_masked(self) -> str:
+        """The ID number partly hidden, as lists show it."""
+        return mask_id_number(self.id_number)
+
+
+async def staff_of(facility_id: int, include_ended: bool = False) -> list[StaffMember]:
+    """The facility's staff links in the order they were made: current and pending ones, and
+    with ``include_ended`` those that ended."""
     query = StaffLink.select(
-        *StaffLink.all_columns(), StaffLink.person.name.as_alias("name"),
-        StaffLink.person.id_number.as_alias("id_number"),
+        StaffLink.id, StaffLink.person, StaffLink.person.name.as_alias("name"),
         StaffLink.person.id_type.as_alias("id_type"),
-        StaffLink.person.education.as_alias("education"),
+        StaffLink.person.id_number.as_alias("id_number"),
+        StaffLink.person.education.as_alias("education"), StaffLink.positions,
+        StaffLink.employment, StaffLink.employment_form, StaffLink.started_on,
+        StaffLink.ended_on, StaffLink.management_years, StaffLink.status, StaffLink.consent,
     ).where(StaffLink.facility == facility_id).order_by(StaffLink.id).output(load_json=True)
     if not include_ended:
         query = query.where(StaffLink.status != LinkStatus.ENDED)
-    return list(await query)
+    return [StaffMember(
+        id=r["id"], person_id=r["person"], name=r["name"], id_type=r["id_type"],
+        id_number=r["id_number"], education=r["education"], positions=list(r["positions"]),
+        employment=r["employment"], employment_form=r["employment_form"],
+        started_on=r["started_on"], ended_on=r["ended_on"],
+        management_years=r["management_years"], status=r["status"], consent=r["consent"],
+    ) for r in await query]
 
 
 async def links_of_person(person_id: int) -> list[dict]:
