@@ -58,7 +58,7 @@ from certification.vc.checks import (
 )
 from certification.vc.dataintegrity import verify_proof
 from certification.vc.demo_key import demo_verification_method
-from certification.vc.jsonld import VC_V2_CONTEXT
+from certification.vc.jsonld import VC_V2_CONTEXT, registry_contexts
 from certification.vc.sources import (
     Fetch,
     KeySource,
@@ -356,16 +356,18 @@ def main(argv: list[str] | None = None, fetch: Fetch | None = None) -> int:
         notes = online_keys(fetch, trusted, _online_bases(args.online.rstrip("/"), issuers))
     else:
         fetch = None
-    report = verify_credential(
-        doc,
-        trusted_keys=trusted,
-        status_lists={status_list.get("id"): status_list for status_list in lists},
-        fetch=fetch,
-        today=args.today or clock.to_china_date(args.now or clock.now()),
-        now=verification_instant(args.today, args.now),
-        allow_demo=args.allow_demo,
-        trust_named_url=args.trust_url,
-    )
+    # The trusted issuers' own context addresses name our bundled context while we check.
+    with registry_contexts(url for issuer in issuers for url in issuer.context_urls):
+        report = verify_credential(
+            doc,
+            trusted_keys=trusted,
+            status_lists={status_list.get("id"): status_list for status_list in lists},
+            fetch=fetch,
+            today=args.today or clock.to_china_date(args.now or clock.now()),
+            now=verification_instant(args.today, args.now),
+            allow_demo=args.allow_demo,
+            trust_named_url=args.trust_url,
+        )
     source = trusted.get(proof_method(doc) or "")
     revoked = report.verdict == SUPERSEDED or any(
         check.detail == "set" for check in report.checks if check.name == "status:revocation")

@@ -8,6 +8,9 @@ with a term no context defines, instead of silently leaving it out of what is si
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -41,24 +44,44 @@ def bundled_context(url: str) -> dict:
     return json.loads(_bundled_text(url))
 
 
-_registry_aliases: set[str] = set()
+# The other addresses of our context that the code running now may meet: this deployment's
+# CONTEXT_URL while it signs, the trust list's contextUrls while the verifier checks. Scoped to
+# the running code (:func:`registry_contexts`), never a process-wide registry: one caller's
+# addresses do not leak into another's canonicalisation.
+_registry_aliases: ContextVar[frozenset[str]] = ContextVar("registry_context_aliases",
+                                                          default=frozenset())
 
 
-def register_registry_context(url: str) -> None:
-    """Map ``url`` (a deployment's CONTEXT_URL, e.g. from the trust list) to our bundled
-    context, so documents naming it canonicalise offline. Raises ValueError unless the URL is
-    an http(s) URL ending with REGISTRY_CONTEXT_PATH."""
+def checked_registry_context(url: str) -> str:
+    """``url`` itself when it may name our bundled context: an http(s) URL ending with
+    REGISTRY_CONTEXT_PATH. Raises ValueError otherwise."""
     if not url.startswith(("https://", "http://")) or not url.endswith(REGISTRY_CONTEXT_PATH):
         raise ValueError(
             f"上下文地址应为 http(s)://…{REGISTRY_CONTEXT_PATH} (context URL must end so): {url}"
         )
-    _registry_aliases.add(url)
+    return url
+
+
+@contextmanager
+def registry_contexts(urls: Iterable[str]) -> Iterator[None]:
+    """Within the block, documents naming any of ``urls`` (a deployment's CONTEXT_URL, the
+    trust list's contextUrls) canonicalise offline with our bundled context, as they do
+    REGISTRY_CONTEXT; blocks nest (the inner one adds to the outer). Scoped to the running
+    thread or task (a context variable), so it holds in a pool process or a worker thread only
+    when entered there. Raises ValueError (before the block) for a URL
+    :func:`checked_registry_context` refuses."""
+    added = frozenset(checked_registry_context(url) for url in urls)
+    token = _registry_aliases.set(_registry_aliases.get() | added)
+    try:
+        yield
+    finally:
+        _registry_aliases.reset(token)
 
 
 def registry_context_urls() -> set[str]:
-    """Every URL served by our bundled context: the original and the registered aliases (the
-    app's CONTEXT_URL, registered where it signs; the trust list's contextUrls)."""
-    return {REGISTRY_CONTEXT, *_registry_aliases}
+    """Every URL served by our bundled context here and now: the original and the addresses of
+    the enclosing :func:`registry_contexts` blocks."""
+    return {REGISTRY_CONTEXT, *_registry_aliases.get()}
 
 
 def _filename(url: str) -> str:

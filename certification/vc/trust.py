@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from certification.vc.jsonld import register_registry_context
+from certification.vc.jsonld import checked_registry_context
 from certification.vc.keys import (
     KeyResolutionError,
     controller_of,
@@ -38,7 +38,8 @@ class TrustedIssuer:
 
 
 def load_trust_list(path: Path = TRUST_LIST_FILE) -> list[TrustedIssuer]:
-    """Read and check a trust list; its context URLs are mapped to the bundled context.
+    """Read and check a trust list. Its context URLs name the bundled context: the verifier
+    maps them while it checks (``certification.vc.jsonld.registry_contexts``).
 
     Raises ValueError (with the Chinese reason) for a malformed file or key.
     """
@@ -56,9 +57,8 @@ def load_trust_list(path: Path = TRUST_LIST_FILE) -> list[TrustedIssuer]:
                 if (moment := parse_retired_on(key.get("retiredOn"))) is not None:
                     retired_on[verification_method_id(did)] = moment
             methods = frozenset(verification_method_id(controller_of(str(k["id"]))) for k in keys)
-            contexts = tuple(str(url) for url in entry.get("contextUrls", []))
-            for url in contexts:
-                register_registry_context(url)
+            contexts = tuple(checked_registry_context(str(url))
+                             for url in entry.get("contextUrls", []))
             base = entry.get("publicBaseUrl")
             issuers.append(TrustedIssuer(
                 name=str(entry["name"]), methods=methods,

@@ -16,7 +16,7 @@ import pytest
 
 from certification.vc import dataintegrity, keys, status_list
 from certification.vc.credential import CertificateFacts, build_certificate_credential
-from certification.vc.jsonld import REGISTRY_CONTEXT, register_registry_context
+from certification.vc.jsonld import REGISTRY_CONTEXT, registry_contexts
 
 REPO = Path(__file__).resolve().parents[2]
 INTEROP = Path(__file__).parent / "interop"
@@ -73,12 +73,11 @@ class Issuer:
     def credential(
         self, index: int = 42, legacy: bool = False, context: str = REGISTRY_CONTEXT, facts=FACTS
     ) -> dict:
-        if context != REGISTRY_CONTEXT:
-            register_registry_context(context)  # as the issuer's app maps its CONTEXT_URL
         unsigned = build_certificate_credential(
             facts, self.issuer, self.entries(index, legacy), "urn:uuid:c-1", context
         )
-        return self.sign(unsigned)
+        with registry_contexts((context,)):  # as the issuer's app maps its CONTEXT_URL
+            return self.sign(unsigned)
 
     def status_list(
         self, url: str, purpose: str, set_indexes=(), at: datetime = LIST_SIGNED_AT,
