@@ -14,7 +14,9 @@ Re-linking after a refusal or withdrawal is a new request (``request_again``) ne
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from core import audit, clock, db, files
 from core.actor import Actor
@@ -160,16 +162,47 @@ async def request_again(link_id: int, actor: Actor) -> StaffLink:
                                  "staff_link.consent_request")
 
 
-async def history_of_person(person_id: int) -> list[dict]:
+@dataclass(frozen=True)
+class ConsentEntry:
+    """One answer in a staff link's consent history (a ``StaffConsent`` row) with the
+    facility's name: given (when, ``how``), refused (when), or given then withdrawn (when,
+    ``withdrawn_via``, the written request's reference)."""
+
+    id: int
+    staff_link_id: int
+    facility_id: int
+    facility_name: str
+    given_at: datetime | None
+    how: str | None
+    refused_at: datetime | None
+    withdrawn_at: datetime | None
+    withdrawn_via: str | None
+    withdrawal_reference: str
+
+
+async def _history(where: Any) -> list[ConsentEntry]:
+    rows = await StaffConsent.select(
+        StaffConsent.id, StaffConsent.staff_link, StaffConsent.facility,
+        StaffConsent.facility.name.as_alias("facility_name"), StaffConsent.given_at,
+        StaffConsent.how, StaffConsent.refused_at, StaffConsent.withdrawn_at,
+        StaffConsent.withdrawn_via, StaffConsent.withdrawal_reference,
+    ).where(where).order_by(StaffConsent.id, ascending=False)
+    return [ConsentEntry(
+        id=r["id"], staff_link_id=r["staff_link"], facility_id=r["facility"],
+        facility_name=r["facility_name"], given_at=r["given_at"], how=r["how"],
+        refused_at=r["refused_at"], withdrawn_at=r["withdrawn_at"],
+        withdrawn_via=r["withdrawn_via"], withdrawal_reference=r["withdrawal_reference"],
+    ) for r in rows]
+
+
+async def history_of_person(person_id: int) -> list[ConsentEntry]:
     """The person's consent history, newest first, with the facility's name."""
-    return list(await StaffConsent.select(
-        *StaffConsent.all_columns(), StaffConsent.facility.name.as_alias("facility_name"),
-    ).where(StaffConsent.person == person_id).order_by(StaffConsent.id, ascending=False))
+    return await _history(StaffConsent.person == person_id)
 
 
-async def history_of_link(link_id: int) -> list[dict]:
-    return list(await StaffConsent.select(*StaffConsent.all_columns()).where(
-        StaffConsent.staff_link == link_id).order_by(StaffConsent.id, ascending=False))
+async def history_of_link(link_id: int) -> list[ConsentEntry]:
+    """One staff link's consent history, newest first."""
+    return await _history(StaffConsent.staff_link == link_id)
 
 
 async def backfill() -> tuple[int, int]:

@@ -7,7 +7,7 @@ import asyncio
 import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, date, datetime
 from typing import Any
 
 from core import audit, clock, db, files, labels
@@ -262,8 +262,38 @@ async def history(facility_id: int) -> list[dict]:
     return list(filings)
 
 
+@dataclass(frozen=True)
+class QueueEntry:
+    """One filing in the reviewer's queue: its facility, whether it was compliant when
+    submitted, its deadlines and the working days left to each (negative: past; the answer
+    deadline only when the filing was not compliant), and whether it resubmits a returned one
+    (``previous_id``)."""
+
+    id: int
+    facility_id: int
+    facility_name: str
+    state: str
+    compliant: bool
+    submitted_at: datetime
+    filing_due_on: date
+    answer_due_on: date | None
+    previous_id: int | None
+    filing_days_left: int
+    answer_days_left: int | None
+
+    @property
+    def overdue(self) -> bool:
+        """The filing's deadline has passed."""
+        return self.filing_days_left < 0
+
+    @property
+    def resubmission(self) -> bool:
+        """It resubmits a returned filing."""
+        return self.previous_id is not None
+
+
 async def queue(state: str = FilingState.SUBMITTED, page: int = 1,
-                per_page: int = 50) -> list[dict]:
+                per_page: int = 50) -> list[QueueEntry]:
     """The reviewer's queue with each filing's deadlines and days left (working days).
     ``returned`` lists the filings returned now: one the operator has since resubmitted (a
     later filing names it as ``previous_id``) is history, not a returned filing."""
@@ -280,10 +310,12 @@ async def queue(state: str = FilingState.SUBMITTED, page: int = 1,
         Filing.filing_due_on).limit(per_page).offset(offset_of(page, per_page))
     cal = await calendar.load()
     today = clock.today()
-    for row in rows:
-        row["filing_days_left"] = cal.workdays_between(today, row["filing_due_on"])
-        row["answer_days_left"] = (cal.workdays_between(today, row["answer_due_on"])
-                                   if row["answer_due_on"] else None)
-        row["overdue"] = row["filing_days_left"] < 0
-        row["resubmission"] = row["previous_id"] is not None
-    return list(rows)
+    return [QueueEntry(
+        id=row["id"], facility_id=row["facility"], facility_name=row["facility_name"],
+        state=row["state"], compliant=row["compliant"], submitted_at=row["submitted_at"],
+        filing_due_on=row["filing_due_on"], answer_due_on=row["answer_due_on"],
+        previous_id=row["previous_id"],
+        filing_days_left=cal.workdays_between(today, row["filing_due_on"]),
+        answer_days_left=(cal.workdays_between(today, row["answer_due_on"])
+                          if row["answer_due_on"] else None),
+    ) for row in rows]
