@@ -82,8 +82,8 @@ async def seed_training(system: Actor) -> None:
     for cid in (done, running):
         await transition(cid, s.COURSE_RUNNING, staff)
     if me is not None:
-        done_e = (await enrolment.course_enrolments(done, staff))[0]["id"]
-        run_e = (await enrolment.course_enrolments(running, staff))[0]["id"]
+        done_e = (await enrolment.course_enrolments(done, staff))[0].id
+        run_e = (await enrolment.course_enrolments(running, staff))[0].id
         start = day - timedelta(days=90)
         for offset, kind, n, (begin, end) in ((1, "theory", 4, (time(9), time(12))),
                                               (2, "practical", 2, (time(13, 30), time(15)))):

@@ -159,6 +159,10 @@ class BulkDecisionOut(BaseModel):
 
 
 class EnrolmentOut(BaseModel):
+    """An enrolment with its class hours (training.services.enrolment.EnrolmentRow)."""
+
+    model_config = FROM_ROWS
+
     id: int
     course_id: int
     course_title: str | None = None

@@ -3,7 +3,7 @@ exam sessions, registrations and the bulk results upload."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 
 from litestar import Controller, Request, Response, get, post, put
@@ -136,7 +136,7 @@ class CoursesApi(Controller):
     async def enrolments(self, request: Request, course_id: FromPath[int]) -> list[sc.EnrolmentOut]:
         course = await courses.get_course(course_id, actor_of(request))
         progress = await hours.progress_by_enrolment(course)
-        return [_enrolment_out(r, progress.get(r["id"])) for r in
+        return [sc.EnrolmentOut.model_validate(replace(r, progress=progress.get(r.id))) for r in
                 await enrolment.course_enrolments(course_id, actor_of(request))]
 
     @post("/{course_id:int}/enrolments/decisions",
@@ -169,17 +169,6 @@ class CoursesApi(Controller):
         return await sessions_out(course_id, actor_of(request))
 
 
-def _enrolment_out(row: dict, progress: hours.Progress | None) -> sc.EnrolmentOut:
-    return sc.EnrolmentOut(
-        id=row["id"], course_id=row["course"], course_title=row.get("course.title"),
-        state=row["state"], reason=row["reason"], applied_at=row["applied_at"],
-        theory_done=progress.theory_done if progress else None,
-        practical_done=progress.practical_done if progress else None,
-        theory_required=progress.theory_required if progress else None,
-        practical_required=progress.practical_required if progress else None,
-        credential_id=row["credential_id"])
-
-
 class EnrolmentsApi(Controller):
     path = "/api/v1/enrolments"
     tags = ["报名与学时"]
@@ -208,10 +197,8 @@ class EnrolmentsApi(Controller):
     @get("/mine", summary="我的报名与学时进度（学员）", guards=[roles(Role.TRAINEE)])
     async def mine(self, request: Request) -> list[sc.EnrolmentOut]:
         result = await enrolment.my_enrolments(actor_of(request), 1, 200)
-        out = []
-        for row in result.items:
-            out.append(_enrolment_out(row, await hours.progress_of(row["id"])))
-        return out
+        return [sc.EnrolmentOut.model_validate(
+            replace(row, progress=await hours.progress_of(row.id))) for row in result.items]
 
 
 def session_out(row) -> sc.ExamSessionOut:

@@ -66,7 +66,7 @@ class TraineePages(Controller):
     @get("/my")
     async def my(self, request: Request, page_number: PageNumber = 1) -> Template:
         result = await enrolment.my_enrolments(actor_of(request), page_number, 20)
-        progress = {row["id"]: await hours.progress_of(row["id"]) for row in result.items}
+        progress = {row.id: await hours.progress_of(row.id) for row in result.items}
         return page(request, "training/my.html", page_title="我的培训", result=result,
                     progress=progress, **await labels())
 

@@ -10,7 +10,8 @@ course row — ``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite the IMMEDIATE 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from core import audit
 from core.actor import Actor
@@ -22,6 +23,9 @@ from training import states as s
 from training.services.common import check_provider_access, own_provider_id, person_of
 from training.services.courses import seats_taken
 from training.tables import Course, Enrolment
+
+if TYPE_CHECKING:
+    from training.services.hours import Progress
 
 ACTIVE = (s.ENROL_APPLIED, s.ENROL_ACCEPTED, s.ENROL_WAITLISTED, s.ENROL_COMPLETED)
 
@@ -133,30 +137,93 @@ async def withdraw(enrolment_id: int, actor: Actor) -> int | None:
         return await _offer_freed_seat(course, actor) if freed else None
 
 
-async def course_enrolments(course_id: int, actor: Actor, state: str = "") -> list[dict]:
+@dataclass(frozen=True, kw_only=True)
+class EnrolmentRow:
+    """One enrolment as training.schemas.EnrolmentOut shows it; ``progress`` (class hours done
+    and required, training.services.hours) when the caller adds it with
+    ``dataclasses.replace``."""
+
+    id: int
+    course_id: int
+    state: s.EnrolmentState
+    reason: str
+    applied_at: datetime
+    credential_id: int | None  # the training certificate issued on completion
+    progress: Progress | None = None
+
+    @property
+    def theory_done(self) -> int | None:
+        return self.progress.theory_done if self.progress else None
+
+    @property
+    def practical_done(self) -> int | None:
+        return self.progress.practical_done if self.progress else None
+
+    @property
+    def theory_required(self) -> int | None:
+        return self.progress.theory_required if self.progress else None
+
+    @property
+    def practical_required(self) -> int | None:
+        return self.progress.practical_required if self.progress else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CourseEnrolment(EnrolmentRow):
+    """A line of the provider's list of a course: the trainee's name and ID number (unmasked,
+    for the entitled page to mask)."""
+
+    person_name: str
+    person_id_number: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class MyEnrolment(EnrolmentRow):
+    """A line of the trainee's own list: the course and its provider."""
+
+    course_title: str
+    course_state: s.CourseState
+    starts_on: date
+    ends_on: date
+    provider_name: str
+
+
+_ROW_COLUMNS = (Enrolment.id, Enrolment.course.as_alias("course_id"), Enrolment.state,
+                Enrolment.reason, Enrolment.applied_at, Enrolment.credential_id)
+
+
+async def course_enrolments(course_id: int, actor: Actor,
+                            state: str = "") -> list[CourseEnrolment]:
+    """The enrolments of the provider's course (all, or those in ``state``) in application
+    order. NotFound for another provider's course."""
     from training.services.courses import get_course
 
     await get_course(course_id, actor)
     where = Enrolment.course == course_id
     if state:
         where &= Enrolment.state == state
-    return await Enrolment.select(
-        *Enrolment.all_columns(), Enrolment.person.name, Enrolment.person.id_number,
-        Enrolment.person.phone,
+    rows = await Enrolment.select(
+        *_ROW_COLUMNS, Enrolment.person.name.as_alias("person_name"),
+        Enrolment.person.id_number.as_alias("person_id_number"),
     ).where(where).order_by(Enrolment.applied_at).order_by(Enrolment.id)
+    return [CourseEnrolment(**{**r, "state": s.EnrolmentState(r["state"])}) for r in rows]
 
 
-async def my_enrolments(actor: Actor, page: int = 1, per_page: int = 20) -> Page[dict[str, Any]]:
+async def my_enrolments(actor: Actor, page: int = 1, per_page: int = 20) -> Page[MyEnrolment]:
+    """The trainee's enrolments, newest first, with their courses."""
     person_id = person_of(actor)
     where = Enrolment.person == person_id
-    result = Page([], page, per_page, await Enrolment.count().where(where))
-    result.items = await Enrolment.select(
-        *Enrolment.all_columns(), Enrolment.course.title, Enrolment.course.kind,
-        Enrolment.course.qualification_code, Enrolment.course.level, Enrolment.course.starts_on,
-        Enrolment.course.ends_on, Enrolment.course.state, Enrolment.course.place,
-        Enrolment.course.theory_hours_required, Enrolment.course.practical_hours_required,
-        Enrolment.course.provider.name,
+    result: Page[MyEnrolment] = Page([], page, per_page, await Enrolment.count().where(where))
+    rows = await Enrolment.select(
+        *_ROW_COLUMNS, Enrolment.course.title.as_alias("course_title"),
+        Enrolment.course.state.as_alias("course_state"),
+        Enrolment.course.starts_on.as_alias("starts_on"),
+        Enrolment.course.ends_on.as_alias("ends_on"),
+        Enrolment.course.provider.name.as_alias("provider_name"),
     ).where(where).order_by(Enrolment.id, ascending=False).limit(per_page).offset(result.offset)
+    result.items = [MyEnrolment(**{**r, "state": s.EnrolmentState(r["state"]),
+                                   "course_state": s.CourseState(r["course_state"])})
+                    for r in rows]
     return result
 
 
