@@ -107,15 +107,6 @@ def _held(item: dict) -> Any:
             & (IssuanceJobItem.attempts == item["attempts"] + 1))
 
 
-async def _renew(items: list[dict]) -> None:
-    """Extend the leases of the items in hand (still running and ours)."""
-    if items:
-        await IssuanceJobItem.update({IssuanceJobItem.lease_until: worker.lease_deadline()}).where(
-            IssuanceJobItem.id.is_in([item["id"] for item in items])
-            & (IssuanceJobItem.state == JobItemState.RUNNING)
-            & (IssuanceJobItem.owner == worker.worker_id()))
-
-
 async def _release(items: list[dict]) -> None:
     """Give back items abandoned unfinished (a forced stop): pending again at once."""
     if items:
@@ -224,7 +215,8 @@ async def run_pending_jobs(executor: Executor | None = None, *, limit: int | Non
     """
     processed = 0
     running: dict[asyncio.Task, dict] = {}
-    async with worker.renewing(lambda: _renew(list(running.values()))):
+    async with worker.renewing_leases(IssuanceJobItem, JobItemState.RUNNING,
+                                      lambda: [item["id"] for item in running.values()]):
         try:
             while True:
                 room = BATCH - len(running)

@@ -6,7 +6,7 @@ SIGINT; then it stops each background, which finishes the item in hand, and exit
 Run as many as you like on PostgreSQL: background work claims rows with a *lease* (the helpers
 below). A claimed row carries ``owner`` (this process's :func:`worker_id`) and ``lease_until``
 (now + :data:`LEASE`, by the injected clock ``core.clock``); the holder renews the lease every
-:data:`RENEW_EVERY_S` seconds while it works (:func:`renewing`), a row whose lease ran out is
+:data:`RENEW_EVERY_S` seconds while it works (:func:`renewing_leases`), a row whose lease ran out is
 claimed again by anyone (:func:`lease_expired`: a dead worker's rows come back within seconds),
 and a result is stored only by the current owner of the current attempt, so a worker that lost
 its lease stores, sends and counts nothing.
@@ -25,9 +25,11 @@ import os
 import secrets
 import signal
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from datetime import datetime, timedelta
 from typing import Any
+
+from piccolo.table import Table
 
 from core import clock, db, housekeeping
 from core.wiring import current
@@ -84,6 +86,26 @@ async def renewing(renew: Callable[[], Awaitable[object]],
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+async def renew_leases(table: type[Table], ids: Collection[int], working: str) -> None:
+    """Extend to :func:`lease_deadline` the leases of the rows ``ids`` of ``table`` that are
+    still in the ``working`` state (the table's leased state: a job item's ``running``, a
+    message's ``sending``) and this worker's (``owner``); a row finished or taken over by
+    another worker is left alone. ``table`` has ``id``, ``state``, ``owner`` and
+    ``lease_until`` columns; no ids, no query."""
+    if ids:
+        await table.update({table.lease_until: lease_deadline()}).where(
+            table.id.is_in(list(ids)) & (table.state == working)
+            & (table.owner == worker_id()))
+
+
+def renewing_leases(table: type[Table], working: str,
+                    ids: Callable[[], Collection[int]]) -> contextlib.AbstractAsyncContextManager:
+    """While the block runs, every :data:`RENEW_EVERY_S` seconds, renew the leases of the rows
+    ``ids()`` names at that moment (the ones in hand) with :func:`renew_leases`; used by every
+    background that claims rows with a lease (certificate job items, outbox messages)."""
+    return renewing(lambda: renew_leases(table, ids(), working))
 
 
 async def run_worker(stop: asyncio.Event, *,

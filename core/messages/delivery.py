@@ -64,14 +64,6 @@ def _held(row: dict) -> Any:
             & (Message.owner == worker.worker_id()) & (Message.attempts == row["attempts"] + 1))
 
 
-async def _renew(rows: list[dict]) -> None:
-    """Extend the leases of the messages claimed and not yet done."""
-    if rows:
-        await Message.update({Message.lease_until: worker.lease_deadline()}).where(
-            Message.id.is_in([row["id"] for row in rows]) & (Message.state == "sending")
-            & (Message.owner == worker.worker_id()))
-
-
 async def _release(rows: list[dict]) -> None:
     """Give back messages claimed but not attempted (a stop): pending again, attempt uncounted."""
     for row in rows:
@@ -134,7 +126,8 @@ async def deliver_pending(limit: int = 50, stopping: asyncio.Event | None = None
         if not rows:
             break
         waiting = list(rows)
-        async with worker.renewing(lambda waiting=waiting: _renew(waiting)):
+        async with worker.renewing_leases(
+                Message, "sending", lambda waiting=waiting: [row["id"] for row in waiting]):
             while waiting and not (stopping is not None and stopping.is_set()):
                 sent += await _send_one(waiting[0])
                 waiting.pop(0)

@@ -70,7 +70,7 @@ def test_the_holder_renews_its_lease_while_it_works(
     claimed = run(jobs._claim, 4)
     for _ in range(5):  # a long render: renewed every few seconds, never taken over
         clock.advance(timedelta(seconds=worker.RENEW_EVERY_S))
-        run(jobs._renew, claimed)
+        run(worker.renew_leases, IssuanceJobItem, [item["id"] for item in claimed], "running")
         as_worker(monkeypatch, OTHER)
         assert run(jobs._claim, 4) == []
         as_worker(monkeypatch, None)
