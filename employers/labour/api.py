@@ -29,26 +29,19 @@ from employers.labour.schemas import (
 )
 from employers.labour.services import records
 from employers.labour.services.access import facility_for, link_for
-from employers.labour.services.files import finding_out, labour_file
-from employers.labour.services.findings import FindingFilter, district_findings, facility_findings
+from employers.labour.services.files import labour_file
+from employers.labour.services.findings import (
+    FindingFilter,
+    FindingView,
+    district_findings,
+    facility_findings,
+)
 from employers.labour.services.minimum_wage import add_rate, list_rates
 from employers.labour.services.register import register_rows
 from employers.labour.services.reminders import district_reminders, facilities_reminders
 
 RECORD_ROLES = (Role.FACILITY_OPERATOR, Role.HRSS_OFFICER, Role.ADMIN)
 OFFICER_ROLES = (Role.HRSS_OFFICER, Role.ADMIN)
-
-
-def _finding_dict_out(row: dict) -> FindingOut:
-    from employers.labour.records import FindingCode
-
-    return FindingOut(
-        code=row["code"], label=FindingCode(row["code"]).label, severity=row["severity"],
-        message=row["message"], since=row["since"], subject=row["subject"],
-        amount_fen=row["amount_fen"], staff_link_id=row["staff_link"],
-        facility_id=row["facility_id"], facility_name=row["facility_name"],
-        staff_name=row["staff_name"], computed_on=row["computed_on"],
-    )
 
 
 class LabourApi(Controller):
@@ -59,7 +52,7 @@ class LabourApi(Controller):
     @get("/staff/{link_id:int}", summary="从业人员劳动保障档案")
     async def get_file(self, request: Request, link_id: FromPath[int]) -> LabourFileOut:
         link = await link_for(actor_of(request), link_id)
-        return await labour_file(link, today(), full=True)
+        return LabourFileOut.model_validate(await labour_file(link, today(), full=True))
 
     @put("/staff/{link_id:int}/record", summary="登记或更正用工形式与名册信息")
     async def put_record(self, request: Request, link_id: FromPath[int],
@@ -109,13 +102,15 @@ class LabourApi(Controller):
                                     as_of: FromQuery[date | None] = None) -> list[FindingOut]:
         facility = await facility_for(actor_of(request), facility_id)
         found = await facility_findings(facility.id, as_of or today())
-        return [finding_out(f, link, facility.name) for link, f in found]
+        return [FindingOut.model_validate(FindingView.of(f, link, facility.name))
+                for link, f in found]
 
     @get("/facilities/{facility_id:int}/register", summary="职工名册")
     async def register_api(self, request: Request,
                            facility_id: FromPath[int]) -> list[RegisterRow]:
         facility = await facility_for(actor_of(request), facility_id)
-        return [RegisterRow(**row) for row in await register_rows(facility.id, full=True)]
+        return [RegisterRow.model_validate(row)
+                for row in await register_rows(facility.id, full=True)]
 
     @get("/findings", summary="全区劳动保障问题", guards=[roles(*OFFICER_ROLES)])
     async def district(self, code: FromQuery[str | None] = None,
@@ -127,7 +122,7 @@ class LabourApi(Controller):
         filters = FindingFilter(code=code or "", facility_id=facility_id, street=street or "",
                                 severity=severity or "")
         result, tally = await district_findings(filters, number, per, today())
-        return FindingsPage(items=[_finding_dict_out(r) for r in result.items],
+        return FindingsPage(items=[FindingOut.model_validate(r) for r in result.items],
                             page=result.number, per_page=result.per_page, total=result.total,
                             tally=tally)
 

@@ -196,9 +196,9 @@ class LabourPages(Controller):
                               severity: FromQuery[str | None] = None) -> Response:
         filters = _filters(code, facility_id, street, severity)
         items = await all_district_findings(filters, today())
-        rows = [[r["street"], r["facility_name"], r["staff_name"],
-                 FindingCode(r["code"]).label, SEVERITY_LABELS.get(r["severity"], r["severity"]),
-                 r["message"], r["since"], _yuan_cell(r["amount_fen"]), r["computed_on"]]
+        rows = [[r.street, r.facility_name, r.staff_name, r.label,
+                 SEVERITY_LABELS.get(r.severity, r.severity), r.message, r.since,
+                 _yuan_cell(r.amount_fen), r.computed_on]
                 for r in items]
         return xlsx_response("全区劳动保障问题.xlsx",
                              [Sheet("劳动保障问题", FINDING_HEADERS, rows)])

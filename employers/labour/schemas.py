@@ -70,6 +70,8 @@ class MinimumWageOut(MinimumWageIn):
 
 
 class ContractOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     type: str
     type_label: str
@@ -80,6 +82,8 @@ class ContractOut(BaseModel):
 
 
 class InsuranceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     kind: str
     kind_label: str
@@ -87,6 +91,8 @@ class InsuranceOut(BaseModel):
 
 
 class WageOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     month: str
     gross_fen: int
@@ -96,6 +102,8 @@ class WageOut(BaseModel):
 
 
 class CaseOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     kind: str
     kind_label: str
@@ -106,6 +114,8 @@ class CaseOut(BaseModel):
 
 
 class FindingOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     code: str
     label: str
     severity: str
@@ -121,6 +131,8 @@ class FindingOut(BaseModel):
 
 
 class LabourFileOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     staff_link_id: int
     facility_id: int
     name: str
@@ -150,6 +162,10 @@ class FindingsPage(BaseModel):
 
 
 class RegisterRow(BaseModel):
+    """One line of the employee register (services.register.RegisterEntry)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     staff_link_id: int
     name: str
     sex: str

@@ -19,7 +19,7 @@ from core import db
 from core.pagination import Page
 from employers.labour import staff
 from employers.labour.assess import assess, next_change_on
-from employers.labour.records import Finding, MinimumWage
+from employers.labour.records import Finding, FindingCode, MinimumWage
 from employers.labour.services.loading import (
     LabourFile,
     case_of,
@@ -145,6 +145,41 @@ class FindingFilter:
     severity: str = ""
 
 
+@dataclass(frozen=True)
+class FindingView:
+    """One finding of one staff link as the API and the district page list it: the rule
+    (``code``, ``label`` its words), ``severity``, the message, the first day it applies, what
+    it is about (``subject``), the sum at stake in fen when there is one, the link's facility
+    (name, street) and person, and the day it was computed (stored findings; None when live)."""
+
+    code: str
+    severity: str
+    message: str
+    since: date
+    subject: str
+    amount_fen: int | None
+    staff_link_id: int
+    facility_id: int
+    facility_name: str = ""
+    staff_name: str = ""
+    street: str = ""
+    computed_on: date | None = None
+
+    @property
+    def label(self) -> str:
+        """The rule in words (FindingCode.label)."""
+        return FindingCode(self.code).label
+
+    @classmethod
+    def of(cls, finding: Finding, link: StaffRow, facility_name: str = "") -> FindingView:
+        """A finding computed live for ``link`` (of the facility named ``facility_name``)."""
+        return cls(code=str(finding.code), severity=str(finding.severity),
+                   message=finding.message, since=finding.since, subject=finding.subject,
+                   amount_fen=finding.amount_fen, staff_link_id=link.link_id,
+                   facility_id=link.facility_id, facility_name=facility_name,
+                   staff_name=link.name)
+
+
 async def _where(filters: FindingFilter, *, with_code: bool = True) -> list[Any]:
     where: list[Any] = []
     if filters.code and with_code:
@@ -160,7 +195,7 @@ async def _where(filters: FindingFilter, *, with_code: bool = True) -> list[Any]
 
 
 async def district_findings(filters: FindingFilter, page: int, per_page: int,
-                            today: date) -> tuple[Page[dict[str, Any]], dict[str, int]]:
+                            today: date) -> tuple[Page[FindingView], dict[str, int]]:
     """One page of stored findings (after refreshing what is due), and the tally by rule
     (over the other filters, so the counts of every rule stay visible)."""
     await refresh_due(today)
@@ -174,17 +209,16 @@ async def district_findings(filters: FindingFilter, page: int, per_page: int,
         count, rows = count.where(*where), rows.where(*where)
     if tally_where:
         tally_query = tally_query.where(*tally_where)
-    result = Page([], page, per_page, await count, query={
+    result: Page[FindingView] = Page([], page, per_page, await count, query={
         "code": filters.code, "facility_id": filters.facility_id or "", "street": filters.street,
         "severity": filters.severity,
     })
-    result.items = await rows.limit(per_page).offset(result.offset)
-    await _decorate(result.items)
+    result.items = await _views(await rows.limit(per_page).offset(result.offset))
     tally = {r["code"]: r["n"] for r in await tally_query.group_by(LabourFinding.code)}
     return result, dict(sorted(tally.items()))
 
 
-async def all_district_findings(filters: FindingFilter, today: date) -> list[dict[str, Any]]:
+async def all_district_findings(filters: FindingFilter, today: date) -> list[FindingView]:
     """Every stored finding matching the filters (for the XLSX export)."""
     await refresh_due(today)
     where = await _where(filters)
@@ -192,18 +226,22 @@ async def all_district_findings(filters: FindingFilter, today: date) -> list[dic
         LabourFinding.staff_link).order_by(LabourFinding.position)
     if where:
         rows = rows.where(*where)
-    items = await rows
-    await _decorate(items)
-    return items
+    return await _views(await rows)
 
 
-async def _decorate(items: list[dict[str, Any]]) -> None:
-    links = await staff.links_by_ids(sorted({r["staff_link"] for r in items}))
-    facilities = await staff.facilities_by_ids(sorted({r["facility_id"] for r in items}))
-    for row in items:
+async def _views(rows: list[dict[str, Any]]) -> list[FindingView]:
+    """Stored finding rows with their person's name and their facility's name and street."""
+    links = await staff.links_by_ids(sorted({r["staff_link"] for r in rows}))
+    facilities = await staff.facilities_by_ids(sorted({r["facility_id"] for r in rows}))
+    views = []
+    for row in rows:
         link = links.get(row["staff_link"])
         facility = facilities.get(row["facility_id"])
-        row["staff_name"] = link.name if link else ""
-        row["facility_name"] = facility.name if facility else ""
-        row["street"] = facility.street if facility else ""
-
+        views.append(FindingView(
+            code=row["code"], severity=row["severity"], message=row["message"],
+            since=row["since"], subject=row["subject"], amount_fen=row["amount_fen"],
+            staff_link_id=row["staff_link"], facility_id=row["facility_id"],
+            facility_name=facility.name if facility else "",
+            staff_name=link.name if link else "", street=facility.street if facility else "",
+            computed_on=row["computed_on"]))
+    return views

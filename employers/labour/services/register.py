@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from core.identity import mask_id_number, mask_phone
@@ -23,8 +25,26 @@ def contract_term(contracts: list[dict[str, Any]]) -> str:
     return f"{label}（{current['start']} 至 {current['end']}）"
 
 
-async def register_rows(facility_id: int, *, full: bool) -> list[dict[str, Any]]:
-    """One row per staff link; ID numbers and contacts masked unless `full`."""
+@dataclass(frozen=True)
+class RegisterEntry:
+    """One line of the register: a staff link's person, addresses, contact, form of employment
+    (its label), dates of employment and the current contract's term in words."""
+
+    staff_link_id: int
+    name: str
+    sex: str
+    id_number: str
+    registered_address: str
+    current_address: str
+    contact: str
+    form_label: str
+    start: date
+    end: date | None
+    contract_term: str
+
+
+async def register_rows(facility_id: int, *, full: bool) -> list[RegisterEntry]:
+    """One entry per staff link; ID numbers and contacts masked unless `full`."""
     links = await staff.links_of_facility(facility_id)
     files = await load_files([link.link_id for link in links])
     rows = []
@@ -32,23 +52,23 @@ async def register_rows(facility_id: int, *, full: bool) -> list[dict[str, Any]]
         file = files[link.link_id]
         record = file.record or {}
         contact = record.get("contact") or link.phone or ""
-        rows.append({
-            "staff_link_id": link.link_id,
-            "name": link.name,
-            "sex": link.sex or "",
-            "id_number": link.id_number if full else mask_id_number(link.id_number),
-            "registered_address": record.get("registered_address", ""),
-            "current_address": record.get("current_address", ""),
-            "contact": contact if full else (mask_phone(contact) if contact else ""),
-            "form_label": form_of(link, file.record).label,
-            "start": link.start,
-            "end": link.end,
-            "contract_term": contract_term(file.contracts),
-        })
+        rows.append(RegisterEntry(
+            staff_link_id=link.link_id,
+            name=link.name,
+            sex=link.sex or "",
+            id_number=link.id_number if full else mask_id_number(link.id_number),
+            registered_address=record.get("registered_address", ""),
+            current_address=record.get("current_address", ""),
+            contact=contact if full else (mask_phone(contact) if contact else ""),
+            form_label=form_of(link, file.record).label,
+            start=link.start,
+            end=link.end,
+            contract_term=contract_term(file.contracts),
+        ))
     return rows
 
 
-def register_cells(row: dict[str, Any]) -> list[Any]:
-    return [row["name"], row["sex"], row["id_number"], row["registered_address"],
-            row["current_address"], row["contact"], row["form_label"], row["start"],
-            row["end"] or "", row["contract_term"]]
+def register_cells(row: RegisterEntry) -> list[Any]:
+    """The entry's cells in the order of ``REGISTER_HEADERS`` (the XLSX export)."""
+    return [row.name, row.sex, row.id_number, row.registered_address, row.current_address,
+            row.contact, row.form_label, row.start, row.end or "", row.contract_term]
