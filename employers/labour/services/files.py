@@ -28,6 +28,7 @@ class ContractEntry:
 
     @property
     def type_label(self) -> str:
+        """The contract's type in words."""
         return ContractType(self.type).label
 
 
@@ -41,6 +42,7 @@ class InsuranceEntry:
 
     @property
     def kind_label(self) -> str:
+        """The kind of insurance in words."""
         return InsuranceKind(self.kind).label
 
 
@@ -70,10 +72,12 @@ class CaseEntry:
 
     @property
     def kind_label(self) -> str:
+        """The kind of case in words."""
         return CaseKind(self.kind).label
 
     @property
     def status_label(self) -> str:
+        """The case's status in words."""
         return CaseStatus(self.status).label
 
 
