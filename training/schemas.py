@@ -10,11 +10,16 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from core.forms import MAX_FEN, BoundedDate
 
 FROM_ROWS = ConfigDict(from_attributes=True, populate_by_name=True)
+
+
+def column(name: str, column_name: str) -> AliasChoices:
+    """Read field ``name`` from itself or from the row's column ``column_name``."""
+    return AliasChoices(name, column_name)
 
 
 class IdOut(BaseModel):
@@ -237,8 +242,13 @@ class ExamSessionIn(BaseModel):
 
 
 class ExamSessionOut(BaseModel):
+    """An exam session: the ExamSession row (its ``provider`` column) or
+    training.services.exams.OpenSession."""
+
+    model_config = FROM_ROWS
+
     id: int
-    provider_id: int
+    provider_id: int = Field(validation_alias=column("provider_id", "provider"))
     qualification_code: str
     level: int
     exam_on: date
@@ -272,7 +282,10 @@ class ConfirmIn(BaseModel):
 
 class SessionRegistrationOut(BaseModel):
     """One line of the provider's confirmation list; ``declared`` names (in Chinese) what
-    rests on the applicant's own declaration (自述)."""
+    rests on the applicant's own declaration (自述)
+    (training.services.exams.SessionRegistration)."""
+
+    model_config = FROM_ROWS
 
     id: int
     name: str
@@ -345,6 +358,8 @@ class ResultsRefused(BaseModel):
 
 
 class MyResultOut(BaseModel):
+    model_config = FROM_ROWS
+
     theory: Decimal
     practical: Decimal
     review: Decimal | None
@@ -352,6 +367,10 @@ class MyResultOut(BaseModel):
 
 
 class MyRegistrationOut(BaseModel):
+    """One of the trainee's registrations (training.services.exams.MyRegistration)."""
+
+    model_config = FROM_ROWS
+
     id: int
     session_id: int
     qualification_code: str

@@ -13,7 +13,6 @@ from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from pydantic import BaseModel, Field
 
 from core.accounts.auth import actor_of, login_required, roles
-from core.identity import mask_id_number
 from core.pagination import clamp_page
 from core.reporting.exports import attachment
 from core.roles import Role
@@ -201,14 +200,6 @@ class EnrolmentsApi(Controller):
             replace(row, progress=await hours.progress_of(row.id))) for row in result.items]
 
 
-def session_out(row) -> sc.ExamSessionOut:
-    get = row.get if isinstance(row, dict) else lambda k: getattr(row, k)
-    return sc.ExamSessionOut(
-        id=get("id"), provider_id=get("provider"), qualification_code=get("qualification_code"),
-        level=get("level"), exam_on=get("exam_on"), place=get("place"), state=get("state"),
-        return_reason=get("return_reason"), submitted_at=get("submitted_at"))
-
-
 def summary_out(summary: ResultsSummary) -> sc.ResultsSummaryOut:
     return sc.ResultsSummaryOut(
         **summary.counts(), missing=summary.missing,
@@ -232,15 +223,16 @@ class ExamSessionsApi(Controller):
         actor = actor_of(request)
         session_id = await exams.create_session(data.qualification_code, data.level,
                                                 data.exam_on, data.place, actor)
-        return session_out(await exams.get_session(session_id, actor))
+        return sc.ExamSessionOut.model_validate(await exams.get_session(session_id, actor))
 
     @get("/open", summary="报名中的考试场次")
     async def open_sessions(self) -> list[sc.ExamSessionOut]:
-        return [session_out(r) for r in await exams.open_sessions()]
+        return [sc.ExamSessionOut.model_validate(r) for r in await exams.open_sessions()]
 
     @get("/{session_id:int}", summary="考试场次详情（本机构）", guards=[roles(*STAFF, *OFFICERS)])
     async def one(self, request: Request, session_id: FromPath[int]) -> sc.ExamSessionOut:
-        return session_out(await exams.get_session(session_id, actor_of(request)))
+        return sc.ExamSessionOut.model_validate(
+            await exams.get_session(session_id, actor_of(request)))
 
     @post("/{session_id:int}/{action:str}",
           summary="开放报名 open、截止报名 close（提交审核见 .../submit，须带 confirm_digest）",
@@ -249,7 +241,7 @@ class ExamSessionsApi(Controller):
                    action: FromPath[str]) -> sc.ExamSessionOut:
         actor = actor_of(request)
         await exams.move(session_id, action, actor)
-        return session_out(await exams.get_session(session_id, actor))
+        return sc.ExamSessionOut.model_validate(await exams.get_session(session_id, actor))
 
     @post("/{session_id:int}/registrations", summary="报名考试（学员；按申报条件审查）",
           guards=[roles(Role.TRAINEE)], status_code=201)
@@ -267,12 +259,8 @@ class ExamSessionsApi(Controller):
          guards=[roles(*STAFF)])
     async def registrations(self, request: Request,
                             session_id: FromPath[int]) -> list[sc.SessionRegistrationOut]:
-        return [sc.SessionRegistrationOut(
-            id=r["id"], name=r["person.name"], id_number=mask_id_number(r["person.id_number"]),
-            route=r["route"], met=r["eligibility"].get("met"), status=r["status"],
-            declared=r["declared"], evidence_note=r["evidence_note"],
-            evidence_file=r["evidence_file"], reason=r["reason"],
-        ) for r in await exams.registrations_of(session_id, actor_of(request))]
+        return [sc.SessionRegistrationOut.model_validate(r)
+                for r in await exams.registrations_of(session_id, actor_of(request))]
 
     @post("/{session_id:int}/results",
           summary="上传成绩文件（CSV/XLSX，全部正确才保存；按考生补充或替换成绩，缺考填“缺考”）",
@@ -319,7 +307,7 @@ class ExamSessionsApi(Controller):
         counts = data.confirm_counts.model_dump() if data and data.confirm_counts else None
         await exams.move(session_id, "submit", actor, counts,
                          data.confirm_digest if data else None)
-        return session_out(await exams.get_session(session_id, actor))
+        return sc.ExamSessionOut.model_validate(await exams.get_session(session_id, actor))
 
     @get("/{session_id:int}/results", summary="本场成绩（本机构或人社局）",
          guards=[roles(*STAFF, *OFFICERS)])
@@ -337,16 +325,8 @@ class RegistrationsApi(Controller):
 
     @get("/mine", summary="我的考试报名与成绩（学员）", guards=[roles(Role.TRAINEE)])
     async def mine(self, request: Request) -> list[sc.MyRegistrationOut]:
-        return [sc.MyRegistrationOut(
-            id=r["id"], session_id=r["session"],
-            qualification_code=r["session.qualification_code"], level=r["session.level"],
-            exam_on=r["session.exam_on"], provider_name=r["session.provider.name"],
-            status=r["status"], route=r["route"], reason=r["reason"],
-            result=sc.MyResultOut(theory=r["result"]["theory"],
-                                  practical=r["result"]["practical"],
-                                  review=r["result"]["review"], passed=r["result"]["passed"])
-            if r["result"] else None, absent=r["absent"],
-        ) for r in await exams.my_registrations(actor_of(request))]
+        return [sc.MyRegistrationOut.model_validate(r)
+                for r in await exams.my_registrations(actor_of(request))]
 
     @post("/{registration_id:int}/confirm",
           summary="确认考生报名（申报条件仅凭自述的，须填写核验依据 evidence_note）",
@@ -385,7 +365,10 @@ class OnBehalfIn(BaseModel):
 
 
 class OnBehalfOut(BaseModel):
-    """Only what the provider entered, the condition and the state; nothing of the person."""
+    """Only what the provider entered, the condition and the state; nothing of the person
+    (training.services.exams.OnBehalfRequest)."""
+
+    model_config = sc.FROM_ROWS
 
     id: int
     session_id: int
@@ -414,6 +397,10 @@ class DetailOut(BaseModel):
 
 
 class MyOnBehalfOut(BaseModel):
+    """A request awaiting the trainee's answer (training.services.exams.MyOnBehalf)."""
+
+    model_config = sc.FROM_ROWS
+
     id: int
     session_id: int
     qualification_code: str
@@ -423,15 +410,6 @@ class MyOnBehalfOut(BaseModel):
     provider_name: str
     met: str | None
     state: str
-
-
-def _on_behalf_out(row: dict, session_id: int) -> OnBehalfOut:
-    return OnBehalfOut(
-        id=row["id"], session_id=session_id, id_type=row["id_type"],
-        id_number=mask_id_number(row["id_number"]), name=row["name"],
-        condition=row["condition"], met=(row["eligibility"] or {}).get("met"),
-        evidence_note=row["evidence_note"], state=row["state"],
-        state_label=exams.OB_STATE_LABELS[row["state"]])
 
 
 class OnBehalfApi(Controller):
@@ -457,11 +435,11 @@ class OnBehalfApi(Controller):
                                                  data.condition),
             EvidenceSeen(note=data.evidence_note), actor)
         rows = await exams.on_behalf_of_session(data.session_id, actor)
-        return _on_behalf_out(next(r for r in rows if r["id"] == request_id), data.session_id)
+        return OnBehalfOut.model_validate(next(r for r in rows if r.id == request_id))
 
     @get("/", summary="本场代报名（评价机构）", guards=[roles(*STAFF)])
     async def index(self, request: Request, session_id: FromQuery[int]) -> list[OnBehalfOut]:
-        return [_on_behalf_out(r, session_id)
+        return [OnBehalfOut.model_validate(r)
                 for r in await exams.on_behalf_of_session(session_id, actor_of(request))]
 
     @post("/{request_id:int}/send-code", summary="向本人登记的手机发送确认验证码",
@@ -478,13 +456,8 @@ class OnBehalfApi(Controller):
 
     @get("/mine", summary="机构为我代报名、待我确认的考试（学员）", guards=[roles(Role.TRAINEE)])
     async def mine(self, request: Request) -> list[MyOnBehalfOut]:
-        return [MyOnBehalfOut(
-            id=r["id"], session_id=r["session"],
-            qualification_code=r["session.qualification_code"], level=r["session.level"],
-            exam_on=r["session.exam_on"], place=r["session.place"],
-            provider_name=r["session.provider.name"], met=(r["eligibility"] or {}).get("met"),
-            state=r["state"],
-        ) for r in await exams.my_on_behalf(actor_of(request))]
+        return [MyOnBehalfOut.model_validate(r)
+                for r in await exams.my_on_behalf(actor_of(request))]
 
     @post("/{request_id:int}/accept", summary="本人确认机构代为报名（学员）",
           guards=[roles(Role.TRAINEE)], status_code=200)

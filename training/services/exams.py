@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -319,17 +320,51 @@ def _decoded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-async def registrations_of(session_id: int, actor: Actor) -> list[dict[str, Any]]:
-    """A session's registrations for its provider; ``declared`` lists (in Chinese) what
-    rests on the applicant's own declaration (自述) and needs evidence to confirm."""
+def _met(eligibility: dict[str, Any] | None) -> str | None:
+    """The 申报条件 line met, as the eligibility check recorded it."""
+    return (eligibility or {}).get("met")
+
+
+@dataclass(frozen=True)
+class SessionRegistration:
+    """One line of the provider's confirmation list (training.schemas.SessionRegistrationOut):
+    the candidate's name and ID number (``full_id_number`` unmasked, for the entitled page to
+    mask and for the results template; ``id_number`` masked), the route, the 申报条件 line
+    ``met``, ``declared``: what rests on the applicant's own declaration (自述), in Chinese,
+    and the evidence the provider recorded when confirming."""
+
+    id: int
+    name: str
+    full_id_number: str
+    route: s.Route
+    met: str | None
+    status: s.RegistrationStatus
+    declared: tuple[str, ...]
+    evidence_note: str
+    evidence_file: int | None
+    reason: str
+
+    @property
+    def id_number(self) -> str:
+        """The ID number masked (1201**********123X), as the API answers it."""
+        return mask_id_number(self.full_id_number)
+
+
+async def registrations_of(session_id: int, actor: Actor) -> list[SessionRegistration]:
+    """A session's registrations for its provider, in registration order. NotFound for
+    another provider's session."""
     await get_session(session_id, actor)
-    rows = _decoded(await ExamRegistration.select(
-        *ExamRegistration.all_columns(), ExamRegistration.person.name,
-        ExamRegistration.person.id_number,
-    ).where(ExamRegistration.session == session_id).order_by(ExamRegistration.id))
-    for row in rows:
-        row["declared"] = ev.declared_labels(row["eligibility"])
-    return rows
+    er = ExamRegistration
+    rows = _decoded(await er.select(
+        er.id, er.person.name.as_alias("name"), er.person.id_number.as_alias("full_id_number"),
+        er.route, er.eligibility, er.status, er.evidence_note, er.evidence_file, er.reason,
+    ).where(er.session == session_id).order_by(er.id))
+    return [SessionRegistration(
+        id=r["id"], name=r["name"], full_id_number=r["full_id_number"],
+        route=s.Route(r["route"]), met=_met(r["eligibility"]),
+        status=s.RegistrationStatus(r["status"]),
+        declared=tuple(ev.declared_labels(r["eligibility"])), evidence_note=r["evidence_note"],
+        evidence_file=r["evidence_file"], reason=r["reason"]) for r in rows]
 
 
 async def provider_sessions(actor: Actor, page: int, per_page: int = 20) -> Page[dict]:
@@ -342,33 +377,97 @@ async def provider_sessions(actor: Actor, page: int, per_page: int = 20) -> Page
     return result
 
 
-async def open_sessions() -> list[dict[str, Any]]:
-    return await ExamSession.select(*ExamSession.all_columns(), ExamSession.provider.name).where(
-        ExamSession.state == s.EXAM_OPEN).order_by(ExamSession.exam_on)
+@dataclass(frozen=True)
+class OpenSession:
+    """An exam session open for registration, with its provider's name
+    (training.schemas.ExamSessionOut and the trainee's exam page)."""
+
+    id: int
+    provider_id: int
+    provider_name: str
+    qualification_code: str
+    level: int
+    exam_on: date
+    place: str
+    state: s.ExamState
+    return_reason: str
+    submitted_at: datetime | None
 
 
-async def my_registrations(actor: Actor) -> list[dict[str, Any]]:
+async def open_sessions() -> list[OpenSession]:
+    """Sessions open for registration, soonest first."""
+    es = ExamSession
+    rows = await es.select(
+        es.id, es.provider.as_alias("provider_id"), es.provider.name.as_alias("provider_name"),
+        es.qualification_code, es.level, es.exam_on, es.place, es.state, es.return_reason,
+        es.submitted_at,
+    ).where(es.state == s.EXAM_OPEN).order_by(es.exam_on)
+    return [OpenSession(**{**r, "state": s.ExamState(r["state"])}) for r in rows]
+
+
+@dataclass(frozen=True)
+class PublishedResult:
+    """A candidate's scores once the bureau approved the session; ``review`` (综合评审) only
+    for the levels that have it."""
+
+    theory: Decimal
+    practical: Decimal
+    review: Decimal | None
+    passed: bool
+
+
+@dataclass(frozen=True)
+class MyRegistration:
+    """One of the trainee's exam registrations (training.schemas.MyRegistrationOut): the
+    session and its provider, the route and 申报条件 line ``met``, and — once the bureau
+    approved the session — the result or ``absent`` (缺考)."""
+
+    id: int
+    session_id: int
+    qualification_code: str
+    level: int
+    exam_on: date
+    place: str
+    provider_name: str
+    status: s.RegistrationStatus
+    route: s.Route
+    met: str | None
+    reason: str
+    result: PublishedResult | None
+    absent: bool
+
+
+async def my_registrations(actor: Actor) -> list[MyRegistration]:
+    """The trainee's exam registrations, newest first."""
     person_id = person_of(actor)
-    rows = await ExamRegistration.select(
-        *ExamRegistration.all_columns(), ExamRegistration.session.qualification_code,
-        ExamRegistration.session.level, ExamRegistration.session.exam_on,
-        ExamRegistration.session.place, ExamRegistration.session.state,
-        ExamRegistration.session.provider.name,
-    ).where(ExamRegistration.person == person_id).order_by(ExamRegistration.id, ascending=False)
-    _decoded(rows)
-    results = {r["registration"]: r for r in await ExamResult.select().where(
-        ExamResult.person == person_id)}
+    er = ExamRegistration
+    rows = _decoded(await er.select(
+        er.id, er.session.as_alias("session_id"), er.status, er.route, er.eligibility,
+        er.reason, er.session.qualification_code.as_alias("qualification_code"),
+        er.session.level.as_alias("level"), er.session.exam_on.as_alias("exam_on"),
+        er.session.place.as_alias("place"), er.session.state.as_alias("session_state"),
+        er.session.provider.name.as_alias("provider_name"),
+    ).where(er.person == person_id).order_by(er.id, ascending=False))
+    results = {r["registration"]: PublishedResult(r["theory"], r["practical"], r["review"],
+                                                  r["passed"])
+               for r in await ExamResult.select(
+                   ExamResult.registration, ExamResult.theory, ExamResult.practical,
+                   ExamResult.review, ExamResult.passed).where(ExamResult.person == person_id)}
     absent = {r["registration"] for r in await ExamAbsence.select(
         ExamAbsence.registration).where(ExamAbsence.person == person_id)}
+    out = []
     for row in rows:
         # Results (or 缺考) are shown to the candidate once the bureau approved them.
-        result = results.get(row["id"])
-        approved = row["session.state"] == s.EXAM_APPROVED
-        row["result"] = result if approved else None
-        row["absent"] = approved and row["id"] in absent
-    return rows
-
-
+        approved = row["session_state"] == s.EXAM_APPROVED
+        out.append(MyRegistration(
+            id=row["id"], session_id=row["session_id"],
+            qualification_code=row["qualification_code"], level=row["level"],
+            exam_on=row["exam_on"], place=row["place"], provider_name=row["provider_name"],
+            status=s.RegistrationStatus(row["status"]), route=s.Route(row["route"]),
+            met=_met(row["eligibility"]), reason=row["reason"],
+            result=results.get(row["id"]) if approved else None,
+            absent=approved and row["id"] in absent))
+    return out
 
 
 # --- registration by the provider on a trainee's behalf ---------------------------------------
@@ -618,27 +717,82 @@ async def confirm_on_behalf_by_code(request_id: int, code: str, actor: Actor) ->
     return OB_CONFIRMED
 
 
-async def on_behalf_of_session(session_id: int, actor: Actor) -> list[dict[str, Any]]:
-    """The provider's requests for a session, with only what the provider entered (ID type,
-    number, name), the condition and evidence recorded, and the state; never anything of the
-    Person on file."""
+def _on_behalf_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """A selected request row with the line met in place of the eligibility recorded and the
+    state as its StrEnum."""
+    fields = {k: v for k, v in row.items() if k != "eligibility"}
+    return {**fields, "met": _met(row["eligibility"]), "state": OnBehalfState(row["state"])}
+
+
+@dataclass(frozen=True)
+class OnBehalfRequest:
+    """One of the provider's requests (training.controllers.api.OnBehalfOut): only what the
+    provider entered — ID type, number (``full_id_number`` as entered, for the page to mask;
+    ``id_number`` masked) and name —, the condition chosen and the line ``met``, the evidence
+    recorded and the state; never anything of the Person on file."""
+
+    id: int
+    session_id: int
+    id_type: str
+    full_id_number: str
+    name: str
+    condition: int
+    met: str | None
+    evidence_note: str
+    evidence_file: int | None
+    state: OnBehalfState
+
+    @property
+    def id_number(self) -> str:
+        """The ID number masked (1201**********123X), as the API answers it."""
+        return mask_id_number(self.full_id_number)
+
+    @property
+    def state_label(self) -> str:
+        return OB_STATE_LABELS[self.state]
+
+
+async def on_behalf_of_session(session_id: int, actor: Actor) -> list[OnBehalfRequest]:
+    """The provider's requests for a session, oldest first. NotFound for another provider's
+    session."""
     await get_session(session_id, actor)
     ob = OnBehalfRegistration
-    rows = await ob.select(
-        ob.id, ob.id_type, ob.id_number, ob.name, ob.condition, ob.eligibility,
-        ob.evidence_note, ob.evidence_file, ob.state, ob.created_at, ob.decided_at,
-        ob.decided_via,
-    ).where(ob.session == session_id).order_by(ob.id)
-    return _decoded(rows)
+    rows = _decoded(await ob.select(
+        ob.id, ob.session.as_alias("session_id"), ob.id_type,
+        ob.id_number.as_alias("full_id_number"), ob.name, ob.condition, ob.eligibility,
+        ob.evidence_note, ob.evidence_file, ob.state,
+    ).where(ob.session == session_id).order_by(ob.id))
+    return [OnBehalfRequest(**_on_behalf_fields(r)) for r in rows]
 
 
-async def my_on_behalf(actor: Actor) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class MyOnBehalf:
+    """A request awaiting the trainee's answer (training.controllers.api.MyOnBehalfOut and the
+    trainee's exam page): the session, its provider, the 申报条件 line ``met`` and the
+    evidence the provider recorded."""
+
+    id: int
+    session_id: int
+    qualification_code: str
+    level: int
+    exam_on: date
+    place: str
+    provider_name: str
+    met: str | None
+    evidence_note: str
+    state: OnBehalfState
+
+
+async def my_on_behalf(actor: Actor) -> list[MyOnBehalf]:
     """The trainee's requests awaiting their answer, newest first, with the session."""
     person_id = person_of(actor)
     ob = OnBehalfRegistration
-    return _decoded(await ob.select(
-        ob.id, ob.condition, ob.eligibility, ob.evidence_note, ob.state, ob.created_at,
-        ob.session, ob.session.qualification_code, ob.session.level, ob.session.exam_on,
-        ob.session.place, ob.session.provider.name,
+    rows = _decoded(await ob.select(
+        ob.id, ob.session.as_alias("session_id"), ob.eligibility, ob.evidence_note, ob.state,
+        ob.session.qualification_code.as_alias("qualification_code"),
+        ob.session.level.as_alias("level"), ob.session.exam_on.as_alias("exam_on"),
+        ob.session.place.as_alias("place"),
+        ob.session.provider.name.as_alias("provider_name"),
     ).where((ob.person == person_id) & (ob.state == OB_AWAITING)).order_by(
         ob.id, ascending=False))
+    return [MyOnBehalf(**_on_behalf_fields(r)) for r in rows]

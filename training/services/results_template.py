@@ -22,9 +22,8 @@ async def session_template(session_id: int, kind: str, actor: Actor) -> tuple[by
         raise NotFound("未找到该模板格式")
     session = await get_session(session_id, actor)
     rule = await level_rule(session.qualification_code, session.level)
-    candidates = [(r["person.id_number"], r["person.name"])
-                  for r in await registrations_of(session_id, actor)
-                  if r["status"] == s.REG_CONFIRMED]
+    candidates = [(r.full_id_number, r.name) for r in await registrations_of(session_id, actor)
+                  if r.status == s.REG_CONFIRMED]
     body = template_file(rule.needs_review, kind, candidates)
     name = f"成绩模板_{session.exam_on.isoformat()}_{session_id}.{kind}"
     return body, name, CSV_MEDIA_TYPE if kind == "csv" else XLSX_MEDIA_TYPE
