@@ -163,6 +163,10 @@ class JobOut(BaseModel):
 
 
 class ExternalCredentialOut(BaseModel):
+    """A credential recorded from elsewhere (certification.services.external.ExternalRecord)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     code: str
     number: str

@@ -120,8 +120,4 @@ class ExternalApi(Controller):
                    per_page: FromQuery[int] = 20) -> list[ExternalCredentialOut]:
         number, per = clamp_page(page, per_page)
         result = await list_external(actor_of(request), number, per, q)
-        return [ExternalCredentialOut(
-            id=r["id"], code=r["code"], number=r["number"], issuer=r["issuer_name"],
-            issued_on=r["issued_on"], expires_on=r["expires_on"], outcome=r["outcome"],
-            status=r["status"], holder_name=r["holder_name"], has_scan=r["scan"] is not None,
-        ) for r in result.items]
+        return [ExternalCredentialOut.model_validate(r) for r in result.items]

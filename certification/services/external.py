@@ -98,7 +98,38 @@ def _visible(actor: Actor):
     return condition
 
 
-async def list_external(actor: Actor, page: int, per_page: int, q: str = "") -> Page[dict]:
+@dataclass(frozen=True)
+class ExternalRecord:
+    """A credential recorded from elsewhere as the list shows it: its code, number, issuer,
+    dates (``expires_on`` None: no validity), a check's outcome, status, holder and its scan
+    (a stored file id, or None)."""
+
+    id: int
+    code: str
+    number: str
+    issuer_name: str
+    issued_on: date
+    expires_on: date | None
+    outcome: str | None
+    status: str
+    holder_name: str
+    scan_id: int | None
+
+    @property
+    def issuer(self) -> str:
+        """Who issued it, as recorded."""
+        return self.issuer_name
+
+    @property
+    def has_scan(self) -> bool:
+        """Whether a scan is kept."""
+        return self.scan_id is not None
+
+
+async def list_external(actor: Actor, page: int, per_page: int,
+                        q: str = "") -> Page[ExternalRecord]:
+    """The external credentials ``actor`` may see (an operator: those they recorded), newest
+    first, matching ``q`` (part of the holder's name, or the number)."""
     where = _visible(actor)
     if q.strip():
         try:  # numbers are stored folded (normalise_recorded_number)
@@ -108,12 +139,17 @@ async def list_external(actor: Actor, page: int, per_page: int, q: str = "") -> 
         where = where & (Credential.person.name.like(f"%{q.strip()}%")
                          | (Credential.number == number))
     total = await Credential.count().where(where)
-    result = Page([], page, per_page, total, query={"q": q})
-    result.items = await Credential.select(
+    result: Page[ExternalRecord] = Page([], page, per_page, total, query={"q": q})
+    rows = await Credential.select(
         Credential.id, Credential.code, Credential.number, Credential.issuer_name,
         Credential.issued_on, Credential.expires_on, Credential.outcome, Credential.status,
         Credential.scan, Credential.person.name.as_alias("holder_name"),
     ).where(where).order_by(Credential.id, ascending=False).limit(per_page).offset(result.offset)
+    result.items = [ExternalRecord(
+        id=r["id"], code=r["code"], number=r["number"], issuer_name=r["issuer_name"],
+        issued_on=r["issued_on"], expires_on=r["expires_on"], outcome=r["outcome"],
+        status=r["status"], holder_name=r["holder_name"], scan_id=r["scan"],
+    ) for r in rows]
     return result
 
 
