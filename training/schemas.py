@@ -308,6 +308,8 @@ class RegistrationOut(BaseModel):
 
 
 class MissingCandidateOut(BaseModel):
+    model_config = FROM_ROWS
+
     name: str
     id_number: str = Field(description="证件号码（已遮蔽）")
 
@@ -320,6 +322,10 @@ class ResultCounts(BaseModel):
 
 
 class ResultsSummaryOut(ResultCounts):
+    """A session's results summary (training.services.results_summary.ResultsSummary)."""
+
+    model_config = FROM_ROWS
+
     missing: int = Field(description="既无成绩也未标为缺考的考生人数；为 0 才能提交")
     missing_candidates: list[MissingCandidateOut] = Field(description="前 200 名未上传的考生")
     confirm_counts: ResultCounts = Field(description="提交时可与 confirm_digest 一起带回的人数")
@@ -338,6 +344,10 @@ class SubmitIn(BaseModel):
 
 
 class ResultsAccepted(BaseModel):
+    """An accepted upload (training.services.results.UploadOutcome)."""
+
+    model_config = FROM_ROWS
+
     accepted: int = Field(description="本次保存成绩的考生人数（不含缺考）")
     passed: int
     absent: int = Field(default=0, description="本次标为缺考的人数")

@@ -22,7 +22,6 @@ from training.services import courses, enrolment, exams, hours, providers, resul
 from training.services.courses import CatalogueFilter, CourseInput
 from training.services.evidence import EvidenceSeen, evidence_download
 from training.services.providers import ProviderInput, ScopeInput
-from training.services.results_summary import ResultsSummary
 from training.services.results_template import session_template
 
 OFFICERS = (Role.HRSS_OFFICER, Role.ADMIN)
@@ -200,14 +199,6 @@ class EnrolmentsApi(Controller):
             replace(row, progress=await hours.progress_of(row.id))) for row in result.items]
 
 
-def summary_out(summary: ResultsSummary) -> sc.ResultsSummaryOut:
-    return sc.ResultsSummaryOut(
-        **summary.counts(), missing=summary.missing,
-        missing_candidates=[sc.MissingCandidateOut(name=name, id_number=masked)
-                            for name, masked in summary.missing_people],
-        confirm_counts=sc.ResultCounts(**summary.counts()), confirm_digest=summary.digest)
-
-
 @dataclass
 class ResultsFile:
     file: UploadFile
@@ -276,10 +267,7 @@ class ExamSessionsApi(Controller):
             errors = outcome.errors or []
             return Response({"errors": [e.as_dict() for e in errors[:MAX_LISTED_ERRORS]],
                              "total": len(errors), "sheet": outcome.sheet}, status_code=422)
-        return Response(sc.ResultsAccepted(
-            accepted=outcome.accepted, passed=outcome.passed, absent=outcome.absent,
-            sheet=outcome.sheet,
-            summary=summary_out(outcome.summary) if outcome.summary else None))
+        return Response(sc.ResultsAccepted.model_validate(outcome))
 
     @get("/{session_id:int}/results/template",
          summary="成绩模板（已列出本场已确认考生的身份证号、姓名，成绩与缺考列留空）；"
@@ -295,7 +283,8 @@ class ExamSessionsApi(Controller):
          guards=[roles(*STAFF, *OFFICERS)])
     async def results_summary(self, request: Request,
                               session_id: FromPath[int]) -> sc.ResultsSummaryOut:
-        return summary_out(await results.summary_of(session_id, actor_of(request)))
+        return sc.ResultsSummaryOut.model_validate(
+            await results.summary_of(session_id, actor_of(request)))
 
     @post("/{session_id:int}/submit",
           summary="提交人社局审核：须每位考生都有成绩或缺考，且 confirm_digest（及可选的 "

@@ -16,7 +16,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from core.errors import Conflict, NotFound, ValidationError
 from core.identity import mask_id_number
@@ -28,20 +28,39 @@ COUNT_LABELS = {"candidates": "考生", "absent": "缺考", "passed": "合格", 
 MISSING_LISTED = 200  # missing candidates listed by name; the count is always whole
 
 
+class MissingCandidate(NamedTuple):
+    """A confirmed candidate with neither a result nor 缺考: name and masked ID number."""
+
+    name: str
+    id_number: str
+
+
 @dataclass(frozen=True)
 class ResultsSummary:
+    """What training.schemas.ResultsSummaryOut shows (validated from this object)."""
+
     candidates: int
     absent: int
     passed: int
     failed: int
     missing: int
-    # (name, masked ID number) of the first MISSING_LISTED candidates without a result
-    missing_people: list[tuple[str, str]] = field(default_factory=list)
+    # the first MISSING_LISTED candidates without a result
+    missing_candidates: list[MissingCandidate] = field(default_factory=list)
     digest: str = ""  # results_digest of the results counted: what a submit confirms
 
     def counts(self) -> dict[str, int]:
         """The four counts the provider confirms before submitting."""
         return {key: getattr(self, key) for key in COUNT_KEYS}
+
+    @property
+    def confirm_counts(self) -> dict[str, int]:
+        """The counts a submit may send back with ``confirm_digest``."""
+        return self.counts()
+
+    @property
+    def confirm_digest(self) -> str:
+        """The digest a submit sends back (``digest``)."""
+        return self.digest
 
     def describe(self) -> str:
         return "，".join(f"{COUNT_LABELS[k]} {v} 人" for k, v in self.counts().items())
@@ -96,8 +115,9 @@ async def results_summary(session_id: int) -> ResultsSummary:
     return ResultsSummary(
         candidates=len(confirmed), absent=len(absent), passed=n_passed,
         failed=len(scored) - n_passed, missing=len(missing),
-        missing_people=[(r["person.name"], mask_id_number(r["person.id_number"]))
-                        for r in people],
+        missing_candidates=[MissingCandidate(r["person.name"],
+                                             mask_id_number(r["person.id_number"]))
+                            for r in people],
         digest=results_digest(session_id, confirmed, scored, absent))
 
 
