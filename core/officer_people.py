@@ -24,8 +24,9 @@ from core.people import (
     id_numbers,
     link_id_number,
     names_breaking_rule,
+    person_record,
 )
-from core.people_controllers import ENTITLED_ROLES, person_out
+from core.people_controllers import ENTITLED_ROLES
 from core.roles import Role
 from core.web import FormData, PageNumber, errors_of, page, redirect_with
 
@@ -84,7 +85,7 @@ class OfficerPeoplePages(Controller):
 
     async def _person(self, request: Request, person_id: int, form: dict, errors: dict,
                       status_code: int = 200) -> Template:
-        person = await person_out(person_id)
+        person = await person_record(person_id)
         return page(request, "people/officer_person.html", page_title="人员信息",
                     status_code=status_code, person=person, shown_name=visible_name(person.name),
                     numbers=await id_numbers(person_id), id_types=ID_TYPES, form=form,

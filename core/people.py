@@ -178,6 +178,43 @@ async def former_names(person_id: int) -> list[dict]:
     )
 
 
+@dataclass(frozen=True)
+class NameChange:
+    """A former name: the name, the day it was replaced and the evidence for the change."""
+
+    name: str
+    replaced_on: date
+    evidence: str
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """A person in full, as only the person or an entitled officer sees them: the ID document
+    (number unmasked), name, sex and birth date, phone (None when none is known), education
+    (an ``EDUCATION_LEVELS`` code or None) and former names, oldest first."""
+
+    id: int
+    id_type: str
+    id_number: str
+    name: str
+    sex: str | None
+    birth_date: date | None
+    phone: str | None
+    education: str | None
+    former_names: list[NameChange]
+
+
+async def person_record(person_id: int) -> PersonRecord:
+    """The person ``person_id`` in full with their former names (NotFound if none)."""
+    person = await get_person(person_id)
+    return PersonRecord(
+        id=person.id, id_type=person.id_type, id_number=person.id_number, name=person.name,
+        sex=person.sex, birth_date=person.birth_date, phone=person.phone or None,
+        education=person.education,
+        former_names=[NameChange(name=r["name"], replaced_on=r["replaced_on"],
+                                 evidence=r["evidence"]) for r in await former_names(person.id)])
+
+
 async def id_numbers(person_id: int) -> list[dict]:
     """The further numbers linked to a person: dicts of id, id_type, id_number, note,
     created_at, oldest first."""

@@ -16,7 +16,7 @@ from core.accounts.auth import login_required, require_user, roles
 from core.actor import CurrentUser
 from core.errors import NotFound
 from core.messages.outbox import reminders_refused
-from core.people import former_names, get_person
+from core.people import person_record
 from core.roles import Role
 from core.web import page
 
@@ -25,6 +25,8 @@ ENTITLED_ROLES = frozenset({Role.HRSS_OFFICER, Role.EDU_OFFICER, Role.HEALTH_REV
 
 
 class FormerName(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     name: str
     replaced_on: date
     evidence: str
@@ -48,14 +50,6 @@ def can_see_person(user: CurrentUser, person_id: int) -> bool:
     return user.person_id == person_id or user.role in ENTITLED_ROLES
 
 
-async def person_out(person_id: int) -> PersonOut:
-    """The person in full (number and phone unmasked: only the person or an entitled officer
-    sees it), with their former names; no phone is null. NotFound if there is no such person."""
-    person = await get_person(person_id)
-    return PersonOut.model_validate({**person.to_dict(), "phone": person.phone or None,
-                                     "former_names": await former_names(person.id)})
-
-
 class PeopleApi(Controller):
     path = "/api/v1/people"
     guards = [login_required]
@@ -66,7 +60,7 @@ class PeopleApi(Controller):
         user = require_user(request)
         if not can_see_person(user, person_id):
             raise NotFound("未找到该人员")
-        return await person_out(person_id)
+        return PersonOut.model_validate(await person_record(person_id))
 
 
 class ProfilePage(Controller):
@@ -77,6 +71,6 @@ class ProfilePage(Controller):
         user = require_user(request)
         if user.person_id is None:
             raise NotFound("账号未关联人员信息")
-        person = await person_out(user.person_id)
+        person = await person_record(user.person_id)
         return page(request, "accounts/me.html", page_title="我的信息", person=person,
                     reminders_off=await reminders_refused(user.person_id))
