@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery
 from litestar.response import Template
 from pydantic import BaseModel
@@ -42,14 +43,18 @@ class AuditPage(BaseModel):
     total: int
 
 
-def _filters(
-    actor: str | None,
-    entity_type: str | None,
-    entity_id: str | None,
-    action: str | None,
-    date_from: str | None,
-    date_to: str | None,
+def audit_filters(
+    actor: FromQuery[str | None] = None,
+    entity_type: FromQuery[str | None] = None,
+    entity_id: FromQuery[str | None] = None,
+    action: FromQuery[str | None] = None,
+    date_from: FromQuery[str | None] = None,
+    date_to: FromQuery[str | None] = None,
 ) -> audit.AuditFilter:
+    """The audit log's filters from the query string (the ``filters`` dependency of the page,
+    the API and the export: one reading, documented once as these six query parameters).
+    Raises ``core.errors.ValidationError`` naming ``date_from`` / ``date_to`` for a malformed
+    date (``core.audit.filter_from_form``)."""
     return audit.filter_from_form({
         "actor": actor, "entity_type": entity_type, "entity_id": entity_id, "action": action,
         "date_from": date_from, "date_to": date_to})
@@ -108,20 +113,15 @@ def filters_text(filters: audit.AuditFilter) -> str:
 
 class AuditController(Controller):
     guards = [officers_only]
+    dependencies = {"filters": Provide(audit_filters, sync_to_thread=False)}
 
     @get("/audit", include_in_schema=False)
     async def audit_page(
         self,
         request: Request,
-        actor: FromQuery[str | None] = None,
-        entity_type: FromQuery[str | None] = None,
-        entity_id: FromQuery[str | None] = None,
-        action: FromQuery[str | None] = None,
-        date_from: FromQuery[str | None] = None,
-        date_to: FromQuery[str | None] = None,
+        filters: NamedDependency[audit.AuditFilter],
         page_number: PageNumber = 1,
     ) -> Template:
-        filters = _filters(actor, entity_type, entity_id, action, date_from, date_to)
         number, per = clamp_page(page_number, 50)
         result = await audit.search(filters, number, per, current_user(request).role)
         return page(
@@ -132,16 +132,10 @@ class AuditController(Controller):
     async def audit_api(
         self,
         request: Request,
-        actor: FromQuery[str | None] = None,
-        entity_type: FromQuery[str | None] = None,
-        entity_id: FromQuery[str | None] = None,
-        action: FromQuery[str | None] = None,
-        date_from: FromQuery[str | None] = None,
-        date_to: FromQuery[str | None] = None,
+        filters: NamedDependency[audit.AuditFilter],
         page: FromQuery[int] = 1,
         per_page: FromQuery[int] = 50,
     ) -> AuditPage:
-        filters = _filters(actor, entity_type, entity_id, action, date_from, date_to)
         number, per = clamp_page(page, per_page)
         result = await audit.search(filters, number, per, current_user(request).role)
         return AuditPage(
@@ -155,17 +149,11 @@ class AuditController(Controller):
     async def audit_export(
         self,
         request: Request,
-        actor: FromQuery[str | None] = None,
-        entity_type: FromQuery[str | None] = None,
-        entity_id: FromQuery[str | None] = None,
-        action: FromQuery[str | None] = None,
-        date_from: FromQuery[str | None] = None,
-        date_to: FromQuery[str | None] = None,
+        filters: NamedDependency[audit.AuditFilter],
     ) -> Response[bytes]:
         """The log under the page's filters (same filter reading, same rows, same masking) as
         XLSX or CSV (by the path's suffix), newest first, at most EXPORT_LIMIT rows, through
         the formula-safe writer. The export itself is audited: who, the filters, the rows."""
-        filters = _filters(actor, entity_type, entity_id, action, date_from, date_to)
         result = await audit.search(filters, 1, EXPORT_LIMIT, current_user(request).role)
         rows = export_rows(result.items)
         fmt = "CSV" if request.url.path.endswith(".csv") else "XLSX"
