@@ -11,7 +11,7 @@ from datetime import datetime
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.response import Redirect, Template
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from core.accounts.auth import actor_of, require_user, roles
 from core.errors import DomainError, ValidationError
@@ -125,6 +125,10 @@ class LinkNumberIn(BaseModel):
 
 
 class LinkedNumberOut(BaseModel):
+    """A linked identity number (core.people.LinkedNumber)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     id_type: str
     id_number: str
@@ -145,9 +149,9 @@ class PersonNumbersApi(Controller):
         person. 409 when the number is already held by this or another person."""
         row = await link_id_number(person_id, data.id_type, data.id_number, data.note,
                                    actor_of(request))
-        return LinkedNumberOut(**row)
+        return LinkedNumberOut.model_validate(row)
 
     @get("/{person_id:int}/id-numbers", summary="人员关联的其他证件号码（人社局）")
     async def numbers(self, person_id: FromPath[int]) -> list[LinkedNumberOut]:
         await get_person(person_id)
-        return [LinkedNumberOut(**r) for r in await id_numbers(person_id)]
+        return [LinkedNumberOut.model_validate(n) for n in await id_numbers(person_id)]

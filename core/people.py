@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from core import audit, clock, db
 from core.actor import Actor
@@ -215,28 +215,38 @@ async def person_record(person_id: int) -> PersonRecord:
                                  evidence=r["evidence"]) for r in await former_names(person.id)])
 
 
-async def id_numbers(person_id: int) -> list[dict]:
-    """The further numbers linked to a person: dicts of id, id_type, id_number, note,
-    created_at, oldest first."""
-    return (
-        await PersonIdNumber.select(
-            PersonIdNumber.id, PersonIdNumber.id_type, PersonIdNumber.id_number,
-            PersonIdNumber.note, PersonIdNumber.created_at)
-        .where(PersonIdNumber.person == person_id)
-        .order_by(PersonIdNumber.id)
-    )
+@dataclass(frozen=True)
+class LinkedNumber:
+    """A further identity number linked to a person (``link_id_number``): its type, the
+    number, the officer's note and when it was linked."""
+
+    id: int
+    id_type: str
+    id_number: str
+    note: str
+    created_at: datetime
+
+
+async def id_numbers(person_id: int) -> list[LinkedNumber]:
+    """The further numbers linked to a person, oldest first."""
+    rows = await PersonIdNumber.select(
+        PersonIdNumber.id, PersonIdNumber.id_type, PersonIdNumber.id_number,
+        PersonIdNumber.note, PersonIdNumber.created_at,
+    ).where(PersonIdNumber.person == person_id).order_by(PersonIdNumber.id)
+    return [LinkedNumber(id=r["id"], id_type=r["id_type"], id_number=r["id_number"],
+                         note=r["note"], created_at=r["created_at"]) for r in rows]
 
 
 async def link_id_number(
     person_id: int, id_type: str, id_number: str, note: str, actor: Actor
-) -> dict:
+) -> LinkedNumber:
     """Link a further identity number to a person (e.g. the old 15-character 外国人永久居留身份证
     of someone enrolled under the new 18-character card), so that ``find_person`` and
     ``find_or_create_person`` find the same Person by either number. Audited.
 
     Raises ValidationError (422) for a malformed number or type, NotFound (404) for an unknown
     person, Conflict (409) when the number is already this person's or another person's
-    (own or linked). Returns the new row as a dict (id, id_type, id_number, note, created_at).
+    (own or linked). Returns the number as linked.
     """
     number = normalise_id_number(id_number, id_type or "")
     note = (note or "").strip()
@@ -255,8 +265,8 @@ async def link_id_number(
         await audit.record(
             actor, "person.link_id_number", "person", person.id,
             after={"id_type": id_type, "id_number": number}, note=note)
-    return {"id": row.id, "id_type": id_type, "id_number": number, "note": note,
-            "created_at": row.created_at}
+    return LinkedNumber(id=row.id, id_type=id_type, id_number=number, note=note,
+                        created_at=row.created_at)
 
 
 async def names_breaking_rule(page: int, per_page: int) -> Page[dict]:
