@@ -139,7 +139,7 @@ class AuditController(Controller):
         number, per = clamp_page(page, per_page)
         result = await audit.search(filters, number, per, current_user(request).role)
         return AuditPage(
-            items=[AuditEntry(**row) for row in result.items],
+            items=[AuditEntry.model_validate(row) for row in result.items],
             page=result.number,
             per_page=result.per_page,
             total=result.total,
