@@ -212,6 +212,10 @@ class _ClassSessionFacts(BaseModel):
 
 
 class ClassSessionOut(_ClassSessionFacts):
+    """A class session with its open flags (training.services.hours.ClassSessionRow)."""
+
+    model_config = FROM_ROWS
+
     id: int
     course_id: int
     state: str = Field(description="recorded | void")

@@ -94,6 +94,14 @@ class HoursKind(StrEnum):
     PRACTICAL = "practical"
 
 
+class ClassSessionState(StrEnum):
+    """ClassSession.state: a recorded session counts for those present, a void one for
+    nobody (kept with its history)."""
+
+    RECORDED = "recorded"
+    VOID = "void"
+
+
 # ExamSession.state
 EXAM_DRAFT = ExamState.DRAFT
 EXAM_OPEN = ExamState.OPEN

@@ -18,7 +18,15 @@ from core.reporting.exports import attachment
 from core.roles import Role
 from training import schemas as sc
 from training.results_file import MAX_LISTED_ERRORS
-from training.services import courses, enrolment, exams, hours, providers, results
+from training.services import (
+    courses,
+    enrolment,
+    exams,
+    hours,
+    hours_changes,
+    providers,
+    results,
+)
 from training.services.courses import CatalogueFilter, CourseInput
 from training.services.evidence import EvidenceSeen, evidence_download
 from training.services.providers import ProviderInput, ScopeInput
@@ -162,9 +170,8 @@ class CoursesApi(Controller):
          guards=[roles(*STAFF, *OFFICERS)])
     async def class_sessions(self, request: Request,
                              course_id: FromPath[int]) -> list[sc.ClassSessionOut]:
-        from training.controllers.hours_api import sessions_out
-
-        return await sessions_out(course_id, actor_of(request))
+        return [sc.ClassSessionOut.model_validate(r) for r in
+                await hours_changes.sessions_with_flags(course_id, actor_of(request))]
 
 
 class EnrolmentsApi(Controller):

@@ -1,4 +1,5 @@
-"""API of recorded class sessions: list (with integrity flags), correct, void, history."""
+"""API of recorded class sessions: correct, void, history (a course's sessions with their integrity
+flags are listed by training.controllers.api.CoursesApi.class_sessions)."""
 
 from __future__ import annotations
 
@@ -6,24 +7,12 @@ from litestar import Controller, Request, get, post, put
 from litestar.params import FromPath, JSONBody
 
 from core.accounts.auth import actor_of, roles
-from core.actor import Actor
 from core.roles import Role
 from training import schemas as sc
 from training.services import hours, hours_changes
 
 STAFF = (Role.PROVIDER_STAFF,)
 READERS = (Role.PROVIDER_STAFF, Role.HRSS_OFFICER, Role.ADMIN)
-
-
-async def sessions_out(course_id: int, actor: Actor) -> list[sc.ClassSessionOut]:
-    """Every session of the course with its open flags' labels and details."""
-    flags = await hours_changes.open_flags(course_id)
-    return [sc.ClassSessionOut(
-        id=r["id"], course_id=r["course"], held_on=r["held_on"], starts_at=r["starts_at"],
-        ends_at=r["ends_at"], kind=r["kind"], hours=r["hours"], topic=r["topic"],
-        state=r["state"], revision=r["revision"],
-        flags=[f"{f['label']}：{f['detail']}" for f in flags.get(r["id"], [])],
-    ) for r in await hours.sessions_of(course_id, actor)]
 
 
 class ClassSessionsApi(Controller):

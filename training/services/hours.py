@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time
-from typing import Any
 
 from core import audit, clock, db
 from core.actor import Actor
@@ -32,7 +31,7 @@ from training.tables import (
     Enrolment,
 )
 
-RECORDED, VOID = "recorded", "void"
+RECORDED, VOID = s.ClassSessionState.RECORDED, s.ClassSessionState.VOID
 PERSON_LOCK = 610_010  # pg_advisory_xact_lock(PERSON_LOCK, person id): one trainee at a time
 
 
@@ -202,11 +201,37 @@ async def record_session(course_id: int, held_on: date, kind: str, hours: int, t
     return row.id
 
 
-async def sessions_of(course_id: int, actor: Actor) -> list[dict[str, Any]]:
-    """Every session of the course (void ones included, marked by ``state``), oldest first."""
+@dataclass(frozen=True)
+class ClassSessionRow:
+    """A recorded class session as the course page and training.schemas.ClassSessionOut show
+    it: the day, China wall-clock times, kind, class hours (学时), topic, state and revision;
+    ``flags``: its open integrity flags as ``label：detail`` when the caller adds them
+    (training.services.hours_changes.sessions_with_flags)."""
+
+    id: int
+    course_id: int
+    held_on: date
+    starts_at: time | None
+    ends_at: time | None
+    kind: s.HoursKind
+    hours: int
+    topic: str
+    state: s.ClassSessionState
+    revision: int
+    flags: tuple[str, ...] = ()
+
+
+async def sessions_of(course_id: int, actor: Actor) -> list[ClassSessionRow]:
+    """Every session of the course (void ones included, marked by ``state``), oldest first.
+    NotFound for another provider's course."""
     await get_course(course_id, actor)
-    return await ClassSession.select().where(ClassSession.course == course_id).order_by(
-        ClassSession.held_on).order_by(ClassSession.starts_at).order_by(ClassSession.id)
+    cs = ClassSession
+    rows = await cs.select(
+        cs.id, cs.course.as_alias("course_id"), cs.held_on, cs.starts_at, cs.ends_at, cs.kind,
+        cs.hours, cs.topic, cs.state, cs.revision,
+    ).where(cs.course == course_id).order_by(cs.held_on).order_by(cs.starts_at).order_by(cs.id)
+    return [ClassSessionRow(**{**r, "kind": s.HoursKind(r["kind"]),
+                               "state": s.ClassSessionState(r["state"])}) for r in rows]
 
 
 async def progress_by_enrolment(course: Course | dict) -> dict[int, Progress]:

@@ -9,6 +9,7 @@ is reopened and an issued training certificate goes to the 人社局 officers' r
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from core import audit, clock, db
@@ -20,10 +21,12 @@ from training.ports import CERTIFICATION
 from training.services.common import own_provider_id
 from training.services.hours import (
     VOID,
+    ClassSessionRow,
     SessionInput,
     locked_course,
     progress_by_enrolment,
     revision_row,
+    sessions_of,
     validate_session,
 )
 from training.tables import (
@@ -197,3 +200,12 @@ async def open_flags(course_id: int) -> dict[int, list[dict[str, Any]]]:
         r["label"] = FLAG_LABELS.get(r["kind"], r["kind"])
         out.setdefault(r["session"], []).append(r)
     return out
+
+
+async def sessions_with_flags(course_id: int, actor: Actor) -> list[ClassSessionRow]:
+    """Every session of the course (training.services.hours.sessions_of) with its open flags'
+    labels and details (``label：detail``). NotFound for another provider's course."""
+    rows = await sessions_of(course_id, actor)
+    flags = await open_flags(course_id)
+    return [replace(r, flags=tuple(f"{f['label']}：{f['detail']}" for f in flags.get(r.id, [])))
+            for r in rows]
