@@ -399,6 +399,10 @@ class MyRegistrationOut(BaseModel):
 
 
 class ExamResultOut(BaseModel):
+    """A candidate's scores (training.services.results.ExamResultRow)."""
+
+    model_config = FROM_ROWS
+
     registration_id: int
     name: str
     theory: Decimal

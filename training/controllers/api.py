@@ -308,9 +308,7 @@ class ExamSessionsApi(Controller):
     @get("/{session_id:int}/results", summary="本场成绩（本机构或人社局）",
          guards=[roles(*STAFF, *OFFICERS)])
     async def results(self, request: Request, session_id: FromPath[int]) -> list[sc.ExamResultOut]:
-        return [sc.ExamResultOut(registration_id=r["registration"], name=r["person.name"],
-                                 theory=r["theory"], practical=r["practical"],
-                                 review=r["review"], passed=r["passed"])
+        return [sc.ExamResultOut.model_validate(r)
                 for r in await results.results_of(session_id, actor_of(request))]
 
 

@@ -271,13 +271,34 @@ async def feedback_file(session_id: int, upload_id: int, actor: Actor) -> tuple[
     return stored.original_name, stored.content_type, body
 
 
+@dataclass(frozen=True)
+class ExamResultRow:
+    """A candidate's scores as the provider's page and training.schemas.ExamResultOut show
+    them: the registration, the name and ID number (``full_id_number`` unmasked, for the
+    entitled page to mask), theory, practical and review (综合评审; None for a level without
+    one) scores, and whether they passed."""
+
+    registration_id: int
+    name: str
+    full_id_number: str
+    theory: Decimal
+    practical: Decimal
+    review: Decimal | None
+    passed: bool
+
+
 async def results_of(session_id: int, actor: Actor,
-                     limit: int | None = None) -> list[dict[str, Any]]:
+                     limit: int | None = None) -> list[ExamResultRow]:
+    """The session's results in upload order (the first ``limit`` when given). NotFound for
+    another provider's session."""
     await get_session(session_id, actor)
-    query = ExamResult.select(
-        *ExamResult.all_columns(), ExamResult.person.name, ExamResult.person.id_number,
-    ).where(ExamResult.session == session_id).order_by(ExamResult.id)
-    return await (query.limit(limit) if limit else query)
+    er = ExamResult
+    query = er.select(
+        er.registration.as_alias("registration_id"), er.person.name.as_alias("name"),
+        er.person.id_number.as_alias("full_id_number"), er.theory, er.practical, er.review,
+        er.passed,
+    ).where(er.session == session_id).order_by(er.id)
+    return [ExamResultRow(**r) for r in await (query.limit(limit) if limit else query)]
 
 
 async def result_counts(session_id: int) -> tuple[int, int]:
@@ -293,9 +314,22 @@ async def summary_of(session_id: int, actor: Actor) -> ResultsSummary:
     return await results_summary(session_id)
 
 
-async def absentees_of(session_id: int, actor: Actor) -> list[dict[str, Any]]:
-    """Candidates marked 缺考: name and (unmasked, for the entitled page to mask) ID number."""
+@dataclass(frozen=True)
+class Absentee:
+    """A candidate marked 缺考: the name and ID number (unmasked, for the entitled page to
+    mask)."""
+
+    registration_id: int
+    name: str
+    full_id_number: str
+
+
+async def absentees_of(session_id: int, actor: Actor) -> list[Absentee]:
+    """The session's candidates marked 缺考, in upload order. NotFound for another provider's
+    session."""
     await get_session(session_id, actor)
-    return await ExamAbsence.select(
-        ExamAbsence.registration, ExamAbsence.person.name, ExamAbsence.person.id_number,
-    ).where(ExamAbsence.session == session_id).order_by(ExamAbsence.id)
+    ea = ExamAbsence
+    return [Absentee(**r) for r in await ea.select(
+        ea.registration.as_alias("registration_id"), ea.person.name.as_alias("name"),
+        ea.person.id_number.as_alias("full_id_number"),
+    ).where(ea.session == session_id).order_by(ea.id)]
