@@ -25,6 +25,8 @@ from urllib.parse import unquote, urlsplit
 
 import pydyf
 import weasyprint.pdf
+import weasyprint.pdf.fonts
+import weasyprint.pdf.stream
 from weasyprint import CSS, HTML
 from weasyprint.text.ffi import ffi, harfbuzz, harfbuzz_subset
 from weasyprint.text.fonts import FontConfiguration
@@ -376,3 +378,53 @@ def _no_subset(to_unicode, hinting) -> None:  # noqa: ANN001
 
 _build_fonts_dictionary.__wrapped__ = _stock_build_fonts_dictionary
 weasyprint.pdf.build_fonts_dictionary = _build_fonts_dictionary
+
+
+# --- Font files read only when needed ------------------------------------------------------------
+# WeasyPrint's ``Font`` copies the whole font file into a bytes object as soon as a document uses
+# a face: for a Noto CJK collection 20–27 MB per face per render (a few milliseconds of copying
+# and page faults each, ~10 % of a certificate), although only a font embedded whole, subset with
+# fontTools, instantiated from a variable font or stripped of colour glyphs ever reads it (the
+# HarfBuzz subset and the compact CFF above read the face itself). Inside
+# ``render_html_to_pdf`` (``compact_fonts``) a face's file is copied when first read, with the
+# same function, so every path that reads it gets the same bytes; elsewhere WeasyPrint is as is.
+
+_stock_get_hb_object_data = getattr(weasyprint.pdf.fonts.get_hb_object_data, "__wrapped__",
+                                    weasyprint.pdf.fonts.get_hb_object_data)
+_DEFERRED = object()  # stands in for a face's file content not read yet
+
+
+def _get_hb_object_data(hb_object, ot_color=None, glyph=None):  # noqa: ANN001, ANN202
+    """WeasyPrint's ``get_hb_object_data``; the whole file of a face is deferred while a
+    ``_DeferredFont`` is being made (see the note above)."""
+    if ot_color is None and getattr(_local, "defer_font_file", False):
+        return _DEFERRED
+    return _stock_get_hb_object_data(hb_object, ot_color, glyph)
+
+
+class _DeferredFont(weasyprint.pdf.fonts.Font):
+    """WeasyPrint's ``Font`` whose ``file_content`` (the whole font file, until a subset
+    replaces it) is read from the face on first use when made inside ``compact_fonts``."""
+
+    def __init__(self, pango_font, description, font_size) -> None:  # noqa: ANN001
+        _local.defer_font_file = getattr(_local, "compact_fonts", False)
+        try:
+            super().__init__(pango_font, description, font_size)
+        finally:
+            _local.defer_font_file = False
+
+    @property
+    def file_content(self) -> bytes:
+        content = self.__dict__["_file_content"]
+        if content is _DEFERRED:
+            content = self.__dict__["_file_content"] = _stock_get_hb_object_data(self.hb_face)
+        return content
+
+    @file_content.setter
+    def file_content(self, value: bytes) -> None:
+        self.__dict__["_file_content"] = value
+
+
+_get_hb_object_data.__wrapped__ = _stock_get_hb_object_data
+weasyprint.pdf.fonts.get_hb_object_data = _get_hb_object_data
+weasyprint.pdf.stream.Font = _DeferredFont
