@@ -39,7 +39,12 @@ from core.process_pool import child_pool
 log = logging.getLogger("registry.certification.jobs")
 
 WORKERS = 2
-BATCH = 4  # items claimed at a time (≈ 2 per worker)
+BATCH = 3 * WORKERS  # items in hand at most: one rendering and two waiting per pool process
+CLAIM_AT_LEAST = WORKERS  # claim when this many places are free (one claim per few items)
+# Pool processes run at a lower priority than the web process: on a busy machine a
+# verification request is answered first and the batch takes the time left (jobs are
+# background work; a render waits, a person at the counter does not).
+POOL_NICENESS = 10
 MAX_ATTEMPTS = 3
 IDLE_SECONDS = 2.0
 STOP_WAIT_S = 60.0  # on stop, how long the items in hand may take before they are abandoned
@@ -208,8 +213,10 @@ async def run_pending_jobs(executor: Executor | None = None, *, limit: int | Non
     """Process pending items until none are left (or ``limit``, or ``stopping`` is set: then
     the items in hand are finished and no more claimed); returns how many were processed.
 
-    Up to ``BATCH`` items are in flight; a new item is claimed as soon as one finishes, so the
-    pool never waits for the slowest item of a batch or for the stores of the others. The
+    Up to ``BATCH`` items are in flight; new items are claimed as soon as ``CLAIM_AT_LEAST``
+    places are free (or fewer than ``WORKERS`` items are in hand), so the pool never waits for
+    the slowest item of a batch or for the stores of the others, and a claim (a write
+    transaction) serves a few items. The
     leases of the items in hand are renewed every ``core.worker.RENEW_EVERY_S`` seconds; if
     this is cancelled, the unfinished items are given back at once.
     """
@@ -222,7 +229,9 @@ async def run_pending_jobs(executor: Executor | None = None, *, limit: int | Non
                 room = BATCH - len(running)
                 if limit is not None:
                     room = min(room, limit - processed - len(running))
-                if room > 0 and not (stopping is not None and stopping.is_set()):
+                wanted = room >= CLAIM_AT_LEAST or len(running) < WORKERS or (
+                    limit is not None and room == limit - processed - len(running))
+                if room > 0 and wanted and not (stopping is not None and stopping.is_set()):
                     for item in await _claim(room):
                         running[asyncio.create_task(_process(item, executor))] = item
                 if not running:
@@ -277,7 +286,7 @@ async def start_worker() -> None:
     global _executor, _task, _stopping
     if _task is not None:
         return
-    _executor = child_pool(WORKERS)
+    _executor = child_pool(WORKERS, niceness=POOL_NICENESS)
     _stopping = asyncio.Event()
     _task = asyncio.create_task(_loop(_stopping), name="certificate-worker")
 

@@ -32,8 +32,11 @@ def _watch_parent(parent_pid: int) -> None:
         time.sleep(WATCH_EVERY_S)
 
 
-def _init_child(parent_pid: int) -> None:
+def _init_child(parent_pid: int, niceness: int = 0) -> None:
     """Runs first in every pool process."""
+    if niceness:
+        with contextlib.suppress(OSError):
+            os.nice(niceness)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the server, which stops us
     if sys.platform.startswith("linux"):
@@ -50,15 +53,17 @@ def _ready() -> int:
     return os.getpid()
 
 
-def child_pool(max_workers: int) -> ProcessPoolExecutor:
+def child_pool(max_workers: int, *, niceness: int = 0) -> ProcessPoolExecutor:
     """A ProcessPoolExecutor of ``max_workers`` spawned processes that end with this process.
     The processes are started at once (not at the first task), so a crash finds them all
-    covered, and the first certificate does not wait for an interpreter to start."""
+    covered, and the first certificate does not wait for an interpreter to start.
+    ``niceness`` (0–19, ``os.nice``) lowers the processes' CPU priority below this one's, so
+    that background work in the pool leaves this process (say, a web server) answering."""
     pool = ProcessPoolExecutor(
         max_workers=max_workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_init_child,
-        initargs=(os.getpid(),),
+        initargs=(os.getpid(), niceness),
     )
     for _ in range(max_workers):
         pool.submit(_ready)

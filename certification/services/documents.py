@@ -15,6 +15,7 @@ from certification.keys import issuer_of, key_by_id
 from certification.services.status_lists import status_entries
 from certification.tables import CertificateRecord, HolderPhoto, SigningKey
 from certification.vc.credential import CertificateFacts, build_certificate_credential
+from core import db
 from core.files import read_file
 from core.identity import mask_id_number
 from core.settings import get_settings
@@ -96,12 +97,15 @@ def unsigned_credential(record: CertificateRecord, credential: Credential, perso
 
 
 async def render_task(record_id: int) -> dict:
-    """Everything a pool process needs for one certificate (read-only queries)."""
-    record = await CertificateRecord.objects().where(CertificateRecord.id == record_id).first()
-    credential = await Credential.objects().where(Credential.id == record.credential).first()
-    person = await Person.objects().where(Person.id == record.person).first()
-    key = await key_by_id(record.status_key)
-    photo = await photo_bytes(person.id) if record.kind == "skill" else None
+    """Everything a pool process needs for one certificate (read-only queries, on one
+    connection: ``core.db.reading``)."""
+    async with db.reading():
+        record = await CertificateRecord.objects().where(
+            CertificateRecord.id == record_id).first()
+        credential = await Credential.objects().where(Credential.id == record.credential).first()
+        person = await Person.objects().where(Person.id == record.person).first()
+        key = await key_by_id(record.status_key)
+        photo = await photo_bytes(person.id) if record.kind == "skill" else None
     return {
         "face": face_for(record, credential, person, photo),
         "unsigned": unsigned_credential(record, credential, person, key),
