@@ -4,6 +4,8 @@ maintain; and the public list (信息公示)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -36,12 +38,10 @@ def accept_question(facility: str, report: dict) -> str:
             "不能撤回。确定予以备案吗？")
 
 
-def _by_name(alerts: list[dict]) -> list[dict]:
+def _by_name(alerts: list[rechecks.FacilityAlert]) -> list[rechecks.FacilityAlert]:
     """The alerts' reasons with staff named as people read them (no internal ids)."""
-    for alert in alerts:
-        alert["reasons"] = [r | {"message": display_text(r.get("message") or "")}
-                            for r in alert["reasons"]]
-    return alerts
+    return [replace(alert, reasons=[r | {"message": display_text(r.get("message") or "")}
+                                    for r in alert.reasons]) for alert in alerts]
 
 
 class ReviewPages(Controller):

@@ -3,6 +3,8 @@ credential change (call inside the caller's transaction), and the reviewer's das
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from core import clock
@@ -60,19 +62,34 @@ async def recheck_all(batch: int = 500) -> int:
     return len(ids)
 
 
-async def no_longer_compliant(page: int = 1, per_page: int = 50) -> list[dict]:
-    """Accepted (已备案) facilities that do not comply now, longest first: since when
-    (``since``, when the state last changed), why (``reasons``: the failing rules). A facility
-    whose filing is under review, returned or never made is not listed: it is not 已备案."""
+@dataclass(frozen=True)
+class FacilityAlert:
+    """An accepted (已备案) facility that does not comply now: since when (the state last
+    changed) and why (``reasons``: the failing rules as the compliance engine reports them,
+    dicts of code, status, message, subjects)."""
+
+    facility_id: int
+    name: str
+    street: str
+    filing_status: str
+    since: datetime
+    reasons: list[dict[str, Any]]
+
+
+async def no_longer_compliant(page: int = 1, per_page: int = 50) -> list[FacilityAlert]:
+    """Accepted (已备案) facilities that do not comply now, longest first. A facility whose
+    filing is under review, returned or never made is not listed: it is not 已备案."""
     rows = await ComplianceState.select(
         ComplianceState.facility, ComplianceState.since, ComplianceState.report,
-        ComplianceState.last_checked_at, ComplianceState.facility.name.as_alias("name"),
+        ComplianceState.facility.name.as_alias("name"),
         ComplianceState.facility.street.as_alias("street"),
         ComplianceState.facility.filing_status.as_alias("filing_status"),
     ).where((ComplianceState.compliant == False)  # noqa: E712
             & (ComplianceState.facility.filing_status == FilingStatus.ACCEPTED)
             ).order_by(ComplianceState.since).limit(per_page).offset(offset_of(page, per_page)
                                                                      ).output(load_json=True)
-    for row in rows:
-        row["reasons"] = [r for r in row.pop("report").get("rules", []) if r["status"] == "fail"]
-    return list(rows)
+    return [FacilityAlert(
+        facility_id=row["facility"], name=row["name"], street=row["street"],
+        filing_status=row["filing_status"], since=row["since"],
+        reasons=[r for r in row["report"].get("rules", []) if r["status"] == "fail"],
+    ) for row in rows]
