@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from core.credentials import STATUS_LABELS
 from core.domain import Hook
 from core.levels import level_label
+from core.messages.tables import MessageState
 from core.people import EDUCATION_LABELS
 from core.roles import ROLE_LABELS
 
@@ -80,8 +81,8 @@ KERNEL_LABELS: dict[str, Mapping[str, str]] = {
     "audit_action": KERNEL_AUDIT_ACTIONS,
     "claim_state": {"pending": "待核验", "verified": "已通过", "rejected": "未通过",
                     "withdrawn": "已撤回", "disputed": "机构登记后撤销", "unlinked": "未关联"},
-    "message_state": {"pending": "待发送", "sending": "发送中", "sent": "已发送",
-                      "failed": "发送失败"},
+    "message_state": {MessageState.PENDING: "待发送", MessageState.SENDING: "发送中",
+                      MessageState.SENT: "已发送", MessageState.FAILED: "发送失败"},
     "message_channel": {"sms": "短信", "email": "邮件"},
     "message_kind": {"code": "验证码", "notice": "通知", "reminder": "提醒"},
     "qualification_kind": {"skill": "职业技能等级证书", "training": "培训合格证明",

@@ -20,7 +20,7 @@ from typing import Any
 from core import clock, db, worker
 from core.messages.gateways import GatewayError, Outgoing, gateway_for
 from core.messages.outbox import mask_recipient
-from core.messages.tables import Message
+from core.messages.tables import Message, MessageState
 
 log = logging.getLogger("registry.messages")
 
@@ -38,8 +38,8 @@ async def _claim(limit: int) -> list[dict]:
     returned row's ``attempts`` is the count before this claim."""
     now = clock.now()
     async with db.transaction():
-        due = (Message.state == "pending") & (Message.next_attempt_at <= now)
-        stale = (Message.state == "sending") & worker.lease_expired(
+        due = (Message.state == MessageState.PENDING) & (Message.next_attempt_at <= now)
+        stale = (Message.state == MessageState.SENDING) & worker.lease_expired(
             Message.lease_until, Message.claimed_at)
         query = (
             Message.select(Message.id, Message.channel, Message.recipient, Message.subject,
@@ -51,7 +51,7 @@ async def _claim(limit: int) -> list[dict]:
         rows = await query
         if rows:
             await Message.update({
-                Message.state: "sending", Message.claimed_at: now,
+                Message.state: MessageState.SENDING, Message.claimed_at: now,
                 Message.lease_until: now + worker.LEASE, Message.owner: worker.worker_id(),
                 Message.attempts: Message.attempts + 1,
             }).where(Message.id.is_in([row["id"] for row in rows]))
@@ -60,7 +60,7 @@ async def _claim(limit: int) -> list[dict]:
 
 def _held(row: dict) -> Any:
     """The message is still this worker's, for the attempt it claimed."""
-    return ((Message.id == row["id"]) & (Message.state == "sending")
+    return ((Message.id == row["id"]) & (Message.state == MessageState.SENDING)
             & (Message.owner == worker.worker_id()) & (Message.attempts == row["attempts"] + 1))
 
 
@@ -68,7 +68,7 @@ async def _release(rows: list[dict]) -> None:
     """Give back messages claimed but not attempted (a stop): pending again, attempt uncounted."""
     for row in rows:
         await Message.update({
-            Message.state: "pending", Message.lease_until: None,
+            Message.state: MessageState.PENDING, Message.lease_until: None,
             Message.attempts: Message.attempts - 1,
         }).where(_held(row))
 
@@ -93,7 +93,7 @@ async def _send_one(row: dict) -> bool:
         failed = attempt >= MAX_ATTEMPTS or getattr(error, "final", False)
         delay = RETRY_DELAYS_S[min(attempt, len(RETRY_DELAYS_S)) - 1]
         await Message.update({
-            Message.state: "failed" if failed else "pending",
+            Message.state: MessageState.FAILED if failed else MessageState.PENDING,
             Message.next_attempt_at: clock.now() + timedelta(seconds=delay),
             Message.last_error: str(error)[:500], Message.lease_until: None,
         }).where(_held(row))
@@ -101,7 +101,7 @@ async def _send_one(row: dict) -> bool:
             "message_id": row["id"], "to": masked, "attempt": attempt, "final": failed,
             "error": type(error).__name__}})
         return False
-    changes: dict = {Message.state: "sent", Message.sent_at: clock.now(),
+    changes: dict = {Message.state: MessageState.SENT, Message.sent_at: clock.now(),
                      Message.gateway_ref: ref[:120], Message.last_error: "",
                      Message.lease_until: None}
     if not gateway.local and row["kind"] == "code":
@@ -127,7 +127,8 @@ async def deliver_pending(limit: int = 50, stopping: asyncio.Event | None = None
             break
         waiting = list(rows)
         async with worker.renewing_leases(
-                Message, "sending", lambda waiting=waiting: [row["id"] for row in waiting]):
+                Message, MessageState.SENDING,
+                lambda waiting=waiting: [row["id"] for row in waiting]):
             while waiting and not (stopping is not None and stopping.is_set()):
                 sent += await _send_one(waiting[0])
                 waiting.pop(0)

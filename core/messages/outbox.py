@@ -10,7 +10,7 @@ import secrets
 from typing import Literal
 
 from core import clock
-from core.messages.tables import Message, ReminderOptOut
+from core.messages.tables import Message, MessageState, ReminderOptOut
 
 Channel = Literal["sms", "email"]
 Kind = Literal["code", "notice", "reminder"]
@@ -62,7 +62,7 @@ async def enqueue(
     now = clock.now()
     row = Message(
         channel=channel, kind=kind, topic=topic, recipient=recipient, subject=subject,
-        body=body, person=person_id, idempotency_key=key, state="pending", attempts=0,
+        body=body, person=person_id, idempotency_key=key, state=MessageState.PENDING, attempts=0,
         next_attempt_at=now, created_at=now,
     )
     await row.save()

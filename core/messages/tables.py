@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from piccolo.columns import ForeignKey, Integer, Serial, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from core.tables import Person
+
+
+class MessageState(StrEnum):
+    """An outbox message's state (Message.state); the values are what the database holds. The
+    worker (core.messages.delivery) moves it: pending → sending (leased) → sent, back to
+    pending for a retry, or failed after the last attempt."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
 
 
 class Message(Table, tablename="message_outbox"):
@@ -24,7 +37,7 @@ class Message(Table, tablename="message_outbox"):
     body = Text(default="")
     person = ForeignKey(Person, null=True, default=None, index=True)
     idempotency_key = Varchar(length=120, unique=True)
-    state = Varchar(length=10, default="pending", index=True)
+    state = Varchar(length=10, default=MessageState.PENDING.value, index=True)
     attempts = Integer(default=0)
     next_attempt_at = Timestamptz(index=True)
     claimed_at = Timestamptz(null=True, default=None)
