@@ -29,7 +29,7 @@ import contextlib
 
 from core import audit, clock, db, otp
 from core.actor import Actor
-from core.claims.tables import ClaimState, IdentityClaim
+from core.claims.tables import ClaimMethod, ClaimState, IdentityClaim
 from core.tables import Person, User
 
 
@@ -43,7 +43,7 @@ async def on_recorded(person: Person, phone: str | None, actor: Actor) -> None:
     # provisional: proved by the code to the phone entered (an officer's acceptance, who saw
     # the ID document, leaves phone_verified_at empty and needs no corroboration)
     claims = await IdentityClaim.objects().where(
-        (IdentityClaim.person == person.id) & (IdentityClaim.method == "new")
+        (IdentityClaim.person == person.id) & (IdentityClaim.method == ClaimMethod.NEW)
         & (IdentityClaim.state == ClaimState.VERIFIED)
         & IdentityClaim.phone_verified_at.is_not_null()
         & IdentityClaim.corroborated_at.is_null())
@@ -79,7 +79,7 @@ async def _dispute(claim: IdentityClaim, person: Person, phone: str | None,
     claim.state = "disputed"
     claim.decided_at = now
     await claim.save()
-    method = "sms" if phone else "officer"
+    method = ClaimMethod.SMS if phone else ClaimMethod.OFFICER
     await audit.record(actor, "claim.disputed", "identity_claim", claim.id,
                        after={"user_id": claim.user, "person_id": person.id,
                               "reason": "phone_differs" if phone else "no_phone",

@@ -44,7 +44,7 @@ from core.accounts.passwords import check_policy, hash_password
 from core.accounts.services import check_username
 from core.accounts.usernames import normalise_username
 from core.actor import Actor
-from core.claims.tables import ClaimState, IdentityClaim
+from core.claims.tables import ClaimMethod, ClaimState, IdentityClaim
 from core.errors import Conflict, NotFound, ValidationError
 from core.files import save_file
 from core.identity import mask_id_number, mask_name, mask_phone, names_match
@@ -112,9 +112,9 @@ _CODE_TOPIC = f"otp.{PURPOSE}"
 
 async def _code_target(claim: IdentityClaim) -> str | None:
     """The phone the code goes to, or None for a decoy."""
-    if claim.method == "new":
+    if claim.method == ClaimMethod.NEW:
         return claim.phone
-    if claim.method == "sms":
+    if claim.method == ClaimMethod.SMS:
         row = await Person.select(Person.phone).where(Person.id == claim.person).first()
         return row["phone"] if row and row["phone"] else None
     return None
@@ -123,7 +123,7 @@ async def _code_target(claim: IdentityClaim) -> str | None:
 async def _limit_spent(claim: IdentityClaim, phone: str) -> bool:
     """Whether the hour's codes to this person (b), or to this phone number (a: a new person's
     phone, which anyone can type into any number of registrations), are all sent."""
-    to = (Message.person == claim.person) if claim.method == "sms" else (
+    to = (Message.person == claim.person) if claim.method == ClaimMethod.SMS else (
         Message.recipient == phone)
     sent = await Message.count().where(
         to & (Message.topic == _CODE_TOPIC)
@@ -138,10 +138,11 @@ async def _send(claim: IdentityClaim, actor: Actor) -> None:
     if spent:
         phone = None
     await otp.send_code(PURPOSE, _subject(claim), phone, unguessable=spent,
-                        person_id=claim.person if claim.method == "sms" else None)
+                        person_id=claim.person if claim.method == ClaimMethod.SMS else None)
     if phone is not None:
         await audit.record(actor, "claim.code_sent", "identity_claim", claim.id,
-                           after={"to": "entered" if claim.method == "new" else "on_file"})
+                           after={"to": "entered" if claim.method == ClaimMethod.NEW
+                                  else "on_file"})
 
 
 async def _bound_elsewhere(person_id: int, user_id: int) -> bool:
@@ -152,13 +153,14 @@ async def _bound_elsewhere(person_id: int, user_id: int) -> bool:
         & User.identity_verified_at.is_not_null() & (User.id != user_id))
 
 
-async def _method_for(entered_name: str, person: Person | None, user_id: int) -> str:
+async def _method_for(entered_name: str, person: Person | None,
+                      user_id: int) -> ClaimMethod:
     if person is None:
-        return "new"
+        return ClaimMethod.NEW
     taken = await _bound_elsewhere(person.id, user_id)
     if taken or not names_match(person.name, entered_name):
-        return "none"
-    return "sms" if person.phone else "officer"
+        return ClaimMethod.NONE
+    return ClaimMethod.SMS if person.phone else ClaimMethod.OFFICER
 
 
 async def _open_claim(user_id: int, entered: PersonInput, actor: Actor) -> IdentityClaim:
@@ -273,7 +275,8 @@ async def ensure_claim(user_id: int, actor: Actor) -> IdentityClaim | None:
             return None
         claim = IdentityClaim(
             user=user_id, id_type=person.id_type, id_number=person.id_number, name=person.name,
-            phone="", person=person.id, method="sms" if person.phone else "officer",
+            phone="", person=person.id,
+            method=ClaimMethod.SMS if person.phone else ClaimMethod.OFFICER,
             state=ClaimState.PENDING, created_at=clock.now())
         await claim.save()
         await audit.record(actor, "claim.create", "identity_claim", claim.id,
@@ -293,9 +296,9 @@ def view_of(claim: IdentityClaim | None, *, verified: bool) -> ClaimView:
     if claim is None or claim.state not in (ClaimState.PENDING, ClaimState.REJECTED):
         return ClaimView("unlinked", NOT_LINKED)
     if claim.state == ClaimState.REJECTED:
-        return ClaimView("rejected", "身份核验未通过", may_upload=claim.method != "new",
+        return ClaimView("rejected", "身份核验未通过", may_upload=claim.method != ClaimMethod.NEW,
                          decision_note=claim.decision_note)
-    if claim.method == "new":
+    if claim.method == ClaimMethod.NEW:
         return ClaimView("pending", f"验证码已发送至您填写的手机号码 {mask_phone(claim.phone)}",
                          phone_masked=mask_phone(claim.phone))
     uploaded = claim.document is not None
@@ -333,7 +336,7 @@ async def verify_claim(user_id: int, code: str, actor: Actor) -> None:
     bound to another verified account."""
     claim = await _pending_claim(user_id, actor)
     await otp.check_code(PURPOSE, _subject(claim), code)
-    if claim.method not in ("new", "sms"):  # a decoy guessed: it proves nothing
+    if claim.method not in (ClaimMethod.NEW, ClaimMethod.SMS):  # a decoy: it proves nothing
         raise ValidationError("验证码已失效，请重新获取", "code")
     async with _one_binding_per_person(), db.transaction():
         await _bind(claim.id, actor, how="code")
@@ -346,7 +349,7 @@ async def _bind(claim_id: int, actor: Actor, *, how: str, note: str = "") -> int
     if claim is None or claim.state != ClaimState.PENDING:
         raise Conflict("该身份申请已处理", "claim")
     now = clock.now()
-    if claim.method == "new":
+    if claim.method == ClaimMethod.NEW:
         if await find_person(claim.id_type, claim.id_number) is not None:
             # someone recorded the number since registration: the entered phone proves nothing
             raise Conflict("该证件号码的登记信息已更新，请联系人社局工作人员核验", "code")
@@ -432,7 +435,7 @@ async def upload_document(user_id: int, data: bytes, filename: str, consent: boo
     (``consent``, ``document``) and nothing is stored then."""
     claim = await ensure_claim(user_id, actor)
     if (claim is None or claim.state not in (ClaimState.PENDING, ClaimState.REJECTED)
-            or claim.method == "new"):
+            or claim.method == ClaimMethod.NEW):
         raise ValidationError("当前无需上传证件照片", "document")
     if not consent:
         raise ValidationError(f"请勾选“{DOCUMENT_CONSENT}”", "consent")
@@ -532,7 +535,7 @@ async def decide_claim(claim_id: int, accept: bool, note: str, actor: Actor) -> 
         if claim.state != ClaimState.PENDING:
             raise Conflict("该身份申请已处理", "claim")
         if accept:
-            if claim.method != "new" and not claim.person:
+            if claim.method != ClaimMethod.NEW and not claim.person:
                 raise ValidationError("该申请未匹配到登记人员，无法通过", "claim")
             await _bind(claim.id, actor, how="officer", note=note)
             return

@@ -31,7 +31,18 @@ from piccolo.table import Table
 
 from core.tables import Person, StoredFile, User
 
-METHODS = ("new", "sms", "officer", "none")
+
+class ClaimMethod(StrEnum):
+    """How an identity claim can be proved (IdentityClaim.method; see the module docstring);
+    the values are what the database holds."""
+
+    NEW = "new"
+    SMS = "sms"
+    OFFICER = "officer"
+    NONE = "none"
+
+
+METHODS = tuple(ClaimMethod)
 
 
 class ClaimState(StrEnum):
