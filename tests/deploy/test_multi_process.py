@@ -145,8 +145,9 @@ def test_two_web_processes_and_a_worker_act_as_one_system(database, tmp_path):
             r = b.get(f"/certification/sessions/{ids['session']}")
             assert r.status_code == 200 and HOLDER in r.text, r.status_code
 
-            # b. Approved through A (the page form, answered yes); rendered by the worker.
-            token = _form_token(a, f"/certification/sessions/{ids['session']}")
+            # b. Approved through A (the form as B served it: one CSRF secret for all, as
+            # behind a load balancer; answered yes); rendered by the worker.
+            token = _form_token(b, f"/certification/sessions/{ids['session']}")
             r = a.post(f"/certification/sessions/{ids['session']}/approve",
                        data={"confirm": "1", "_csrf_token": token})
             assert r.status_code in (302, 303), r.text[:300]
@@ -171,7 +172,7 @@ def test_two_web_processes_and_a_worker_act_as_one_system(database, tmp_path):
             public = f"/api/v1/public/certificates/{certificate['number']}"
             assert b.get(public, params={"name": HOLDER}).json()["status"] == "valid"
             detail = f"/certification/certificates/{certificate['id']}"
-            token = _form_token(a, detail)
+            token = _form_token(b, detail)
             r = a.post(f"{detail}/revoke", data={
                 "revoke_public_reason": "证书信息有误", "revoke_internal_note": "",
                 "confirm": "1", "_csrf_token": token})
