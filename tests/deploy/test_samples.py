@@ -73,5 +73,7 @@ def test_units_run_the_manage_commands() -> None:
     assert "-m core.manage worker" in worker and "KillMode=mixed" in worker
     assert "-m core.manage migrate" in (units / "registry-migrate.service").read_text()
     for unit in (web, worker):
-        assert "Requires=registry-migrate.service" in unit
+        assert "Wants=network-online.target registry-migrate.service" in unit
+        assert "After=network-online.target postgresql.service redis-server.service " \
+            "registry-migrate.service" in unit
         assert "EnvironmentFile=/etc/registry/registry.env" in unit
