@@ -17,7 +17,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,9 +44,9 @@ class ClusterProcess:
     popen: subprocess.Popen
     log: Path
     url: str | None = None
-    # Set by stop(): the exit status (negative: ended by that signal; uvicorn re-raises the
-    # SIGTERM it handled, so a web process stopped cleanly says -15) and whether the grace
-    # period ran out (SIGKILL).
+    # Set by stop(): the exit status (negative: ended by that signal; a single uvicorn process
+    # re-raises the SIGTERM it handled, so a web process stopped cleanly says -15, one with
+    # ``--workers`` 0) and whether the grace period ran out (SIGKILL).
     returncode: int | None = None
     killed: bool = False
 
@@ -125,10 +125,11 @@ def _children_by_parent() -> dict[int, list[int]]:
 
 
 def _start(role: str, index: int, env: Mapping[str, str], log_dir: Path,
-           port: int | None = None) -> ClusterProcess:
+           port: int | None = None, serve_args: Sequence[str] = ()) -> ClusterProcess:
     name = f"{role}-{index}"
     log = log_dir / f"{name}.log"
-    command = [sys.executable, "-m", "core.manage", "serve" if role == "web" else "worker"]
+    command = [sys.executable, "-m", "core.manage",
+               *(["serve", *serve_args] if role == "web" else ["worker"])]
     with log.open("wb") as out:
         popen = subprocess.Popen(command, env=dict(env), cwd=ROOT, stdout=out,
                                  stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -188,6 +189,7 @@ def stop(cluster: Cluster, grace_s: float = 30.0) -> None:
 def running_cluster(env: Mapping[str, str], *, web: int = 2, workers: int = 1,
                     log_dir: Path, startup_timeout_s: float = 60.0,
                     per_process: Mapping[str, Mapping[str, str]] | None = None,
+                    serve_args: Sequence[str] = (),
                     grace_s: float = 30.0) -> Iterator[Cluster]:
     """Start ``web`` web processes and ``workers`` job workers with ``env`` (the whole
     environment, e.g. ``{**os.environ, ...}``), yield the ready :class:`Cluster`, stop it after.
@@ -196,7 +198,9 @@ def running_cluster(env: Mapping[str, str], *, web: int = 2, workers: int = 1,
     and a free PORT; PUBLIC_BASE_URL, when ``env`` lacks it, is the first web process's URL for
     all (one public address, as behind a load balancer). Workers log at INFO unless ``env`` sets
     a LOG_LEVEL of DEBUG: readiness is their ``worker started`` line. ``per_process`` adds
-    variables for one process by name (``{"web-2": {"VAR_DIR": …}}``). Output goes to
+    variables for one process by name (``{"web-2": {"VAR_DIR": …}}``); ``serve_args`` are
+    added to each web process's command (``["--workers", "4"]``: uvicorn's own worker
+    processes, found by :meth:`Cluster.process_tree`). Output goes to
     ``log_dir/<name>.log``. Raises ClusterError when a process exits or is not ready within
     ``startup_timeout_s`` (the others are stopped first)."""
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -213,7 +217,7 @@ def running_cluster(env: Mapping[str, str], *, web: int = 2, workers: int = 1,
         for index, port in enumerate(ports, start=1):
             own = {**shared, "HOST": "127.0.0.1", "PORT": str(port),
                    **extra.get(f"web-{index}", {})}
-            cluster.web.append(_start("web", index, own, log_dir, port))
+            cluster.web.append(_start("web", index, own, log_dir, port, serve_args))
         _wait_ready(cluster, startup_timeout_s)
         yield cluster
     finally:
