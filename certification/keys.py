@@ -72,7 +72,7 @@ async def _create(actor: Actor, key: Ed25519PrivateKey | None = None) -> Signing
     row = SigningKey(
         did=vckeys.did_key(key.public_key()),
         private_pem=_stored_pem(key),
-        status="current", since=clock.now(),
+        status=vckeys.KeyStatus.CURRENT, since=clock.now(),
     )
     await row.save()
     await audit.record(actor, "signing_key.create", "signing_key", row.id, after={"did": row.did})
@@ -81,7 +81,7 @@ async def _create(actor: Actor, key: Ed25519PrivateKey | None = None) -> Signing
 
 async def current_key(actor: Actor | None = None) -> SigningKey:
     """The key that signs new credentials; created on first use (call inside a transaction)."""
-    row = await SigningKey.objects().where(SigningKey.status == "current").order_by(
+    row = await SigningKey.objects().where(SigningKey.status == vckeys.KeyStatus.CURRENT).order_by(
         SigningKey.id, ascending=False).first()
     if row is None:
         row = await _create(actor or Actor.system("keys"))
@@ -107,9 +107,9 @@ def issuer_of(row: SigningKey) -> dict:
 async def rotate(actor: Actor) -> SigningKey:
     async with db.transaction():
         now = clock.now()
-        olds = await SigningKey.objects().where(SigningKey.status == "current")
+        olds = await SigningKey.objects().where(SigningKey.status == vckeys.KeyStatus.CURRENT)
         for old in olds:
-            old.status, old.retired_on = "retired", now
+            old.status, old.retired_on = vckeys.KeyStatus.RETIRED, now
             await old.save()
             await audit.record(actor, "signing_key.retire", "signing_key", old.id)
         return await _create(actor)

@@ -11,13 +11,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from certification.vc.encoding import from_multibase_base58btc, multibase_base58btc
 
 ED25519_PUB_MULTICODEC = b"\xed\x01"
 DID_KEY_PREFIX = "did:key:"
-KEY_STATUSES = ("current", "retired")
+
+
+class KeyStatus(StrEnum):
+    """A signing key's status, stored (SigningKey.status) and published (the key list's
+    ``status``): the current key signs new credentials; a retired one keeps the credentials it
+    signed up to its retirement verifiable."""
+
+    CURRENT = "current"
+    RETIRED = "retired"
+
+
+KEY_STATUSES = tuple(KeyStatus)
 
 # cryptography (~8 MB per process) is imported by the functions that use a key: a web process
 # that only looks certificates up never loads it.
@@ -118,7 +130,7 @@ class PublishedKey:
     """One bureau key as listed at the well-known URL."""
 
     public_key: Ed25519PublicKey
-    status: str  # "current" signs new credentials; "retired" keeps old ones verifiable
+    status: KeyStatus | str  # a KeyStatus value
     since: datetime
     retired_on: datetime | None = None
 
@@ -143,9 +155,10 @@ def build_published_keys(issuer_name: str, keys: Iterable[PublishedKey]) -> dict
     entries = []
     for key in keys:
         if key.status not in KEY_STATUSES:
-            raise ValueError(f"密钥状态应为 {KEY_STATUSES} (key status must be one of them)")
+            allowed = tuple(status.value for status in KeyStatus)
+            raise ValueError(f"密钥状态应为 {allowed} (key status must be one of them)")
         entry = multikey_document(key.public_key) | {
-            "status": key.status,
+            "status": str(key.status),
             "since": _aware(key.since).isoformat(),
         }
         if key.retired_on is not None:
