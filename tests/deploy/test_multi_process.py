@@ -130,6 +130,7 @@ def test_two_web_processes_and_a_worker_act_as_one_system(database, tmp_path):
         "VERIFY_RATE_LIMIT_PER_MINUTE": "100000",
     }
     machines = _separate_machines(tmp_path, ["web-1", "web-2", "worker-1"])
+    cluster = None
     try:
         with running_cluster(env, web=2, workers=1, log_dir=tmp_path / "logs",
                              per_process=machines) as cluster:
@@ -190,3 +191,5 @@ def test_two_web_processes_and_a_worker_act_as_one_system(database, tmp_path):
             "worker-1": (False, 0)}
     finally:
         _drop_namespace(namespace)
+        for process in cluster.processes if cluster else ():  # shown when the test fails
+            print(f"--- {process.name} (pid {process.pid})\n{process.log_tail(40)}")
