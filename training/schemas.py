@@ -147,7 +147,11 @@ class BulkDecisionIn(BaseModel):
 
 
 class BulkDecisionItemOut(BaseModel):
-    id: int
+    """What a bulk action did to one enrolment (training.services.enrolment.BulkOutcome)."""
+
+    model_config = FROM_ROWS
+
+    id: int = Field(validation_alias=column("id", "enrolment_id"))
     before: str = Field(description="处理前的报名状态")
     state: str = Field(description="处理后的报名状态")
     outcome: Literal["accepted", "rejected", "waitlisted", "unchanged"] = Field(
@@ -268,6 +272,10 @@ class RegistrationIn(BaseModel):
 
 
 class EligibilityOut(BaseModel):
+    """The 申报条件 check (training.services.exams.EligibilityView)."""
+
+    model_config = FROM_ROWS
+
     eligible: bool
     route: str
     met: str | None

@@ -3,7 +3,7 @@ exam sessions, registrations and the bulk results upload."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from litestar import Controller, Request, Response, get, post, put
@@ -153,9 +153,7 @@ class CoursesApi(Controller):
         outcomes = await enrolment.decide_many(course_id, data.ids, data.action, data.reason,
                                                actor_of(request))
         return sc.BulkDecisionOut(course_id=course_id, action=data.action, items=[
-            sc.BulkDecisionItemOut(id=o.enrolment_id, before=o.before, state=o.state,
-                                   outcome=o.outcome, message=o.message)  # type: ignore[arg-type]
-            for o in outcomes])
+            sc.BulkDecisionItemOut.model_validate(o) for o in outcomes])
 
     @post("/{course_id:int}/class-sessions", summary="记录一次课及全班出勤", guards=[roles(*STAFF)],
           status_code=201)
@@ -248,9 +246,8 @@ class ExamSessionsApi(Controller):
         reg_id, view = await exams.register(session_id, actor_of(request),
                                             frozenset(data.diplomas), data.apprenticeship)
         return sc.RegistrationOut(id=reg_id, session_id=session_id, status="pending",
-                                  route=view.route, eligibility=sc.EligibilityOut(**{
-                                      k: v for k, v in asdict(view).items()
-                                      if k in sc.EligibilityOut.model_fields}))
+                                  route=view.route,
+                                  eligibility=sc.EligibilityOut.model_validate(view))
 
     @get("/{session_id:int}/registrations",
          summary="报名名单（本机构确认用；declared 标出仅凭本人自述的申报条件）",
