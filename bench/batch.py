@@ -6,9 +6,11 @@ Issues ``-n`` skill certificates in one transaction (the time the write lock is 
 then serves the app with the certificate worker started on start-up (as core/app.py wires
 ``certification.jobs.start_worker``) and, while the job runs, probes the public verification API
 every 50 ms. Prints the time until the job is done (target: 1,000 within 90 s on two cores,
-``taskset -c 0,1 .venv/bin/python -m bench.batch``), per certificate, and the probe latencies
-(p50 / p99 / max) during the batch. The server, its pool and the probe share the machine's
-cores; the load average is printed before and after, since other work on the machine skews it.
+``taskset -c 0,1 .venv/bin/python -m bench.batch``), per certificate, the CPU time per
+certificate of the web process and of the pool processes (steadier than wall time on a shared
+machine), and the probe latencies (p50 / p99 / max) during the batch. The server, its pool and
+the probe share the machine's cores; the load average is printed before and after, since other
+work on the machine skews it.
 """
 
 from __future__ import annotations
@@ -96,6 +98,28 @@ def _get(url: str, token: str | None = None) -> tuple[int, dict, float]:
         return error.code, {}, time.perf_counter() - started
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a live process (Linux /proc), 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _family_cpu_s(pid: int) -> tuple[float, float]:
+    """CPU seconds of the server process and of its children (the render pool) so far."""
+    children = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == pid:
+            children += _cpu_s(int(stat.parent.name))
+    return _cpu_s(pid), children
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.batch")
     parser.add_argument("-n", type=int, default=1000)
@@ -125,7 +149,10 @@ def main() -> None:
     started = time.perf_counter()
     base = f"http://127.0.0.1:{args.port}"
     latencies, errors = [], 0
-    with served("bench.batch:make_app", args.port, env):
+    with served("bench.batch:make_app", args.port, env) as server_pid:
+        ready = time.perf_counter() - started
+        server_cpu0, pool_cpu0 = _family_cpu_s(server_pid)
+        probe_cpu0 = time.process_time()
         token = _http("POST", f"{base}/api/v1/auth/token",
                       {"username": OFFICER[0], "password": OFFICER[1]})["access_token"]
         number = "S000112000001264000001"
@@ -147,12 +174,20 @@ def main() -> None:
                 break
             time.sleep(0.05)
         total = time.perf_counter() - started
+        server_cpu, pool_cpu = _family_cpu_s(server_pid)
+        probe_cpu = time.process_time() - probe_cpu0
     latencies.sort()
     n = len(latencies)
     print(f"job {job.get('state')}: {job.get('done_count')} rendered+signed, "
           f"{job.get('failed_count')} failed, in {total:.1f} s from server start "
           f"({total / max(job.get('done_count') or 1, 1) * 1000:.0f} ms per certificate, "
           f"2 pool processes)")
+    done = max(job.get("done_count") or 1, 1)
+    print(f"server ready after {ready:.1f} s; CPU per certificate from then on (less swayed by "
+          f"other work on the machine than the wall time): web process (claims, reads, stores, "
+          f"the probes' requests) {(server_cpu - server_cpu0) / done * 1000:.1f} ms, pool "
+          f"processes (render + sign) {(pool_cpu - pool_cpu0) / done * 1000:.1f} ms, this probe "
+          f"{probe_cpu / done * 1000:.1f} ms")
     print(f"site during the batch: {n} verification probes, p50 {latencies[n // 2] * 1000:.1f} ms,"
           f" p99 {latencies[int(n * 0.99)] * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms, "
           f"errors {errors}")

@@ -15,7 +15,9 @@ one-page WeasyPrint certificate (the same fields and fonts, Noto Serif CJK SC Bo
 CJK SC, and the same QR; no frame, photo or template), rendered by WeasyPrint as it comes (its
 own font embedding; stylesheet and ``FontConfiguration`` reused, which is the best it does
 unaided) and once more with the product's compact font embedding (``core.pdf``). Prints each
-median, size and the ratios (target: product ≤ 1.1 × bare).
+median, size and the ratios (target: product ≤ 1.1 × bare), then where the CPU time of each
+goes (QR, template, HTML parse, style and layout, write_pdf and the font embedding inside it)
+and what signing the credential costs on top (the worker does both per certificate).
 """
 
 from __future__ import annotations
@@ -180,6 +182,98 @@ def compare(n: int, warmup: int, name: str | None) -> None:
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
+def _unsigned_credential(serial: int, did: str) -> dict:
+    """A skill certificate's unsigned credential as the worker signs it (a demo issuer)."""
+    from certification.vc.credential import CertificateFacts, build_certificate_credential
+    from core.settings import get_settings
+
+    number = f"S000112000001264{serial:06d}"
+    facts = CertificateFacts(
+        number=number, holder_name="欧阳明华", id_number_hash="hmac-sha256:" + "ab" * 32,
+        qualification_code="CHILDCARE_WORKER", occupation_name="保育师",
+        occupation_code="4-10-01-03", direction=None, level=4, level_name="四级/中级工",
+        kind="skill", assessment_body_name="天津市宁河区职业技能培训评价中心有限公司",
+        issued_on=date(2026, 11, 29), expires_on=None)
+    status = {"id": f"https://zj.ninghe.gov.cn/status/1#{serial}",
+              "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+              "statusListIndex": str(serial),
+              "statusListCredential": "https://zj.ninghe.gov.cn/status/1"}
+    return build_certificate_credential(facts, {"id": did, "name": "人社局"}, [status],
+                                        f"urn:uuid:{serial:032d}", get_settings().context_url)
+
+
+def _phases(face: CertificateFace, html_of: Callable[[CertificateFace], str],
+            sheets: list, font_config: FontConfiguration) -> dict[str, float]:
+    """CPU ms of each step of one render, as ``core.pdf.render_html_to_pdf`` takes them."""
+    import weasyprint.pdf
+
+    spent: dict[str, float] = {}
+    stock = weasyprint.pdf.build_fonts_dictionary
+
+    def fonts(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        started = time.process_time()
+        try:
+            return stock(*args, **kwargs)
+        finally:
+            spent["font embedding (subset, CFF)"] = (time.process_time() - started) * 1000
+
+    def step(label: str, work: Callable[[], object]) -> object:
+        started = time.process_time()
+        result = work()
+        spent[label] = (time.process_time() - started) * 1000
+        return result
+
+    step("QR code (segno SVG)", lambda: qr_data_uri(face.verification_url))
+    html = step("template (Jinja, incl. QR)", lambda: html_of(face))
+    document = step("HTML parse", lambda: HTML(
+        string=html, base_url=core.pdf.TEMPLATES_DIR.as_uri() + "/",
+        url_fetcher=core.pdf._FETCHER))
+    rendered = step("style + layout", lambda: document.render(
+        stylesheets=sheets, font_config=font_config))
+    weasyprint.pdf.build_fonts_dictionary = fonts
+    try:
+        with core.pdf.compact_fonts(True):
+            step("write_pdf (draw, fonts, serialise)", rendered.write_pdf)
+    finally:
+        weasyprint.pdf.build_fonts_dictionary = stock
+    return spent
+
+
+def breakdown(n: int, warmup: int, name: str | None) -> None:
+    """Where the CPU time of one skill certificate goes, product vs bare (compact fonts both),
+    and the worker's signing of its credential: CPU ms medians of ``n`` rounds."""
+    from certification.signing import sign_credential
+    from certification.vc.keys import did_key, generate_private_key, private_key_to_pem
+
+    named = {"name": name} if name else {}
+    key = generate_private_key()
+    pem, did = private_key_to_pem(key).decode("ascii"), did_key(key.public_key())
+    bare_config = FontConfiguration()
+    bare_css = [CSS(string=BARE_CSS, font_config=bare_config)]
+    product_css = [core.pdf.base_stylesheet(), core.pdf.stylesheet(CERTIFICATE_CSS)]
+    kinds = {"product": (certificate_html, product_css, core.pdf.font_config()),
+             "bare": (bare_html, bare_css, bare_config)}
+    rows: dict[str, dict[str, list[float]]] = {kind: {} for kind in kinds}
+    signing: list[float] = []
+    for serial in range(warmup + n):
+        face = skill_face(serial, **named)
+        for kind, (html_of, sheets, config) in kinds.items():
+            for label, ms in _phases(face, html_of, sheets, config).items():
+                if serial >= warmup:
+                    rows[kind].setdefault(label, []).append(ms)
+        started = time.process_time()
+        sign_credential(_unsigned_credential(serial, did), pem, did)
+        if serial >= warmup:
+            signing.append((time.process_time() - started) * 1000)
+    print(f"where the CPU time goes (median ms of {n}; load average {os.getloadavg()[0]:.2f}):")
+    print(f"  {'step':38s} {'product':>8s} {'bare':>8s}")
+    for label in rows["product"]:
+        product, bare = (statistics.median(rows[kind][label]) for kind in kinds)
+        print(f"  {label:38s} {product:8.1f} {bare:8.1f}")
+    print("  (font embedding is inside write_pdf; the QR code inside the template)")
+    print(f"  {'signing the credential (RDFC + Ed25519)':38s} {statistics.median(signing):8.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=50, help="certificates to time (default 50)")
@@ -191,6 +285,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.compare:
         compare(args.n, args.warmup, args.name)
+        breakdown(args.n, args.warmup, args.name)
         return
     render = _renderer(args.kind, args.name)
 
