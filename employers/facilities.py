@@ -64,6 +64,14 @@ class FilingState(StrEnum):
     ACCEPTED = "accepted"
 
 
+class FilingEventKind(StrEnum):
+    """What happened to a filing (FilingEvent.kind), one history row each."""
+
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    ACCEPTED = "accepted"
+
+
 LINK_STATUS = {LinkStatus.PENDING_CONSENT: "待本人同意", LinkStatus.ACTIVE: "在职",
                LinkStatus.ENDED: "已离职", LinkStatus.CONSENT_REFUSED: "本人已拒绝授权",
                LinkStatus.CONSENT_WITHDRAWN: "本人已撤回授权"}
@@ -72,6 +80,8 @@ FILING_STATUS = {FilingStatus.NONE: "未备案", FilingStatus.SUBMITTED: "备案
                  FilingStatus.RETURNED: "已退回", FilingStatus.ACCEPTED: "已备案"}
 FILING_STATES = {FilingState.SUBMITTED: "已提交", FilingState.RETURNED: "已退回",
                  FilingState.ACCEPTED: "已备案"}
+FILING_EVENTS = {FilingEventKind.SUBMITTED: "提交", FilingEventKind.RETURNED: "退回",
+                 FilingEventKind.ACCEPTED: "予以备案"}
 DATA_FILE = Path(__file__).parent / "data" / "filing.json"
 
 

@@ -57,7 +57,7 @@ LABELS = {
     "consent": vocab.CONSENT,
     "filing_status": vocab.FILING_STATUS,
     "filing_state": vocab.FILING_STATES,
-    "filing_event": {"submitted": "提交", "returned": "退回", "accepted": "予以备案"},
+    "filing_event": vocab.FILING_EVENTS,
     "calendar_kind": CALENDAR_KINDS,
     "audit_action": AUDIT_ACTIONS,
     "audit_entity": {"facility": "托育机构", "facility_class": "班级", "filing": "备案",

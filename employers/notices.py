@@ -16,6 +16,7 @@ import logging
 from datetime import datetime
 
 from core.messages.outbox import enqueue
+from employers.facilities import FilingState
 from employers.services.consents import MY_PAGE_TITLE
 from employers.tables import Facility, FacilityOperator, StaffLink
 
@@ -44,7 +45,7 @@ async def _operator_addresses(facility_id: int) -> list[tuple[str, str, int | No
 def filing_text(decision: str, facility_name: str, receipt_number: str = "",
                 reasons: str = "") -> tuple[str, str]:
     """(subject, body) of a filing decision's notice. Pure."""
-    if decision == "accepted":
+    if decision == FilingState.ACCEPTED:
         return (f"备案已受理：{facility_name}",
                 f"{facility_name}的托育机构备案已通过审核，备案回执编号：{receipt_number}。"
                 "请登录平台下载备案回执。")

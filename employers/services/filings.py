@@ -17,7 +17,13 @@ from core.pagination import offset_of
 from core.uploads import check_upload
 from employers import notices
 from employers.compliance.engine import evaluate_dict
-from employers.facilities import FilingState, FilingStatus, document_kinds, filing_rules
+from employers.facilities import (
+    FilingEventKind,
+    FilingState,
+    FilingStatus,
+    document_kinds,
+    filing_rules,
+)
 from employers.services import calendar, signing
 from employers.services.access import REVIEWER_ROLES, facility_for
 from employers.services.snapshots import LOCAL_TZ, build_snapshot
@@ -148,14 +154,14 @@ async def submit(facility_id: int, uploads: list[Upload], explanation: str,
         await row.save()
         facility.filing_status, facility.updated_at = FilingStatus.SUBMITTED, now
         await facility.save()
-        await _event(row.id, "submitted", actor, explanation)
+        await _event(row.id, FilingEventKind.SUBMITTED, actor, explanation)
         await audit.record(actor, "filing.submit", "filing", row.id,
                            after={"facility": facility_id, "compliant": report["compliant"],
                                   "packet_sha256": row.packet_sha256})
         return row
 
 
-async def _event(filing_id: int, kind: str, actor: Actor, note: str = "") -> None:
+async def _event(filing_id: int, kind: FilingEventKind, actor: Actor, note: str = "") -> None:
     await FilingEvent(filing=filing_id, kind=kind, actor_id=actor.user_id,
                       actor_name=actor.username, note=note,
                       at=clock.now()).save()
@@ -203,11 +209,13 @@ async def accept(filing_id: int, actor: Actor) -> Filing:
         await row.save()
         facility.filing_status, facility.updated_at = FilingStatus.ACCEPTED, now
         await facility.save()
-        await _event(row.id, "accepted", actor, row.receipt_number)
-        await notices.filing_decided(row.id, facility.id, "accepted",
+        await _event(row.id, FilingEventKind.ACCEPTED, actor, row.receipt_number)
+        await notices.filing_decided(row.id, facility.id, FilingState.ACCEPTED,
                                      receipt_number=row.receipt_number)
-        await audit.record(actor, "filing.accept", "filing", row.id, before={"state": "submitted"},
-                           after={"state": "accepted", "receipt_number": row.receipt_number})
+        await audit.record(actor, "filing.accept", "filing", row.id,
+                           before={"state": FilingState.SUBMITTED},
+                           after={"state": FilingState.ACCEPTED,
+                                  "receipt_number": row.receipt_number})
         return row
 
 
@@ -222,10 +230,12 @@ async def return_filing(filing_id: int, reasons: str, actor: Actor) -> Filing:
         await row.save()
         facility.filing_status, facility.updated_at = FilingStatus.RETURNED, now
         await facility.save()
-        await _event(row.id, "returned", actor, row.reasons)
-        await notices.filing_decided(row.id, facility.id, "returned", reasons=row.reasons)
-        await audit.record(actor, "filing.return", "filing", row.id, before={"state": "submitted"},
-                           after={"state": "returned"}, note=row.reasons)
+        await _event(row.id, FilingEventKind.RETURNED, actor, row.reasons)
+        await notices.filing_decided(row.id, facility.id, FilingState.RETURNED,
+                                     reasons=row.reasons)
+        await audit.record(actor, "filing.return", "filing", row.id,
+                           before={"state": FilingState.SUBMITTED},
+                           after={"state": FilingState.RETURNED}, note=row.reasons)
         return row
 
 
