@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from core import audit, clock, db, files
@@ -31,8 +32,18 @@ SCAN_KINDS = frozenset({"pdf", "jpeg", "png"})
 MAX_SCAN_BYTES = 5 * 1024 * 1024
 # Who acts on a person's written request to withdraw a paper consent (人社局).
 WITHDRAWING_OFFICERS = frozenset({Role.HRSS_OFFICER, Role.ADMIN})
-WITHDRAWN_VIA = {"person": "本人在账户中撤回",
-                 "officer_written_request": "人社局依本人书面申请撤回"}
+
+
+class WithdrawnVia(StrEnum):
+    """How a consent was withdrawn (StaffConsent.withdrawn_via): by the person in their
+    account, or by a 人社局 officer on the person's written request."""
+
+    PERSON = "person"
+    OFFICER_WRITTEN_REQUEST = "officer_written_request"
+
+
+WITHDRAWN_VIA = {WithdrawnVia.PERSON: "本人在账户中撤回",
+                 WithdrawnVia.OFFICER_WRITTEN_REQUEST: "人社局依本人书面申请撤回"}
 
 
 # The person's page where they accept, refuse or withdraw (/employers/my): its title, also
@@ -104,7 +115,7 @@ async def _current(link: StaffLink) -> StaffConsent:
     return row
 
 
-async def _withdraw(link: StaffLink, actor: Actor, via: str, reference: str = "",
+async def _withdraw(link: StaffLink, actor: Actor, via: WithdrawnVia, reference: str = "",
                     file_id: int | None = None) -> StaffLink:
     if link.status != LinkStatus.ACTIVE:
         raise Conflict("该关联当前没有有效的授权，无需撤回")
@@ -120,7 +131,7 @@ async def _withdraw(link: StaffLink, actor: Actor, via: str, reference: str = ""
 async def withdraw(link_id: int, actor: Actor) -> StaffLink:
     """The person withdraws a given consent (online or paper) in their account, at once."""
     async with db.transaction():
-        return await _withdraw(await _own_link(link_id, actor), actor, "person")
+        return await _withdraw(await _own_link(link_id, actor), actor, WithdrawnVia.PERSON)
 
 
 async def withdraw_on_written_request(link_id: int, reference: str, scan: bytes, filename: str,
@@ -145,7 +156,8 @@ async def withdraw_on_written_request(link_id: int, reference: str, scan: bytes,
         kind = check_upload(scan, allowed=SCAN_KINDS, max_bytes=MAX_SCAN_BYTES, field="scan",
                             label="书面申请扫描件")
         stored = await files.save_file(scan, kind=kind, original_name=filename, actor=actor)
-        return await _withdraw(link, actor, "officer_written_request", reference, stored.id)
+        return await _withdraw(link, actor, WithdrawnVia.OFFICER_WRITTEN_REQUEST, reference,
+                               stored.id)
 
 
 async def request_again(link_id: int, actor: Actor) -> StaffLink:
