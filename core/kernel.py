@@ -41,6 +41,7 @@ KERNEL = Domain(
     tables=(
         tables.Person, tables.PersonName, tables.PersonIdNumber, tables.WorkPeriod, tables.User,
         tables.ApiToken, tables.PasswordReset, tables.AuditLog, tables.StoredFile,
+        tables.StoredChunk,
         tables.Qualification, tables.QualificationLevel, tables.ConditionEdition,
         tables.Credential, tables.CredentialStatusChange, tables.CredentialEvent,
         *MESSAGE_TABLES, *CLAIM_TABLES,

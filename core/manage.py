@@ -1,4 +1,5 @@
-"""Administrative commands: ``python -m core.manage migrate|create-user|user|demo|serve|worker``.
+"""Administrative commands: ``python -m core.manage migrate|create-user|user|files|demo|serve|
+worker``.
 
 The kernel imports no domain: the commands load the composition by module name (the
 ``REGISTRY_COMPOSITION`` environment variable, default ``composition``), as uvicorn loads an app
@@ -14,7 +15,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from core import manage_users
+from core import manage_files, manage_users
 from core.roles import Role
 from core.settings import InvalidSettings, get_settings
 
@@ -141,6 +142,7 @@ def main(argv: list[str] | None = None) -> None:
     cu.add_argument("--display-name", default="")
     cu.add_argument("--organisation-id", type=int, default=None)
     manage_users.add_parser(sub)
+    manage_files.add_parser(sub)
     sub.add_parser("demo", help="空库时载入演示数据并打印演示账号")
     sv = sub.add_parser(
         "serve", help="启动服务（SQLite 时先迁移并载入演示数据）；信任 TRUSTED_PROXIES 中的代理"
@@ -164,6 +166,8 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(_with_db(create_user_cmd, args))
     elif args.command == "user":
         asyncio.run(_with_db(manage_users.run, args))
+    elif args.command == "files":
+        raise SystemExit(asyncio.run(_with_db(manage_files.run, args)))
     elif args.command == "demo":
         asyncio.run(_with_db(demo))
     elif args.command == "serve":

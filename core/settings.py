@@ -26,6 +26,7 @@ CONTEXT_PATH = "/ns/credentials/v1"
 DEFAULT_CONTEXT_URL = "https://caregiver-registry.example" + CONTEXT_PATH
 
 SMS_GATEWAYS = ("local", "http")
+FILE_STORAGES = ("local", "database")
 SMTP_SECURITY = ("starttls", "ssl", "none")
 
 # Taken exactly as given (a password may begin or end with a space); the others are stripped.
@@ -61,6 +62,10 @@ class Settings(BaseSettings):
     # Filled in from the others when unset (see _derived_defaults).
     var_dir: Path
     files_dir: Path
+    # Where stored files' contents live (core.storage): "local" (files under FILES_DIR, one
+    # machine or a shared mount) or "database" (chunks in the database: every process that
+    # reaches the database reaches the files). ``python -m core.manage files move`` moves them.
+    file_storage: str = "local"
     database_url: str
     secret_key: str = Field(repr=False)
     public_base_url: str
@@ -173,6 +178,14 @@ class Settings(BaseSettings):
         value = value.lower()
         if value not in SMS_GATEWAYS:
             raise ValueError(f"SMS_GATEWAY 应为 local 或 http，实为 {value!r}")
+        return value
+
+    @field_validator("file_storage")
+    @staticmethod
+    def _file_storage(value: str) -> str:
+        value = value.lower()
+        if value not in FILE_STORAGES:
+            raise ValueError(f"FILE_STORAGE 应为 local 或 database，实为 {value!r}")
         return value
 
     @field_validator("smtp_security")

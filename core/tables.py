@@ -7,6 +7,7 @@ from __future__ import annotations
 from piccolo.columns import (
     JSON,
     Boolean,
+    Bytea,
     Date,
     ForeignKey,
     Integer,
@@ -147,7 +148,9 @@ class AuditLog(Table):
 
 
 class StoredFile(Table):
-    """An uploaded or generated file kept on disk, addressed by id, with its SHA-256."""
+    """An uploaded or generated file, addressed by id, with its SHA-256. Its contents are where
+    FILE_STORAGE keeps them (core.storage): ``path`` under FILES_DIR, or the StoredChunk rows of
+    its ``sha256``."""
 
     id = Serial(primary_key=True)
     sha256 = Varchar(length=64, index=True)
@@ -157,6 +160,21 @@ class StoredFile(Table):
     original_name = Varchar(length=255, default="")
     created_by = Integer(null=True, default=None)
     created_at = Timestamptz()
+
+
+class StoredChunk(Table, tablename="stored_file_chunk"):
+    """One piece (core.storage.CHUNK_BYTES at most) of a file's contents kept in the database
+    (FILE_STORAGE=database), keyed by the whole file's SHA-256 so identical contents are stored
+    once; ``digest`` is the SHA-256 of this piece. Unique (sha256, seq): the database's unique
+    index ``stored_file_chunk_uq``."""
+
+    id = Serial(primary_key=True)
+    sha256 = Varchar(length=64)
+    seq = Integer()
+    digest = Varchar(length=64)
+    data = Bytea()
+
+    stored_file_chunk_uq = Unique([sha256, seq])
 
 
 class Qualification(Table):

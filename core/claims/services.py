@@ -34,7 +34,6 @@ its own transaction: it is called outside any open transaction.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -46,14 +45,13 @@ from core.accounts.usernames import normalise_username
 from core.actor import Actor
 from core.claims.tables import ClaimMethod, ClaimState, IdentityClaim
 from core.errors import Conflict, NotFound, ValidationError
-from core.files import save_file
+from core.files import delete_file, save_file
 from core.identity import mask_id_number, mask_name, mask_phone, names_match
 from core.messages.outbox import enqueue
 from core.messages.tables import Message
 from core.people import PersonInput, find_or_create_person, find_person
 from core.roles import Role
-from core.settings import get_settings
-from core.tables import Person, StoredFile, User
+from core.tables import Person, User
 from core.uploads import SCAN_KINDS, check_upload
 
 PURPOSE = "claim"
@@ -457,7 +455,7 @@ async def upload_document(user_id: int, data: bytes, filename: str, consent: boo
         await audit.record(actor, "claim.document_uploaded", "identity_claim", claim.id,
                            after={"consent": DOCUMENT_CONSENT})
     if old_file:
-        await _delete_file(old_file)
+        await delete_file(old_file)
 
 
 # --- 人社局 officers -----------------------------------------------------------------------
@@ -564,16 +562,6 @@ async def accept_pending_claim(user_id: int, note: str, actor: Actor) -> None:
 # --- housekeeping ----------------------------------------------------------------------------
 
 
-async def _delete_file(file_id: int) -> None:
-    """Drop a stored file row, and the file on disk when no other row shares its content."""
-    async with db.transaction():
-        stored = await StoredFile.select(StoredFile.path).where(StoredFile.id == file_id).first()
-        await StoredFile.delete().where(StoredFile.id == file_id)
-        shared = stored and await StoredFile.exists().where(StoredFile.path == stored["path"])
-    if stored and not shared:
-        await asyncio.to_thread((get_settings().files_dir / stored["path"]).unlink, True)
-
-
 async def purge_decided_documents() -> int:
     """Delete the ID document images kept 30 days (PIPL art. 19): of claims decided (or
     withdrawn, e.g. made moot by another account's binding) more than 30 days ago, and of
@@ -595,5 +583,5 @@ async def purge_decided_documents() -> int:
                 IdentityClaim.id == row["id"])
             await audit.record(actor, "claim.document_deleted", "identity_claim", row["id"],
                                after={"undecided": row["decided_at"] is None})
-        await _delete_file(row["document"])
+        await delete_file(row["document"])
     return len(due)

@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, MultipartBody
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Stream, Template
 
 from core import files
 from core.accounts.auth import actor_of, roles
@@ -368,13 +368,15 @@ class FilingFiles(Controller):
 
     @get("/{file_id:int}")
     async def download(self, request: Request, filing_id: FromPath[int],
-                       file_id: FromPath[int]) -> Response[bytes]:
+                       file_id: FromPath[int]) -> Stream:
+        """Streamed piece by piece from the file storage (core.files.open_file)."""
         row: Filing = await filings.filing_for(filing_id, actor_of(request))
         allowed = {e["file_id"] for entries in row.documents.values() for e in entries}
         allowed |= {row.pdf_file, row.receipt_file}
         if file_id not in allowed:
             raise NotFound("文件不存在")
-        stored, content = await files.read_file(file_id)
+        stored, pieces = await files.open_file(file_id)
         name = "receipt.pdf" if file_id == row.receipt_file else f"filing-{row.id}-{file_id}"
-        return Response(content, media_type=stored.content_type, headers={
-            "Content-Disposition": f'attachment; filename="{name}"'})
+        return Stream(pieces, media_type=stored.content_type, headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Content-Length": str(stored.size)})

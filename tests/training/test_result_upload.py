@@ -302,10 +302,21 @@ def test_trainee_sees_results_once_approved(client, run, closed_session):
     assert "理论 85" in page.text and "不合格" in page.text
 
 
-def test_expired_feedback_files_are_purged_by_housekeeping(client, run, closed_session):
-
-    from core import housekeeping
+@pytest.fixture(params=["local", "database"])
+def file_storage(request, monkeypatch):
+    """FILE_STORAGE for this test (read on each use: core.storage.current)."""
     from core.settings import get_settings
+
+    monkeypatch.setenv("FILE_STORAGE", request.param)
+    get_settings.cache_clear()
+    yield request.param
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+def test_expired_feedback_files_are_purged_by_housekeeping(file_storage, client, run,
+                                                           closed_session):
+    from core import housekeeping, storage
     from core.tables import StoredFile
     from training.services.results import purge_expired_feedback
 
@@ -314,13 +325,17 @@ def test_expired_feedback_files_are_purged_by_housekeeping(client, run, closed_s
     upload(client, headers, sid, xlsx([HEADERS, [people[0][0], "别人", 85, 90]]))
     row = run(ResultUpload.objects().first)
     stored = run(StoredFile.objects().where(StoredFile.id == row.feedback_file).first)
-    path = get_settings().files_dir / stored.path
-    assert path.exists()
+
+    def kept() -> bool:
+        return run(storage.current().has, stored.sha256, stored.path)
+
+    assert kept()
+    assert storage.current().name == file_storage
     assert run(purge_expired_feedback) == 0
     run(ResultUpload.update({ResultUpload.feedback_expires_at:
                              clock.now() - timedelta(hours=1)}).where(
         ResultUpload.id == row.id))
     run(housekeeping.run_once, client.app)  # what each server process runs every hour
-    assert not path.exists()
+    assert not kept()
     assert run(ResultUpload.objects().first).feedback_file is None
     assert run(ResultUpload.objects().first).errors  # the error list is kept

@@ -7,23 +7,19 @@ error marked in a column (training.results_feedback)."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from piccolo.table import Table
 
-from core import audit, clock
+from core import audit, clock, files
 from core.actor import Actor
 from core.clock import now
 from core.db import transaction
 from core.errors import Conflict, NotFound
 from core.files import read_file
-from core.settings import get_settings
-from core.tables import StoredFile
 from training import states as s
 from training.results_feedback import annotate_file
 from training.results_file import (
@@ -65,23 +61,12 @@ class UploadOutcome:
     summary: ResultsSummary | None = None
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-
-
 async def store_bytes(data: bytes, content_type: str, name: str, extension: str,
                       actor: Actor) -> int:
-    """Like core.files.save_file, for the CSV/XLSX kinds a results file may have."""
-    digest = hashlib.sha256(data).hexdigest()
-    relative = Path(digest[:2]) / f"{digest}.{extension}"
-    await asyncio.to_thread(_write, get_settings().files_dir / relative, data)
-    row = StoredFile(sha256=digest, path=str(relative), content_type=content_type,
-                     size=len(data), original_name=name[:255], created_by=actor.user_id,
-                     created_at=now())
-    await row.save()
+    """Like core.files.save_file, for the CSV/XLSX kinds a results file may have; the new
+    StoredFile id."""
+    row = await files.store_bytes(data, content_type=content_type, extension=extension,
+                                  original_name=name, actor=actor)
     return row.id
 
 
@@ -232,22 +217,15 @@ async def _refused(session_id: int, data: bytes, filename: str, parsed: Any,
 
 async def purge_expired_feedback() -> int:
     """Drop annotated files past their 24 hours (rows and, when no other row shares the
-    content-addressed file, the file on disk). Returns how many were dropped."""
+    content-addressed contents, the contents: core.files.delete_file). Returns how many were
+    dropped."""
     expired = await ResultUpload.select(ResultUpload.id, ResultUpload.feedback_file).where(
         ResultUpload.feedback_file.is_not_null()
         & (ResultUpload.feedback_expires_at < now()))
     for row in expired:
-        async with transaction():
-            await ResultUpload.update({ResultUpload.feedback_file: None}).where(
-                ResultUpload.id == row["id"])
-            stored = await StoredFile.select(StoredFile.path).where(
-                StoredFile.id == row["feedback_file"]).first()
-            await StoredFile.delete().where(StoredFile.id == row["feedback_file"])
-            shared = stored and await StoredFile.exists().where(
-                StoredFile.path == stored["path"])
-        if stored and not shared:
-            path = get_settings().files_dir / stored["path"]
-            await asyncio.to_thread(path.unlink, True)
+        await ResultUpload.update({ResultUpload.feedback_file: None}).where(
+            ResultUpload.id == row["id"])
+        await files.delete_file(row["feedback_file"])
     return len(expired)
 
 
