@@ -50,7 +50,25 @@ TRANSITIONS: dict[CredentialStatus, set[CredentialStatus]] = {
     S.REVOKED: set(),
     S.SUPERSEDED: set(),
 }
-OUTCOMES = {"HEALTH_CERT": ("pass", "fail"), "BACKGROUND_CHECK": ("clear", "flagged")}
+
+
+class CheckOutcome(StrEnum):
+    """The conclusion of a recorded check (Credential.outcome): a health check passes or
+    fails, a background check is clear or flagged; the values are what the database holds."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    CLEAR = "clear"
+    FLAGGED = "flagged"
+
+
+# The conclusions a check of each kind may record; other credentials record none.
+OUTCOMES: dict[str, tuple[CheckOutcome, ...]] = {
+    "HEALTH_CERT": (CheckOutcome.PASS, CheckOutcome.FAIL),
+    "BACKGROUND_CHECK": (CheckOutcome.CLEAR, CheckOutcome.FLAGGED),
+}
+OUTCOME_LABELS = {CheckOutcome.PASS: "合格", CheckOutcome.FAIL: "不合格",
+                  CheckOutcome.CLEAR: "无记录", CheckOutcome.FLAGGED: "有记录"}
 
 Listener = Callable[[int, int, str], Awaitable[None]]  # (credential_id, person_id, kind)
 # Extension point: (core.domain.Hook, listener) pairs in a domain's ``plugs``.

@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 
-from core.credentials import STATUS_LABELS
+from core.credentials import OUTCOME_LABELS, STATUS_LABELS
 from core.domain import Hook
 from core.levels import level_label
 from core.messages.tables import MessageState
@@ -75,7 +75,7 @@ KERNEL_LABELS: dict[str, Mapping[str, str]] = {
     "role": {**{r.value: text for r, text in ROLE_LABELS.items()},
              "system": "系统", "anonymous": "访客"},
     # conclusions of a recorded check: health checks pass/fail, background checks clear/flagged
-    "outcome": {"pass": "合格", "fail": "不合格", "clear": "无记录", "flagged": "有记录"},
+    "outcome": OUTCOME_LABELS,
     "education": EDUCATION_LABELS,
     "credential_source": {"issued": "本平台颁发", "recorded": "登记的外部证件"},
     "audit_action": KERNEL_AUDIT_ACTIONS,

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from core import clock, db
 from core.actor import Actor
-from core.credentials import CredentialInput, create_credential
+from core.credentials import CheckOutcome, CredentialInput, create_credential
 from core.demo import demo_id_number
 from core.people import PersonInput
 from core.tables import Person, User
@@ -67,7 +67,8 @@ async def _staff(facility_id: int, people: tuple, actor: Actor, consent_file: by
                 source="recorded"), actor)
         # One caregiver's health check lapses in 20 days: the forecast shows it.
         checked = today - timedelta(days=345 if i == 1 else 90)
-        for code, outcome in (("HEALTH_CERT", "pass"), ("BACKGROUND_CHECK", "clear")):
+        for code, outcome in (("HEALTH_CERT", CheckOutcome.PASS),
+                              ("BACKGROUND_CHECK", CheckOutcome.CLEAR)):
             await staff.record_check(link.id, staff.CheckInput(code, outcome, checked,
                                                                "宁河区医院" if code == "HEALTH_CERT"
                                                                else "宁河区公安分局"),

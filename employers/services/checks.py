@@ -16,7 +16,7 @@ from typing import Any
 
 from core import audit, clock, db
 from core.actor import Actor, CurrentUser
-from core.credentials import STATUS_LABELS, counts_on
+from core.credentials import STATUS_LABELS, CheckOutcome, CredentialStatus, counts_on
 from core.errors import DomainError, ValidationError
 from core.id_cells import clean_id_cell, strip_excel_marks
 from core.identity import IdType, mask_name, names_match, normalise_id_number, normalise_name
@@ -80,11 +80,11 @@ def valid_through(row: dict, today: date) -> date | None:
 
 def _counts_today(row: dict, today: date) -> bool:
     if row["code"] == "HEALTH_CERT":
-        if row["status"] != "valid" or row["outcome"] != "pass":
+        if row["status"] != CredentialStatus.VALID or row["outcome"] != CheckOutcome.PASS:
             return False
         return row["issued_on"] <= today <= row["valid_through"]
     if row["code"] == "BACKGROUND_CHECK":
-        return row["status"] == "valid" and row["outcome"] == "clear"
+        return row["status"] == CredentialStatus.VALID and row["outcome"] == CheckOutcome.CLEAR
     return counts_on(row, today)
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core import clock
+from core.credentials import OUTCOMES, CheckOutcome, CredentialStatus
 from core.tables import Credential
 from employers.compliance.rules import rules_in_force
 from employers.facilities import LinkStatus
@@ -107,10 +108,11 @@ async def build_snapshots(facility_ids: list[int], as_of: date | None = None
 
 
 def _member(link: dict, creds: list[dict], as_of: date, rules: Any) -> dict[str, Any]:
-    health = [c for c in creds if c["code"] == "HEALTH_CERT" and c["status"] == "valid"
-              and c["outcome"] == "pass" and c["issued_on"] <= as_of]
-    background = [c for c in creds if c["code"] == "BACKGROUND_CHECK" and c["status"] == "valid"
-                  and c["outcome"] in ("clear", "flagged") and c["issued_on"] <= as_of]
+    valid = CredentialStatus.VALID
+    health = [c for c in creds if c["code"] == "HEALTH_CERT" and c["status"] == valid
+              and c["outcome"] == CheckOutcome.PASS and c["issued_on"] <= as_of]
+    background = [c for c in creds if c["code"] == "BACKGROUND_CHECK" and c["status"] == valid
+                  and c["outcome"] in OUTCOMES["BACKGROUND_CHECK"] and c["issued_on"] <= as_of]
     entries = []
     for c in creds:
         kind = rules.credentials.get(c["code"])

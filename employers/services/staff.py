@@ -9,7 +9,12 @@ from datetime import date
 
 from core import audit, clock, db, files
 from core.actor import Actor
-from core.credentials import CredentialInput, create_credential, normalise_recorded_number
+from core.credentials import (
+    OUTCOMES,
+    CredentialInput,
+    create_credential,
+    normalise_recorded_number,
+)
 from core.errors import Conflict, Forbidden, NotFound, ValidationError
 from core.happened import require_happened
 from core.identity import mask_id_number
@@ -27,7 +32,7 @@ from employers.tables import ClassAssignment, StaffLink
 
 SCAN_KINDS = frozenset({"pdf", "jpeg", "png"})
 MAX_SCAN_BYTES = 5 * 1024 * 1024
-CHECK_CODES = {"HEALTH_CERT": ("pass", "fail"), "BACKGROUND_CHECK": ("clear", "flagged")}
+CHECK_CODES = OUTCOMES  # the checks an operator records, each with its conclusions
 
 
 async def link_person(facility_id: int, person: PersonInput, terms: StaffTerms,
