@@ -304,7 +304,8 @@ class FacilityPages(Controller):
         credentials = None
         if link.status == LinkStatus.ACTIVE or actor.role in OFFICER_ROLES:
             await checks.log_view(actor, person.id, facility_id, reason or "查看在职人员资质",
-                                  "officer" if actor.role in OFFICER_ROLES else "consent",
+                                  checks.CheckBasis.OFFICER if actor.role in OFFICER_ROLES
+                                  else checks.CheckBasis.CONSENT,
                                   "staff")
             credentials = await checks.full_view(person.id)
         return page(request, "employers/person.html", page_title=person.name, link=link,

@@ -12,6 +12,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from core import audit, clock, db
@@ -36,9 +37,32 @@ from training.services.catalogue import level_names
 MAX_ROWS = 500
 
 
+class CheckBasis(StrEnum):
+    """What a credential check could show, and why (CheckResult.basis; the access log's
+    CredentialAccessLog.basis holds the first three): every credential, by the person's consent
+    to the operator's facility or to an officer; only the public verification result; or
+    nothing, for a row of a bulk list that could not be read."""
+
+    CONSENT = "consent"
+    OFFICER = "officer"
+    PUBLIC = "public"
+    INVALID = "invalid"
+
+
+class Shown(StrEnum):
+    """What a view showed the viewer (CredentialAccessLog.shown)."""
+
+    FULL = "full"
+    PUBLIC_RESULT = "public_result"
+    NOTHING = "nothing"
+
+
+FULL_VIEW = (CheckBasis.CONSENT, CheckBasis.OFFICER)  # the bases that show every credential
+
+
 @dataclass
 class CheckResult:
-    basis: str  # consent | officer | public | not_found
+    basis: CheckBasis
     name: str
     credentials: list[dict[str, Any]] = field(default_factory=list)
     message: str = ""
@@ -127,7 +151,8 @@ async def public_view(number: str, name: str) -> list[dict[str, Any]]:
 
 
 # What a view showed the viewer (CredentialAccessLog.shown), as the person reads it.
-SHOWN = {"full": "全部证书记录", "public_result": "仅公开查验结果", "nothing": "未显示任何证书"}
+SHOWN = {Shown.FULL: "全部证书记录", Shown.PUBLIC_RESULT: "仅公开查验结果",
+         Shown.NOTHING: "未显示任何证书"}
 # The organisation an officer's view is named by in the person's log.
 OFFICER_ORGANISATIONS = {Role.HRSS_OFFICER: "人社局", Role.EDU_OFFICER: "教育局",
                          Role.HEALTH_REVIEWER: "卫健委", Role.ADMIN: "登记平台管理员"}
@@ -152,7 +177,7 @@ async def organisation_of(actor: Actor, facility_id: int | None) -> tuple[int | 
 
 
 async def log_view(actor: Actor, person_id: int, facility_id: int | None, reason: str,
-                   basis: str, via: str, shown: str = "full") -> None:
+                   basis: CheckBasis, via: str, shown: Shown = Shown.FULL) -> None:
     """Write one view of a person's credentials to their access log (in the caller's transaction,
     else in its own): who (organisation and user), when, why, on what basis, what was shown."""
     async with db.transaction():
@@ -178,19 +203,20 @@ async def check_person(actor: Actor, id_type: str, id_number: str, name: str, re
         if person is not None and names_match(person.name, name):
             facility_id = None if is_officer(actor) else await consenting_facility(actor, person.id)
             if is_officer(actor) or facility_id is not None:
-                basis = "officer" if is_officer(actor) else "consent"
+                basis = CheckBasis.OFFICER if is_officer(actor) else CheckBasis.CONSENT
                 await log_view(actor, person.id, facility_id, reason, basis, via)
                 return CheckResult(basis, person.name, await full_view(person.id))
         public = await public_view(number, name)
         if person is not None and names_match(person.name, name):
             # identified without consent: logged too, with what the public result showed
-            await log_view(actor, person.id, None, reason, "public", via,
-                           "public_result" if public else "nothing")
+            await log_view(actor, person.id, None, reason, CheckBasis.PUBLIC, via,
+                           Shown.PUBLIC_RESULT if public else Shown.NOTHING)
         said_no = None
         if (person is not None and names_match(person.name, name)
                 and actor.role == Role.FACILITY_OPERATOR):
             said_no = await consent_said_no(actor, person.id)
-        return CheckResult("public", mask_name(name), public, public_message(said_no, bool(public)))
+        return CheckResult(CheckBasis.PUBLIC, mask_name(name), public,
+                           public_message(said_no, bool(public)))
 
 
 async def consent_said_no(actor: Actor, person_id: int) -> str | None:
@@ -287,7 +313,8 @@ async def bulk_check(actor: Actor, rows: list[dict[str, str]], reason: str) -> l
                 result = await check_person(actor, row["id_type"], row["id_number"], row["name"],
                                             reason, row["number"], via="bulk")
             except DomainError as error:
-                result = CheckResult("invalid", mask_name(row["name"]) if row["name"] else "",
+                result = CheckResult(CheckBasis.INVALID,
+                                     mask_name(row["name"]) if row["name"] else "",
                                      message=error.message)
             result.row = i
             results.append(result)
@@ -297,8 +324,10 @@ async def bulk_check(actor: Actor, rows: list[dict[str, str]], reason: str) -> l
 # The download of a bulk check: one row per credential shown, at least one per person.
 EXPORT_HEADERS = ("行号", "姓名", "核查结果", "资质", "等级", "证书编号", "状态", "有效期至",
                   "今日是否有效", "说明")
-BASIS_WORDS = {"consent": "已授权：显示全部记录", "officer": "已授权：显示全部记录",
-               "public": "未获授权——仅显示公开查验结果", "invalid": "数据有误"}
+BASIS_WORDS = {CheckBasis.CONSENT: "已授权：显示全部记录",
+               CheckBasis.OFFICER: "已授权：显示全部记录",
+               CheckBasis.PUBLIC: "未获授权——仅显示公开查验结果",
+               CheckBasis.INVALID: "数据有误"}
 NO_CREDENTIALS = "登记库中没有该人员的证书记录"
 
 
@@ -312,7 +341,7 @@ def export_rows(results: list[CheckResult]) -> list[list[Any]]:
     说明. Never an ID number. Pure over the results (catalogue names from the label table)."""
     rows: list[list[Any]] = []
     for result in results:
-        note = result.message or (NO_CREDENTIALS if result.basis in ("consent", "officer")
+        note = result.message or (NO_CREDENTIALS if result.basis in FULL_VIEW
                                   and not result.credentials else "")
         columns: list[list[str]] = [[] for _ in range(6)]
         for c in result.credentials:
@@ -353,5 +382,5 @@ async def download_checker(user: CurrentUser, person_id: int) -> bool:
     facility_id = await consenting_facility(actor, person_id)
     if facility_id is None:
         return False
-    await log_view(actor, person_id, facility_id, "下载证书", "consent", "download")
+    await log_view(actor, person_id, facility_id, "下载证书", CheckBasis.CONSENT, "download")
     return True
