@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 
 ENCRYPTED_PEM = "-----BEGIN ENCRYPTED PRIVATE KEY-----"
+KEYS_LOCK = 610_020  # pg_advisory_xact_lock key: one transaction at a time creates or retires keys
 
 
 class SigningKeyLocked(RuntimeError):
@@ -79,21 +80,42 @@ async def _create(actor: Actor, key: Ed25519PrivateKey | None = None) -> Signing
     return row
 
 
-async def current_key(actor: Actor | None = None) -> SigningKey:
-    """The key that signs new credentials; created on first use (call inside a transaction)."""
-    row = await SigningKey.objects().where(SigningKey.status == vckeys.KeyStatus.CURRENT).order_by(
+async def _lock_keys() -> None:
+    """Hold, until the transaction ends, the right to create or retire keys: the processes
+    (web processes, workers, the keys command) that find no current key at the same moment
+    then create one key, not one each. PostgreSQL: a transaction-scoped advisory lock; SQLite:
+    the write lock the IMMEDIATE transaction (core.db.transaction) already holds. The partial
+    unique index ``signing_key_one_current`` refuses a second current key either way."""
+    if not db.is_sqlite():
+        await db.engine().run_ddl(f"SELECT pg_advisory_xact_lock({KEYS_LOCK})")
+
+
+async def _newest_current() -> SigningKey | None:
+    return await SigningKey.objects().where(SigningKey.status == vckeys.KeyStatus.CURRENT).order_by(
         SigningKey.id, ascending=False).first()
-    if row is None:
-        row = await _create(actor or Actor.system("keys"))
-    return row
+
+
+async def current_key(actor: Actor | None = None) -> SigningKey:
+    """The key that signs new credentials; created on first use, once however many processes
+    ask at the same moment (checked again under ``_lock_keys``). Inside a transaction the key
+    is created in it, and the lock held until it ends; outside, in a transaction of its own."""
+    row = await _newest_current()
+    if row is not None:
+        return row
+    async with db.transaction():
+        await _lock_keys()
+        row = await _newest_current()  # created by another process while this one waited
+        return row or await _create(actor or Actor.system("keys"))
 
 
 async def adopt_first_key(key: Ed25519PrivateKey, actor: Actor) -> SigningKey | None:
     """Make ``key`` the current key when the registry has none yet (the demo's fixed key);
     None when a key already exists (it is kept)."""
-    if await SigningKey.exists().where(SigningKey.id.is_not_null()):
-        return None
-    return await _create(actor, key)
+    async with db.transaction():
+        await _lock_keys()
+        if await SigningKey.exists().where(SigningKey.id.is_not_null()):
+            return None
+        return await _create(actor, key)
 
 
 async def key_by_id(key_id: int) -> SigningKey | None:
@@ -106,6 +128,7 @@ def issuer_of(row: SigningKey) -> dict:
 
 async def rotate(actor: Actor) -> SigningKey:
     async with db.transaction():
+        await _lock_keys()
         now = clock.now()
         olds = await SigningKey.objects().where(SigningKey.status == vckeys.KeyStatus.CURRENT)
         for old in olds:

@@ -37,7 +37,9 @@ class SerialCounter(Table):
 
 class SigningKey(Table):
     """An Ed25519 key of the registry. ``current`` signs new credentials; a ``retired`` key
-    keeps signing the status lists of the credentials it issued, so they stay checkable."""
+    keeps signing the status lists of the credentials it issued, so they stay checkable.
+    At most one key is current: the partial unique index ``signing_key_one_current``
+    (status, where status is current)."""
 
     id = Serial(primary_key=True)
     did = Varchar(length=100, unique=True)
