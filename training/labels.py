@@ -40,6 +40,7 @@ AUDIT_ACTIONS = {
     "exam_registration.basis_replaced": "更换报名依据",
     "exam_registration.basis_withdrawn": "报名依据被撤销",
     "exam_results.upload": "上传考试成绩",
+    "exam_results.template": "下载成绩模板（含考生身份证号）",
     "exam_on_behalf.create": "机构代为报名考试",
     "exam_on_behalf.code_sent": "发送代报名确认验证码",
     "exam_on_behalf.confirm": "本人确认代报名",

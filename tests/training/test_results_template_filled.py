@@ -196,3 +196,30 @@ def test_review_level_and_formula_safe_names():
     # the blank template (no candidates) is still read as "no data"
     parsed = parse_results_file(template_file(False, "csv"), "t.csv", needs_review=False)
     assert [e.message for e in parsed.errors] == ["表头下没有成绩数据"]
+
+
+def test_each_download_is_audited(client, run, closed_session):  # noqa: F811
+    """The filled template carries full ID numbers: every download leaves an audit row (who,
+    the session, the format, how many candidates), shown in the audit log in words."""
+    import json
+
+    from core.tables import AuditLog
+
+    world, session, _ = closed_session(2)
+    login(client, world.staff)
+    assert client.get(LINK.format(session, "xlsx")).status_code == 200
+    headers = api_token(client, world.staff)
+    assert client.get(f"/api/v1/exam-sessions/{session}/results/template?format=csv",
+                      headers=headers).status_code == 200
+    rows = run(AuditLog.select(AuditLog.actor_name, AuditLog.entity_id, AuditLog.summary).where(
+        AuditLog.action == "exam_results.template").order_by(AuditLog.id))
+    summaries = [json.loads(r["summary"]) if isinstance(r["summary"], str) else r["summary"]
+                 for r in rows]
+    assert [(r["actor_name"], r["entity_id"], s["after"]) for r, s in zip(rows, summaries,
+                                                                          strict=True)] == [
+        (world.staff, str(session), {"format": "XLSX", "candidates": 2}),
+        (world.staff, str(session), {"format": "CSV", "candidates": 2}),
+    ]
+    # an unknown format or another provider's session downloads nothing and is not audited
+    assert client.get(LINK.format(session, "pdf")).status_code == 404
+    assert len(run(AuditLog.select().where(AuditLog.action == "exam_results.template"))) == 2
