@@ -67,6 +67,8 @@ def json_depth_exceeds(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
 def check_query_dates(query: str) -> None:
     """422 naming the parameter for a date query value outside 1900-01-01 … 2099-12-31
     (Litestar does not apply range constraints to date query parameters)."""
+    if "-" not in query and "%2d" not in query.lower():
+        return  # no value can be a date (YYYY-MM-DD): nothing to decode (hot public lookups)
     for name, value in parse_qsl(query):
         match = DATE_TEXT.match(value)
         if match and DATE_QUERY.match(name):
