@@ -62,8 +62,11 @@ DOMAIN = Domain(
     # the signing key before any demo issues a certificate; demo certificates after training's
     seeders=(Seeder(10, demo.seed_key), Seeder(30, demo.seed)),
     background=(Background("certificate-worker", jobs.start_worker, jobs.stop_worker),),
+    # the public lookup's cache listens for changes while the web process runs
+    on_startup=(verification.start_cache,),
     on_shutdown=(verification.close_readers,),  # this process's lookup connections
     plugs=((credentials.LISTENERS, notices.on_credential_changed),  # SMS to the holder
+           (credentials.LISTENERS, verification.changing),  # no cached answer while changing
            (ports.CERTIFICATION, FOR_TRAINING),  # what training asks of certification
            (LABELS, labels.LABELS)),  # its states and audit events, in Chinese
 )

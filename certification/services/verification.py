@@ -1,25 +1,28 @@
 """Public verification: by number + name, or number + verification code (the QR code).
 
 An unknown number, a wrong name and a wrong code raise the same NotFound with the same message,
-so the answers cannot be used to harvest numbers. One query per lookup (the endpoint is hot).
+so the answers cannot be used to harvest numbers. At most one query per lookup (the endpoint is
+hot), none when the certificate's public answer is in this process's cache
+(certification.services.lookup_cache: emptied by every change, on both engines).
 """
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from piccolo.engine.sqlite import SQLiteEngine
 
 from certification.numbers import codes_match, normalise_code, normalise_number
+from certification.services.lookup_cache import LookupCache, PgListener
 from certification.tables import CertificateRecord
 from certification.vc.credential import CERTIFICATE_TIMEZONE
 from core.credentials import STATUS_LABELS
 from core.db import SQLITE_BUSY_TIMEOUT_S, engine
 from core.errors import NotFound
-from core.identity import mask_name, names_match
+from core.identity import mask_name, name_key
 
 NOT_FOUND_MESSAGE = "未查到匹配的证书：请核对证书编号和姓名（或验证码）"
 REASON_SHOWN = ("suspended", "revoked", "superseded", "expired")
@@ -38,12 +41,14 @@ WHERE c.number = {} AND c.source = 'issued'
 
 
 _readers: dict[str, sqlite3.Connection] = {}
+CACHE = LookupCache()  # this process's public answers (lookup_cache says when they are served)
+_sqlite_version: list[int] = [-1]  # PRAGMA data_version the cached SQLite entries were read at
 
 
 def _sqlite_reader(path: str) -> sqlite3.Connection:
     """A read-only connection kept open for lookups (Piccolo opens one per query on SQLite,
     which costs more than the lookup). In WAL mode each statement sees the latest commit, so a
-    revocation shows at once."""
+    revocation shows at once. A new database file (tests) starts an empty cache."""
     reader = _readers.get(path)
     if reader is None:
         for old in _readers.values():
@@ -53,7 +58,18 @@ def _sqlite_reader(path: str) -> sqlite3.Connection:
                                  timeout=SQLITE_BUSY_TIMEOUT_S)
         reader.row_factory = sqlite3.Row
         _readers[path] = reader
+        CACHE.start()
+        _sqlite_version[0] = -1
     return reader
+
+
+def _sqlite_cache_check(reader: sqlite3.Connection) -> None:
+    """Empty the cache when any other connection (this process's writers, the worker, another
+    process) committed since the entries were read: ``PRAGMA data_version`` of this reader."""
+    version = reader.execute("PRAGMA data_version").fetchone()[0]
+    if version != _sqlite_version[0]:
+        CACHE.clear()
+        _sqlite_version[0] = version
 
 
 class _PgReaders:
@@ -89,11 +105,42 @@ _pg_readers: dict[asyncio.AbstractEventLoop, _PgReaders] = {}
 _PG_QUERY = _QUERY.replace("{}", "$1")
 
 
+_listeners: dict[asyncio.AbstractEventLoop, PgListener] = {}
+
+
+async def start_cache() -> None:
+    """The app's on_startup: on PostgreSQL, listen for changes so that the cache may serve
+    (SQLite needs no listener: see _sqlite_cache_check)."""
+    db = engine()
+    if isinstance(db, SQLiteEngine):
+        return
+    listener = PgListener(CACHE, db.get_new_connection)
+    _listeners[asyncio.get_running_loop()] = listener
+    await listener.start()
+
+
 async def close_readers() -> None:
-    """Close this event loop's lookup connections (the app's on_shutdown)."""
-    readers = _pg_readers.pop(asyncio.get_running_loop(), None)
+    """Close this event loop's lookup connections and its change listener (the app's
+    on_shutdown); the cache stops serving."""
+    loop = asyncio.get_running_loop()
+    listener = _listeners.pop(loop, None)
+    if listener is not None:
+        await listener.stop()
+    readers = _pg_readers.pop(loop, None)
     if readers is not None:
         await readers.close()
+
+
+async def changing(credential_id: int, _person_id: int, kind: str) -> None:
+    """core.credentials listener, inside the transaction changing a credential: its number
+    bypasses this process's cache until the commit's notification arrives, so the officer's
+    next lookup (served by this process) never sees the old answer."""
+    if kind == "created" or not CACHE.live or isinstance(engine(), SQLiteEngine):
+        return  # unknown numbers are not cached; SQLite checks data_version on each lookup
+    rows = await CertificateRecord.raw("SELECT number FROM credential WHERE id = {}",
+                                       credential_id)
+    for row in rows:
+        CACHE.changing(row["number"])
 
 
 async def _fetch(number: str) -> list:
@@ -102,7 +149,7 @@ async def _fetch(number: str) -> list:
         # An indexed lookup takes tens of microseconds: cheaper inline than a thread hop.
         cursor = _sqlite_reader(db.path).execute(_QUERY.replace("{}", "?"), (number,))
         return [dict(row) for row in cursor.fetchall()]
-    if getattr(db, "current_transaction", None) is not None and db.current_transaction.get():
+    if _in_transaction(db):
         return await CertificateRecord.raw(_QUERY, number)  # see the transaction's own writes
     loop = asyncio.get_running_loop()
     readers = _pg_readers.get(loop)
@@ -111,7 +158,12 @@ async def _fetch(number: str) -> list:
     return await readers.fetch(db, _PG_QUERY, number)
 
 
-@dataclass(frozen=True)
+def _in_transaction(db: object) -> bool:
+    current = getattr(db, "current_transaction", None)
+    return current is not None and current.get() is not None
+
+
+@dataclass(frozen=True, slots=True)
 class PublicCertificate:
     number: str
     holder_name_masked: str
@@ -165,33 +217,106 @@ def _public_reason(stored: str, status: str, reason: str | None) -> str:
     return reason or ""
 
 
-async def lookup(number: str, *, name: str = "", code: str = "", today: date) -> PublicCertificate:
-    number = normalise_number(number)
-    code = normalise_code(code)  # refused before the lookup: the answer never depends on it
-    if not number or len(number) > 40 or not (name.strip() or code.strip()):
-        raise NotFound(NOT_FOUND_MESSAGE)
-    rows = await _fetch(number)
-    if not rows:
-        raise NotFound(NOT_FOUND_MESSAGE)
-    row = rows[0]
-    if name.strip():
-        ok = names_match(name, row["holder_name"]) or names_match(name, row["person_name"])
-    else:
-        ok = codes_match(code, row["verification_code"])
-    if not ok:
-        raise NotFound(NOT_FOUND_MESSAGE)
-    expires_on = _as_date(row["expires_on"])
-    status = effective_status(row["status"], expires_on, today)
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """What the cache keeps of one certificate: its public answer as stored (no expiry applied)
+    and what a request is matched against."""
+
+    cert: PublicCertificate
+    holder_key: str  # core.identity.name_key of the name printed on the certificate
+    person_key: str  # … of the person's current name
+    verification_code: str
+
+
+_shared: dict[object, object] = {}  # one object per repeated value (labels, dates, masks)
+
+
+def _one(value: object) -> object:
+    """The one shared copy of a repeated value, so that many cached entries cost little."""
+    if value is None:
+        return None
+    if len(_shared) > 100_000:
+        _shared.clear()
+    return _shared.setdefault(value, value)
+
+
+def _entry(row: dict) -> _Entry:
+    """The public answer for the certificate as stored, and its matching keys."""
+    status = row["status"]
     changed = _as_date(row["status_changed_at"])
-    if status == "expired" and row["status"] == "valid":
-        changed = expires_on
-    return PublicCertificate(
-        number=row["number"], holder_name_masked=mask_name(row["holder_name"]),
-        qualification=row["qualification_name"], level=row["level"],
-        level_name=row["level_name"] or "", kind=row["kind"], issuer=row["issuer_name"],
-        issued_on=_as_date(row["issued_on"]), expires_on=expires_on, status=status,
+    holder_key = name_key(row["holder_name"])
+    person_key = name_key(row["person_name"])
+    cert = PublicCertificate(
+        number=row["number"], holder_name_masked=_one(mask_name(row["holder_name"])),
+        qualification=_one(row["qualification_name"]), level=row["level"],
+        level_name=_one(row["level_name"] or ""), kind=_one(row["kind"]),
+        issuer=_one(row["issuer_name"]), issued_on=_one(_as_date(row["issued_on"])),
+        expires_on=_one(_as_date(row["expires_on"])), status=_one(status),
         status_label=STATUS_LABELS[status],
-        status_date=changed if status != "valid" else None,
-        status_reason=_public_reason(row["status"], status, row["status_reason"]),
+        status_date=_one(changed) if status != "valid" else None,
+        status_reason=_one(_public_reason(status, status, row["status_reason"])),
         superseded_by=row["superseded_by_number"] if status == "superseded" else None,
     )
+    return _Entry(cert, holder_key, person_key if person_key != holder_key else holder_key,
+                  row["verification_code"])
+
+
+def _on(cert: PublicCertificate, today: date) -> PublicCertificate:
+    """The answer on ``today``: a valid certificate past its expiry date reads as expired
+    (since its expiry date, "有效期届满") even before the nightly job."""
+    if effective_status(cert.status, cert.expires_on, today) == cert.status:
+        return cert
+    return replace(cert, status="expired", status_label=STATUS_LABELS["expired"],
+                   status_date=cert.expires_on,
+                   status_reason=_public_reason(cert.status, "expired", None),
+                   superseded_by=None)
+
+
+async def _find(number: str) -> _Entry | None:
+    db = engine()
+    if isinstance(db, SQLiteEngine):
+        _sqlite_cache_check(_sqlite_reader(db.path))
+    elif _in_transaction(db):  # must see the transaction's own writes: never cached
+        rows = await _fetch(number)
+        return _entry(rows[0]) if rows else None
+    entry = CACHE.get(number)
+    if entry is not None:
+        return entry
+    epoch = CACHE.epoch
+    rows = await _fetch(number)
+    if not rows:
+        return None
+    entry = _entry(rows[0])
+    CACHE.put(number, entry, epoch)
+    return entry
+
+
+def _fold_number(number: str) -> str:
+    """normalise_number, with a shortcut for plain ASCII (the usual case: nothing to fold but
+    spaces and case)."""
+    if number.isascii():
+        return "".join(number.split()).upper()
+    return normalise_number(number)
+
+
+async def lookup(number: str, *, name: str = "", code: str = "", today: date) -> PublicCertificate:
+    """The public answer for a certificate number with its holder's name (or its verification
+    code), on ``today`` (China date). Raises NotFound, always with NOT_FOUND_MESSAGE, for an
+    unknown number, a wrong name or a wrong code; ValidationError for a digit of another
+    script in the number or the code."""
+    number = _fold_number(number)
+    code = normalise_code(code) if code else ""  # refused before the lookup
+    name = name.strip()
+    if not number or len(number) > 40 or not (name or code):
+        raise NotFound(NOT_FOUND_MESSAGE)
+    entry = await _find(number)
+    if entry is None:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    if name:
+        key = name_key(name)
+        ok = bool(key) and (key == entry.holder_key or key == entry.person_key)
+    else:
+        ok = codes_match(code, entry.verification_code)
+    if not ok:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return _on(entry.cert, today)

@@ -1,0 +1,231 @@
+"""The public lookup's cache (certification.services.lookup_cache): a warm entry never hides a
+change — made through this process's API, by another process, or while the PostgreSQL change
+listener is away."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from typing import Any
+
+import pytest
+
+from tests.conftest import api_token
+
+IS_PG = os.environ.get("DATABASE_URL", "").startswith(("postgresql://", "postgres://"))
+
+
+@pytest.fixture
+def officer(make_user):
+    make_user("hrss_officer", "officer")
+    return "officer"
+
+
+def public(client: Any, number: str, name: str = "王芳") -> dict:
+    response = client.get(f"/api/v1/public/certificates/{number}", params={"name": name})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_the_answer_is_served_from_the_cache_when_nothing_changed(client, make_person,
+                                                                  issue_skill):
+    from certification.services import verification
+
+    cert = issue_skill(make_person("王芳").id)
+    first = public(client, cert.number)
+    assert verification.CACHE.live and cert.number in verification.CACHE.entries
+    assert public(client, cert.number) == first
+    assert public(client, cert.number.lower(), " 王 芳 ") == first  # one entry, any spelling
+    wrong = client.get(f"/api/v1/public/certificates/{cert.number}", params={"name": "李娜"})
+    unknown = client.get("/api/v1/public/certificates/S123412000001264000999",
+                         params={"name": "王芳"})
+    assert wrong.status_code == unknown.status_code == 404 and wrong.json() == unknown.json()
+
+
+def test_a_revocation_through_the_api_shows_at_once_with_the_cache_warm(client, make_person,
+                                                                      issue_skill, officer):
+    from certification.services import verification
+
+    cert = issue_skill(make_person("王芳").id)
+    assert public(client, cert.number)["status"] == "valid"
+    assert public(client, cert.number)["status"] == "valid"  # served from the cache
+    assert cert.number in verification.CACHE.entries
+    headers = api_token(client, officer)
+    base = f"/api/v1/certification/certificates/{cert.id}"
+    suspended = client.post(f"{base}/suspend", json={"public_reason": "投诉调查中"},
+                            headers=headers)
+    assert suspended.status_code == 200, suspended.text
+    body = public(client, cert.number)
+    assert body["status"] == "suspended" and body["status_reason"] == "投诉调查中"
+    assert client.post(f"{base}/reinstate", json={"public_reason": "调查结束"},
+                       headers=headers).status_code == 200
+    assert public(client, cert.number)["status"] == "valid"
+    public(client, cert.number)  # warm again
+    assert client.post(f"{base}/revoke", json={"public_reason": "考试舞弊"},
+                       headers=headers).status_code == 200
+    body = public(client, cert.number)
+    assert body["status"] == "revoked" and body["status_reason"] == "考试舞弊"
+
+
+def test_a_valid_certificate_in_the_cache_reads_as_expired_after_its_expiry_date(
+        client, run, make_person, issue_skill):
+    from datetime import date
+
+    from core import clock
+    from core.tables import Credential
+
+    cert = issue_skill(make_person("王芳").id)
+    run(Credential.update({Credential.expires_on: date(2027, 5, 31)})
+        .where(Credential.id == cert.id))
+    with clock.frozen(date(2027, 5, 31)):
+        assert public(client, cert.number)["status"] == "valid"
+        assert public(client, cert.number)["status"] == "valid"
+    with clock.frozen(date(2027, 6, 1)):
+        body = public(client, cert.number)
+    assert body["status"] == "expired" and body["status_reason"] == "有效期届满"
+    assert body["status_date"] == "2027-05-31"
+
+
+def _wait_until(check, what: str, seconds: float = 1.0) -> float:
+    """Poll ``check`` (another process's doing) until it holds; the seconds it took."""
+    started = time.monotonic()
+    while not check():
+        if time.monotonic() - started > seconds:
+            raise AssertionError(f"{what}: not within {seconds} s")
+        time.sleep(0.01)
+    return time.monotonic() - started
+
+
+def test_a_revocation_made_by_another_process_shows_in_the_next_lookup(
+        client, make_person, issue_skill, officer, tmp_path):
+    """Process B (uvicorn) revokes; this process's warm cache must not answer valid for more
+    than a second (the PostgreSQL notification, or SQLite's data_version at once)."""
+    import httpx
+
+    from certification.services import verification
+    from core.db import engine
+    from tests.servers import served_app
+
+    cert = issue_skill(make_person("王芳").id)
+    env = {"VAR_DIR": str(tmp_path / "var")}
+    if hasattr(engine(), "path"):
+        env["DATABASE_URL"] = f"sqlite:///{engine().path}"
+    with served_app(**env) as other_url, httpx.Client(base_url=other_url) as other:
+        assert public(client, cert.number)["status"] == "valid"
+        assert public(other, cert.number)["status"] == "valid"
+        assert public(client, cert.number)["status"] == "valid"  # warm here
+        assert cert.number in verification.CACHE.entries
+        headers = api_token(other, officer)
+        revoked = other.post(f"/api/v1/certification/certificates/{cert.id}/revoke",
+                             json={"public_reason": "考试舞弊"}, headers=headers)
+        assert revoked.status_code == 200, revoked.text
+        assert public(other, cert.number)["status"] == "revoked"  # its own change: at once
+        _wait_until(lambda: public(client, cert.number)["status"] == "revoked",
+                    "另一进程的撤销在本进程可见")
+        if not IS_PG:
+            assert public(client, cert.number)["status"] == "revoked"
+
+
+class FakeConnection:
+    """What PgListener uses of an asyncpg connection."""
+
+    def __init__(self) -> None:
+        self.on_terminate: list = []
+        self.on_notify: dict = {}
+        self.closed = False
+
+    def add_termination_listener(self, callback) -> None:
+        self.on_terminate.append(callback)
+
+    async def add_listener(self, channel: str, callback) -> None:
+        self.on_notify[channel] = callback
+
+    def is_closed(self) -> bool:
+        return self.closed
+
+    async def close(self) -> None:
+        self.closed = True
+
+    def terminate(self) -> None:
+        self.closed = True
+
+    async def fetchval(self, query: str, timeout: float) -> int:
+        return 1
+
+    def drop(self) -> None:
+        self.closed = True
+        for callback in self.on_terminate:
+            callback(self)
+
+
+def test_a_dropped_listener_turns_the_cache_off_and_empties_it():
+    from certification.services.lookup_cache import CHANNEL, LookupCache, PgListener
+
+    async def scenario() -> None:
+        cache = LookupCache(size=10)
+        conns: list[FakeConnection] = []
+
+        async def connect() -> FakeConnection:
+            conns.append(FakeConnection())
+            return conns[-1]
+
+        listener = PgListener(cache, connect)
+        assert not cache.live and cache.get("A") is None  # nothing served before listening
+        await listener.start()
+        assert cache.live
+        cache.put("A", "entry-a", cache.epoch)
+        cache.put("B", "entry-b", cache.epoch)
+        assert cache.get("A") == "entry-a"
+        conns[0].on_notify[CHANNEL](conns[0], 1, CHANNEL, "A")  # A changed
+        assert cache.get("A") is None and cache.get("B") == "entry-b"
+        stale_epoch = cache.epoch
+        conns[0].drop()  # the server closed the listening connection
+        assert not cache.live and cache.entries == {}
+        cache.put("B", "entry-b", stale_epoch)
+        assert cache.get("B") is None  # not stored, not served while nobody listens
+        await listener.stop()
+
+    asyncio.run(scenario())
+
+
+def test_a_row_read_while_a_change_arrived_is_not_stored():
+    from certification.services.lookup_cache import LookupCache
+
+    cache = LookupCache(size=2)
+    cache.start()
+    epoch = cache.epoch
+    cache.forget("A")  # a notification arrives while the row of A was being read
+    cache.put("A", "old-a", epoch)
+    assert cache.get("A") is None
+    cache.changing("B")  # this process is changing B inside its transaction
+    cache.put("B", "old-b", cache.epoch)
+    assert cache.get("B") is None
+    cache.forget("B")  # its commit's notification
+    cache.put("B", "new-b", cache.epoch)
+    assert cache.get("B") == "new-b"
+    cache.put("C", "c", cache.epoch)
+    cache.put("D", "d", cache.epoch)  # bounded: the least recently used (B) goes
+    assert set(cache.entries) == {"C", "D"}
+
+
+@pytest.mark.postgres_only
+def test_a_lost_listener_connection_never_serves_a_stale_answer(client, run, make_person,
+                                                                issue_skill):
+    """The listener's backend is killed: the cache goes off until it reconnects, and a
+    revocation written meanwhile (its notification lost) shows at once."""
+    from certification.services import verification
+    from core.db import engine
+    from core.tables import Credential
+
+    cert = issue_skill(make_person("王芳").id)
+    assert public(client, cert.number)["status"] == "valid"
+    [listener] = verification._listeners.values()
+    pid = listener.conn.get_server_pid()
+    run(engine().run_ddl(f"SELECT pg_terminate_backend({int(pid)})"))
+    _wait_until(lambda: not verification.CACHE.live, "监听连接断开后缓存停用", seconds=5)
+    run(Credential.update({Credential.status: "revoked", Credential.status_reason: "考试舞弊"})
+        .where(Credential.id == cert.id))
+    assert public(client, cert.number)["status"] == "revoked"
+    _wait_until(lambda: verification.CACHE.live, "监听连接恢复", seconds=10)
+    assert public(client, cert.number)["status"] == "revoked"
