@@ -228,6 +228,10 @@ class ClassSessionOut(_ClassSessionFacts):
 
 
 class ClassSessionRevisionOut(_ClassSessionFacts):
+    """One version of a class session (training.services.hours_changes.ClassSessionRevisionRow)."""
+
+    model_config = FROM_ROWS
+
     revision: int
     action: str = Field(description="record | correct | void")
     present: list[int]

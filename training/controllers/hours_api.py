@@ -30,7 +30,8 @@ class ClassSessionsApi(Controller):
         await hours_changes.correct_session(
             session_id, change, None if data.present is None else set(data.present),
             data.reason, actor)
-        return sc.ClassSessionRevisionOut(**(await hours_changes.history(session_id, actor))[-1])
+        return sc.ClassSessionRevisionOut.model_validate(
+            (await hours_changes.history(session_id, actor))[-1])
 
     @post("/{session_id:int}/void", summary="作废一次课（须填原因；记录保留，不再计学时）",
           guards=[roles(*STAFF)], status_code=200)
@@ -38,10 +39,11 @@ class ClassSessionsApi(Controller):
                    data: JSONBody[sc.ReasonIn]) -> sc.ClassSessionRevisionOut:
         actor = actor_of(request)
         await hours_changes.void_session(session_id, data.reason, actor)
-        return sc.ClassSessionRevisionOut(**(await hours_changes.history(session_id, actor))[-1])
+        return sc.ClassSessionRevisionOut.model_validate(
+            (await hours_changes.history(session_id, actor))[-1])
 
     @get("/{session_id:int}/history", summary="一次课的全部版本（录入、更正、作废）")
     async def history(self, request: Request,
                       session_id: FromPath[int]) -> list[sc.ClassSessionRevisionOut]:
         rows = await hours_changes.history(session_id, actor_of(request))
-        return [sc.ClassSessionRevisionOut(**r) for r in rows]
+        return [sc.ClassSessionRevisionOut.model_validate(r) for r in rows]

@@ -16,26 +16,17 @@ from core.roles import Role
 from core.web import FormData, errors_of, page, redirect_with
 from training import states as st
 from training.controllers.common import form_of, many, read_ids, read_session
-from training.services import hours_changes
+from training.services import hours, hours_changes
 from training.services.courses import get_course
-from training.tables import Attendance, ClassSession
 
 BASE = "/training/provider/sessions"
 
 
-async def _session(session_id: int) -> dict[str, Any]:
-    row = await ClassSession.select().where(ClassSession.id == session_id).first()
-    if row is None:
-        from core.errors import NotFound
-        raise NotFound("未找到该次课")
-    return row
-
-
-def _form_of_session(row: dict[str, Any], present: set[int]) -> dict[str, Any]:
-    return {"held_on": row["held_on"].isoformat(),
-            "starts_at": row["starts_at"].strftime("%H:%M") if row["starts_at"] else "",
-            "ends_at": row["ends_at"].strftime("%H:%M") if row["ends_at"] else "",
-            "kind": row["kind"], "hours": str(row["hours"]), "topic": row["topic"],
+def _form_of_session(row: hours.ClassSessionRow, present: set[int]) -> dict[str, Any]:
+    return {"held_on": row.held_on.isoformat(),
+            "starts_at": row.starts_at.strftime("%H:%M") if row.starts_at else "",
+            "ends_at": row.ends_at.strftime("%H:%M") if row.ends_at else "",
+            "kind": row.kind, "hours": str(row.hours), "topic": row.topic,
             "present": [str(e) for e in sorted(present)], "reason": "", "void_reason": ""}
 
 
@@ -47,18 +38,15 @@ class ClassSessionPages(Controller):
     async def _page(self, request: Request, session_id: int, form: dict | None = None,
                     errors: dict | None = None, status_code: int = 200) -> Template:
         actor = actor_of(request)
-        row = await _session(session_id)
-        course = await get_course(row["course"], actor)
-        attendance = await Attendance.select(
-            Attendance.enrolment, Attendance.present, Attendance.enrolment.person.name,
-        ).where(Attendance.session == session_id).order_by(Attendance.enrolment)
-        present = {a["enrolment"] for a in attendance if a["present"]}
+        row = await hours.session_row(session_id, actor)
+        course = await get_course(row.course_id, actor)
+        members = await hours.attendance_of(row)
+        present = {m.enrolment_id for m in members if m.present}
         flags = (await hours_changes.open_flags(course.id)).get(session_id, [])
         return page(request, "training/class_session.html", status_code=status_code,
                     page_title="上课记录", course=course, session=row, flags=flags,
-                    members=[{"id": a["enrolment"], "name": a["enrolment.person.name"]}
-                             for a in attendance],
-                    form=form or _form_of_session(row, present), errors=errors or {},
+                    members=members, form=form or _form_of_session(row, present),
+                    errors=errors or {},
                     history=await hours_changes.history(session_id, actor), st=st)
 
     @get("/{session_id:int}")
@@ -94,9 +82,8 @@ class ClassSessionPages(Controller):
             reader.done()
             await hours_changes.void_session(session_id, reason, actor_of(request))
         except DomainError as error:
-            row = await _session(session_id)
-            present = {r["enrolment"] for r in await Attendance.select(Attendance.enrolment).where(
-                (Attendance.session == session_id) & (Attendance.present == True))}  # noqa: E712
+            row = await hours.session_row(session_id, actor_of(request))
+            present = {m.enrolment_id for m in await hours.attendance_of(row) if m.present}
             base = _form_of_session(row, present)
             errors = {"void_reason" if field == "reason" else field: message
                       for field, message in errors_of(error).items()}

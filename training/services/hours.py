@@ -221,17 +221,58 @@ class ClassSessionRow:
     flags: tuple[str, ...] = ()
 
 
+_SESSION_COLUMNS = (
+    ClassSession.id, ClassSession.course.as_alias("course_id"), ClassSession.held_on,
+    ClassSession.starts_at, ClassSession.ends_at, ClassSession.kind, ClassSession.hours,
+    ClassSession.topic, ClassSession.state, ClassSession.revision)
+
+
+def _session_row(row: dict) -> ClassSessionRow:
+    """The selected columns with kind and state as their StrEnums."""
+    return ClassSessionRow(**{**row, "kind": s.HoursKind(row["kind"]),
+                              "state": s.ClassSessionState(row["state"])})
+
+
 async def sessions_of(course_id: int, actor: Actor) -> list[ClassSessionRow]:
     """Every session of the course (void ones included, marked by ``state``), oldest first.
     NotFound for another provider's course."""
     await get_course(course_id, actor)
     cs = ClassSession
-    rows = await cs.select(
-        cs.id, cs.course.as_alias("course_id"), cs.held_on, cs.starts_at, cs.ends_at, cs.kind,
-        cs.hours, cs.topic, cs.state, cs.revision,
-    ).where(cs.course == course_id).order_by(cs.held_on).order_by(cs.starts_at).order_by(cs.id)
-    return [ClassSessionRow(**{**r, "kind": s.HoursKind(r["kind"]),
-                               "state": s.ClassSessionState(r["state"])}) for r in rows]
+    rows = await cs.select(*_SESSION_COLUMNS).where(cs.course == course_id).order_by(
+        cs.held_on).order_by(cs.starts_at).order_by(cs.id)
+    return [_session_row(r) for r in rows]
+
+
+async def session_row(session_id: int, actor: Actor) -> ClassSessionRow:
+    """One recorded session (void or not). NotFound when it does not exist (未找到该次课) or
+    its course is another provider's (未找到该班次)."""
+    row = await ClassSession.select(*_SESSION_COLUMNS).where(
+        ClassSession.id == session_id).first()
+    if row is None:
+        raise NotFound("未找到该次课")
+    await get_course(row["course_id"], actor)
+    return _session_row(row)
+
+
+@dataclass(frozen=True)
+class AttendanceMark:
+    """One trainee's attendance at a class session: the enrolment, the trainee's name and
+    whether they were present."""
+
+    enrolment_id: int
+    name: str
+    present: bool
+
+
+async def attendance_of(session: ClassSessionRow) -> list[AttendanceMark]:
+    """Everyone marked at the session (present or absent), by enrolment id. ``session`` comes
+    from session_row or sessions_of, which checked who may see it."""
+    a = Attendance
+    rows = await a.select(
+        a.enrolment.as_alias("enrolment_id"), a.enrolment.person.name.as_alias("name"),
+        a.present,
+    ).where(a.session == session.id).order_by(a.enrolment)
+    return [AttendanceMark(**r) for r in rows]
 
 
 async def progress_by_enrolment(course: Course | dict) -> dict[int, Progress]:

@@ -9,7 +9,8 @@ is reopened and an issued training certificate goes to the 人社局 officers' r
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
 from typing import Any
 
 from core import audit, clock, db
@@ -176,8 +177,30 @@ async def follow_hours(course: Course, actor: Actor, why: str) -> list[int]:
     return reopened
 
 
-async def history(session_id: int, actor: Actor) -> list[dict[str, Any]]:
-    """Every version of a session, first to last (provider staff of its provider, officers)."""
+@dataclass(frozen=True)
+class ClassSessionRevisionRow:
+    """One version of a class session (a ClassSessionRevision row) as the session page and
+    training.schemas.ClassSessionRevisionOut show it: what it said (day, China wall-clock
+    times, kind, class hours (学时), topic, state), the enrolment ids ``present`` in it, what
+    was done (``action``: record | correct | void), why and when."""
+
+    revision: int
+    held_on: date
+    starts_at: time | None
+    ends_at: time | None
+    kind: s.HoursKind
+    hours: int
+    topic: str
+    present: tuple[int, ...]
+    state: s.ClassSessionState
+    action: str
+    reason: str
+    changed_at: datetime
+
+
+async def history(session_id: int, actor: Actor) -> list[ClassSessionRevisionRow]:
+    """Every version of a session, first to last (provider staff of its provider, officers).
+    NotFound when the session does not exist or is another provider's."""
     session = await ClassSession.select(ClassSession.course).where(
         ClassSession.id == session_id).first()
     if session is None:
@@ -185,20 +208,40 @@ async def history(session_id: int, actor: Actor) -> list[dict[str, Any]]:
     from training.services.courses import get_course
 
     await get_course(session["course"], actor)
-    return await ClassSessionRevision.select().where(
-        ClassSessionRevision.session == session_id).order_by(
-        ClassSessionRevision.revision).output(load_json=True)
+    r = ClassSessionRevision
+    rows = await r.select(
+        r.revision, r.held_on, r.starts_at, r.ends_at, r.kind, r.hours, r.topic, r.present,
+        r.state, r.action, r.reason, r.changed_at,
+    ).where(r.session == session_id).order_by(r.revision).output(load_json=True)
+    return [ClassSessionRevisionRow(**{
+        **row, "kind": s.HoursKind(row["kind"]), "present": tuple(row["present"]),
+        "state": s.ClassSessionState(row["state"])}) for row in rows]
 
 
-async def open_flags(course_id: int) -> dict[int, list[dict[str, Any]]]:
-    """Open integrity flags of a course's sessions, by session id."""
-    rows = await SessionFlag.select().where(
-        (SessionFlag.session.course == course_id) & (SessionFlag.state == "open")).order_by(
-        SessionFlag.id)
-    out: dict[int, list[dict[str, Any]]] = {}
+@dataclass(frozen=True)
+class SessionFlagRow:
+    """An open integrity flag on a class session: what the rules found (``kind``:
+    future_date | duplicate | trainee_overlap), in words (``label``) and in detail."""
+
+    id: int
+    session_id: int
+    kind: str
+    detail: str
+
+    @property
+    def label(self) -> str:
+        """The flag's kind in words (FLAG_LABELS; the code itself when unknown)."""
+        return FLAG_LABELS.get(self.kind, self.kind)
+
+
+async def open_flags(course_id: int) -> dict[int, list[SessionFlagRow]]:
+    """Open integrity flags of a course's sessions, by session id, oldest first."""
+    f = SessionFlag
+    rows = await f.select(f.id, f.session.as_alias("session_id"), f.kind, f.detail).where(
+        (f.session.course == course_id) & (f.state == "open")).order_by(f.id)
+    out: dict[int, list[SessionFlagRow]] = {}
     for r in rows:
-        r["label"] = FLAG_LABELS.get(r["kind"], r["kind"])
-        out.setdefault(r["session"], []).append(r)
+        out.setdefault(r["session_id"], []).append(SessionFlagRow(**r))
     return out
 
 
@@ -207,5 +250,5 @@ async def sessions_with_flags(course_id: int, actor: Actor) -> list[ClassSession
     labels and details (``label：detail``). NotFound for another provider's course."""
     rows = await sessions_of(course_id, actor)
     flags = await open_flags(course_id)
-    return [replace(r, flags=tuple(f"{f['label']}：{f['detail']}" for f in flags.get(r.id, [])))
+    return [replace(r, flags=tuple(f"{f.label}：{f.detail}" for f in flags.get(r.id, [])))
             for r in rows]
