@@ -217,15 +217,12 @@ def _public_reason(stored: str, status: str, reason: str | None) -> str:
     return reason or ""
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    """What the cache keeps of one certificate: its public answer as stored (no expiry applied)
-    and what a request is matched against."""
-
-    cert: PublicCertificate
-    holder_key: str  # core.identity.name_key of the name printed on the certificate
-    person_key: str  # … of the person's current name
-    verification_code: str
+# What the cache keeps of one certificate: the fields of its PublicCertificate as stored (no
+# expiry applied), then what a request is matched against. A flat tuple of strings, numbers and
+# dates: the garbage collector stops tracking it, so a full cache adds nothing to its passes.
+_FIELDS = 14  # PublicCertificate's
+_HOLDER_KEY, _PERSON_KEY, _CODE = 14, 15, 16  # name_key of the printed name, of the person's
+_Entry = tuple
 
 
 _shared: dict[object, object] = {}  # one object per repeated value (labels, dates, masks)
@@ -246,19 +243,17 @@ def _entry(row: dict) -> _Entry:
     changed = _as_date(row["status_changed_at"])
     holder_key = name_key(row["holder_name"])
     person_key = name_key(row["person_name"])
-    cert = PublicCertificate(
-        number=row["number"], holder_name_masked=_one(mask_name(row["holder_name"])),
-        qualification=_one(row["qualification_name"]), level=row["level"],
-        level_name=_one(row["level_name"] or ""), kind=_one(row["kind"]),
-        issuer=_one(row["issuer_name"]), issued_on=_one(_as_date(row["issued_on"])),
-        expires_on=_one(_as_date(row["expires_on"])), status=_one(status),
-        status_label=STATUS_LABELS[status],
-        status_date=_one(changed) if status != "valid" else None,
-        status_reason=_one(_public_reason(status, status, row["status_reason"])),
-        superseded_by=row["superseded_by_number"] if status == "superseded" else None,
+    return (
+        row["number"], _one(mask_name(row["holder_name"])), _one(row["qualification_name"]),
+        row["level"], _one(row["level_name"] or ""), _one(row["kind"]),
+        _one(row["issuer_name"]), _one(_as_date(row["issued_on"])),
+        _one(_as_date(row["expires_on"])), _one(status), STATUS_LABELS[status],
+        _one(changed) if status != "valid" else None,
+        _one(_public_reason(status, status, row["status_reason"])),
+        row["superseded_by_number"] if status == "superseded" else None,
+        holder_key, person_key if person_key != holder_key else holder_key,
+        row["verification_code"],
     )
-    return _Entry(cert, holder_key, person_key if person_key != holder_key else holder_key,
-                  row["verification_code"])
 
 
 def _on(cert: PublicCertificate, today: date) -> PublicCertificate:
@@ -314,9 +309,9 @@ async def lookup(number: str, *, name: str = "", code: str = "", today: date) ->
         raise NotFound(NOT_FOUND_MESSAGE)
     if name:
         key = name_key(name)
-        ok = bool(key) and (key == entry.holder_key or key == entry.person_key)
+        ok = bool(key) and (key == entry[_HOLDER_KEY] or key == entry[_PERSON_KEY])
     else:
-        ok = codes_match(code, entry.verification_code)
+        ok = codes_match(code, entry[_CODE])
     if not ok:
         raise NotFound(NOT_FOUND_MESSAGE)
-    return _on(entry.cert, today)
+    return _on(PublicCertificate(*entry[:_FIELDS]), today)
