@@ -119,8 +119,7 @@ class OfficerProviderPages(Controller):
     async def detail(self, request: Request, provider_id: FromPath[int]) -> Template:
         row = await providers.get_provider(provider_id, actor_of(request))
         scopes = await providers.scopes_of(provider_id)
-        selected = {scope: [f"{r['qualification_code']}:{r['level']}" if r["level"] is not None
-                            else r["qualification_code"] for r in scopes if r["scope"] == scope]
+        selected = {scope: [r.choice for r in scopes if r.scope == scope]
                     for scope in (s.SCOPE_TRAIN, s.SCOPE_EXAMINE)}
         form = {k: getattr(row, k) or "" for k in (
             "name", "uscc", "address", "contact_name", "contact_phone", "body_type", "body_code",

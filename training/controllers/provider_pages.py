@@ -19,6 +19,7 @@ from core.identity import IdType
 from core.reporting.exports import attachment
 from core.roles import Role
 from core.web import FormData, PageNumber, errors_of, form_page, page, redirect_with
+from training import states as s
 from training.controllers.common import form_of, labels, many, read_ids, read_session
 from training.results_file import MAX_LISTED_ERRORS
 from training.services import courses, enrolment, exam_dates, exams, hours, hours_changes, results
@@ -36,15 +37,11 @@ StateQuery = Annotated[str, QueryParameter(name="state")]
 async def _course_options(provider_id: int) -> list[tuple[str, str]]:
     ctx = await labels()
     out = []
-    for row in await scopes_of(provider_id):
-        if row["scope"] != "train":
-            continue
-        code, lvl = row["qualification_code"], row["level"]
-        label = ctx["quals"].get(code, code)
-        if lvl is not None:
-            out.append((f"{code}:{lvl}", f"{label} {ctx['levels'].get(f'{code}:{lvl}', lvl)}"))
-        else:
-            out.append((code, label))
+    for row in await scopes_of(provider_id, s.SCOPE_TRAIN):
+        label = ctx["quals"].get(row.qualification_code, row.qualification_code)
+        if row.level is not None:
+            label += f" {ctx['levels'].get(row.choice, row.level)}"
+        out.append((row.choice, label))
     return out
 
 
@@ -274,10 +271,9 @@ class ProviderExamPages(Controller):
     async def _index(self, request: Request, form: dict, errors: dict, status_code: int = 200,
                      page_number: int = 1) -> Template:
         actor = actor_of(request)
-        options = [(k, v) for k, v in await skill_levels()
-                   if k in {f"{r['qualification_code']}:{r['level']}"
-                            for r in await scopes_of(actor.organisation_id or 0)
-                            if r["scope"] == "examine"}]
+        examined = {r.choice for r in await scopes_of(actor.organisation_id or 0,
+                                                      s.SCOPE_EXAMINE)}
+        options = [(k, v) for k, v in await skill_levels() if k in examined]
         return page(request, "training/provider_exams.html", status_code=status_code,
                     page_title="考试场次", result=await exams.provider_sessions(actor, page_number),
                     options=options, form=form, errors=errors, **await labels())
@@ -306,8 +302,8 @@ class ProviderExamPages(Controller):
         return redirect_with(request, f"{BASE}/exams/{session_id}", "考试场次已创建（草稿）")
 
     async def _detail(self, request: Request, session_id: int, errors: list | None = None,
-                      status_code: int = 200, upload: dict | None = None,
-                      ob_form: dict | None = None, ob_errors: dict | None = None) -> Template:
+                      status_code: int = 200, ob_form: dict | None = None,
+                      ob_errors: dict | None = None) -> Template:
         actor = actor_of(request)
         session = await exams.get_session(session_id, actor)
         on_behalf = {"rows": await exams.on_behalf_of_session(session_id, actor),
@@ -315,7 +311,7 @@ class ProviderExamPages(Controller):
                      "id_types": [(t.value, t.value) for t in IdType], "form": ob_form or {},
                      "errors": ob_errors or {}}
         rule = await level_rule(session.qualification_code, session.level)
-        latest = upload or await results.latest_upload(session_id)
+        latest = await results.latest_upload(session_id)
         return page(request, "training/provider_exam.html", status_code=status_code,
                     page_title="考试场次", session=session, rule=rule,
                     registrations=await exams.registrations_of(session_id, actor),

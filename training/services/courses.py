@@ -245,15 +245,19 @@ async def catalogue(filters: CatalogueFilter, page: int, per_page: int = 20) -> 
     return result
 
 
-async def provider_courses(actor: Actor, state: str, page: int, per_page: int = 20) -> Page:
+async def provider_courses(actor: Actor, state: str, page: int,
+                           per_page: int = 20) -> Page[CourseRow]:
+    """The staff user's provider's courses (in ``state`` when given), latest start first.
+    Forbidden for anybody but provider staff."""
     provider_id = own_provider_id(actor)
     where = Course.provider == provider_id
     if state:
         where &= Course.state == state
-    result = Page([], page, per_page, await Course.count().where(where), query={"state": state})
-    result.items = await Course.select().where(where).order_by(
-        Course.starts_on, ascending=False).order_by(Course.id, ascending=False).limit(
-        per_page).offset(result.offset)
+    result: Page[CourseRow] = Page([], page, per_page, await Course.count().where(where),
+                                   query={"state": state})
+    result.items = [CourseRow(**_course_row(r)) for r in await Course.select(
+        *_ROW_COLUMNS).where(where).order_by(Course.starts_on, ascending=False).order_by(
+        Course.id, ascending=False).limit(per_page).offset(result.offset)]
     return result
 
 

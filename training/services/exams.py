@@ -367,13 +367,34 @@ async def registrations_of(session_id: int, actor: Actor) -> list[SessionRegistr
         evidence_file=r["evidence_file"], reason=r["reason"]) for r in rows]
 
 
-async def provider_sessions(actor: Actor, page: int, per_page: int = 20) -> Page[dict]:
+@dataclass(frozen=True)
+class ProviderSession:
+    """One of a provider's exam sessions as its list shows it: qualification and level, exam
+    date, place, state and the officer's reason when the results were returned."""
+
+    id: int
+    qualification_code: str
+    level: int
+    exam_on: date
+    place: str
+    state: s.ExamState
+    return_reason: str
+
+
+async def provider_sessions(actor: Actor, page: int,
+                            per_page: int = 20) -> Page[ProviderSession]:
+    """The staff user's provider's exam sessions, latest exam first. Forbidden for anybody
+    but provider staff."""
     provider_id = own_provider_id(actor)
-    where = ExamSession.provider == provider_id
-    result = Page([], page, per_page, await ExamSession.count().where(where))
-    result.items = await ExamSession.select().where(where).order_by(
-        ExamSession.exam_on, ascending=False).order_by(ExamSession.id, ascending=False).limit(
+    es = ExamSession
+    where = es.provider == provider_id
+    result: Page[ProviderSession] = Page([], page, per_page, await es.count().where(where))
+    rows = await es.select(
+        es.id, es.qualification_code, es.level, es.exam_on, es.place, es.state,
+        es.return_reason,
+    ).where(where).order_by(es.exam_on, ascending=False).order_by(es.id, ascending=False).limit(
         per_page).offset(result.offset)
+    result.items = [ProviderSession(**{**r, "state": s.ExamState(r["state"])}) for r in rows]
     return result
 
 

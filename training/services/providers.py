@@ -193,12 +193,6 @@ async def get_provider(provider_id: int, actor: Actor) -> Provider:
     return row
 
 
-async def scopes_of(provider_id: int) -> list[dict[str, Any]]:
-    return await ProviderScope.select().where(ProviderScope.provider == provider_id).order_by(
-        ProviderScope.scope).order_by(ProviderScope.qualification_code).order_by(
-        ProviderScope.level, ascending=False)
-
-
 @dataclass(frozen=True)
 class ScopeView:
     """One line of a provider's scope: a qualification (and level for skills) it may
@@ -207,6 +201,27 @@ class ScopeView:
     qualification_code: str
     level: int | None
     scope: str
+
+    @property
+    def choice(self) -> str:
+        """The value a form chooses it by: ``CODE:level`` for a skill level, ``CODE`` for a
+        training item (no level)."""
+        if self.level is None:
+            return self.qualification_code
+        return f"{self.qualification_code}:{self.level}"
+
+
+async def scopes_of(provider_id: int, scope: str | None = None) -> list[ScopeView]:
+    """A provider's scopes (only those of ``scope``, train or examine, when given): by scope,
+    qualification, then the highest level number first."""
+    where = ProviderScope.provider == provider_id
+    if scope is not None:
+        where &= ProviderScope.scope == scope
+    return [ScopeView(r["qualification_code"], r["level"], r["scope"])
+            for r in await ProviderScope.select(
+                ProviderScope.qualification_code, ProviderScope.level, ProviderScope.scope,
+            ).where(where).order_by(ProviderScope.scope).order_by(
+                ProviderScope.qualification_code).order_by(ProviderScope.level, ascending=False)]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -229,9 +229,26 @@ async def purge_expired_feedback() -> int:
     return len(expired)
 
 
-async def latest_upload(session_id: int) -> dict[str, Any] | None:
-    return await ResultUpload.select().where(ResultUpload.session == session_id).order_by(
-        ResultUpload.id, ascending=False).first()
+@dataclass(frozen=True)
+class UploadAttempt:
+    """A results upload attempt as the provider's exam page shows it: whether it passed the
+    checks (``ok``), the annotated file kept for 24 hours after a refused one
+    (``feedback_file``, a StoredFile id; None once purged or for an accepted file) and when."""
+
+    id: int
+    original_name: str
+    ok: bool
+    feedback_file: int | None
+    created_at: datetime
+
+
+async def latest_upload(session_id: int) -> UploadAttempt | None:
+    """The session's latest upload attempt, or None before the first. The caller has checked
+    who may see the session (training.services.exams.get_session)."""
+    ru = ResultUpload
+    row = await ru.select(ru.id, ru.original_name, ru.ok, ru.feedback_file, ru.created_at).where(
+        ru.session == session_id).order_by(ru.id, ascending=False).first()
+    return None if row is None else UploadAttempt(**{**row, "ok": bool(row["ok"])})
 
 
 async def feedback_file(session_id: int, upload_id: int, actor: Actor) -> tuple[str, str, bytes]:
