@@ -200,12 +200,4 @@ class AuthApi(Controller):
 
     @get("/me", guards=[login_required], summary="当前用户")
     async def me(self, request: Request) -> MeResponse:
-        user = require_user(request)
-        return MeResponse(
-            id=user.id,
-            username=user.username,
-            display_name=user.display_name,
-            role=str(user.role),
-            role_label=user.role_label,
-            organisation_id=user.organisation_id,
-        )
+        return MeResponse.model_validate(require_user(request))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class TokenRequest(BaseModel):
@@ -27,6 +27,11 @@ class RegisterRequest(BaseModel):
 
 
 class MeResponse(BaseModel):
+    """The signed-in user, validated from core.actor.CurrentUser (role as its stored value,
+    role_label its Chinese name)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     username: str
     display_name: str

@@ -102,6 +102,17 @@ def test_repeated_failures_lock_the_account_for_a_while(client, make_user):
     assert api.status_code == 429
 
 
+def test_me_answers_the_signed_in_user(client, make_user):
+    from core.roles import Role
+
+    user_id = make_user("hrss_officer", "me.officer", display_name="人社局王科长")
+    r = client.get("/api/v1/auth/me", headers=api_token(client, "me.officer"))
+    assert r.status_code == 200
+    assert r.json() == {"id": user_id, "username": "me.officer", "display_name": "人社局王科长",
+                        "role": "hrss_officer", "role_label": Role.HRSS_OFFICER.label,
+                        "organisation_id": None}
+
+
 def test_token_expires_and_can_be_revoked(client, make_user, run):
     from datetime import datetime, timedelta
 
