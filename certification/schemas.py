@@ -28,6 +28,10 @@ class PublicCertificateOut(BaseModel):
 
 
 class StatusChangeOut(BaseModel):
+    """Read from certification.services.certificates.StatusChange by attribute."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     from_status: str
     to_status: str
     reason: str = Field(description="公开原因（公开查验、持证人可见）")

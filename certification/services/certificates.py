@@ -22,6 +22,30 @@ if TYPE_CHECKING:
     from certification.stamp import StatusStamp
 
 
+@dataclass(frozen=True)
+class StatusChange:
+    """One status change of a certificate, oldest first in its history: ``from_status`` (empty
+    at issuance), ``to_status``, ``reason`` (the public reason), ``at``; ``internal_note`` only
+    for readers entitled to it (人社局 officers: certification.access ISSUING_ROLES), None for
+    everybody else (certification.schemas.StatusChangeOut then answers null)."""
+
+    from_status: str
+    to_status: str
+    reason: str
+    at: datetime
+    internal_note: str | None = None
+
+
+@dataclass(frozen=True)
+class PdfHash:
+    """One stored PDF of a certificate: its SHA-256, why it was made (document_reason label
+    kind) and when."""
+
+    sha256: str
+    reason: str
+    created_at: datetime
+
+
 @dataclass
 class CertificateView:
     id: int
@@ -48,8 +72,8 @@ class CertificateView:
     record_id: int
     pdf_sha256: str | None = None  # the stored original's SHA-256 (never changes on download)
     superseded_by_number: str | None = None  # the new certificate's (fill_replacements)
-    history: list[dict] = field(default_factory=list)
-    pdf_hashes: list[dict] = field(default_factory=list)
+    history: list[StatusChange] = field(default_factory=list)
+    pdf_hashes: list[PdfHash] = field(default_factory=list)
 
     @property
     def pdf_is_stamped_copy(self) -> bool:
@@ -109,19 +133,21 @@ async def fill_replacements(views: list[CertificateView]) -> list[CertificateVie
 
 
 PUBLIC_HISTORY = (
-    CredentialStatusChange.id, CredentialStatusChange.from_status,
-    CredentialStatusChange.to_status, CredentialStatusChange.reason, CredentialStatusChange.at,
+    CredentialStatusChange.from_status, CredentialStatusChange.to_status,
+    CredentialStatusChange.reason, CredentialStatusChange.at,
 )
 
 
-async def history_of(credential_id: int, *, internal_notes: bool = False) -> list[dict]:
-    """The status changes, oldest first: ``from_status``, ``to_status``, ``reason`` (the
-    public reason), ``at``; plus ``internal_note`` only when ``internal_notes`` (for 人社局
-    officers: certification.access ISSUING_ROLES) — other readers never receive it."""
+async def history_of(credential_id: int, *,
+                     internal_notes: bool = False) -> list[StatusChange]:
+    """The status changes, oldest first; ``internal_note`` is read only when
+    ``internal_notes`` (for 人社局 officers: certification.access ISSUING_ROLES) — other
+    readers never receive it (None)."""
     columns = (*PUBLIC_HISTORY, CredentialStatusChange.internal_note) if internal_notes \
         else PUBLIC_HISTORY
-    return await CredentialStatusChange.select(*columns).where(
+    rows = await CredentialStatusChange.select(*columns).where(
         CredentialStatusChange.credential == credential_id).order_by(CredentialStatusChange.id)
+    return [StatusChange(**row) for row in rows]
 
 
 async def get_view(credential_id: int, today: date, *, with_history: bool = True,
@@ -134,9 +160,9 @@ async def get_view(credential_id: int, today: date, *, with_history: bool = True
     await fill_replacements([view])
     if with_history:
         view.history = await history_of(credential_id, internal_notes=internal_notes)
-        view.pdf_hashes = await CertificatePdf.select(
+        view.pdf_hashes = [PdfHash(**row) for row in await CertificatePdf.select(
             CertificatePdf.sha256, CertificatePdf.reason, CertificatePdf.created_at,
-        ).where(CertificatePdf.record == view.record_id).order_by(CertificatePdf.id)
+        ).where(CertificatePdf.record == view.record_id).order_by(CertificatePdf.id)]
     return view
 
 
