@@ -17,10 +17,9 @@ from core.accounts.auth import actor_of, roles
 from core.accounts.passwords import check_policy
 from core.errors import DomainError, ValidationError
 from core.forms import FormReader
-from core.pagination import Page, clamp_page
+from core.pagination import clamp_page
 from core.roles import ROLE_LABELS, Role
 from core.settings import get_settings
-from core.tables import User
 from core.web import FormData, PageNumber, errors_of, form_page, page, redirect_with
 
 admin_only = roles(Role.ADMIN)
@@ -104,27 +103,6 @@ async def user_state(user_id: int) -> UserState:
     return UserState.model_validate(await lifecycle.user_detail(user_id))
 
 
-async def list_users(q: str, number: int, per: int) -> Page[dict]:
-    query, count = (
-        User.select(
-            User.id,
-            User.username,
-            User.display_name,
-            User.role,
-            User.is_active,
-            User.created_at,
-            User.last_login_at,
-        ).order_by(User.id),
-        User.count(),
-    )
-    if q:
-        cond = User.username.ilike(f"%{q}%") | User.display_name.ilike(f"%{q}%")
-        query, count = query.where(cond), count.where(cond)
-    result = Page([], number, per, await count, query={"q": q})
-    result.items = await query.limit(per).offset(result.offset)
-    return result
-
-
 class AdminUsersController(Controller):
     path = "/admin/users"
     guards = [admin_only]
@@ -139,7 +117,7 @@ class AdminUsersController(Controller):
             request,
             "admin/users.html",
             page_title="用户管理",
-            result=await list_users(q.strip(), number, per),
+            result=await lifecycle.list_users(q.strip(), number, per),
             q=q,
             role_labels={r.value: lbl for r, lbl in ROLE_LABELS.items()},
             role_options=ROLE_OPTIONS,
@@ -167,7 +145,7 @@ class AdminUsersController(Controller):
                 data,
                 errors_of(exc),
                 page_title="用户管理",
-                result=await list_users("", number, per),
+                result=await lifecycle.list_users("", number, per),
                 q="",
                 role_labels={r.value: lbl for r, lbl in ROLE_LABELS.items()},
                 role_options=ROLE_OPTIONS,

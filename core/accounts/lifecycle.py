@@ -22,6 +22,7 @@ from core.accounts.usernames import normalise_username
 from core.actor import Actor, CurrentUser
 from core.domain import Hook
 from core.errors import Conflict, NotFound, ValidationError
+from core.pagination import Page
 from core.roles import ORGANISATION_OF_ROLE, Role
 from core.tables import ApiToken, PasswordReset, Person, User
 
@@ -320,6 +321,37 @@ async def user_id_by_username(username: str) -> int:
     if row is None:
         raise NotFound(f"用户 {username} 不存在", "username")
     return row["id"]
+
+
+@dataclass(frozen=True)
+class UserListRow:
+    """One account in the admins' user list: its number, names, role, whether it may sign
+    in, when it was created and when it last signed in (None: never)."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    is_active: bool
+    created_at: datetime
+    last_login_at: datetime | None
+
+
+async def list_users(q: str, number: int, per: int) -> Page[UserListRow]:
+    """Page ``number`` (``per`` rows) of the accounts by number, optionally those whose
+    username or display name contains ``q`` (case-insensitive)."""
+    query, count = (
+        User.select(User.id, User.username, User.display_name, User.role, User.is_active,
+                    User.created_at, User.last_login_at).order_by(User.id),
+        User.count(),
+    )
+    if q:
+        cond = User.username.ilike(f"%{q}%") | User.display_name.ilike(f"%{q}%")
+        query, count = query.where(cond), count.where(cond)
+    result = Page([], number, per, await count, query={"q": q})
+    result.items = [UserListRow(**{**row, "role": Role(row["role"])})
+                    for row in await query.limit(per).offset(result.offset)]
+    return result
 
 
 async def user_detail(user_id: int) -> dict:
