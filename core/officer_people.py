@@ -6,6 +6,7 @@ blocked). Also the API to link a number (``POST /api/v1/people/{id}/id-numbers``
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from litestar import Controller, Request, get, post
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from core.accounts.auth import actor_of, require_user, roles
 from core.errors import DomainError, ValidationError
 from core.forms import FormReader
-from core.identity import IdType, mask_id_number, mask_name, normalise_id_number
+from core.identity import IdType, mask_name, normalise_id_number
 from core.name_rules import is_invisible
 from core.people import (
     find_person,
@@ -75,11 +76,8 @@ class OfficerPeoplePages(Controller):
         """Stored names that break the name rule, paginated."""
         user = require_user(request)
         full = user.role in ENTITLED_ROLES
-        result = (await names_breaking_rule(page_number, 20)).map(lambda r: {
-            **r,
-            "name": visible_name(r["name"] if full else mask_name(r["name"])),
-            "id_number": mask_id_number(r["id_number"]),
-        })
+        result = (await names_breaking_rule(page_number, 20)).map(lambda r: replace(
+            r, name=visible_name(r.name if full else mask_name(r.name))))
         return page(request, "people/officer_names.html", page_title="姓名不合规的人员",
                     result=result)
 

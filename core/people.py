@@ -11,6 +11,7 @@ from core.errors import Conflict, NotFound, ValidationError
 from core.identity import (
     IdType,
     birth_date_of,
+    mask_id_number,
     names_match,
     normalise_id_number,
     normalise_mobile,
@@ -170,21 +171,24 @@ async def correct_name(
     return person
 
 
-async def former_names(person_id: int) -> list[dict]:
-    return (
-        await PersonName.select()
-        .where(PersonName.person == person_id)
-        .order_by(PersonName.replaced_on)
-    )
-
-
 @dataclass(frozen=True)
 class NameChange:
-    """A former name: the name, the day it was replaced and the evidence for the change."""
+    """A former name: the name, the day it was replaced, the evidence for the change and the
+    user id of the officer who approved it (None when not recorded)."""
 
     name: str
     replaced_on: date
     evidence: str
+    approved_by: int | None = None
+
+
+async def former_names(person_id: int) -> list[NameChange]:
+    """The person's former names (``correct_name``), oldest replacement first."""
+    rows = await PersonName.select(
+        PersonName.name, PersonName.replaced_on, PersonName.evidence, PersonName.approved_by,
+    ).where(PersonName.person == person_id).order_by(PersonName.replaced_on)
+    return [NameChange(name=r["name"], replaced_on=r["replaced_on"], evidence=r["evidence"],
+                       approved_by=r["approved_by"]) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -211,8 +215,7 @@ async def person_record(person_id: int) -> PersonRecord:
         id=person.id, id_type=person.id_type, id_number=person.id_number, name=person.name,
         sex=person.sex, birth_date=person.birth_date, phone=person.phone or None,
         education=person.education,
-        former_names=[NameChange(name=r["name"], replaced_on=r["replaced_on"],
-                                 evidence=r["evidence"]) for r in await former_names(person.id)])
+        former_names=await former_names(person.id))
 
 
 @dataclass(frozen=True)
@@ -269,23 +272,42 @@ async def link_id_number(
                         created_at=row.created_at)
 
 
-async def names_breaking_rule(page: int, per_page: int) -> Page[dict]:
+@dataclass(frozen=True)
+class NameProblem:
+    """A person whose stored name breaks the name rule: the person's id, the name as stored,
+    the ID document (type and number, in full: ``id_number_masked`` for display) and what is
+    wrong with the name (``core.name_rules.name_problem``'s Chinese message)."""
+
+    id: int
+    name: str
+    id_type: str
+    id_number: str
+    problem: str
+
+    @property
+    def id_number_masked(self) -> str:
+        """The ID number partly hidden, as lists show it."""
+        return mask_id_number(self.id_number)
+
+
+async def names_breaking_rule(page: int, per_page: int) -> Page[NameProblem]:
     """Persons whose stored name breaks today's name rule (``core.name_rules``), recorded
     before the rule existed: listed for officers to correct (``correct_name``), never blocked.
 
     Every name is read (id and name only) and judged in Python: the rule is Unicode
-    categories, which SQL cannot express on both engines. Items: dicts of id, name, id_type,
-    id_number, problem; ordered by id.
+    categories, which SQL cannot express on both engines. Ordered by id.
     """
     page, per_page = clamp_page(page, per_page)
     rows = await Person.select(Person.id, Person.name).order_by(Person.id)
     bad = [(r["id"], problem) for r in rows if (problem := name_problem(r["name"]))]
-    result: Page[dict] = Page(items=[], number=page, per_page=per_page, total=len(bad))
+    result: Page[NameProblem] = Page(items=[], number=page, per_page=per_page, total=len(bad))
     chosen = bad[result.offset:result.offset + result.per_page]
     if chosen:
         problems = dict(chosen)
         people = await Person.select(
             Person.id, Person.name, Person.id_type, Person.id_number
         ).where(Person.id.is_in(list(problems))).order_by(Person.id)
-        result.items = [{**p, "problem": problems[p["id"]]} for p in people]
+        result.items = [NameProblem(id=p["id"], name=p["name"], id_type=p["id_type"],
+                                    id_number=p["id_number"], problem=problems[p["id"]])
+                        for p in people]
     return result

@@ -100,7 +100,7 @@ def test_name_change_reissue_keeps_old_name(client, run, make_person, issue_skil
     assert public(client, new_number, "王芳菲").json()["holder_name"] == "王**"
     assert public(client, cert.number, "王芳").json()["status"] == "superseded"
     names = run(former_names, person.id)
-    assert names[0]["name"] == "王芳" and names[0]["evidence"] == "户籍证明 123"
+    assert names[0].name == "王芳" and names[0].evidence == "户籍证明 123"
 
 
 def test_expiry_job_marks_expired(client, run, make_person, issue_skill):

@@ -39,7 +39,7 @@ def test_name_correction_keeps_the_former_name_with_evidence(run, make_person):
         Actor(9, "officer", "hrss_officer"),
     )
     history = run(former_names, person.id)
-    assert [(h["name"], h["evidence"], h["approved_by"]) for h in history] == [
+    assert [(h.name, h.evidence, h.approved_by) for h in history] == [
         ("王芳", "户籍变更证明 2026-001", 9)
     ]
 
