@@ -16,10 +16,8 @@ from core.accounts.auth import actor_of, require_user, roles
 from core.errors import NotFound, ValidationError
 from core.labels import KERNEL_LABELS
 from core.messages.gateways import content_visible
-from core.messages.outbox import mask_recipient
-from core.messages.services import set_notice_email, set_reminders
-from core.messages.tables import Message
-from core.pagination import Page, clamp_page
+from core.messages.services import list_messages, set_notice_email, set_reminders
+from core.pagination import clamp_page
 from core.roles import Role
 from core.tables import User
 from core.web import FormData, PageNumber, errors_of, form_page, page, redirect_with
@@ -60,26 +58,6 @@ def topic_label(topic: str | None) -> str:
         return ""
     return TOPIC_LABELS.get(topic, OTHER_TOPIC)
 PER_PAGE = 50
-
-
-async def list_messages(state: str, number: int, per: int, *, with_bodies: bool) -> Page[dict]:
-    """A page of the outbox, newest first, optionally of one state. Recipients are masked;
-    ``subject`` and ``body`` are included only ``with_bodies`` (the embedded set-up), else
-    absent from the rows altogether."""
-    columns = [Message.id, Message.channel, Message.kind, Message.topic, Message.recipient,
-               Message.state, Message.attempts, Message.created_at, Message.sent_at,
-               Message.next_attempt_at, Message.last_error]
-    if with_bodies:
-        columns += [Message.subject, Message.body]
-    query, count = Message.select(*columns).order_by(Message.id, ascending=False), Message.count()
-    if state in STATE_LABELS:
-        query, count = query.where(Message.state == state), count.where(Message.state == state)
-    result = Page([], number, per, await count, query={"state": state})
-    rows = await query.limit(per).offset(result.offset)
-    for row in rows:
-        row["recipient"] = mask_recipient(row["channel"], row.pop("recipient"))
-    result.items = rows
-    return result
 
 
 class AdminMessagesPage(Controller):
