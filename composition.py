@@ -7,7 +7,8 @@ result, and builds from it
 - the Litestar app: ``create_app()`` (uvicorn: ``composition:app`` or ``--factory
   composition:create_app``);
 - the Piccolo app with every table and the one migration history: ``APP_CONFIG`` (named in
-  ``piccolo_conf.py``);
+  ``piccolo_conf.py``), built on first access so a web process never loads Piccolo's app
+  configuration (``piccolo.conf.apps`` imports ``black``, about 30 MB per process);
 - the worker and the commands: ``python -m core.manage …`` loads this module by name.
 
 The order of DOMAINS is the order of navigation ties, routes and table creation, and the
@@ -17,10 +18,9 @@ contract in pyproject.toml checks it). See ARCHITECTURE.md.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from piccolo.conf.apps import AppConfig
 
 from certification.domain import DOMAIN as CERTIFICATION
 from core.kernel import KERNEL
@@ -32,19 +32,29 @@ from training.domain import DOMAIN as TRAINING
 
 if TYPE_CHECKING:
     from litestar import Litestar
+    from piccolo.conf.apps import AppConfig
 
     from core.settings import Settings
 
 DOMAINS = (KERNEL, TRAINING, CERTIFICATION, EMPLOYERS, LABOUR, DASHBOARDS)
 WIRING = Wiring.of(DOMAINS)
 
-APP_CONFIG = AppConfig(
-    app_name="registry",
-    migrations_folder_path=str(Path(__file__).resolve().parent / "migrations"),
-    table_classes=WIRING.tables,
-    migration_dependencies=[],
-    commands=[],
-)
+
+@cache
+def app_config() -> AppConfig:
+    """The Piccolo app ``registry``: every table of WIRING and the one migration history
+    (``migrations/``). Also read as ``composition.APP_CONFIG`` (Piccolo's CLI, the migrations,
+    the tests); built once, on first use, because ``piccolo.conf.apps`` imports ``black`` and
+    the web app never needs it."""
+    from piccolo.conf.apps import AppConfig
+
+    return AppConfig(
+        app_name="registry",
+        migrations_folder_path=str(Path(__file__).resolve().parent / "migrations"),
+        table_classes=WIRING.tables,
+        migration_dependencies=[],
+        commands=[],
+    )
 
 
 def wire() -> Wiring:
@@ -62,7 +72,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
 def __getattr__(name: str) -> object:
     # ``uvicorn composition:app`` builds the app on first access, not on import (so importing
-    # this module for APP_CONFIG or the worker does not build a web app).
+    # this module for APP_CONFIG or the worker does not build a web app). ``APP_CONFIG`` (what
+    # Piccolo's AppRegistry reads of this module) is built on first access too: see app_config.
     if name == "app":
         return create_app()
+    if name == "APP_CONFIG":
+        return app_config()
     raise AttributeError(name)

@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
-from piccolo.conf.apps import AppRegistry
+from functools import cache
+from typing import TYPE_CHECKING
 
 from core.db import engine_for_url
 from core.settings import get_settings
 
+if TYPE_CHECKING:
+    from piccolo.conf.apps import AppRegistry
+
 DB = engine_for_url(get_settings().database_url)
 
-APP_REGISTRY = AppRegistry(apps=["composition"])
+
+@cache
+def _app_registry() -> AppRegistry:
+    # piccolo.conf.apps imports black (~30 MB): only Piccolo's CLI and the migrations read
+    # APP_REGISTRY, the web process reads DB alone (core.db.engine).
+    from piccolo.conf.apps import AppRegistry
+
+    return AppRegistry(apps=["composition"])
+
+
+def __getattr__(name: str) -> object:
+    # APP_REGISTRY is built on first access (Piccolo's finder reads it with getattr).
+    if name == "APP_REGISTRY":
+        return _app_registry()
+    raise AttributeError(name)

@@ -86,6 +86,7 @@ def build_app(wiring: Wiring, settings: Settings | None = None) -> Litestar:
     worker`` does."""
     settings = settings or get_settings()
     configure_logging(settings.log_level)
+    db.bind(wiring.tables)
     template_config = TemplateConfig(
         directory=ROOT / "templates",
         engine=JinjaTemplateEngine,

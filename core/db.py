@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
+import os
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from piccolo.engine.base import Engine
-from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+if TYPE_CHECKING:
+    from piccolo.table import Table
 
 SQLITE_BUSY_TIMEOUT_S = 30
 
@@ -31,13 +36,24 @@ _engine: Engine | None = None
 
 def engine() -> Engine:
     """The engine of piccolo_conf.DB (the one every table is bound to), looked up once: Piccolo's
-    finder re-reads the configuration on each call (~30 µs, on every query)."""
+    finder re-reads the configuration on each call (~30 µs, on every query) and imports
+    ``piccolo.conf.apps`` (which imports ``black``, ~30 MB), so the module named like Piccolo's
+    finder names it (``PICCOLO_CONF``, default ``piccolo_conf``) is read here directly."""
     global _engine
     if _engine is None:
-        found = engine_finder()
+        conf = importlib.import_module(os.environ.get("PICCOLO_CONF", "piccolo_conf"))
+        found = getattr(conf, "DB", None)
         assert found is not None, "piccolo_conf.DB is not configured"
         _engine = found
     return _engine
+
+
+def bind(tables: Iterable[type[Table]]) -> None:
+    """Bind each table to engine() up front, so that no query asks Piccolo's engine finder
+    (which would import ``piccolo.conf.apps`` and ``black`` into the web process)."""
+    db = engine()
+    for table in tables:
+        table._meta.db = db
 
 
 def is_sqlite() -> bool:
