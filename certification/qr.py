@@ -7,7 +7,10 @@ loading WeasyPrint.
 
 from __future__ import annotations
 
-import segno
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import segno
 
 # Error correction "M" (15 %) keeps the code small enough to scan at print size (~26 mm) while
 # tolerating a worn corner; segno may raise the level when it fits in the same version.
@@ -16,6 +19,8 @@ QR_ERROR_LEVEL = "m"
 
 def verification_qr(url: str) -> segno.QRCode:
     """The QR code printed on a certificate: the verification URL, nothing else."""
+    import segno  # on the first QR drawn, not by every web process (~9 MB)
+
     return segno.make(url, error=QR_ERROR_LEVEL, micro=False)
 
 

@@ -13,9 +13,6 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
-import python_calamine
-from lxml import etree
-
 from core.uploads import MAX_RATIO, MAX_UNCOMPRESSED, zip_inflated
 from training.results_numfmt import builtin_or_none
 
@@ -97,6 +94,8 @@ def read_xlsx_grid(data: bytes, limits: FileLimits, candidates: int | None = Non
         if filled > limits.max_rows + limits.header_scan_rows:
             raise FileProblem(too_many_rows(f"工作表“{name}”有 {filled:,} 行内容（含表头）",
                                             limits, candidates), "xlsx")
+        import python_calamine  # on an upload only, not by every web process (memory)
+
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         # skip_empty_area=False keeps leading empty rows, so list index + 1 is Excel's row number
         grid: list[list[Any]] = workbook.get_sheet_by_name(name).to_python(
@@ -120,10 +119,14 @@ def read_xlsx_grid(data: bytes, limits: FileLimits, candidates: int | None = Non
 
 
 def _localname(element: Any) -> str:
+    from lxml import etree  # lxml (~7 MB) is imported on an upload only, not by every web process
+
     return etree.QName(element).localname
 
 
 def _xml(archive: zipfile.ZipFile, part: str) -> Any:
+    from lxml import etree  # on an upload only (see _localname)
+
     return etree.fromstring(archive.read(part), etree.XMLParser(**_SAFE_XML))
 
 
@@ -209,6 +212,8 @@ def _special_cells(
     styled = {str(index) for index in styles}
     next_row = filled = 0  # next_row: the 0-based row a row without ``r`` takes
     row_filled = False
+    from lxml import etree  # on an upload only (see _localname)
+
     events = etree.iterparse(io.BytesIO(sheet_xml), events=("end",), tag=("{*}c", "{*}row"),
                              huge_tree=True, **_SAFE_XML)
     for _, element in events:

@@ -10,7 +10,6 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from zxcvbn import zxcvbn
 
 from core.errors import ValidationError
 from core.settings import get_settings
@@ -46,6 +45,10 @@ def policy_problem(password: str, user_inputs: Iterable[str | None] = ()) -> str
     if len(password) < MIN_LENGTH:
         return TOO_SHORT
     inputs = [str(v).strip() for v in user_inputs if v and str(v).strip()]
+    # zxcvbn's dictionaries (~13 MB) are loaded on the first password judged, not by every web
+    # process at start-up (most processes never set a password)
+    from zxcvbn import zxcvbn
+
     result = zxcvbn(password[:JUDGED_LENGTH], user_inputs=inputs)
     if result["score"] >= MIN_SCORE:
         return None

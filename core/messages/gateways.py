@@ -19,9 +19,10 @@ import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 from core.settings import Settings, get_settings
 
@@ -107,6 +108,10 @@ class HttpSmsGateway:
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         payload = {"to": message.recipient, "text": self.text_of(message.body), "id": message.id}
+        # httpx (with rich and pygments, several MB) only where an HTTP gateway sends: not in
+        # every web process
+        import httpx
+
         try:
             async with httpx.AsyncClient(timeout=self.timeout_s) as client:
                 response = await client.post(self.url, json=payload, headers=headers)
