@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from core import audit, clock, db, otp
 from core.accounts.passwords import check_policy, hash_password
@@ -461,9 +461,22 @@ async def upload_document(user_id: int, data: bytes, filename: str, consent: boo
 # --- 人社局 officers -----------------------------------------------------------------------
 
 
-async def pending_documents() -> list[dict]:
-    """Claims waiting for an officer (a document uploaded), oldest first: dicts of id,
-    created_at, document_uploaded_at, name (masked), id_type, id_number (masked)."""
+@dataclass(frozen=True)
+class PendingDocument:
+    """A claim in the officers' queue (a document uploaded, no decision yet): the name and ID
+    number entered, both masked, the document type, when the claim was made and when the
+    document was uploaded."""
+
+    id: int
+    name: str
+    id_type: str
+    id_number: str
+    created_at: datetime
+    document_uploaded_at: datetime
+
+
+async def pending_documents() -> list[PendingDocument]:
+    """Claims waiting for an officer (a document uploaded), oldest upload first."""
     rows = await (
         IdentityClaim.select(IdentityClaim.id, IdentityClaim.name, IdentityClaim.id_type,
                              IdentityClaim.id_number, IdentityClaim.created_at,
@@ -471,13 +484,52 @@ async def pending_documents() -> list[dict]:
         .where((IdentityClaim.state == ClaimState.PENDING) & IdentityClaim.document.is_not_null())
         .order_by(IdentityClaim.document_uploaded_at)
     )
-    return [{**r, "name": mask_name(r["name"]), "id_number": mask_id_number(r["id_number"])}
-            for r in rows]
+    return [PendingDocument(**{**r, "name": mask_name(r["name"]),
+                               "id_number": mask_id_number(r["id_number"])}) for r in rows]
 
 
-async def claim_for_officer(claim_id: int) -> dict:
-    """One claim as the officer sees it: what was entered (ID number masked, phone masked),
-    the Person's masked record and whether the names match. Raises NotFound."""
+@dataclass(frozen=True)
+class ClaimedRecord:
+    """The registry's record of the Person a claim names, as the officer compares it: name,
+    ID number and phone masked ("" when none is on file), and whether the recorded name
+    matches the one entered (core.identity.names_match)."""
+
+    name_masked: str
+    id_type: str
+    id_number: str
+    phone: str
+    birth_date: date | None
+    created_at: datetime
+    names_match: bool
+
+
+@dataclass(frozen=True)
+class OfficerClaim:
+    """One claim as the officer decides it: what was entered (the name as entered; ID number
+    and phone masked, phone "" when none), the account's username, the document (stored file
+    id, None when never uploaded or deleted, with ``document_deleted_at`` then), the decision
+    so far, the Person's record (None when no Person holds the number) and whether that
+    Person already has another verified trainee account."""
+
+    id: int
+    state: ClaimState
+    name: str
+    id_type: str
+    id_number: str
+    phone: str
+    username: str
+    created_at: datetime
+    document: int | None
+    document_uploaded_at: datetime | None
+    document_deleted_at: datetime | None
+    decided_at: datetime | None
+    decision_note: str
+    person: ClaimedRecord | None
+    already_claimed: bool
+
+
+async def claim_for_officer(claim_id: int) -> OfficerClaim:
+    """One claim as the officer sees it. Raises NotFound."""
     claim = await IdentityClaim.objects().where(IdentityClaim.id == claim_id).first()
     if claim is None:
         raise NotFound("未找到该身份申请")
@@ -485,24 +537,23 @@ async def claim_for_officer(claim_id: int) -> dict:
     if claim.person:
         row = await Person.objects().where(Person.id == claim.person).first()
         if row is not None:
-            person = {"name": row.name, "name_masked": mask_name(row.name),
-                      "id_type": row.id_type, "id_number": mask_id_number(row.id_number),
-                      "phone": mask_phone(row.phone) if row.phone else "",
-                      "birth_date": row.birth_date, "created_at": row.created_at,
-                      "names_match": names_match(row.name, claim.name)}
+            person = ClaimedRecord(
+                name_masked=mask_name(row.name), id_type=row.id_type,
+                id_number=mask_id_number(row.id_number),
+                phone=mask_phone(row.phone) if row.phone else "", birth_date=row.birth_date,
+                created_at=row.created_at, names_match=names_match(row.name, claim.name))
     username = await User.select(User.username).where(User.id == claim.user).first()
-    return {
-        "id": claim.id, "state": claim.state, "name": claim.name, "id_type": claim.id_type,
-        "id_number": mask_id_number(claim.id_number),
-        "phone": mask_phone(claim.phone) if claim.phone else "",
-        "username": username["username"] if username else "",
-        "created_at": claim.created_at, "document": claim.document,
-        "document_uploaded_at": claim.document_uploaded_at,
-        "document_deleted_at": claim.document_deleted_at,
-        "decided_at": claim.decided_at, "decision_note": claim.decision_note, "person": person,
-        "already_claimed": bool(claim.person) and await _bound_elsewhere(
-            claim.person, claim.user),
-    }
+    return OfficerClaim(
+        id=claim.id, state=ClaimState(claim.state), name=claim.name, id_type=claim.id_type,
+        id_number=mask_id_number(claim.id_number),
+        phone=mask_phone(claim.phone) if claim.phone else "",
+        username=username["username"] if username else "",
+        created_at=claim.created_at, document=claim.document,
+        document_uploaded_at=claim.document_uploaded_at,
+        document_deleted_at=claim.document_deleted_at,
+        decided_at=claim.decided_at, decision_note=claim.decision_note, person=person,
+        already_claimed=bool(claim.person) and await _bound_elsewhere(claim.person, claim.user),
+    )
 
 
 async def document_of(claim_id: int, actor: Actor) -> int:
