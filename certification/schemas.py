@@ -148,6 +148,8 @@ class ApproveOut(BaseModel):
 class JobFailureOut(BaseModel):
     """A certificate the job could not render, with the reason (Chinese, for the officer)."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     credential_id: int
     number: str
     holder_name: str
@@ -155,6 +157,9 @@ class JobFailureOut(BaseModel):
 
 
 class JobOut(BaseModel):
+    # read from certification.services.jobs_queue.JobProgress by attribute
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     title: str
     state: str

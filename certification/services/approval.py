@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from certification import numbers
 from certification.services.catalogue import qualification
 from certification.services.issuance import NewCertificate, issue
-from certification.services.jobs_queue import jobs_for
+from certification.services.jobs_queue import JobProgress, jobs_for
 from certification.tables import CertificateRecord
 from core import audit, clock, db
 from core.actor import Actor
@@ -64,7 +64,7 @@ class SessionView:
     return_reason: str
     body_ready: bool
     candidates: list[Candidate] = field(default_factory=list)
-    jobs: list[dict] = field(default_factory=list)
+    jobs: list[JobProgress] = field(default_factory=list)
     not_before: str | None = None  # the refusal naming the exam date, while it is ahead
 
     @property
@@ -210,7 +210,7 @@ async def approve_session(session_id: int, actor: Actor) -> Approval:
                            before={"state": EXAM_SUBMITTED},
                            after={"state": EXAM_APPROVED, "issued": len(issued)})
         jobs = await jobs_for(f"exam_session:{session_id}")
-        return Approval(session_id, issued, jobs[0]["id"] if jobs and issued else None)
+        return Approval(session_id, issued, jobs[0].id if jobs and issued else None)
 
 
 async def return_session(session_id: int, reason: str, actor: Actor) -> None:
