@@ -136,15 +136,60 @@ async def add_edition(qualification_id: int, edition: str, effective_from: date 
         return row.id
 
 
-async def catalogue() -> list[dict]:
-    quals = await Qualification.select().order_by(Qualification.kind).order_by(Qualification.id)
-    levels = await QualificationLevel.select().order_by(QualificationLevel.level, ascending=False)
+@dataclass(frozen=True)
+class CatalogueLevel:
+    """One level of a qualification: 1–5 and its one wording (core.levels)."""
+
+    level: int
+    name: str
+
+
+@dataclass(frozen=True)
+class CatalogueEdition:
+    """One edition of an occupation's application conditions: its name, the day it takes
+    effect and its source (standard, document number)."""
+
+    edition: str
+    effective_from: date
+    source: str
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """A qualification as the officers' catalogue page lists it: its columns (``kind`` a key
+    of KINDS, ``validity_months`` None for no expiry), its levels highest first and its
+    condition editions by effective date."""
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    occupation_code: str
+    issuer_kind: str
+    validity_months: int | None
+    source: str
+    active: bool
+    levels: tuple[CatalogueLevel, ...]
+    editions: tuple[CatalogueEdition, ...]
+
+
+async def catalogue() -> list[CatalogueEntry]:
+    """Every qualification by kind, then by id."""
+    quals = await Qualification.select(
+        Qualification.id, Qualification.code, Qualification.name, Qualification.kind,
+        Qualification.occupation_code, Qualification.issuer_kind, Qualification.validity_months,
+        Qualification.source, Qualification.active,
+    ).order_by(Qualification.kind).order_by(Qualification.id)
+    levels = await QualificationLevel.select(
+        QualificationLevel.qualification, QualificationLevel.level, QualificationLevel.name,
+    ).order_by(QualificationLevel.level, ascending=False)
     editions = await ConditionEdition.select(
         ConditionEdition.qualification, ConditionEdition.edition, ConditionEdition.effective_from,
         ConditionEdition.source).order_by(ConditionEdition.effective_from)
-    for q in quals:
-        q["levels"] = [lv for lv in levels if lv["qualification"] == q["id"]]
-        q["editions"] = [e for e in editions if e["qualification"] == q["id"]]
-    return quals
-
-
+    return [CatalogueEntry(
+        **q,
+        levels=tuple(CatalogueLevel(lv["level"], lv["name"]) for lv in levels
+                     if lv["qualification"] == q["id"]),
+        editions=tuple(CatalogueEdition(e["edition"], e["effective_from"], e["source"])
+                       for e in editions if e["qualification"] == q["id"]),
+    ) for q in quals]
