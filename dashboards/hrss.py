@@ -5,6 +5,7 @@ export."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -129,11 +130,26 @@ def counted_on(exam_on: date, approved_at: datetime | None) -> date:
     return clock.to_china_date(approved_at) if approved_at is not None else exam_on
 
 
-async def approved_sessions(start: date, day: date) -> list[dict[str, Any]]:
-    """Approved exam sessions counted between ``start`` and ``day`` (China dates, inclusive):
-    per session its qualification ``code``, ``level``, ``sat`` and ``passed`` and the
-    ``counted_on`` day. Sessions not approved are not counted; an approved session is counted
-    on its ``counted_on`` day whatever its exam date (one approved before its exam date, as older
+@dataclass(frozen=True)
+class ApprovedSession:
+    """An approved exam session as the pass rate counts it: its id, qualification ``code``
+    and ``level`` (None for none), exam date, approval time (None when not recorded), how many
+    candidates ``sat`` and ``passed``, and the China date it is ``counted_on``."""
+
+    id: int
+    code: str
+    level: int | None
+    exam_on: date
+    approved_at: datetime | None
+    sat: int
+    passed: int
+    counted_on: date
+
+
+async def approved_sessions(start: date, day: date) -> list[ApprovedSession]:
+    """Approved exam sessions counted between ``start`` and ``day`` (China dates, inclusive).
+    Sessions not approved are not counted; an approved session is counted on its
+    ``counted_on`` day whatever its exam date (one approved before its exam date, as older
     records may be, is counted on its approval day rather than left out)."""
     rows = await _rows(
         "SELECT s.id AS id, s.qualification_code AS code, s.level AS level, "
@@ -144,10 +160,13 @@ async def approved_sessions(start: date, day: date) -> list[dict[str, Any]]:
         "s.approved_at", "approved")
     out = []
     for row in rows:
-        r = dict(row)  # asyncpg hands back read-only records
-        r["counted_on"] = counted_on(_as_date(r["exam_on"]), _as_instant(r["approved_at"]))
-        if start <= r["counted_on"] <= day:
-            out.append(r)
+        exam_on, approved_at = _as_date(row["exam_on"]), _as_instant(row["approved_at"])
+        session = ApprovedSession(
+            id=row["id"], code=row["code"], level=row["level"], exam_on=exam_on,
+            approved_at=approved_at, sat=row["sat"], passed=row["passed"] or 0,
+            counted_on=counted_on(exam_on, approved_at))
+        if start <= session.counted_on <= day:
+            out.append(session)
     return out
 
 
@@ -219,10 +238,10 @@ async def training_panels(day: date) -> list[Panel]:
     per_qual: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     per_month: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for r in await approved_sessions(start, day):
-        key = _qual_label(names, levels, r["code"], r["level"])
-        for bucket in (per_qual[key], per_month[f"{r['counted_on']:%Y-%m}"]):
-            bucket[0] += r["sat"]
-            bucket[1] += r["passed"] or 0
+        key = _qual_label(names, levels, r.code, r.level)
+        for bucket in (per_qual[key], per_month[f"{r.counted_on:%Y-%m}"]):
+            bucket[0] += r.sat
+            bucket[1] += r.passed
     qual_keys = sorted(per_qual)
     exams = Panel(
         "exams", "考试通过率（近 12 个月，按职业和等级）",
