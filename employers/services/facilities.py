@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 from core import audit, clock, db
 from core.actor import Actor
@@ -82,8 +82,23 @@ async def search(actor: Actor, q: str = "", filing_status: str = "", page: int =
     return Page(items, page, per_page, total, {"q": q, "filing_status": filing_status})
 
 
-async def public_list(q: str = "", page: int = 1, per_page: int = 20) -> Page[dict]:
-    """信息公示: accepted facilities with name, address, service types and capacity."""
+@dataclass(frozen=True)
+class PublicFacility:
+    """An accepted (备案) facility as the public list shows it: its name, address and street
+    (所在街镇), service types (``full_day``, ``half_day``, ``hourly``, ``temporary``) and
+    capacity (核定托位数)."""
+
+    id: int
+    name: str
+    address: str
+    street: str
+    service_types: list[str]
+    capacity: int
+
+
+async def public_list(q: str = "", page: int = 1,
+                      per_page: int = 20) -> Page[PublicFacility]:
+    """信息公示: accepted facilities by name, those whose name or street contains ``q``."""
     query = Facility.select(Facility.id, Facility.name, Facility.address, Facility.street,
                             Facility.service_types, Facility.capacity).where(
         Facility.filing_status == FilingStatus.ACCEPTED).order_by(Facility.name).output(
@@ -93,5 +108,8 @@ async def public_list(q: str = "", page: int = 1, per_page: int = 20) -> Page[di
         query = query.where(Facility.name.ilike(f"%{q}%") | Facility.street.ilike(f"%{q}%"))
         count = count.where(Facility.name.ilike(f"%{q}%") | Facility.street.ilike(f"%{q}%"))
     total = await count
-    items = await query.limit(per_page).offset(offset_of(page, per_page))
+    rows = await query.limit(per_page).offset(offset_of(page, per_page))
+    items = [PublicFacility(id=r["id"], name=r["name"], address=r["address"],
+                            street=r["street"], service_types=list(r["service_types"]),
+                            capacity=r["capacity"]) for r in rows]
     return Page(items, page, per_page, total, {"q": q})
