@@ -239,8 +239,30 @@ async def return_filing(filing_id: int, reasons: str, actor: Actor) -> Filing:
         return row
 
 
-async def verify(filing_id: int, actor: Actor) -> dict[str, Any]:
-    """Recompute the packet hash, check the signature and the stored files' hashes."""
+@dataclass(frozen=True)
+class Verification:
+    """A filing checked again: the packet's SHA-256 as stored and as computed now (hex),
+    whether they agree (``hash_ok``), whether the signature over the stored digest checks with
+    the key ``key_ref`` (``signature_ok``), and whether every document's file is still there
+    with its SHA-256 (``files_ok``)."""
+
+    filing_id: int
+    packet_sha256: str
+    computed_sha256: str
+    hash_ok: bool
+    signature_ok: bool
+    files_ok: bool
+    key_ref: str
+
+    @property
+    def valid(self) -> bool:
+        """The digest, the signature and the files all check."""
+        return self.hash_ok and self.signature_ok and self.files_ok
+
+
+async def verify(filing_id: int, actor: Actor) -> Verification:
+    """Recompute the packet hash, check the signature and the stored files' hashes (NotFound
+    when the filing is not the actor's to see)."""
     row = await filing_for(filing_id, actor)
     digest = signing.packet_hash(packet_of(row))
     files_ok = True
@@ -252,24 +274,66 @@ async def verify(filing_id: int, actor: Actor) -> dict[str, Any]:
                 files_ok = False
                 continue
             files_ok = files_ok and hashlib.sha256(data).hexdigest() == entry["sha256"]
-    hash_ok = digest == row.packet_sha256
     signature_ok = await signing.verify(row.packet_sha256, row.signature, row.key_ref)
-    return {"filing_id": row.id, "packet_sha256": row.packet_sha256, "computed_sha256": digest,
-            "hash_ok": hash_ok, "signature_ok": signature_ok, "files_ok": files_ok,
-            "valid": hash_ok and signature_ok and files_ok, "key_ref": row.key_ref}
+    return Verification(filing_id=row.id, packet_sha256=row.packet_sha256,
+                        computed_sha256=digest, hash_ok=digest == row.packet_sha256,
+                        signature_ok=signature_ok, files_ok=files_ok, key_ref=row.key_ref)
 
 
-async def history(facility_id: int) -> list[dict]:
+@dataclass(frozen=True)
+class FilingEventEntry:
+    """One step in a filing's history (a ``FilingEvent`` row): what happened, who did it (the
+    user's name as it was), the note (the explanation, the reasons for a return or the receipt
+    number) and when."""
+
+    kind: FilingEventKind
+    actor_name: str
+    note: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class FilingEntry:
+    """One of a facility's filings as its history lists it: the state, whether it was
+    compliant when submitted, when it was submitted and reviewed, the reasons for a return,
+    the receipt number once accepted, the deadlines, the filing it resubmits (``previous_id``),
+    the packet's SHA-256 (hex) and its events, oldest first."""
+
+    id: int
+    state: FilingState
+    compliant: bool
+    submitted_at: datetime
+    reviewed_at: datetime | None
+    reasons: str
+    receipt_number: str | None
+    filing_due_on: date
+    answer_due_on: date | None
+    previous_id: int | None
+    packet_sha256: str
+    events: list[FilingEventEntry]
+
+
+async def history(facility_id: int) -> list[FilingEntry]:
+    """The facility's filings, newest first, each with its events."""
     filings = await Filing.select(
         Filing.id, Filing.state, Filing.compliant, Filing.submitted_at, Filing.reviewed_at,
         Filing.reasons, Filing.receipt_number, Filing.filing_due_on, Filing.answer_due_on,
         Filing.previous_id, Filing.packet_sha256).where(Filing.facility == facility_id).order_by(
         Filing.id, ascending=False)
-    events = await FilingEvent.select().where(
+    events = await FilingEvent.select(
+        FilingEvent.filing, FilingEvent.kind, FilingEvent.actor_name, FilingEvent.note,
+        FilingEvent.at).where(
         FilingEvent.filing.is_in([f["id"] for f in filings] or [0])).order_by(FilingEvent.at)
-    for f in filings:
-        f["events"] = [e for e in events if e["filing"] == f["id"]]
-    return list(filings)
+    return [FilingEntry(
+        id=f["id"], state=FilingState(f["state"]), compliant=f["compliant"],
+        submitted_at=f["submitted_at"], reviewed_at=f["reviewed_at"], reasons=f["reasons"],
+        receipt_number=f["receipt_number"], filing_due_on=f["filing_due_on"],
+        answer_due_on=f["answer_due_on"], previous_id=f["previous_id"],
+        packet_sha256=f["packet_sha256"],
+        events=[FilingEventEntry(kind=FilingEventKind(e["kind"]), actor_name=e["actor_name"],
+                                 note=e["note"], at=e["at"])
+                for e in events if e["filing"] == f["id"]],
+    ) for f in filings]
 
 
 @dataclass(frozen=True)
