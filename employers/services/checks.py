@@ -11,7 +11,7 @@ import csv
 import io
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -60,11 +60,38 @@ class Shown(StrEnum):
 FULL_VIEW = (CheckBasis.CONSENT, CheckBasis.OFFICER)  # the bases that show every credential
 
 
+@dataclass(frozen=True)
+class CredentialView:
+    """A credential as a check shows it: the qualification's code and name (the catalogue's,
+    else the code), the level (None when the qualification has none) and its name in the one
+    wording (``core.levels``, e.g. "四级/中级工"; "" without a level), the number, the status
+    and its label, the issue and expiry days, the last valid day (``valid_through``), the
+    conclusion of a recorded check (``outcome``; None otherwise) and whether it counts today
+    (China date)."""
+
+    code: str
+    name: str
+    level: int | None
+    level_name: str
+    number: str
+    status: CredentialStatus
+    status_label: str
+    issued_on: date
+    expires_on: date | None
+    valid_through: date | None
+    outcome: CheckOutcome | None
+    counts_today: bool
+
+
 @dataclass
 class CheckResult:
+    """One person's check: the basis (what could be shown, and why), the name as shown
+    (masked without consent), the credentials shown, the page's message and, in a bulk check,
+    the list's row number."""
+
     basis: CheckBasis
     name: str
-    credentials: list[dict[str, Any]] = field(default_factory=list)
+    credentials: list[CredentialView] = field(default_factory=list)
     message: str = ""
     row: int | None = None
 
@@ -85,12 +112,6 @@ async def _names() -> dict[str, str]:
         Qualification.code, Qualification.name)}
 
 
-def _name_level(row: dict, levels: dict[tuple[str, int], str]) -> None:
-    """The level in its one wording (core.levels, "四级/中级工"), in ``level_name``."""
-    level = row.get("level")
-    row["level_name"] = levels.get((row["code"], level), level_label(level)) if level else ""
-
-
 def valid_through(row: dict, today: date) -> date | None:
     """The last valid day a credential view shows: a health check's by the compliance rules in
     force (the day before its anniversary, ``health_check_valid_through``), none for a
@@ -102,34 +123,49 @@ def valid_through(row: dict, today: date) -> date | None:
     return row["expires_on"]
 
 
-def _counts_today(row: dict, today: date) -> bool:
+def _counts_today(row: dict, through: date | None, today: date) -> bool:
     if row["code"] == "HEALTH_CERT":
         if row["status"] != CredentialStatus.VALID or row["outcome"] != CheckOutcome.PASS:
             return False
-        return row["issued_on"] <= today <= row["valid_through"]
+        return through is not None and row["issued_on"] <= today <= through
     if row["code"] == "BACKGROUND_CHECK":
         return row["status"] == CredentialStatus.VALID and row["outcome"] == CheckOutcome.CLEAR
     return counts_on(row, today)
 
 
-async def full_view(person_id: int) -> list[dict[str, Any]]:
+def _view(row: dict, names: dict[str, str], levels: dict[tuple[str, int], str],
+          through: date | None, counts_today: bool) -> CredentialView:
+    """A credential row as a check shows it, named by the catalogue (``names``, by code) and
+    the level names (``levels``, by code and level)."""
+    level = row["level"]
+    return CredentialView(
+        code=row["code"], name=names.get(row["code"], row["code"]), level=level,
+        level_name=levels.get((row["code"], level), level_label(level)) if level else "",
+        number=row["number"], status=CredentialStatus(row["status"]),
+        status_label=STATUS_LABELS.get(row["status"], row["status"]),
+        issued_on=row["issued_on"], expires_on=row["expires_on"], valid_through=through,
+        outcome=CheckOutcome(row["outcome"]) if row["outcome"] else None,
+        counts_today=counts_today)
+
+
+async def full_view(person_id: int) -> list[CredentialView]:
+    """Every credential the registry holds for the person, newest issue first, with whether
+    each counts today (China date): what consent or an officer's role shows."""
     today, names, levels = clock.today(), await _names(), await level_names()
     rows = await Credential.select(
-        Credential.id, Credential.code, Credential.level, Credential.number,
-        Credential.issuer_name, Credential.issued_on, Credential.expires_on, Credential.status,
-        Credential.outcome, Credential.source).where(Credential.person == person_id).order_by(
-        Credential.issued_on, ascending=False)
+        Credential.code, Credential.level, Credential.number, Credential.issued_on,
+        Credential.expires_on, Credential.status, Credential.outcome).where(
+        Credential.person == person_id).order_by(Credential.issued_on, ascending=False)
+    views = []
     for row in rows:
-        row["name"] = names.get(row["code"], row["code"])
-        _name_level(row, levels)
-        row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
-        row["valid_through"] = valid_through(row, today)
-        row["counts_today"] = _counts_today(row, today)
-    return list(rows)
+        through = valid_through(row, today)
+        views.append(_view(row, names, levels, through, _counts_today(row, through, today)))
+    return views
 
 
-async def public_view(number: str, name: str) -> list[dict[str, Any]]:
-    """What public verification shows: the certificate with that number, if the name matches."""
+async def public_view(number: str, name: str) -> list[CredentialView]:
+    """What public verification shows: the certificate with that number, if the name matches
+    (none for a health or background check)."""
     if not number.strip():
         return []
     row = await Credential.select(
@@ -138,16 +174,11 @@ async def public_view(number: str, name: str) -> list[dict[str, Any]]:
         Credential.person.name.as_alias("holder")).where(
         (Credential.number == number.strip().upper()) | (Credential.number == number.strip())
     ).first()
-    if row is None or not names_match(row.pop("holder"), name) or row["code"] in (
+    if row is None or not names_match(row["holder"], name) or row["code"] in (
             "HEALTH_CERT", "BACKGROUND_CHECK"):
         return []
-    names = await _names()
-    row["name"] = names.get(row["code"], row["code"])
-    _name_level(row, await level_names())
-    row["status_label"] = STATUS_LABELS.get(row["status"], row["status"])
-    row["valid_through"] = row["expires_on"]
-    row["counts_today"] = counts_on(row, clock.today())
-    return [row]
+    return [_view(row, await _names(), await level_names(), row["expires_on"],
+                  counts_on(row, clock.today()))]
 
 
 # What a view showed the viewer (CredentialAccessLog.shown), as the person reads it.
@@ -345,11 +376,11 @@ def export_rows(results: list[CheckResult]) -> list[list[Any]]:
                                   and not result.credentials else "")
         columns: list[list[str]] = [[] for _ in range(6)]
         for c in result.credentials:
-            name = label("qualification", c["code"])
-            values = (c.get("name") if name == c["code"] else name, c.get("level_name") or "—",
-                      c.get("number") or "—", label("credential_status", c["status"]),
-                      c["valid_through"].isoformat() if c.get("valid_through") else "—",
-                      "有效" if c["counts_today"] else "无效")
+            name = label("qualification", c.code)
+            values = (c.name if name == c.code else name, c.level_name or "—",
+                      c.number or "—", label("credential_status", c.status),
+                      c.valid_through.isoformat() if c.valid_through else "—",
+                      "有效" if c.counts_today else "无效")
             for column, value in zip(columns, values, strict=True):
                 column.append(str(value))
         rows.append([result.row, result.name, BASIS_WORDS.get(result.basis, result.basis),
@@ -366,12 +397,40 @@ async def record_export(actor: Actor, reason: str, persons: int, rows: int) -> N
                                   "format": "XLSX"})
 
 
-async def access_log_for_person(person_id: int, limit: int = 100) -> list[dict]:
-    return list(await CredentialAccessLog.select(
-        *CredentialAccessLog.all_columns(),
-        CredentialAccessLog.facility.name.as_alias("facility_name"),
+@dataclass(frozen=True)
+class AccessEntry:
+    """One view of a person's credentials as their access log lists it: when, the
+    organisation as the person reads it (``organisation``; older rows may have only the
+    facility), the facility it was made for (id and name, None for an officer's view), the
+    viewing user's name, the reason given, the basis (consent, officer or public), how it was
+    made (``via``: check, bulk, staff, download) and what it showed."""
+
+    id: int
+    at: datetime
+    organisation: str
+    facility_id: int | None
+    facility_name: str | None
+    viewer_name: str
+    reason: str
+    basis: CheckBasis
+    via: str
+    shown: Shown
+
+
+async def access_log_for_person(person_id: int, limit: int = 100) -> list[AccessEntry]:
+    """The person's access log, newest first, at most ``limit`` entries."""
+    rows = await CredentialAccessLog.select(
+        CredentialAccessLog.id, CredentialAccessLog.at, CredentialAccessLog.organisation,
+        CredentialAccessLog.facility, CredentialAccessLog.facility.name.as_alias("facility_name"),
+        CredentialAccessLog.viewer_name, CredentialAccessLog.reason, CredentialAccessLog.basis,
+        CredentialAccessLog.via, CredentialAccessLog.shown,
     ).where(CredentialAccessLog.person == person_id).order_by(
-        CredentialAccessLog.at, ascending=False).limit(limit))
+        CredentialAccessLog.at, ascending=False).limit(limit)
+    return [AccessEntry(
+        id=r["id"], at=r["at"], organisation=r["organisation"], facility_id=r["facility"],
+        facility_name=r["facility_name"], viewer_name=r["viewer_name"], reason=r["reason"],
+        basis=CheckBasis(r["basis"]), via=r["via"], shown=Shown(r["shown"]),
+    ) for r in rows]
 
 
 async def download_checker(user: CurrentUser, person_id: int) -> bool:
