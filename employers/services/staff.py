@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
 
 from core import audit, clock, db, files
 from core.actor import Actor
@@ -248,12 +248,42 @@ async def staff_of(facility_id: int, include_ended: bool = False) -> list[StaffM
     ) for r in await query]
 
 
-async def links_of_person(person_id: int) -> list[dict]:
-    """A person's own view of their links (trainee page)."""
-    return list(await StaffLink.select(
-        *StaffLink.all_columns(), StaffLink.facility.name.as_alias("facility_name"),
+@dataclass(frozen=True)
+class OwnLink:
+    """One of a person's staff links as the person sees it on their own page: the facility
+    (id and name), the positions, the employment and its form, the first and last day
+    (``ended_on`` None while it lasts), the status (a ``LinkStatus``), how consent was given
+    (``consent``: a ``ConsentHow`` code or None) and when."""
+
+    id: int
+    facility_id: int
+    facility_name: str
+    positions: list[str]
+    employment: str
+    employment_form: str
+    started_on: date
+    ended_on: date | None
+    status: LinkStatus
+    consent: str | None
+    consent_at: datetime | None
+
+
+async def links_of_person(person_id: int) -> list[OwnLink]:
+    """A person's own view of their links (trainee page), newest first."""
+    rows = await StaffLink.select(
+        StaffLink.id, StaffLink.facility, StaffLink.facility.name.as_alias("facility_name"),
+        StaffLink.positions, StaffLink.employment, StaffLink.employment_form,
+        StaffLink.started_on, StaffLink.ended_on, StaffLink.status, StaffLink.consent,
+        StaffLink.consent_at,
     ).where(StaffLink.person == person_id).order_by(StaffLink.id, ascending=False
-                                                    ).output(load_json=True))
+                                                    ).output(load_json=True)
+    return [OwnLink(
+        id=r["id"], facility_id=r["facility"], facility_name=r["facility_name"],
+        positions=list(r["positions"]), employment=r["employment"],
+        employment_form=r["employment_form"], started_on=r["started_on"],
+        ended_on=r["ended_on"], status=LinkStatus(r["status"]), consent=r["consent"],
+        consent_at=r["consent_at"],
+    ) for r in rows]
 
 
 async def person_of(link: StaffLink) -> Person:
