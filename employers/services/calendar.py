@@ -6,6 +6,7 @@ on officers edit the rows and deadlines are counted on them (`employers.workdays
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from core import audit, clock, db
@@ -30,12 +31,30 @@ async def load() -> WorkCalendar:
     )
 
 
-async def list_days(year: int | None = None) -> list[dict]:
-    query = WorkCalendarDay.select().order_by(WorkCalendarDay.day)
+@dataclass(frozen=True)
+class CalendarDay:
+    """One row of the calendar: the day, its kind (a ``KINDS`` code: ``holiday`` or
+    ``makeup_workday``), the holiday's name, the notice it comes from (``source``) and whether
+    it is provisional (the year's notice not yet published)."""
+
+    id: int
+    day: date
+    kind: str
+    name: str
+    source: str
+    provisional: bool
+
+
+async def list_days(year: int | None = None) -> list[CalendarDay]:
+    """The calendar's days in date order, only those of ``year`` when given."""
+    query = WorkCalendarDay.select(
+        WorkCalendarDay.id, WorkCalendarDay.day, WorkCalendarDay.kind, WorkCalendarDay.name,
+        WorkCalendarDay.source, WorkCalendarDay.provisional).order_by(WorkCalendarDay.day)
     if year:
         query = query.where(
             (WorkCalendarDay.day >= date(year, 1, 1)) & (WorkCalendarDay.day <= date(year, 12, 31)))
-    return list(await query)
+    return [CalendarDay(id=r["id"], day=r["day"], kind=r["kind"], name=r["name"],
+                        source=r["source"], provisional=r["provisional"]) for r in await query]
 
 
 async def save_day(day: date, kind: str, name: str, source: str, provisional: bool,

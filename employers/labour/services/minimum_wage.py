@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from datetime import date
 
 from core import audit, clock, db
 from core.actor import Actor
@@ -33,9 +34,32 @@ async def seed_minimum_wages() -> int:
     return len(rows)
 
 
-async def list_rates(region: str = DEFAULT_REGION) -> list[dict[str, Any]]:
-    return await MinimumWageRate.select().where(MinimumWageRate.region == region).order_by(
+@dataclass(frozen=True)
+class StoredRate:
+    """A minimum wage standard as the table holds it: the region, the day it applies from,
+    the monthly and the hourly (非全日制) minimum in fen (分), the notice it comes from and
+    whether it is provisional (not yet checked against the notice)."""
+
+    id: int
+    region: str
+    effective_from: date
+    monthly_fen: int
+    hourly_fen: int
+    source: str
+    provisional: bool
+
+
+async def list_rates(region: str = DEFAULT_REGION) -> list[StoredRate]:
+    """The region's standards, the latest first."""
+    rows = await MinimumWageRate.select(
+        MinimumWageRate.id, MinimumWageRate.region, MinimumWageRate.effective_from,
+        MinimumWageRate.monthly_fen, MinimumWageRate.hourly_fen, MinimumWageRate.source,
+        MinimumWageRate.provisional,
+    ).where(MinimumWageRate.region == region).order_by(
         MinimumWageRate.effective_from, ascending=False)
+    return [StoredRate(id=r["id"], region=r["region"], effective_from=r["effective_from"],
+                       monthly_fen=r["monthly_fen"], hourly_fen=r["hourly_fen"],
+                       source=r["source"], provisional=r["provisional"]) for r in rows]
 
 
 async def add_rate(actor: Actor, data: MinimumWageIn, region: str = DEFAULT_REGION) -> int:
