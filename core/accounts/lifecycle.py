@@ -354,8 +354,30 @@ async def list_users(q: str, number: int, per: int) -> Page[UserListRow]:
     return result
 
 
-async def user_detail(user_id: int) -> dict:
-    """What the admin's user page shows (no password hash)."""
+@dataclass(frozen=True)
+class UserDetail:
+    """What the admin's user page and the API's user state (core.admin_controllers.UserState)
+    show of an account (never its password hash): the signed-in user's columns
+    (core.accounts.services.USER_FIELDS), when it was created and last signed in, whether an
+    unused reset link is open and how many API tokens are live."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    organisation_id: int | None
+    person: int | None
+    is_active: bool
+    must_change_password: bool
+    identity_verified_at: datetime | None
+    created_at: datetime
+    last_login_at: datetime | None
+    open_reset: bool
+    live_tokens: int
+
+
+async def user_detail(user_id: int) -> UserDetail:
+    """The account ``user_id``. Raises NotFound (field ``user_id``)."""
     row = await (
         User.select(*USER_FIELDS, User.created_at, User.last_login_at)
         .where(User.id == user_id)
@@ -363,12 +385,13 @@ async def user_detail(user_id: int) -> dict:
     )
     if row is None:
         raise NotFound("用户不存在", "user_id")
-    row["open_reset"] = await PasswordReset.exists().where(
+    open_reset = await PasswordReset.exists().where(
         (PasswordReset.user == user_id) & PasswordReset.used_at.is_null()
         & (PasswordReset.expires_at > clock.now())
     )
-    row["live_tokens"] = await ApiToken.count().where(
+    live_tokens = await ApiToken.count().where(
         (ApiToken.user == user_id) & ApiToken.revoked_at.is_null()
         & (ApiToken.expires_at > clock.now())
     )
-    return row
+    return UserDetail(**{**row, "role": Role(row["role"])}, open_reset=open_reset,
+                      live_tokens=live_tokens)
