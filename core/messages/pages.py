@@ -16,10 +16,14 @@ from core.accounts.auth import actor_of, require_user, roles
 from core.errors import NotFound, ValidationError
 from core.labels import KERNEL_LABELS
 from core.messages.gateways import content_visible
-from core.messages.services import list_messages, set_notice_email, set_reminders
+from core.messages.services import (
+    list_messages,
+    notice_email_of,
+    set_notice_email,
+    set_reminders,
+)
 from core.pagination import clamp_page
 from core.roles import Role
-from core.tables import User
 from core.web import FormData, PageNumber, errors_of, form_page, page, redirect_with
 
 # The outbox's states, channels and kinds as the one label table (core.labels) names them.
@@ -111,9 +115,8 @@ class NoticeEmailPage(Controller):
     @get("/")
     async def show(self, request: Request) -> Template:
         user = require_user(request)
-        row = await User.select(User.email).where(User.id == user.id).first()
         return page(request, "accounts/notice_email.html", page_title="通知邮箱",
-                    form={"email": row["email"] if row else ""})
+                    form={"email": await notice_email_of(user.id)})
 
     @post("/", status_code=HTTP_200_OK)
     async def save(self, request: Request, data: FormData) -> Template | Redirect:

@@ -95,6 +95,12 @@ def check_email(value: str) -> str:
     return email
 
 
+async def notice_email_of(user_id: int) -> str:
+    """The user's address for notices by e-mail, "" for none (or no such user)."""
+    row = await User.select(User.email).where(User.id == user_id).first()
+    return row["email"] if row else ""
+
+
 async def set_notice_email(user_id: int, value: str, actor: Any) -> str:
     """Save the user's address for notices (e.g. a facility's filing decisions); audited with
     the masked address. Returns the saved address; raises ValidationError, writing nothing."""
