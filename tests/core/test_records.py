@@ -10,6 +10,7 @@ from core.credentials import LISTENERS, change_status, counts_on
 from core.errors import Conflict, ValidationError
 from core.people import PersonInput, correct_name, find_or_create_person, former_names
 from core.tables import AuditLog, CredentialEvent, CredentialStatusChange, Person
+from tests.conftest import api_token, login
 
 
 def test_one_person_per_identity_and_name_must_match(run, make_person):
@@ -42,6 +43,20 @@ def test_name_correction_keeps_the_former_name_with_evidence(run, make_person):
     assert [(h.name, h.evidence, h.approved_by) for h in history] == [
         ("王芳", "户籍变更证明 2026-001", 9)
     ]
+
+
+def test_former_names_show_on_the_person_page_and_in_the_api(client, run, make_user,
+                                                              make_person):
+    make_user("hrss_officer", "hrss1")
+    person = make_person("王芳")
+    run(correct_name, person.id, "王芳芳", "户籍变更证明 2026-001", date(2026, 3, 1),
+        Actor(9, "officer", "hrss_officer"))
+    answer = client.get(f"/api/v1/people/{person.id}", headers=api_token(client, "hrss1"))
+    assert answer.json()["former_names"] == [
+        {"name": "王芳", "replaced_on": "2026-03-01", "evidence": "户籍变更证明 2026-001"}]
+    login(client, "hrss1")
+    page = client.get(f"/officer/people/{person.id}")
+    assert page.status_code == 200 and "依据：户籍变更证明 2026-001" in page.text
 
 
 def test_credential_status_change_writes_history_event_audit_and_calls_listeners(
