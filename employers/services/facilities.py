@@ -51,8 +51,31 @@ async def update_facility(facility_id: int, data: FacilityInput, actor: Actor) -
         return row
 
 
+@dataclass(frozen=True)
+class FacilityListing:
+    """A facility as the facility list, its XLSX export and the API show it: its registration
+    (name, USCC, profit status, registering authority, address and street, service types,
+    capacity, whether it is a kindergarten with a toddler class), its filing status (a
+    ``FilingStatus``) and whether it is compliant now (None before its first check)."""
+
+    id: int
+    name: str
+    uscc: str
+    for_profit: bool
+    registering_authority: str
+    address: str
+    street: str
+    service_types: list[str]
+    capacity: int
+    is_kindergarten_with_toddler_class: bool
+    filing_status: FilingStatus
+    compliant: bool | None
+
+
 async def search(actor: Actor, q: str = "", filing_status: str = "", page: int = 1,
-                 per_page: int = 20) -> Page[dict]:
+                 per_page: int = 20) -> Page[FacilityListing]:
+    """The facilities the actor may see (an officer: all; an operator: those they operate) by
+    id, those whose name, USCC or street contains ``q`` and, when given, in ``filing_status``."""
     where = []
     if not is_officer(actor):
         ids = await operated_ids(actor)
@@ -64,21 +87,28 @@ async def search(actor: Actor, q: str = "", filing_status: str = "", page: int =
                      | Facility.street.ilike(f"%{q}%"))
     if filing_status:
         where.append(Facility.filing_status == filing_status)
-    query = Facility.select().order_by(Facility.id).output(load_json=True)
+    query = Facility.select(
+        Facility.id, Facility.name, Facility.uscc, Facility.for_profit,
+        Facility.registering_authority, Facility.address, Facility.street,
+        Facility.service_types, Facility.capacity, Facility.is_kindergarten_with_toddler_class,
+        Facility.filing_status).order_by(Facility.id).output(load_json=True)
     count = Facility.count()
     for clause in where:
         query, count = query.where(clause), count.where(clause)
     total = await count
-    items = await query.limit(per_page).offset(offset_of(page, per_page))
+    rows = await query.limit(per_page).offset(offset_of(page, per_page))
     states = {}
-    if items:
-        rows = await ComplianceState.select(ComplianceState.facility, ComplianceState.compliant,
-                                            ComplianceState.since).where(
-            ComplianceState.facility.is_in([i["id"] for i in items]))
-        states = {r["facility"]: r for r in rows}
-    for item in items:
-        state = states.get(item["id"])
-        item["compliant"] = state["compliant"] if state else None
+    if rows:
+        states = {r["facility"]: r["compliant"] for r in await ComplianceState.select(
+            ComplianceState.facility, ComplianceState.compliant).where(
+            ComplianceState.facility.is_in([r["id"] for r in rows]))}
+    items = [FacilityListing(
+        id=r["id"], name=r["name"], uscc=r["uscc"], for_profit=r["for_profit"],
+        registering_authority=r["registering_authority"], address=r["address"],
+        street=r["street"], service_types=list(r["service_types"]), capacity=r["capacity"],
+        is_kindergarten_with_toddler_class=r["is_kindergarten_with_toddler_class"],
+        filing_status=FilingStatus(r["filing_status"]), compliant=states.get(r["id"]),
+    ) for r in rows]
     return Page(items, page, per_page, total, {"q": q, "filing_status": filing_status})
 
 
