@@ -130,8 +130,24 @@ def _level_rank(level_name: str) -> tuple[int, str]:
     return len(_LEVEL_ORDER), level_name
 
 
-async def statistics(date_from: date | None = None, date_to: date | None = None) -> dict:
-    """Issued certificates by qualification, by qualification + level, and by month."""
+@dataclass(frozen=True)
+class IssuanceStatistics:
+    """Issued certificates counted (the 发证统计 page): ``total``; ``by_qualification`` as
+    (qualification name, count), most first; ``by_level`` as ((qualification name, level name),
+    count), by qualification then level as the standard ranks them; ``by_month`` as
+    ("YYYY-MM", count) by issue date, oldest first; ``by_status`` as (status label, count)."""
+
+    total: int
+    by_qualification: list[tuple[str, int]]
+    by_level: list[tuple[tuple[str, str], int]]
+    by_month: list[tuple[str, int]]
+    by_status: list[tuple[str, int]]
+
+
+async def statistics(date_from: date | None = None,
+                     date_to: date | None = None) -> IssuanceStatistics:
+    """Issued certificates by qualification, by qualification + level, by month and by status,
+    issued between ``date_from`` and ``date_to`` (China dates, both included, either open)."""
     credential = CertificateRecord.credential
     query = CertificateRecord.select(
         CertificateRecord.qualification_name, CertificateRecord.level_name,
@@ -153,11 +169,11 @@ async def statistics(date_from: date | None = None, date_to: date | None = None)
         by_level[(row["qualification_name"], row["level_name"] or "—")] += 1
         by_month[issued.strftime("%Y-%m")] += 1
         by_status[row["credential.status"]] += 1
-    return {
-        "total": len(rows),
-        "by_qualification": sorted(by_qualification.items(), key=lambda kv: -kv[1]),
+    return IssuanceStatistics(
+        total=len(rows),
+        by_qualification=sorted(by_qualification.items(), key=lambda kv: -kv[1]),
         # by qualification, then by level as the standard ranks them (五级 … 一级), not as text
-        "by_level": sorted(by_level.items(), key=lambda kv: (kv[0][0], _level_rank(kv[0][1]))),
-        "by_month": sorted(by_month.items()),
-        "by_status": [(STATUS_LABELS[k], v) for k, v in sorted(by_status.items())],
-    }
+        by_level=sorted(by_level.items(), key=lambda kv: (kv[0][0], _level_rank(kv[0][1]))),
+        by_month=sorted(by_month.items()),
+        by_status=[(STATUS_LABELS[k], v) for k, v in sorted(by_status.items())],
+    )

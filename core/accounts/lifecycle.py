@@ -271,9 +271,18 @@ async def open_reset_link(user_id: int, actor: Actor, valid_for: timedelta) -> R
 INVALID_LINK = "重置链接无效、已使用或已过期，请联系管理员重新获取"
 
 
-async def reset_link_user(token: str) -> dict:
-    """The account a reset link is for (id, username, display_name…), while it is open.
-    Raises NotFound(INVALID_LINK) for an unknown, used or expired link or a disabled user."""
+@dataclass(frozen=True)
+class ResetAccount:
+    """Whom an open reset link is for, as the reset page shows it and the password rules read
+    it (a password must not be built from the username or the name)."""
+
+    username: str
+    display_name: str
+
+
+async def _reset_link_row(token: str) -> dict:
+    """The user row (with its password hash) an open reset link is for. Raises
+    NotFound(INVALID_LINK) for an unknown, used or expired link or a disabled user."""
     link = await (
         PasswordReset.select(PasswordReset.user, PasswordReset.expires_at, PasswordReset.used_at)
         .where(PasswordReset.token_hash == token_hash(token or ""))
@@ -287,12 +296,19 @@ async def reset_link_user(token: str) -> dict:
     return row
 
 
+async def reset_link_user(token: str) -> ResetAccount:
+    """The account an open reset link is for. Raises NotFound(INVALID_LINK) for an unknown,
+    used or expired link or a disabled user."""
+    row = await _reset_link_row(token)
+    return ResetAccount(row["username"], row["display_name"])
+
+
 async def complete_reset(token: str, password: str, confirm: str, ip: str = "") -> int:
     """The user sets a new password through a reset link: the link is spent (single use, also
     under concurrent use), the password replaced, every session and token ended and the
     must-change flag cleared. Returns the user id. Raises NotFound(INVALID_LINK), ValidationError
     (password, password_confirm)."""
-    row = await reset_link_user(token)
+    row = await _reset_link_row(token)
     new_hash = await _new_password_hash(row, password, confirm)
     actor = Actor.of(to_current_user(row), ip)
     async with db.transaction():

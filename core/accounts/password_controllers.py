@@ -149,7 +149,7 @@ class PasswordPages(Controller):
         except DomainError as exc:
             return page(request, "accounts/reset.html", status_code=exc.status_code,
                         invalid=exc.message, page_title="设置新密码")
-        return page(request, "accounts/reset.html", account=row["username"],
+        return page(request, "accounts/reset.html", account=row.username,
                     policy_hint=POLICY_HINT, page_title="设置新密码")
 
     @post(lifecycle.RESET_PATH + "{token:str}", status_code=HTTP_200_OK)
@@ -157,8 +157,8 @@ class PasswordPages(Controller):
         self, request: Request, token: FromPath[str], data: FormData
     ) -> Template | Redirect:
         try:
-            row = await lifecycle.reset_link_user(token)
-            read_new_password(data, (row["username"], row["display_name"]), current=False)
+            account = await lifecycle.reset_link_user(token)
+            read_new_password(data, (account.username, account.display_name), current=False)
             await lifecycle.complete_reset(token, str(data.get("password", "")),
                                            str(data.get("password_confirm", "")),
                                            client_ip(request))
