@@ -60,6 +60,14 @@ def is_sqlite() -> bool:
     return isinstance(engine(), SQLiteEngine)
 
 
+def contains(column, text: str):  # noqa: ANN001, ANN201 — a Piccolo column and its Where
+    """Case-insensitive substring match of what a person typed in a search box: ILIKE on
+    PostgreSQL, LIKE on SQLite (which has no ILIKE and ignores ASCII case in LIKE). ``%`` and
+    ``_`` are dropped from ``text``: they are search words, never wildcards."""
+    pattern = "%" + text.replace("%", "").replace("_", "") + "%"
+    return column.like(pattern) if is_sqlite() else column.ilike(pattern)
+
+
 @asynccontextmanager
 async def transaction() -> AsyncIterator[None]:
     """A write transaction: IMMEDIATE on SQLite so read-then-write never deadlocks."""

@@ -362,7 +362,7 @@ async def list_users(q: str, number: int, per: int) -> Page[UserListRow]:
         User.count(),
     )
     if q:
-        cond = User.username.ilike(f"%{q}%") | User.display_name.ilike(f"%{q}%")
+        cond = db.contains(User.username, q) | db.contains(User.display_name, q)
         query, count = query.where(cond), count.where(cond)
     result = Page([], number, per, await count, query={"q": q})
     result.items = [UserListRow(**{**row, "role": Role(row["role"])})

@@ -83,8 +83,8 @@ async def search(actor: Actor, q: str = "", filing_status: str = "", page: int =
             return Page([], page, per_page, 0, {"q": q, "filing_status": filing_status})
         where.append(Facility.id.is_in(ids))
     if q:
-        where.append(Facility.name.ilike(f"%{q}%") | Facility.uscc.ilike(f"%{q}%")
-                     | Facility.street.ilike(f"%{q}%"))
+        where.append(db.contains(Facility.name, q) | db.contains(Facility.uscc, q)
+                     | db.contains(Facility.street, q))
     if filing_status:
         where.append(Facility.filing_status == filing_status)
     query = Facility.select(
@@ -135,8 +135,8 @@ async def public_list(q: str = "", page: int = 1,
         load_json=True)
     count = Facility.count().where(Facility.filing_status == FilingStatus.ACCEPTED)
     if q:
-        query = query.where(Facility.name.ilike(f"%{q}%") | Facility.street.ilike(f"%{q}%"))
-        count = count.where(Facility.name.ilike(f"%{q}%") | Facility.street.ilike(f"%{q}%"))
+        query = query.where(db.contains(Facility.name, q) | db.contains(Facility.street, q))
+        count = count.where(db.contains(Facility.name, q) | db.contains(Facility.street, q))
     total = await count
     rows = await query.limit(per_page).offset(offset_of(page, per_page))
     items = [PublicFacility(id=r["id"], name=r["name"], address=r["address"],

@@ -34,11 +34,3 @@ def person_of(actor: Actor) -> int:
     if actor.person_id is None:
         raise Forbidden("账号未关联人员信息，请以学员身份登录")
     return actor.person_id
-
-
-def contains(column, text: str):  # noqa: ANN001, ANN201 — a Piccolo column and its Where
-    """Case-insensitive substring match: ILIKE on PostgreSQL, LIKE on SQLite (no ILIKE there)."""
-    from core.db import is_sqlite
-
-    pattern = "%" + text.replace("%", "").replace("_", "") + "%"
-    return column.like(pattern) if is_sqlite() else column.ilike(pattern)

@@ -10,13 +10,13 @@ from typing import Any
 from core import audit
 from core.actor import Actor
 from core.clock import now
-from core.db import transaction
+from core.db import contains, transaction
 from core.errors import Conflict, NotFound, ValidationError
 from core.pagination import Page
 from training import states as s
 from training.services import providers
 from training.services.catalogue import kind_of
-from training.services.common import check_provider_access, contains, own_provider_id
+from training.services.common import check_provider_access, own_provider_id
 from training.tables import Course, Enrolment, Provider
 
 MAX_HOURS = 2000

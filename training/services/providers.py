@@ -10,13 +10,13 @@ from typing import Any
 from core import audit
 from core.actor import Actor
 from core.clock import now
-from core.db import transaction
+from core.db import contains, transaction
 from core.errors import Conflict, Forbidden, NotFound, ValidationError
 from core.identity import fold_code, normalise_mobile, normalise_uscc
 from core.pagination import Page
 from core.tables import Qualification, QualificationLevel
 from training import states as s
-from training.services.common import check_provider_access, contains, is_officer
+from training.services.common import check_provider_access, is_officer
 from training.tables import Provider, ProviderScope
 
 BODY_TYPES = {"Y": "用人单位", "S": "社会培训评价组织"}
