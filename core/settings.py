@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import pydantic_settings
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +28,22 @@ DEFAULT_CONTEXT_URL = "https://caregiver-registry.example" + CONTEXT_PATH
 SMS_GATEWAYS = ("local", "http")
 FILE_STORAGES = ("local", "database")
 SMTP_SECURITY = ("starttls", "ssl", "none")
+_CHOICES = {
+    "sms_gateway": SMS_GATEWAYS,
+    "file_storage": FILE_STORAGES,
+    "smtp_security": SMTP_SECURITY,
+}
+
+
+def _one_of(name: str, choices: tuple[str, ...], value: str) -> str:
+    """``value`` lower-cased if it is one of ``choices``; else ValueError naming the variable
+    ``name`` and the choices (``SMTP_SECURITY 应为 starttls、ssl 或 none，实为 'tls'``)."""
+    value = value.lower()
+    if value not in choices:
+        words = "、".join(choices[:-1]) + " 或 " + choices[-1]
+        raise ValueError(f"{name} 应为 {words}，实为 {value!r}")
+    return value
+
 
 # Taken exactly as given (a password may begin or end with a space); the others are stripped.
 RAW_FIELDS = frozenset({"secret_key", "smtp_password", "signing_key_passphrase"})
@@ -172,29 +188,11 @@ class Settings(BaseSettings):
             proxies.append(str(parsed))
         return tuple(proxies)
 
-    @field_validator("sms_gateway")
+    @field_validator("sms_gateway", "file_storage", "smtp_security")
     @staticmethod
-    def _sms_gateway(value: str) -> str:
-        value = value.lower()
-        if value not in SMS_GATEWAYS:
-            raise ValueError(f"SMS_GATEWAY 应为 local 或 http，实为 {value!r}")
-        return value
-
-    @field_validator("file_storage")
-    @staticmethod
-    def _file_storage(value: str) -> str:
-        value = value.lower()
-        if value not in FILE_STORAGES:
-            raise ValueError(f"FILE_STORAGE 应为 local 或 database，实为 {value!r}")
-        return value
-
-    @field_validator("smtp_security")
-    @staticmethod
-    def _smtp_security(value: str) -> str:
-        value = value.lower()
-        if value not in SMTP_SECURITY:
-            raise ValueError(f"SMTP_SECURITY 应为 starttls、ssl 或 none，实为 {value!r}")
-        return value
+    def _one_of_choices(value: str, info: ValidationInfo) -> str:
+        """SMS_GATEWAY, FILE_STORAGE and SMTP_SECURITY: one of their words, in any case."""
+        return _one_of(info.field_name.upper(), _CHOICES[info.field_name], value)
 
     @model_validator(mode="after")
     def _messaging_complete(self) -> Settings:
