@@ -59,17 +59,13 @@ async def _claim(limit: int) -> list[dict]:
     worker; each returned item's ``attempts`` is the count before this claim."""
     now = clock.now()
     async with db.transaction():
-        condition = (IssuanceJobItem.state == JobItemState.PENDING) | (
-            (IssuanceJobItem.state == JobItemState.RUNNING)
-            & worker.lease_expired(IssuanceJobItem.lease_until, IssuanceJobItem.claimed_at))
-        query = IssuanceJobItem.select(
+        condition = (IssuanceJobItem.state == JobItemState.PENDING) | worker.lease_lapsed(
+            IssuanceJobItem, JobItemState.RUNNING)
+        items = await worker.skip_locked(IssuanceJobItem.select(
             IssuanceJobItem.id, IssuanceJobItem.job, IssuanceJobItem.record,
             IssuanceJobItem.reason, IssuanceJobItem.attempts, IssuanceJobItem.state,
             IssuanceJobItem.owner,
-        ).where(condition).order_by(IssuanceJobItem.id).limit(limit)
-        if not db.is_sqlite():
-            query = query.lock_rows("UPDATE", skip_locked=True)
-        items = await query
+        ).where(condition).order_by(IssuanceJobItem.id).limit(limit))
         # An item whose worker died MAX_ATTEMPTS times (a render that kills its process, say)
         # fails instead of being taken over again and again.
         doomed = [item for item in items
@@ -85,13 +81,8 @@ async def _claim(limit: int) -> list[dict]:
             items = [item for item in items if item not in doomed]
         if not items:
             return []
-        ids = [item["id"] for item in items]
-        await IssuanceJobItem.update({
-            IssuanceJobItem.state: JobItemState.RUNNING, IssuanceJobItem.claimed_at: now,
-            IssuanceJobItem.lease_until: now + worker.LEASE,
-            IssuanceJobItem.owner: worker.worker_id(),
-            IssuanceJobItem.attempts: IssuanceJobItem.attempts + 1,
-        }).where(IssuanceJobItem.id.is_in(ids))
+        await worker.take_leases(IssuanceJobItem, [item["id"] for item in items],
+                                 JobItemState.RUNNING, now)
         await IssuanceJob.update({IssuanceJob.state: JobState.RUNNING}).where(
             IssuanceJob.id.is_in(list({item["job"] for item in items}))
             & (IssuanceJob.state == JobState.QUEUED))
@@ -104,12 +95,8 @@ async def _claim(limit: int) -> list[dict]:
 
 
 def _held(item: dict) -> Any:
-    """The item is still this worker's, for the attempt it claimed (a later claim, even by this
-    same worker, counts one more attempt and makes this one stale)."""
-    return ((IssuanceJobItem.id == item["id"])
-            & (IssuanceJobItem.state == JobItemState.RUNNING)
-            & (IssuanceJobItem.owner == worker.worker_id())
-            & (IssuanceJobItem.attempts == item["attempts"] + 1))
+    """The item is still this worker's, for the attempt it claimed (core.worker.still_held)."""
+    return worker.still_held(IssuanceJobItem, JobItemState.RUNNING, item)
 
 
 async def _release(items: list[dict]) -> None:

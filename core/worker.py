@@ -29,6 +29,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from datetime import datetime, timedelta
 from typing import Any
 
+from piccolo.query.methods.select import Select
 from piccolo.table import Table
 
 from core import clock, db, housekeeping
@@ -62,6 +63,41 @@ def lease_expired(lease_until: Any, claimed_at: Any) -> Any:
     (``lease_until`` empty) count as leased for :data:`LEASE` from ``claimed_at``."""
     now = clock.now()
     return (lease_until < now) | (lease_until.is_null() & (claimed_at < now - LEASE))
+
+
+def lease_lapsed(table: type[Table], working: str) -> Any:
+    """A Piccolo condition: rows of ``table`` in the ``working`` state (its leased state) whose
+    lease ran out (:func:`lease_expired`: their worker died or stalled), so anyone may claim
+    them again. ``table`` has the lease columns (``state``, ``lease_until``, ``claimed_at``)."""
+    return (table.state == working) & lease_expired(table.lease_until, table.claimed_at)
+
+
+def skip_locked(query: Select) -> Select:
+    """The claim's SELECT of rows to lease: on PostgreSQL ``FOR UPDATE SKIP LOCKED``, so two
+    workers claiming at once take different rows; on SQLite as it is (its write transaction
+    already lets one claim at a time)."""
+    return query if db.is_sqlite() else query.lock_rows("UPDATE", skip_locked=True)
+
+
+async def take_leases(table: type[Table], ids: Collection[int], working: str,
+                      now: datetime) -> None:
+    """Lease the rows ``ids`` of ``table`` to this worker from ``now`` (inside the claim's
+    transaction): ``state`` ``working``, ``claimed_at`` ``now``, ``lease_until`` ``now`` +
+    :data:`LEASE`, ``owner`` :func:`worker_id`, and one more ``attempts`` (this claim)."""
+    await table.update({
+        table.state: working, table.claimed_at: now, table.lease_until: now + LEASE,
+        table.owner: worker_id(), table.attempts: table.attempts + 1,
+    }).where(table.id.is_in(list(ids)))
+
+
+def still_held(table: type[Table], working: str, row: dict) -> Any:
+    """A Piccolo condition: the claimed ``row`` (its ``id``, and its ``attempts`` as read
+    before :func:`take_leases` counted this claim) is still this worker's, for this attempt:
+    in the ``working`` state, ``owner`` :func:`worker_id`, and not claimed again since (a later
+    claim, even by this same worker, counts one more attempt and makes this one stale). Every
+    store of a result is made under it, so a worker that lost its lease writes nothing."""
+    return ((table.id == row["id"]) & (table.state == working)
+            & (table.owner == worker_id()) & (table.attempts == row["attempts"] + 1))
 
 
 @contextlib.asynccontextmanager

@@ -39,29 +39,21 @@ async def _claim(limit: int) -> list[dict]:
     now = clock.now()
     async with db.transaction():
         due = (Message.state == MessageState.PENDING) & (Message.next_attempt_at <= now)
-        stale = (Message.state == MessageState.SENDING) & worker.lease_expired(
-            Message.lease_until, Message.claimed_at)
-        query = (
+        stale = worker.lease_lapsed(Message, MessageState.SENDING)
+        rows = await worker.skip_locked(
             Message.select(Message.id, Message.channel, Message.recipient, Message.subject,
                            Message.body, Message.idempotency_key, Message.attempts, Message.kind)
             .where(due | stale).order_by(Message.id).limit(limit)
         )
-        if not db.is_sqlite():
-            query = query.lock_rows("UPDATE", skip_locked=True)
-        rows = await query
         if rows:
-            await Message.update({
-                Message.state: MessageState.SENDING, Message.claimed_at: now,
-                Message.lease_until: now + worker.LEASE, Message.owner: worker.worker_id(),
-                Message.attempts: Message.attempts + 1,
-            }).where(Message.id.is_in([row["id"] for row in rows]))
+            await worker.take_leases(Message, [row["id"] for row in rows],
+                                     MessageState.SENDING, now)
     return rows
 
 
 def _held(row: dict) -> Any:
-    """The message is still this worker's, for the attempt it claimed."""
-    return ((Message.id == row["id"]) & (Message.state == MessageState.SENDING)
-            & (Message.owner == worker.worker_id()) & (Message.attempts == row["attempts"] + 1))
+    """The message is still this worker's, for the attempt it claimed (core.worker.still_held)."""
+    return worker.still_held(Message, MessageState.SENDING, row)
 
 
 async def _release(rows: list[dict]) -> None:
