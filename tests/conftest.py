@@ -89,6 +89,17 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     shutil.rmtree(TMP, ignore_errors=True)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On SQLite, skip the tests marked ``postgres_only`` (row locks, real concurrency, several
+    processes: pyproject.toml declares the marker)."""
+    if IS_PG:
+        return
+    skip = pytest.mark.skip(reason="PostgreSQL only (set DATABASE_URL=postgresql://…)")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
 def _table_names() -> list[str]:
     from composition import APP_CONFIG
 
@@ -153,6 +164,22 @@ def database(tmp_path: Path) -> Iterator[None]:
         yield
     finally:
         db.path = original
+
+
+@pytest.fixture(params=["local", "database"])
+def file_storage(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[str]:
+    """The test runs once per FILE_STORAGE (read on each use: core.storage.current), each time
+    with a FILES_DIR of its own (the suite's is shared by every test); yields the storage."""
+    from core.settings import get_settings
+
+    monkeypatch.setenv("FILE_STORAGE", request.param)
+    monkeypatch.setenv("FILES_DIR", str(tmp_path / "files"))
+    get_settings.cache_clear()
+    yield request.param
+    monkeypatch.undo()
+    get_settings.cache_clear()
 
 
 @pytest.fixture

@@ -1,30 +1,12 @@
-"""Certification factories: certificates issued directly (no training tables needed), and the
-PostgreSQL-only marker's skip on SQLite."""
+"""Certification factories: certificates issued directly (no training tables needed)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import UTC, date
 from typing import Any
 
 import pytest
-
-IS_PG = os.environ.get("DATABASE_URL", "").startswith(("postgresql://", "postgres://"))
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "postgres_only: needs PostgreSQL (row locks, concurrency)")
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if IS_PG:
-        return
-    skip = pytest.mark.skip(reason="PostgreSQL only (set DATABASE_URL=postgresql://…)")
-    for item in items:
-        if "postgres_only" in item.keywords:
-            item.add_marker(skip)
-
 
 SKILL_PREFIX = "S123412000001"  # + year (2) + level
 

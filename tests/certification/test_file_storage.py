@@ -6,23 +6,9 @@ from __future__ import annotations
 
 import hashlib
 
-import pytest
-
 from core.settings import get_settings
 from core.tables import StoredChunk, StoredFile
 from tests.conftest import api_token, login
-
-
-@pytest.fixture(params=["local", "database"])
-def file_storage(request, monkeypatch, tmp_path):
-    """FILE_STORAGE for this test (read on each use: core.storage.current), and a FILES_DIR of
-    its own (the suite's is shared by every test)."""
-    monkeypatch.setenv("FILE_STORAGE", request.param)
-    monkeypatch.setenv("FILES_DIR", str(tmp_path / "files"))
-    get_settings.cache_clear()
-    yield request.param
-    monkeypatch.undo()
-    get_settings.cache_clear()
 
 
 def kept_where(run, row: StoredFile) -> tuple[bool, bool]:

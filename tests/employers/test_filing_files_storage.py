@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import hashlib
 
-import pytest
-
 from core import storage
 from core.settings import get_settings
 from core.tables import StoredChunk, StoredFile
@@ -18,18 +16,6 @@ KINDS = ("licence", "premises", "health_evaluation", "fire_safety")
 # A licence scan of three pieces in the database (a long comment line after the PDF header).
 HEADER = b"%PDF-1.7\n"
 LARGE = HEADER + b"%" + b"x" * (2 * storage.CHUNK_BYTES + 500) + b"\n" + PDF[len(HEADER):]
-
-
-@pytest.fixture(params=["local", "database"])
-def file_storage(request, monkeypatch, tmp_path):
-    """FILE_STORAGE for this test (read on each use: core.storage.current), and a FILES_DIR of
-    its own (the suite's is shared by every test)."""
-    monkeypatch.setenv("FILE_STORAGE", request.param)
-    monkeypatch.setenv("FILES_DIR", str(tmp_path / "files"))
-    get_settings.cache_clear()
-    yield request.param
-    monkeypatch.undo()
-    get_settings.cache_clear()
 
 
 def test_filing_documents_round_trip_through_http(file_storage, client, operator, reviewer,

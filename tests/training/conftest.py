@@ -1,9 +1,7 @@
-"""Training factories (providers, staff, trainees, courses, exam sessions) and the
-PostgreSQL-only marker's skip on SQLite."""
+"""Training factories (providers, staff, trainees, courses, exam sessions)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,17 +11,7 @@ import pytest
 
 from core import clock
 
-IS_PG = os.environ.get("DATABASE_URL", "").startswith(("postgresql://", "postgres://"))
 USCC = "91350100M000100Y43"
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if IS_PG:
-        return
-    skip = pytest.mark.skip(reason="PostgreSQL only (set DATABASE_URL=postgresql://…)")
-    for item in items:
-        if "postgres_only" in item.keywords and "tests/training" in str(item.fspath):
-            item.add_marker(skip)
 
 
 def uscc_for(serial: int) -> str:
