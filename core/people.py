@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from pydantic import BaseModel
+
 from core import audit, clock, db
 from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationError
@@ -191,11 +193,12 @@ async def former_names(person_id: int) -> list[NameChange]:
                        approved_by=r["approved_by"]) for r in rows]
 
 
-@dataclass(frozen=True)
-class PersonRecord:
-    """A person in full, as only the person or an entitled officer sees them: the ID document
-    (number unmasked), name, sex and birth date, phone (None when none is known), education
-    (an ``EDUCATION_LEVELS`` code or None) and former names, oldest first."""
+class PersonRecord(BaseModel, frozen=True):
+    """A person in full, as only the person or an entitled officer sees them (their profile
+    page, the officer's person page and GET /api/v1/people/{id}: core.people_controllers
+    .PersonOut): the ID document (number unmasked), name, sex and birth date, phone (None when
+    none is known), education (an ``EDUCATION_LEVELS`` code or None) and former names, oldest
+    first."""
 
     id: int
     id_type: str

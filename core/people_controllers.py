@@ -16,7 +16,7 @@ from core.accounts.auth import login_required, require_user, roles
 from core.actor import CurrentUser
 from core.errors import NotFound
 from core.messages.outbox import reminders_refused
-from core.people import person_record
+from core.people import PersonRecord, person_record
 from core.roles import Role
 from core.web import page
 
@@ -32,17 +32,11 @@ class FormerName(BaseModel):
     evidence: str
 
 
-class PersonOut(BaseModel):
+class PersonOut(PersonRecord):
+    """A person in full (core.people.PersonRecord), each former name without its approver."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    id_type: str
-    id_number: str
-    name: str
-    sex: str | None
-    birth_date: date | None
-    phone: str | None
-    education: str | None
     former_names: list[FormerName]
 
 
