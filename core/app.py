@@ -73,7 +73,8 @@ async def _gates(request: Request) -> Response | None:
     """Before every request: an admin-set password is changed first, then an unproved
     identity claim (a trainee) is proved on /account/verify. The label table's catalogue
     names are re-read when older than a minute (core.labels)."""
-    if not request.url.path.startswith(_NO_LABELS):
+    # the scope's path, as the router matched it (request.url would parse the whole URL)
+    if not request.scope["path"].startswith(_NO_LABELS):
         await labels.refresh_catalogue(force=False)
     return password_change_gate(request) or identity_gate(request)
 

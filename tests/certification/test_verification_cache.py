@@ -229,3 +229,116 @@ def test_a_lost_listener_connection_never_serves_a_stale_answer(client, run, mak
     assert public(client, cert.number)["status"] == "revoked"
     _wait_until(lambda: verification.CACHE.live, "监听连接恢复", seconds=10)
     assert public(client, cert.number)["status"] == "revoked"
+
+
+class FakeReaderDb:
+    """What certification.services.verification._PgReaders uses of the engine: new
+    connections whose ``fetch`` records each query's numbers and answers from ``rows``
+    (``fail`` holds numbers whose batch raises, once)."""
+
+    def __init__(self, rows: dict[str, dict]) -> None:
+        self.rows = rows
+        self.batches: list[list[str]] = []
+        self.fail: set[str] = set()
+        self.opened = 0
+
+    async def get_new_connection(self) -> Any:
+        self.opened += 1
+        db = self
+
+        class Conn:
+            terminated = False
+
+            async def fetch(self, _query: str, numbers: list[str]) -> list[dict]:
+                db.batches.append(list(numbers))
+                await asyncio.sleep(0)  # a round trip: other lookups queue meanwhile
+                if db.fail & set(numbers):
+                    db.fail.clear()
+                    raise ConnectionResetError("connection lost")
+                return [db.rows[n] for n in numbers if n in db.rows]
+
+            def terminate(self) -> None:
+                self.terminated = True
+
+            async def close(self) -> None:
+                pass
+
+        return Conn()
+
+
+def test_concurrent_lookups_share_queries_and_each_gets_its_own_row():
+    from certification.services.verification import _PgReaders
+
+    rows = {f"N{i}": {"number": f"N{i}", "holder_name": f"持证人{i}"} for i in range(100)}
+    db = FakeReaderDb(rows)
+
+    async def scenario() -> None:
+        readers = _PgReaders()
+        asked = [f"N{i % 90}" for i in range(150)] + ["UNKNOWN1", "UNKNOWN2"]
+        answers = await asyncio.gather(*(readers.fetch(db, n) for n in asked))
+        for number, row in zip(asked, answers, strict=True):
+            assert row == rows.get(number)  # its own row, None for an unknown number
+        # 92 distinct numbers asked at once: two queries (BATCH at most each), not 152
+        assert len(db.batches) == 2 and all(len(b) <= readers.BATCH for b in db.batches)
+        assert sorted(n for b in db.batches for n in b) == sorted(set(asked))
+        alone = await readers.fetch(db, "N95")  # a lookup on its own: one query, at once
+        assert alone == rows["N95"] and db.batches[-1] == ["N95"]
+        assert readers.running == 0 and db.opened <= readers.SIZE
+        await readers.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_failed_batch_fails_only_its_own_lookups_and_the_next_ones_work():
+    from certification.services.verification import _PgReaders
+
+    rows = {f"N{i}": {"number": f"N{i}"} for i in range(10)}
+    db = FakeReaderDb(rows)
+
+    async def scenario() -> None:
+        readers = _PgReaders()
+        db.fail = {"N3"}
+        results = await asyncio.gather(*(readers.fetch(db, f"N{i}") for i in range(5)),
+                                       return_exceptions=True)
+        assert all(isinstance(r, ConnectionResetError) for r in results)  # one batch, all five
+        cancelled = asyncio.ensure_future(readers.fetch(db, "N7"))
+        kept = asyncio.ensure_future(readers.fetch(db, "N8"))
+        await asyncio.sleep(0)
+        cancelled.cancel()  # the client went away while its number was queued
+        assert await kept == rows["N8"]
+        assert await readers.fetch(db, "N9") == rows["N9"]  # a new connection after the loss
+        assert readers.running == 0
+        await readers.close()
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.postgres_only
+def test_lookups_coalesced_into_one_query_answer_each_certificate_on_postgres(
+        client, run, make_person, issue_skill):
+    """Many numbers looked up at once (the cache off) go through the batched query: each
+    answer is its own certificate's, a wrong name or an unknown number is still NotFound."""
+    from certification.services import verification
+    from core import clock
+    from core.errors import NotFound
+
+    names = ["王芳", "李娜", "张伟", "刘洋", "陈静", "杨磊"]
+    certs = [(issue_skill(make_person(name).id), name) for name in names]
+
+    async def lookups() -> list:
+        verification.CACHE.stop()  # every lookup reaches the database
+        try:
+            asked = [verification.lookup(cert.number, name=name, today=clock.today())
+                     for cert, name in certs * 3]
+            asked.append(verification.lookup(certs[0][0].number, name="李娜",
+                                             today=clock.today()))
+            asked.append(verification.lookup("S123412000001264000999", name="王芳",
+                                             today=clock.today()))
+            return await asyncio.gather(*asked, return_exceptions=True)
+        finally:
+            verification.CACHE.start()
+
+    answers = run(lookups)
+    for (cert, name), answer in zip(certs * 3, answers, strict=False):
+        assert answer.number == cert.number and answer.holder_name == name[0] + "*"
+    assert isinstance(answers[-2], NotFound) and isinstance(answers[-1], NotFound)
