@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from core import audit, clock
 from core.accounts.auth import actor_of, current_user, roles
-from core.labels import audit_summary, label
+from core.labels import audit_sentences, label
 from core.pagination import clamp_page
 from core.reporting.exports import CSV_MEDIA_TYPE, Sheet, attachment, csv_bytes, xlsx_response
 from core.roles import OFFICER_ROLES
@@ -68,13 +68,10 @@ FILTER_LABELS = {"actor": "操作人", "entity_type": "对象类型", "entity_id
 
 
 def summary_text(summary: Any, entity_type: str) -> str:
-    """An audit row's summary as the log page shows it, one line per part
-    (``变更后：状态 已暂停；公开原因 …``), every code labelled (core.labels.audit_summary)."""
-    lines = []
-    for part, pairs in audit_summary(summary, entity_type):
-        text = "；".join(f"{name} {value}" if name else value for name, value in pairs)
-        lines.append(f"{part}：{text}" if part else text)
-    return "\n".join(lines)
+    """An audit row's summary as the log page shows it, one sentence a line
+    (``状态由“有效”改为“已暂停”；公开原因：“…”。``), every code labelled
+    (core.labels.audit_sentences)."""
+    return "\n".join(audit_sentences(summary, entity_type))
 
 
 def export_rows(items: list[dict[str, Any]]) -> list[list[Any]]:

@@ -178,7 +178,26 @@ KERNEL_LABELS["audit_field"] = {
     "education": "学历", "digest": "摘要值", "file": "文件",
     "filters": "筛选条件", "rows": "行数", "persons": "人数", "format": "格式",
 }
+# How an identity claim was proved and where its code went (identity_claim rows: method, how, to).
+KERNEL_LABELS["identity_claim_way"] = {
+    "new": "新登记人员", "sms": "短信验证码", "code": "短信验证码", "officer": "人社局人工核验",
+    "none": "无", "entered": "本人填写的手机号", "on_file": "登记在册的手机号",
+}
+# A provider's scope entries (scopes: [{qualification_code, level, scope}]).
+KERNEL_LABELS["provider_scope"] = {"train": "培训", "examine": "考核"}
+KERNEL_LABELS["audit_field"] = {**KERNEL_LABELS["audit_field"], "scope": "范围类型"}
+# A field that means something else on a given record: (entity, key) → name.
+_ENTITY_FIELDS = {
+    ("identity_claim", "to"): "发送至", ("identity_claim", "how"): "核验方式",
+    ("identity_claim", "method"): "核验途径", ("facility_class", "code"): "班级代码",
+    ("course", "absent"): "缺勤人数",
+}
+# Records whose ``name`` is an organisation's or a thing's, not a person's.
+_NAMED_THINGS = ("provider", "facility", "course", "exam_session", "certificate_job",
+                 "qualification")
 _ENTRY_VALUES = {True: "是", False: "否", None: "—"}
+# Words people wrote (reasons, notes, titles), quoted in a sentence: they may hold its commas.
+_QUOTED = ("reason", "note", "title")
 # Keys whose values are people's own words or numbers, never codes (a user named "health").
 _FREE_TEXT = ("name", "number", "title", "reason", "note", "address", "place", "street", "file")
 
@@ -225,3 +244,70 @@ def audit_summary(summary: Mapping[str, object] | None,
             pairs = [("", _value_text(part, content, entity_type))]
         parts.append((label("audit_part", part), pairs))
     return parts
+
+
+def _field_name(key: str, entity_type: str) -> str:
+    if (entity_type, key) in _ENTITY_FIELDS:
+        return _ENTITY_FIELDS[(entity_type, key)]
+    if key == "name" and entity_type in _NAMED_THINGS:
+        return "名称"
+    name = label("audit_field", key)
+    return name.removesuffix("（分）") if key.endswith("_fen") else name
+
+
+def _shown(key: str, value: object, entity_type: str) -> str:
+    """A value as a sentence carries it: amounts in fen as yuan, free text in quotes."""
+    if key.endswith("_fen") and isinstance(value, int) and not isinstance(value, bool):
+        return f"{value / 100:,.2f} 元"
+    text = _value_text(key, value, entity_type)
+    withheld = text.startswith("（") and text.endswith("）")  # core.audit.WITHHELD
+    if isinstance(value, str) and key.endswith(_QUOTED) and not withheld:
+        return f"“{text}”"
+    return text
+
+
+def _blank(value: object) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith(("。", "！", "？", ".", "!", "?")) else text + "。"
+
+
+def audit_sentences(summary: Mapping[str, object] | None, entity_type: str = "") -> list[str]:
+    """An audit row's summary in plain sentences, for the log page and its export. A field in
+    both ``before`` and ``after`` reads ``状态由“待审核”改为“已批准”``; one set anew reads
+    ``角色：系统管理员``; one only in ``before`` reads ``原班级：…``; blank values and unchanged
+    fields are left out. They make one sentence (``；`` between, ``。`` at the end); a ``note``
+    is its own ``说明：…`` (as written) unless the same words are already shown (a public
+    reason). Field names and coded values as :func:`audit_summary` labels them; amounts in
+    fen (``*_fen``) in yuan; reasons, notes and titles (people's own words) in quotes. Any
+    other part (a plain string) is its own sentence."""
+    summary = summary or {}
+    raw_before, raw_after = summary.get("before"), summary.get("after")
+    before: Mapping[str, object] = raw_before if isinstance(raw_before, Mapping) else {}
+    after: Mapping[str, object] = raw_after if isinstance(raw_after, Mapping) else {}
+    clauses: list[str] = []
+    for key, value in after.items():
+        name = _field_name(key, entity_type)
+        if key in before and not _blank(before[key]):
+            if before[key] != value:
+                clauses.append(f"{name}由“{_value_text(key, before[key], entity_type)}”改为"
+                               f"“{_value_text(key, value, entity_type)}”")
+        elif not _blank(value):
+            clauses.append(f"{name}：{_shown(key, value, entity_type)}")
+    for key, value in before.items():
+        if key not in after and not _blank(value):
+            name = _field_name(key, entity_type)
+            clauses.append(f"{name if name.startswith('原') else '原' + name}："
+                           f"{_shown(key, value, entity_type)}")
+    sentences = [_sentence("；".join(clauses))] if clauses else []
+    shown = {str(v) for v in after.values()}
+    for part, content in summary.items():
+        if part in ("before", "after") and isinstance(content, Mapping):
+            continue
+        if _blank(content) or (part == "note" and str(content) in shown):
+            continue
+        # a note is someone's own words: shown as written, no full stop added
+        sentences.append(f"{label('audit_part', part)}：{_value_text(part, content, entity_type)}")
+    return sentences

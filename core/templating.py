@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from litestar.plugins.jinja import JinjaTemplateEngine
+from markupsafe import Markup, escape
 
 from core.identity import mask_id_number, mask_name, mask_phone
-from core.labels import audit_summary, label, labels_of
+from core.labels import audit_sentences, audit_summary, label, labels_of
 from core.levels import level_choices, level_label
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -21,6 +23,18 @@ def fmt_date(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
     return value.isoformat()
+
+
+# A date or month as Chinese prose writes it: 2026年1月5日, 2026年1月.
+CN_DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?")
+
+
+def keep_dates(text: object) -> Markup:
+    """``{{ finding.message | keep_dates }}``: the text escaped, each Chinese date in it
+    (``2026年11月30日``, ``2026年11月``) kept on one line (``<span class="nowrap">``), so a
+    narrow column never breaks a date in two."""
+    escaped = str(escape("" if text is None else text))
+    return Markup(CN_DATE.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', escaped))
 
 
 def fmt_yuan(fen: int | None) -> str:
@@ -47,6 +61,7 @@ def configure(engine: JinjaTemplateEngine) -> None:
         mask_name=mask_name,
         mask_phone=mask_phone,
         datefmt=fmt_date,
+        keep_dates=keep_dates,
         yuan=fmt_yuan,
         json=fmt_json,
         role_label=role_label,
@@ -55,7 +70,7 @@ def configure(engine: JinjaTemplateEngine) -> None:
         label=label_filter,
     )
     env.globals.update(label=label, labels_of=labels_of,  # label(kind, code): core.labels
-                       audit_summary=audit_summary)
+                       audit_summary=audit_summary, audit_sentences=audit_sentences)
     env.filters["level_label"] = level_label  # {{ 4 | level_label }} → 四级/中级工
     env.globals["level_choices"] = level_choices  # ("5", "五级/初级工") … for level filters
     env.globals["product_name"] = "托育从业人员培训与认证平台"

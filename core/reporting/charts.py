@@ -14,6 +14,13 @@ from html import escape
 
 PALETTE = ("#1f6fb2", "#e07b39", "#3a9d5d", "#c0392b", "#8e6bbf", "#7f8c8d", "#d4a017")
 FONT = "'Noto Sans CJK SC','Microsoft YaHei',sans-serif"
+# The chart is drawn in a box WIDTH user units wide and scaled to its column: about 360 px on a
+# phone, at most 520 px on a wide screen (static/css/dashboards.css .chart-box). TEXT user units
+# are then 11–16 px on screen, readable on a phone without being loud on a desktop.
+WIDTH, HEIGHT = 400, 260
+TEXT, TITLE_TEXT = 12, 13
+LABEL_CHARS = 8  # a rotated category label is cut to this many characters (the table has all)
+SLANT = 0.64  # sin(40°): how far down a label rotated by -40° reaches, per unit of its length
 
 
 @dataclass(frozen=True)
@@ -45,26 +52,39 @@ def _fmt(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
+def text_width(text: str, size: float = TEXT) -> float:
+    """The width of ``text`` at font ``size`` (user units), estimated: a Chinese character (or
+    any wide one) takes a full em, a Latin letter, digit or space about 0.6 of it."""
+    return sum(size if ord(ch) > 0x2E7F else size * 0.6 for ch in text)
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+
+
 def _frame(title: str, width: int, height: int, body: list[str], series: Sequence[Series]) -> str:
     legend = []
-    x, y = 60, height - 18
+    x, y = 10.0, height - 20.0
     for index, item in enumerate(series):
         colour = PALETTE[index % len(PALETTE)]
-        item_w = 24 + 12 * len(item.name)
-        if x + item_w > width - 10 and x > 60:  # wrap: the chart grows by one legend row
-            x, y = 60, y + 16
+        item_w = 28 + text_width(item.name)
+        if x + item_w > width - 10 and x > 10:  # wrap: the chart grows by one legend row
+            x, y = 10.0, y + TEXT + 6
         legend.append(
-            f'<rect x="{x}" y="{y}" width="10" height="10" fill="{colour}"/>'
-            f'<text x="{x + 14}" y="{y + 9}" font-size="11">{_esc(item.name)}</text>'
+            f'<rect x="{x:.0f}" y="{y:.0f}" width="{TEXT - 2}" height="{TEXT - 2}" '
+            f'fill="{colour}"/>'
+            f'<text x="{x + TEXT + 2:.0f}" y="{y + TEXT - 3:.0f}" font-size="{TEXT}">'
+            f"{_esc(item.name)}</text>"
         )
         x += item_w
-    height = y + 18
+    height = int(y + TEXT + 8)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
         f'aria-label="{_esc(title)}" font-family="{FONT}">'
         f"<title>{_esc(title)}</title>"
-        f'<text x="{width / 2}" y="16" font-size="13" text-anchor="middle" font-weight="bold">'
+        f'<text x="{width / 2}" y="16" font-size="{TITLE_TEXT}" text-anchor="middle" '
+        f'font-weight="bold">'
         f"{_esc(title)}</text>" + "".join(body) + "".join(legend) + "</svg>"
     )
 
@@ -123,33 +143,85 @@ def _tick_label(value: float) -> str:
 
 
 def _axes(width: int, height: int, ticks: Sequence[float], unit: str,
-          many: bool = False) -> tuple[list[str], float, float, float]:
+          layout: _XLayout) -> tuple[list[str], float, float, float]:
     """Gridlines and y labels (class "tick"); returns (parts, plot left, plot bottom, plot
-    height). ``ticks`` run from 0 to the axis top."""
-    left, bottom, plot_top = 50.0, height - (78.0 if many else 46.0), 28.0
+    height). ``ticks`` run from 0 to the axis top; ``layout``: how the x labels go under the
+    axis. The plot starts right of the widest y label (and of a slanted first x label)."""
+    labels = [f"{_tick_label(value)}{unit}" for value in ticks]
+    left = max(30.0, max(text_width(t) for t in labels) + 10, layout.left)
+    bottom, plot_top = height - layout.below - 28.0, 28.0
     plot_h = bottom - plot_top
     parts = []
     top = ticks[-1] or 1
-    for value in ticks:
+    for value, text in zip(ticks, labels, strict=True):
         y = bottom - plot_h * value / top
         parts.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" stroke="#ddd"/>'
-            f'<text class="tick" x="{left - 4}" y="{y + 4:.1f}" font-size="10" '
-            f'text-anchor="end">{_tick_label(value)}{_esc(unit)}</text>'
+            f'<text class="tick" x="{left - 4}" y="{y + 4:.1f}" font-size="{TEXT}" '
+            f'text-anchor="end">{_esc(text)}</text>'
         )
     parts.append(f'<line x1="{left}" y1="{bottom}" x2="{width - 10}" y2="{bottom}" stroke="#888"/>')
     return parts, left, bottom, plot_h
 
 
-def _x_label(x: float, y: float, label: str, many: bool) -> str:
-    if many:
-        return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="10" text-anchor="end" '
-                f'transform="rotate(-40 {x:.1f} {y:.1f})">{_esc(label)}</text>')
-    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="10" text-anchor="middle">{_esc(label)}</text>'
+@dataclass(frozen=True)
+class _XLayout:
+    """How the x labels are written: ``mode`` "flat" (one line), "wrap" (two lines) or
+    "slant" (rotated by -40°, cut to LABEL_CHARS); only every ``every``-th label is written;
+    ``below``: the room they take under the axis; ``left``: the least plot left a slanted
+    first label needs not to leave the chart (user units)."""
+
+    mode: str
+    slot: float
+    every: int = 1
+    below: float = TEXT + 8.0
+    left: float = 0.0
+
+
+def _two_lines(label: str) -> list[str]:
+    """A label in two lines, split at the space nearest its middle, else at its middle."""
+    spaces = [i for i, ch in enumerate(label) if ch == " "]
+    if spaces:
+        cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
+        return [label[:cut], label[cut + 1:]]
+    half = (len(label) + 1) // 2
+    return [label[:half], label[half:]]
+
+
+def _x_layout(labels: Sequence[str], width: int) -> _XLayout:
+    """How the x labels fit under a plot about ``width`` - 60 units wide. Labels lie flat,
+    in one line or two, while each fits its slot; otherwise they are slanted and cut to
+    LABEL_CHARS, and only every n-th is written when even slanted ones would touch (the table
+    beside each chart names every one)."""
+    slot = (width - 60) / max(len(labels), 1)
+    fits = [text_width(label) + 6 <= slot for label in labels]
+    if all(fits):
+        return _XLayout("flat", slot)
+    if all(fit or max(text_width(line) for line in _two_lines(label)) + 6 <= slot
+           for label, fit in zip(labels, fits, strict=True)):
+        return _XLayout("wrap", slot, below=2 * TEXT + 12.0)
+    every = max(1, math.ceil((TEXT + 4) / (slot * SLANT)))
+    longest = max((text_width(_short(label)) for label in labels), default=0.0)
+    # cos 40° ≈ 0.77: how far left of its foot a slanted label reaches
+    return _XLayout("slant", slot, every, TEXT + longest * SLANT + 8.0,
+                    longest * 0.77 - slot / 2 + 4)
+
+
+def _x_label(x: float, y: float, label: str, layout: _XLayout) -> str:
+    if layout.mode == "slant":
+        return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{TEXT}" text-anchor="end" '
+                f'transform="rotate(-40 {x:.1f} {y:.1f})">{_esc(_short(label))}</text>')
+    lines = [label]
+    if layout.mode == "wrap" and text_width(label) + 6 > layout.slot:
+        lines = _two_lines(label)
+    spans = "".join(f'<tspan x="{x:.1f}" dy="{0 if i == 0 else TEXT + 2}">{_esc(line)}</tspan>'
+                    for i, line in enumerate(lines))
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{TEXT}" text-anchor="middle">'
+            f"{spans}</text>")
 
 
 def bar_chart(title: str, categories: Sequence[str], series: Sequence[Series], *,
-              width: int = 640, height: int = 280, unit: str = "",
+              width: int = WIDTH, height: int = HEIGHT, unit: str = "",
               max_value: float | None = None, whole: bool | None = None) -> str:
     """Grouped vertical bars: one group per category, one bar per series.
 
@@ -161,8 +233,8 @@ def bar_chart(title: str, categories: Sequence[str], series: Sequence[Series], *
     ticks = axis_ticks(max(values, default=0), whole=whole, top=max_value)
     top = ticks[-1]
     count = max(len(categories), 1)
-    many = count > 8 or max((len(c) for c in categories), default=0) * count > 60
-    parts, left, bottom, plot_h = _axes(width, height, ticks, unit, many)
+    layout = _x_layout(categories, width)
+    parts, left, bottom, plot_h = _axes(width, height, ticks, unit, layout)
     group_w = (width - 10 - left) / count
     bar_w = group_w * 0.8 / max(len(series), 1)
     for ci, category in enumerate(categories):
@@ -177,12 +249,14 @@ def bar_chart(title: str, categories: Sequence[str], series: Sequence[Series], *
                 f"<title>{_esc(category)} {_esc(item.name)}：{_fmt(value or 0)}{_esc(unit)}</title>"
                 "</rect>"
             )
-        parts.append(_x_label(left + (ci + 0.5) * group_w, bottom + 14, category, many))
+        if ci % layout.every == 0:
+            parts.append(_x_label(left + (ci + 0.5) * group_w, bottom + TEXT + 4, category,
+                                  layout))
     return _frame(title, width, height, parts, series)
 
 
 def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
-               width: int = 640, height: int = 280, unit: str = "",
+               width: int = WIDTH, height: int = HEIGHT, unit: str = "",
                max_value: float | None = None, whole: bool | None = None) -> str:
     """One polyline per series over the labels (months, usually); gaps where a value is None.
 
@@ -193,8 +267,8 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
     ticks = axis_ticks(max(values, default=0), whole=whole, top=max_value)
     top = ticks[-1]
     count = max(len(labels), 1)
-    many = count > 8
-    parts, left, bottom, plot_h = _axes(width, height, ticks, unit, many)
+    layout = _x_layout(labels, width)
+    parts, left, bottom, plot_h = _axes(width, height, ticks, unit, layout)
     step = (width - 10 - left) / count
     for si, item in enumerate(series):
         colour = PALETTE[si % len(PALETTE)]
@@ -218,6 +292,6 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *,
                 parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" '
                              f'points="{" ".join(segment)}"/>')
     for i, label in enumerate(labels):
-        if not many or i % max(count // 12, 1) == 0:
-            parts.append(_x_label(left + (i + 0.5) * step, bottom + 14, label, many))
+        if i % layout.every == 0:
+            parts.append(_x_label(left + (i + 0.5) * step, bottom + TEXT + 4, label, layout))
     return _frame(title, width, height, parts, series)

@@ -82,15 +82,16 @@ def missing_written_contract(
     who, start = _who(employment), cn_date(employment.start)
     if signed is None:
         last_owed = min(horizon, anniversary - ONE_DAY)
-        status = f"截至{cn_date(horizon)}仍未订立"
+        status = f"截至 {cn_date(horizon)} 仍未订立"
         code = FindingCode.NO_WRITTEN_CONTRACT
     else:
         last_owed = min(signed - ONE_DAY, horizon, anniversary - ONE_DAY)
-        status = f"实际于{cn_date(signed)}订立"
+        status = f"实际于 {cn_date(signed)} 订立"
         code = FindingCode.CONTRACT_SIGNED_LATE
     days = (last_owed - double_from).days + 1
     owed = (
-        f"；{cn_date(double_from)}至{cn_date(last_owed)}（共 {days} 天）应向劳动者每月支付二倍工资"
+        f"；{cn_date(double_from)} 至 {cn_date(last_owed)}（共 {days} 天）"
+        "应向劳动者每月支付二倍工资"
         if days > 0
         else ""
     )
@@ -99,7 +100,8 @@ def missing_written_contract(
             code=code,
             severity=Severity.VIOLATION,
             message=(
-                f"{who}自{start}起用工，最迟应于{cn_date(deadline)}订立书面劳动合同，{status}{owed}"
+                f"{who}自 {start} 起用工，最迟应于 {cn_date(deadline)} 订立书面劳动合同，"
+                f"{status}{owed}"
             ),
             since=double_from,
             ref=employment.ref,
@@ -112,8 +114,8 @@ def missing_written_contract(
                 code=FindingCode.DEEMED_OPEN_ENDED,
                 severity=Severity.VIOLATION,
                 message=(
-                    f"{who}自{start}起用工满一年（{cn_date(anniversary)}）仍未订立书面劳动合同，"
-                    f"视为自{cn_date(anniversary)}起已订立无固定期限劳动合同"
+                    f"{who}自 {start} 起用工满一年（{cn_date(anniversary)}）仍未订立书面劳动合同，"
+                    f"视为自 {cn_date(anniversary)} 起已订立无固定期限劳动合同"
                 ),
                 since=anniversary,
                 ref=employment.ref,
@@ -152,19 +154,19 @@ def insurance_late(
         if day is None and horizon <= deadline:
             continue
         if day is None:
-            code, status = FindingCode.INSURANCE_NOT_REGISTERED, f"截至{cn_date(horizon)}仍未登记"
+            code, status = FindingCode.INSURANCE_NOT_REGISTERED, f"截至 {cn_date(horizon)} 仍未登记"
         else:
             late = (day - deadline).days
             code, status = (
                 FindingCode.INSURANCE_REGISTERED_LATE,
-                f"实际于{cn_date(day)}登记，逾期 {late} 天",
+                f"实际于 {cn_date(day)} 登记，逾期 {late} 天",
             )
         findings.append(
             Finding(
                 code=code,
                 severity=Severity.VIOLATION,
                 message=(
-                    f"{kind.label}保险最迟应于{cn_date(deadline)}（用工之日起 "
+                    f"{kind.label}保险最迟应于 {cn_date(deadline)}（用工之日起 "
                     f"{law.INSURANCE_REGISTRATION_DAYS} 日内）办理社会保险登记{by_agency}，{status}"
                 ),
                 since=deadline + ONE_DAY,
@@ -197,11 +199,11 @@ def probation_too_long(
     part_time = employment.form == EmploymentForm.PART_TIME
     limit = law.PART_TIME_PROBATION_MONTHS if part_time else max_probation(contract)
     term = (
-        f"{contract.type.label}劳动合同（{cn_date(contract.start)}至{cn_date(contract.end)}）"
+        f"{contract.type.label}劳动合同（{cn_date(contract.start)} 至 {cn_date(contract.end)}）"
         if contract.end
-        else f"{contract.type.label}劳动合同（自{cn_date(contract.start)}起）"
+        else f"{contract.type.label}劳动合同（自 {cn_date(contract.start)} 起）"
     )
-    agreed = f"约定试用期至{cn_date(contract.probation_end)}"
+    agreed = f"约定试用期至 {cn_date(contract.probation_end)}"
     if limit == 0:
         reason = "非全日制用工" if part_time else term
         return [
@@ -222,7 +224,7 @@ def probation_too_long(
             code=FindingCode.PROBATION_TOO_LONG,
             severity=Severity.VIOLATION,
             message=(
-                f"{term}试用期最长 {limit} 个月（至{cn_date(allowed_last)}），{agreed}，"
+                f"{term}试用期最长 {limit} 个月（至 {cn_date(allowed_last)}），{agreed}，"
                 f"超出 {(contract.probation_end - allowed_last).days} 天"
             ),
             since=allowed_last + ONE_DAY,
@@ -246,7 +248,7 @@ def contract_ending_soon(
             code=FindingCode.CONTRACT_ENDING_SOON,
             severity=Severity.INFO,
             message=(
-                f"劳动合同将于{cn_date(contract.end)}到期（还有 {left} 天），"
+                f"劳动合同将于 {cn_date(contract.end)} 到期（还有 {left} 天），"
                 "请及时办理续订或终止手续"
             ),
             since=contract.end - timedelta(days=days),
@@ -266,7 +268,7 @@ def open_cases(cases: Iterable[Case], today: date) -> list[Finding]:
                 code=FindingCode.OPEN_CASE,
                 severity=Severity.WARNING,
                 message=(
-                    f"{case.kind.label}案件（{cn_date(case.filed_on)}受理）尚未结案，"
+                    f"{case.kind.label}案件（{cn_date(case.filed_on)} 受理）尚未结案，"
                     f"当前状态：{case.status.label}，已 {(today - case.filed_on).days} 天"
                 ),
                 since=case.filed_on,

@@ -69,7 +69,7 @@ def wage_below_minimum(
             code=FindingCode.WAGE_BELOW_MINIMUM,
             severity=Severity.VIOLATION,
             message=(
-                f"{_month_cn(record.month)}计入最低工资的工资为 {yuan(record.countable_fen)}，"
+                f"{_month_cn(record.month)} 计入最低工资的工资为 {yuan(record.countable_fen)}，"
                 f"低于最低工资标准 {yuan(required)}（{basis}），差额 {yuan(shortfall)}"
             ),
             since=since,
@@ -95,7 +95,7 @@ def _hourly_check(
                 code=FindingCode.WAGE_HOURS_MISSING,
                 severity=Severity.WARNING,
                 message=(
-                    f"{_month_cn(record.month)}非全日制工资 {yuan(record.countable_fen)} "
+                    f"{_month_cn(record.month)} 非全日制工资 {yuan(record.countable_fen)} "
                     "未记录工时，无法核对小时最低工资"
                 ),
                 since=since,
@@ -117,7 +117,7 @@ def _hourly_check(
             code=FindingCode.WAGE_BELOW_MINIMUM,
             severity=Severity.VIOLATION,
             message=(
-                f"{_month_cn(record.month)}非全日制工资 {yuan(record.countable_fen)}、"
+                f"{_month_cn(record.month)} 非全日制工资 {yuan(record.countable_fen)}、"
                 f"工时 {Decimal(record.hours).normalize():f} 小时，折合每小时 {yuan(rate)}，"
                 f"低于小时最低工资标准 {yuan(row.hourly_fen)}，差额 {yuan(shortfall)}"
             ),

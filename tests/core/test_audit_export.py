@@ -120,7 +120,7 @@ def test_export_is_masked_as_on_screen(client, run, make_user, make_person):
     [suspended] = [r for r in rows if r["操作"] == "暂停证书"]
     summary = suspended["变更摘要"]
     assert "（仅人社局可见）" in summary and "13900001111" not in summary
-    assert "状态 已暂停" in summary and "suspended" not in summary
+    assert "状态：已暂停；公开原因：“复核中”" in summary and "suspended" not in summary
     [formula] = [r for r in rows if r["操作"] == "停用用户" and r["操作人"] == FORMULA]
     assert formula["变更摘要"] == f"说明：{FORMULA}"
     edu_csv = _csv(client)

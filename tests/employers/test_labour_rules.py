@@ -73,8 +73,8 @@ def test_no_contract_the_day_after_owes_double_wages() -> None:
     assert finding.code == FindingCode.NO_WRITTEN_CONTRACT
     assert finding.severity == Severity.VIOLATION
     assert finding.since == D("2026-03-01")
-    assert "最迟应于2026年2月28日订立书面劳动合同" in finding.message
-    assert "截至2026年3月1日仍未订立" in finding.message
+    assert "最迟应于 2026年2月28日 订立书面劳动合同" in finding.message
+    assert "截至 2026年3月1日 仍未订立" in finding.message
     assert "二倍工资" in finding.message
 
 
@@ -87,7 +87,7 @@ def test_contract_signed_late_names_the_double_wage_days() -> None:
     contract = fixed("2026-01-15", "2027-01-14", signed="2026-03-01")
     [finding] = missing_written_contract(full_time(), contract, D("2026-06-01"))
     assert finding.code == FindingCode.CONTRACT_SIGNED_LATE
-    assert "2026年2月16日至2026年2月28日（共 13 天）" in finding.message
+    assert "2026年2月16日 至 2026年2月28日（共 13 天）" in finding.message
 
 
 def test_contract_signed_one_day_late_is_late_with_no_double_wage_days() -> None:
@@ -128,7 +128,8 @@ def test_deemed_open_ended_on_the_first_anniversary_not_the_day_before() -> None
     findings = missing_written_contract(employment, None, D("2027-01-15"))
     assert codes(findings) == ["NO_WRITTEN_CONTRACT", "DEEMED_OPEN_ENDED"]
     assert findings[1].since == D("2027-01-15")
-    assert "至2027年1月14日（共 333 天）" in findings[0].message  # double wages stop the day before
+    # double wages stop the day before
+    assert "至 2027年1月14日（共 333 天）" in findings[0].message
 
 
 def test_leap_day_start_has_its_anniversary_on_28_february() -> None:
@@ -156,7 +157,7 @@ def test_insurance_registered_on_day_30_is_in_time_day_31_is_late() -> None:
     assert finding.code == FindingCode.INSURANCE_REGISTERED_LATE
     assert finding.subject == "insurance:pension"
     assert finding.since == day31
-    assert "养老保险最迟应于2026年2月14日" in finding.message and "逾期 1 天" in finding.message
+    assert "养老保险最迟应于 2026年2月14日（" in finding.message and "逾期 1 天" in finding.message
 
 
 def test_unregistered_insurance_is_a_finding_from_day_31_for_every_kind() -> None:
@@ -238,7 +239,7 @@ def test_probation_up_to_the_limit_passes_one_day_over_fails() -> None:
     [finding] = probation_too_long(over, employment, D("2026-01-01"))
     assert finding.code == FindingCode.PROBATION_TOO_LONG
     assert finding.since == D("2026-03-01")
-    assert "最长 2 个月（至2026年2月28日）" in finding.message and "超出 1 天" in finding.message
+    assert "最长 2 个月（至 2026年2月28日）" in finding.message and "超出 1 天" in finding.message
 
 
 def test_no_probation_in_task_contracts_short_terms_or_part_time() -> None:
@@ -278,7 +279,7 @@ def test_open_cases_are_listed_oldest_first_and_closed_ones_dropped() -> None:
     ]
     findings = open_cases(cases, D("2026-06-01"))
     assert [f.subject for f in findings] == ["case:c1", "case:c2"]
-    assert "欠薪案件（2026年3月2日受理）尚未结案" in findings[0].message
+    assert "欠薪案件（2026年3月2日 受理）尚未结案" in findings[0].message
 
 
 def test_findings_for_aggregates_in_order_and_tags_the_employment() -> None:

@@ -49,3 +49,25 @@ def test_pages_render_for_operator_and_officer(client, make_user, labour_world) 
     assert bad_rate.status_code == 422 and 'id="monthly-error"' in bad_rate.text
     home = client.get("/")
     assert "劳动保障问题" in home.text
+
+
+def test_finding_dates_stand_apart_from_the_words_around_them(client, labour_world) -> None:
+    """On a worker's page a date in a finding is set off by spaces like every other number
+    (最迟应于 2026年1月5日（…）, 截至 … 仍未登记), never run into the words around it, and kept
+    on one line."""
+    import re
+
+    from core.clock import today
+    from employers.labour.periods import cn_date
+
+    start = today() - timedelta(days=40)
+    world = labour_world(start=start)
+    login(client, world.operator)
+    html = client.get(f"/labour/staff/{world.link_id}").text
+    page = re.sub(r"<[^>]+>", "", html)
+    deadline = cn_date(start + timedelta(days=30))
+    assert f"养老保险最迟应于 {deadline}（用工之日起 30 日内）办理社会保险登记" in page
+    assert f"截至 {cn_date(today())} 仍未登记" in page
+    assert not re.search(r"[\u4e00-\u9fff]\d{4}年\d{1,2}月\d{1,2}日|\d日[\u4e00-\u9fff]", page)
+    # and a date is never broken across two lines of a narrow column
+    assert f'<span class="nowrap">{deadline}</span>' in html
