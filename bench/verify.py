@@ -6,10 +6,14 @@
         [--pg-url postgresql://postgres@127.0.0.1:5432/postgres]
 
 For each database: a fresh database is migrated and filled with ``--rows`` certificates inserted
-directly (person, credential, certificate_record; no PDFs); the app is served by uvicorn (1 worker
-on SQLite, 2 on PostgreSQL) with the verification rate limit raised by
-VERIFY_RATE_LIMIT_PER_MINUTE. With several workers the rate-limit counters (and sessions) go to
-Redis, as in production (``--redis none`` keeps per-process counters, for comparison). Then a load
+directly (person, credential, certificate_record; no PDFs); the app is served by uvicorn (1 web
+process on SQLite, 2 on PostgreSQL: ``--pg-workers``) with the verification rate limit raised by
+VERIFY_RATE_LIMIT_PER_MINUTE. Several web processes are laid out as in deploy/: each its own
+process with no master, here each on its own SO_REUSEPORT socket of the one port, so the kernel
+spreads connections evenly among them as nginx's upstream would (uvicorn's ``--workers`` shares
+one socket, and whichever worker wakes first may take most of a burst of new keep-alive
+connections: one busy process beside an idle one). With several the rate-limit counters (and
+sessions) go to Redis, as in production (``--redis none`` keeps per-process counters). Then a load
 generator drives ``GET /api/v1/public/certificates/{number}?name=…`` with random certificates
 and, in the same run, a constant endpoint registered on the same app under the same public prefix
 (so it passes the same middleware). The generator is wrk (C, one thread; ``bin/system-deps
@@ -226,6 +230,54 @@ def served(factory: str, port: int, env: dict[str, str], *options: str) -> Itera
         server.wait(timeout=60)
 
 
+def serve_reuseport(port: int, plain: bool = False) -> None:
+    """One web process of the bench: uvicorn serving make_app on its own listening socket bound
+    to ``port`` with SO_REUSEPORT, so that several such processes share the port and the kernel
+    spreads new connections evenly among them (as nginx's upstream does among the web
+    processes of deploy/, each its own process with no master)."""
+    import uvicorn
+
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(("127.0.0.1", port))
+    options = {"http": "h11", "loop": "asyncio"} if plain else {}
+    config = uvicorn.Config("bench.verify:make_app", factory=True, log_level="warning",
+                            access_log=False, **options)
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def _listening(port: int) -> int:
+    """How many sockets listen on 127.0.0.1:``port`` (/proc/net/tcp, state 0A)."""
+    wanted = f"0100007F:{port:04X}"
+    lines = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return sum(1 for line in lines if line.split()[1] == wanted and line.split()[3] == "0A")
+
+
+@contextmanager
+def served_processes(port: int, env: dict[str, str], count: int,
+                     plain: bool = False) -> Iterator[list[int]]:
+    """``count`` web processes (serve_reuseport) sharing ``port``, all listening (uvicorn listens
+    once the app has started); yields their pids."""
+    code = f"from bench.verify import serve_reuseport; serve_reuseport({port}, {plain})"
+    servers = [subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT)
+               for _ in range(count)]
+    try:
+        for _ in range(600):
+            if _listening(port) >= count:
+                break
+            if any(server.poll() is not None for server in servers):
+                raise SystemExit("a web process of the bench exited during start-up")
+            time.sleep(0.1)
+        else:
+            raise SystemExit(f"the {count} web processes did not all listen within a minute")
+        yield [server.pid for server in servers]
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=60)
+
+
 # --- load generator ------------------------------------------------------------------------
 
 async def _client(host: str, port: int, paths, deadline: float, latencies: list, errors: list):
@@ -345,10 +397,10 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def server_memory_mb(pid: int) -> tuple[float, float]:
-    """(summed RSS, summed PSS) of the server process and all its descendants, in MB."""
+def server_memory_mb(*pids: int) -> tuple[float, float]:
+    """(summed RSS, summed PSS) of the server processes and all their descendants, in MB."""
     rss = pss = 0
-    for proc in _descendants(pid):
+    for proc in (p for pid in pids for p in _descendants(pid)):
         try:
             for line in Path(f"/proc/{proc}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Rss:"):
@@ -437,9 +489,7 @@ def bench(db: str, args: argparse.Namespace) -> dict:
         asyncio.run(fill_postgres(url, args.rows))
     fill_s = time.perf_counter() - started
     port = args.port
-    options = ["--workers", str(workers),
-               *(["--http", "h11", "--loop", "asyncio"] if args.plain else [])]
-    with served("bench.verify:make_app", port, env, *options) as server_pid:
+    with served_processes(port, env, workers, args.plain) as server_pids:
         if args.generator == "wrk":
             def load(kind: str, seconds: float) -> dict:
                 return run_wrk(port, kind, args.rows, args.connections, seconds, tmp)
@@ -449,7 +499,7 @@ def bench(db: str, args: argparse.Namespace) -> dict:
         load("verify", args.warmup)  # warm-up (and the lookup caches)
         constant = load("constant", args.seconds)
         verify = load("verify", args.seconds)
-        rss, pss = server_memory_mb(server_pid)
+        rss, pss = server_memory_mb(*server_pids)
         revoked = revocation_visibility(port, args.rows)
     return {"db": db, "rows": args.rows, "workers": workers, "fill_s": round(fill_s, 1),
             "counters": "redis" if redis_url else "per-process memory",

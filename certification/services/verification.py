@@ -43,6 +43,7 @@ WHERE c.number = {} AND c.source = 'issued'
 _readers: dict[str, sqlite3.Connection] = {}
 CACHE = LookupCache()  # this process's public answers (lookup_cache says when they are served)
 _sqlite_version: list[int] = [-1]  # PRAGMA data_version the cached SQLite entries were read at
+_version_cursors: dict[str, sqlite3.Cursor] = {}  # the reader's, kept: cheaper than a new one
 
 
 def _sqlite_reader(path: str) -> sqlite3.Connection:
@@ -54,19 +55,23 @@ def _sqlite_reader(path: str) -> sqlite3.Connection:
         for old in _readers.values():
             old.close()
         _readers.clear()
+        _version_cursors.clear()
         reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False,
                                  timeout=SQLITE_BUSY_TIMEOUT_S)
         reader.row_factory = sqlite3.Row
         _readers[path] = reader
+        _version_cursors[path] = reader.cursor()
         CACHE.start()
         _sqlite_version[0] = -1
     return reader
 
 
-def _sqlite_cache_check(reader: sqlite3.Connection) -> None:
+def _sqlite_cache_check(path: str) -> None:
     """Empty the cache when any other connection (this process's writers, the worker, another
-    process) committed since the entries were read: ``PRAGMA data_version`` of this reader."""
-    version = reader.execute("PRAGMA data_version").fetchone()[0]
+    process) committed since the entries were read: ``PRAGMA data_version`` of the reader of
+    the database at ``path``."""
+    _sqlite_reader(path)
+    version = _version_cursors[path].execute("PRAGMA data_version").fetchone()[0]
     if version != _sqlite_version[0]:
         CACHE.clear()
         _sqlite_version[0] = version
@@ -322,7 +327,7 @@ def _on(cert: PublicCertificate, today: date) -> PublicCertificate:
 async def _find(number: str) -> _Entry | None:
     db = engine()
     if isinstance(db, SQLiteEngine):
-        _sqlite_cache_check(_sqlite_reader(db.path))
+        _sqlite_cache_check(db.path)
     elif _in_transaction(db):  # must see the transaction's own writes: never cached
         row = await _fetch(number)
         return _entry(row) if row is not None else None
