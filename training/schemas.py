@@ -2,17 +2,25 @@
 
 Response models are validated from the services' typed rows and objects (``from_attributes``:
 ``Model.model_validate(row)``), never copied field by field; where a row names a reference by
-its column (``provider`` of an ExamSession row), the field also reads that name."""
+its column (``provider`` of an ExamSession row), the field also reads that name. Where the API
+answers a row's own shape, the response model subclasses the row (training.services.common.Row)
+and declares only what it documents differently — a StrEnum as a plain string, a description;
+where it deliberately shows less (masked ID numbers, fewer fields), it lists its own fields."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from core.forms import MAX_FEN, BoundedDate
+from training.services.courses import CourseRow
+from training.services.exams import ExamSessionRow, PublishedResult
+from training.services.hours import ClassSessionRow
+from training.services.hours_changes import ClassSessionRevisionRow
+from training.services.providers import ProviderView
+from training.services.results import CandidateScores
 
 FROM_ROWS = ConfigDict(from_attributes=True, populate_by_name=True)
 
@@ -53,21 +61,11 @@ class ProviderIn(BaseModel):
     scopes: list[ScopeIn] = Field(default_factory=list)
 
 
-class ProviderOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+class ProviderOut(ProviderView):
+    """A provider with its scopes (training.services.providers.ProviderView)."""
 
-    id: int
-    name: str
-    uscc: str
-    address: str
-    contact_name: str
-    status: str
-    status_reason: str
-    is_assessment_body: bool
-    body_type: str | None
-    body_code: str | None
-    site_serial: str | None
-    province_code: str
+    model_config = FROM_ROWS
+
     scopes: list[ScopeIn]
 
 
@@ -98,26 +96,13 @@ class CourseIn(BaseModel):
     description: str = Field(default="", max_length=2000)
 
 
-class CourseOut(BaseModel):
-    """A course (training.services.courses.CourseRow)."""
+class CourseOut(CourseRow):
+    """A course: training.services.courses.CourseRow, its kind and state documented as
+    plain strings."""
 
     model_config = FROM_ROWS
 
-    id: int
-    provider_id: int
-    provider_name: str
     kind: str
-    title: str
-    qualification_code: str
-    level: int | None
-    theory_hours_required: int
-    practical_hours_required: int
-    capacity: int
-    starts_on: date
-    ends_on: date
-    place: str
-    fee_fen: int
-    subsidy_eligible: bool
     state: str
 
 
@@ -204,40 +189,27 @@ class ClassSessionCorrectIn(ClassSessionIn):
     reason: str = Field(default="", max_length=500, description="更正原因（必填）")
 
 
-class _ClassSessionFacts(BaseModel):
-    """What a class session records: the day, China wall-clock times, kind, 学时 and topic."""
-
-    held_on: date
-    starts_at: time | None
-    ends_at: time | None
-    kind: str
-    hours: int
-    topic: str
-
-
-class ClassSessionOut(_ClassSessionFacts):
-    """A class session with its open flags (training.services.hours.ClassSessionRow)."""
+class ClassSessionOut(ClassSessionRow):
+    """A class session with its open flags: training.services.hours.ClassSessionRow, its kind
+    and state documented as plain strings."""
 
     model_config = FROM_ROWS
 
-    id: int
-    course_id: int
+    kind: str
     state: str = Field(description="recorded | void")
-    revision: int
     flags: list[str] = Field(default_factory=list, description="待更正的数据核查标记")
 
 
-class ClassSessionRevisionOut(_ClassSessionFacts):
-    """One version of a class session (training.services.hours_changes.ClassSessionRevisionRow)."""
+class ClassSessionRevisionOut(ClassSessionRevisionRow):
+    """One version of a class session: training.services.hours_changes.ClassSessionRevisionRow,
+    its kind and state documented as plain strings."""
 
     model_config = FROM_ROWS
 
-    revision: int
+    kind: str
     action: str = Field(description="record | correct | void")
     present: list[int]
     state: str
-    reason: str
-    changed_at: datetime
 
 
 class CompletionOut(BaseModel):
@@ -253,21 +225,15 @@ class ExamSessionIn(BaseModel):
     place: str = Field(default="", max_length=200)
 
 
-class ExamSessionOut(BaseModel):
-    """An exam session: the ExamSession row (its ``provider`` column) or
-    training.services.exams.OpenSession."""
+class ExamSessionOut(ExamSessionRow):
+    """An exam session: training.services.exams.ExamSessionRow (or OpenSession) or the
+    ExamSession row itself (its ``provider`` column), the state documented as a plain
+    string."""
 
     model_config = FROM_ROWS
 
-    id: int
     provider_id: int = Field(validation_alias=column("provider_id", "provider"))
-    qualification_code: str
-    level: int
-    exam_on: date
-    place: str
     state: str
-    return_reason: str
-    submitted_at: datetime | None
 
 
 class RegistrationIn(BaseModel):
@@ -383,13 +349,10 @@ class ResultsRefused(BaseModel):
     sheet: str | None = None
 
 
-class MyResultOut(BaseModel):
-    model_config = FROM_ROWS
+class MyResultOut(PublishedResult):
+    """A candidate's published scores (training.services.exams.PublishedResult)."""
 
-    theory: Decimal
-    practical: Decimal
-    review: Decimal | None
-    passed: bool
+    model_config = FROM_ROWS
 
 
 class MyRegistrationOut(BaseModel):
@@ -410,14 +373,7 @@ class MyRegistrationOut(BaseModel):
     absent: bool = Field(default=False, description="缺考（经人社局审核通过后公布）")
 
 
-class ExamResultOut(BaseModel):
-    """A candidate's scores (training.services.results.ExamResultRow)."""
+class ExamResultOut(CandidateScores):
+    """A candidate's scores (training.services.results.CandidateScores)."""
 
     model_config = FROM_ROWS
-
-    registration_id: int
-    name: str
-    theory: Decimal
-    practical: Decimal
-    review: Decimal | None
-    passed: bool

@@ -387,19 +387,12 @@ class DetailOut(BaseModel):
     detail: str
 
 
-class MyOnBehalfOut(BaseModel):
-    """A request awaiting the trainee's answer (training.services.exams.MyOnBehalf)."""
+class MyOnBehalfOut(exams.OnBehalfSummary):
+    """A request awaiting the trainee's answer: training.services.exams.OnBehalfSummary, its
+    state documented as a plain string."""
 
     model_config = sc.FROM_ROWS
 
-    id: int
-    session_id: int
-    qualification_code: str
-    level: int
-    exam_on: date
-    place: str
-    provider_name: str
-    met: str | None
     state: str
 
 

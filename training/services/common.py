@@ -1,6 +1,9 @@
-"""Shared helpers of the training services: who may see which provider's data."""
+"""Shared helpers of the training services: who may see which provider's data, and the base
+of the typed rows the API answers as they are."""
 
 from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
 
 from core.actor import Actor
 from core.errors import Forbidden, NotFound
@@ -8,6 +11,14 @@ from core.roles import Role
 
 OFFICER_ROLES = frozenset({Role.HRSS_OFFICER.value, Role.ADMIN.value})
 READ_ROLES = OFFICER_ROLES | {Role.EDU_OFFICER.value}
+
+
+class Row(BaseModel):
+    """A typed row a service returns: frozen, built from the selected columns by name (a
+    state's value becomes its StrEnum). Where the API answers the same shape, its response
+    model in training.schemas subclasses the row, so the fields are declared here once."""
+
+    model_config = ConfigDict(frozen=True)
 
 
 def is_officer(actor: Actor) -> bool:

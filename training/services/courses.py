@@ -16,7 +16,7 @@ from core.pagination import Page
 from training import states as s
 from training.services import providers
 from training.services.catalogue import kind_of
-from training.services.common import check_provider_access, own_provider_id
+from training.services.common import Row, check_provider_access, own_provider_id
 from training.tables import Course, Enrolment, Provider
 
 MAX_HOURS = 2000
@@ -138,8 +138,7 @@ async def get_course(course_id: int, actor: Actor) -> Course:
     return row
 
 
-@dataclass(frozen=True)
-class CourseRow:
+class CourseRow(Row):
     """A course as the catalogue, the API (training.schemas.CourseOut) and the pages show it:
     its columns, with the provider as ``provider_id`` and ``provider_name``. Hours are class
     hours (学时), ``fee_fen`` in fen."""
@@ -162,7 +161,6 @@ class CourseRow:
     state: s.CourseState
 
 
-@dataclass(frozen=True)
 class PublicCourse(CourseRow):
     """A course's public page: its row, description and the seats taken (accepted or
     completed enrolments)."""
@@ -179,17 +177,12 @@ _ROW_COLUMNS = (
     Course.state)
 
 
-def _course_row(row: dict[str, Any]) -> dict[str, Any]:
-    """The selected columns with kind and state as their StrEnums."""
-    return {**row, "kind": s.CourseKind(row["kind"]), "state": s.CourseState(row["state"])}
-
-
 async def course_row(course_id: int, actor: Actor) -> CourseRow:
     """The provider's (or an officer's) course as the API answers it. NotFound when it does
     not exist or is another provider's."""
     await get_course(course_id, actor)
     row = await Course.select(*_ROW_COLUMNS).where(Course.id == course_id).first()
-    return CourseRow(**_course_row(row))
+    return CourseRow(**row)
 
 
 async def get_public_course(course_id: int) -> PublicCourse:
@@ -200,7 +193,7 @@ async def get_public_course(course_id: int) -> PublicCourse:
         & Course.state.is_in([s.COURSE_OPEN, s.COURSE_RUNNING, s.COURSE_FINISHED])).first()
     if row is None:
         raise NotFound("未找到该班次")
-    return PublicCourse(**_course_row(row), seats_taken=await seats_taken(course_id))
+    return PublicCourse(**row, seats_taken=await seats_taken(course_id))
 
 
 async def seats_taken(course_id: int) -> int:
@@ -239,7 +232,7 @@ async def catalogue(filters: CatalogueFilter, page: int, per_page: int = 20) -> 
              "date_to": filters.date_to, "q": filters.q}
     result: Page[CourseRow] = Page([], page, per_page, await Course.count().where(where),
                                    query=query)
-    result.items = [CourseRow(**_course_row(r)) for r in await Course.select(
+    result.items = [CourseRow(**r) for r in await Course.select(
         *_ROW_COLUMNS).where(where).order_by(Course.starts_on).order_by(Course.id).limit(
         per_page).offset(result.offset)]
     return result
@@ -255,7 +248,7 @@ async def provider_courses(actor: Actor, state: str, page: int,
         where &= Course.state == state
     result: Page[CourseRow] = Page([], page, per_page, await Course.count().where(where),
                                    query={"state": state})
-    result.items = [CourseRow(**_course_row(r)) for r in await Course.select(
+    result.items = [CourseRow(**r) for r in await Course.select(
         *_ROW_COLUMNS).where(where).order_by(Course.starts_on, ascending=False).order_by(
         Course.id, ascending=False).limit(per_page).offset(result.offset)]
     return result

@@ -137,6 +137,13 @@ async def withdraw(enrolment_id: int, actor: Actor) -> int | None:
         return await _offer_freed_seat(course, actor) if freed else None
 
 
+def _progress_figure(name: str) -> property:
+    """A row's class hours figure ``name`` (theory_done, …: training.services.hours.Progress),
+    None until the caller adds the progress."""
+    return property(lambda row: getattr(row.progress, name) if row.progress else None,
+                    doc=f"The progress's {name} (class hours), None without it.")
+
+
 @dataclass(frozen=True, kw_only=True)
 class EnrolmentRow:
     """One enrolment as training.schemas.EnrolmentOut shows it; ``progress`` (class hours done
@@ -151,21 +158,10 @@ class EnrolmentRow:
     credential_id: int | None  # the training certificate issued on completion
     progress: Progress | None = None
 
-    @property
-    def theory_done(self) -> int | None:
-        return self.progress.theory_done if self.progress else None
-
-    @property
-    def practical_done(self) -> int | None:
-        return self.progress.practical_done if self.progress else None
-
-    @property
-    def theory_required(self) -> int | None:
-        return self.progress.theory_required if self.progress else None
-
-    @property
-    def practical_required(self) -> int | None:
-        return self.progress.practical_required if self.progress else None
+    theory_done = _progress_figure("theory_done")
+    practical_done = _progress_figure("practical_done")
+    theory_required = _progress_figure("theory_required")
+    practical_required = _progress_figure("practical_required")
 
 
 @dataclass(frozen=True, kw_only=True)

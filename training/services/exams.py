@@ -29,7 +29,7 @@ from training import states as s
 from training.services import evidence as ev
 from training.services import exam_basis, exam_dates, providers, results_summary
 from training.services.catalogue import level_rule, qualification_names
-from training.services.common import check_provider_access, own_provider_id, person_of
+from training.services.common import Row, check_provider_access, own_provider_id, person_of
 from training.tables import (
     Enrolment,
     ExamAbsence,
@@ -325,8 +325,20 @@ def _met(eligibility: dict[str, Any] | None) -> str | None:
     return (eligibility or {}).get("met")
 
 
+class MaskedIdNumber:
+    """For a row carrying an ID number unmasked (``full_id_number``: on file or as entered,
+    for the entitled page to mask and for the results template): ``id_number``, masked."""
+
+    full_id_number: str
+
+    @property
+    def id_number(self) -> str:
+        """The ID number masked (1201**********123X), as the API answers it."""
+        return mask_id_number(self.full_id_number)
+
+
 @dataclass(frozen=True)
-class SessionRegistration:
+class SessionRegistration(MaskedIdNumber):
     """One line of the provider's confirmation list (training.schemas.SessionRegistrationOut):
     the candidate's name and ID number (``full_id_number`` unmasked, for the entitled page to
     mask and for the results template; ``id_number`` masked), the route, the 申报条件 line
@@ -343,11 +355,6 @@ class SessionRegistration:
     evidence_note: str
     evidence_file: int | None
     reason: str
-
-    @property
-    def id_number(self) -> str:
-        """The ID number masked (1201**********123X), as the API answers it."""
-        return mask_id_number(self.full_id_number)
 
 
 async def registrations_of(session_id: int, actor: Actor) -> list[SessionRegistration]:
@@ -367,45 +374,13 @@ async def registrations_of(session_id: int, actor: Actor) -> list[SessionRegistr
         evidence_file=r["evidence_file"], reason=r["reason"]) for r in rows]
 
 
-@dataclass(frozen=True)
-class ProviderSession:
-    """One of a provider's exam sessions as its list shows it: qualification and level, exam
-    date, place, state and the officer's reason when the results were returned."""
-
-    id: int
-    qualification_code: str
-    level: int
-    exam_on: date
-    place: str
-    state: s.ExamState
-    return_reason: str
-
-
-async def provider_sessions(actor: Actor, page: int,
-                            per_page: int = 20) -> Page[ProviderSession]:
-    """The staff user's provider's exam sessions, latest exam first. Forbidden for anybody
-    but provider staff."""
-    provider_id = own_provider_id(actor)
-    es = ExamSession
-    where = es.provider == provider_id
-    result: Page[ProviderSession] = Page([], page, per_page, await es.count().where(where))
-    rows = await es.select(
-        es.id, es.qualification_code, es.level, es.exam_on, es.place, es.state,
-        es.return_reason,
-    ).where(where).order_by(es.exam_on, ascending=False).order_by(es.id, ascending=False).limit(
-        per_page).offset(result.offset)
-    result.items = [ProviderSession(**{**r, "state": s.ExamState(r["state"])}) for r in rows]
-    return result
-
-
-@dataclass(frozen=True)
-class OpenSession:
-    """An exam session open for registration, with its provider's name
-    (training.schemas.ExamSessionOut and the trainee's exam page)."""
+class ExamSessionRow(Row):
+    """An exam session as the provider's list and the API (training.schemas.ExamSessionOut)
+    show it: its provider, qualification and level, exam date, place, state, the officer's
+    reason when the results were returned, and when it was submitted."""
 
     id: int
     provider_id: int
-    provider_name: str
     qualification_code: str
     level: int
     exam_on: date
@@ -415,19 +390,43 @@ class OpenSession:
     submitted_at: datetime | None
 
 
+_SESSION_COLUMNS = (
+    ExamSession.id, ExamSession.provider.as_alias("provider_id"),
+    ExamSession.qualification_code, ExamSession.level, ExamSession.exam_on, ExamSession.place,
+    ExamSession.state, ExamSession.return_reason, ExamSession.submitted_at)
+
+
+async def provider_sessions(actor: Actor, page: int,
+                            per_page: int = 20) -> Page[ExamSessionRow]:
+    """The staff user's provider's exam sessions, latest exam first. Forbidden for anybody
+    but provider staff."""
+    provider_id = own_provider_id(actor)
+    es = ExamSession
+    where = es.provider == provider_id
+    result: Page[ExamSessionRow] = Page([], page, per_page, await es.count().where(where))
+    rows = await es.select(*_SESSION_COLUMNS).where(where).order_by(
+        es.exam_on, ascending=False).order_by(es.id, ascending=False).limit(per_page).offset(
+        result.offset)
+    result.items = [ExamSessionRow(**r) for r in rows]
+    return result
+
+
+class OpenSession(ExamSessionRow):
+    """An exam session open for registration, with its provider's name (the trainee's exam
+    page; the API answers it as training.schemas.ExamSessionOut)."""
+
+    provider_name: str
+
+
 async def open_sessions() -> list[OpenSession]:
     """Sessions open for registration, soonest first."""
     es = ExamSession
-    rows = await es.select(
-        es.id, es.provider.as_alias("provider_id"), es.provider.name.as_alias("provider_name"),
-        es.qualification_code, es.level, es.exam_on, es.place, es.state, es.return_reason,
-        es.submitted_at,
-    ).where(es.state == s.EXAM_OPEN).order_by(es.exam_on)
-    return [OpenSession(**{**r, "state": s.ExamState(r["state"])}) for r in rows]
+    rows = await es.select(*_SESSION_COLUMNS, es.provider.name.as_alias("provider_name")).where(
+        es.state == s.EXAM_OPEN).order_by(es.exam_on)
+    return [OpenSession(**r) for r in rows]
 
 
-@dataclass(frozen=True)
-class PublishedResult:
+class PublishedResult(Row):
     """A candidate's scores once the bureau approved the session; ``review`` (综合评审) only
     for the levels that have it."""
 
@@ -437,11 +436,10 @@ class PublishedResult:
     passed: bool
 
 
-@dataclass(frozen=True)
-class MyRegistration:
-    """One of the trainee's exam registrations (training.schemas.MyRegistrationOut): the
-    session and its provider, the route and 申报条件 line ``met``, and — once the bureau
-    approved the session — the result or ``absent`` (缺考)."""
+class TraineeExamItem(Row):
+    """One of the trainee's items about an exam session — a registration, or a request a
+    provider made for them: its id, the session's id, occupation and level, date and place,
+    and the provider's name."""
 
     id: int
     session_id: int
@@ -450,6 +448,13 @@ class MyRegistration:
     exam_on: date
     place: str
     provider_name: str
+
+
+class MyRegistration(TraineeExamItem):
+    """One of the trainee's exam registrations (training.schemas.MyRegistrationOut): the
+    session and its provider, the route and 申报条件 line ``met``, and — once the bureau
+    approved the session — the result or ``absent`` (缺考)."""
+
     status: s.RegistrationStatus
     route: s.Route
     met: str | None
@@ -469,8 +474,8 @@ async def my_registrations(actor: Actor) -> list[MyRegistration]:
         er.session.place.as_alias("place"), er.session.state.as_alias("session_state"),
         er.session.provider.name.as_alias("provider_name"),
     ).where(er.person == person_id).order_by(er.id, ascending=False))
-    results = {r["registration"]: PublishedResult(r["theory"], r["practical"], r["review"],
-                                                  r["passed"])
+    results = {r["registration"]: PublishedResult(theory=r["theory"], practical=r["practical"],
+                                                  review=r["review"], passed=r["passed"])
                for r in await ExamResult.select(
                    ExamResult.registration, ExamResult.theory, ExamResult.practical,
                    ExamResult.review, ExamResult.passed).where(ExamResult.person == person_id)}
@@ -746,7 +751,7 @@ def _on_behalf_fields(row: dict[str, Any]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class OnBehalfRequest:
+class OnBehalfRequest(MaskedIdNumber):
     """One of the provider's requests (training.controllers.api.OnBehalfOut): only what the
     provider entered — ID type, number (``full_id_number`` as entered, for the page to mask;
     ``id_number`` masked) and name —, the condition chosen and the line ``met``, the evidence
@@ -762,11 +767,6 @@ class OnBehalfRequest:
     evidence_note: str
     evidence_file: int | None
     state: OnBehalfState
-
-    @property
-    def id_number(self) -> str:
-        """The ID number masked (1201**********123X), as the API answers it."""
-        return mask_id_number(self.full_id_number)
 
     @property
     def state_label(self) -> str:
@@ -786,22 +786,20 @@ async def on_behalf_of_session(session_id: int, actor: Actor) -> list[OnBehalfRe
     return [OnBehalfRequest(**_on_behalf_fields(r)) for r in rows]
 
 
-@dataclass(frozen=True)
-class MyOnBehalf:
-    """A request awaiting the trainee's answer (training.controllers.api.MyOnBehalfOut and the
-    trainee's exam page): the session, its provider, the 申报条件 line ``met`` and the
-    evidence the provider recorded."""
+class OnBehalfSummary(TraineeExamItem):
+    """A request awaiting the trainee's answer as the API lists it
+    (training.controllers.api.MyOnBehalfOut): the session, its provider, the 申报条件 line
+    ``met`` and the state."""
 
-    id: int
-    session_id: int
-    qualification_code: str
-    level: int
-    exam_on: date
-    place: str
-    provider_name: str
     met: str | None
-    evidence_note: str
     state: OnBehalfState
+
+
+class MyOnBehalf(OnBehalfSummary):
+    """A request awaiting the trainee's answer as their exam page shows it: its summary and
+    the evidence the provider recorded."""
+
+    evidence_note: str
 
 
 async def my_on_behalf(actor: Actor) -> list[MyOnBehalf]:

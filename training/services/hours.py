@@ -20,7 +20,7 @@ from core.errors import Conflict, NotFound, ValidationError
 from training import states as s
 from training.hours_rules import Slot, check_session, clash, fmt_span
 from training.ports import CERTIFICATION
-from training.services.common import check_provider_access, own_provider_id
+from training.services.common import Row, check_provider_access, own_provider_id
 from training.services.courses import get_course
 from training.tables import (
     Attendance,
@@ -201,21 +201,26 @@ async def record_session(course_id: int, held_on: date, kind: str, hours: int, t
     return row.id
 
 
-@dataclass(frozen=True)
-class ClassSessionRow:
-    """A recorded class session as the course page and training.schemas.ClassSessionOut show
-    it: the day, China wall-clock times, kind, class hours (学时), topic, state and revision;
-    ``flags``: its open integrity flags as ``label：detail`` when the caller adds them
-    (training.services.hours_changes.sessions_with_flags)."""
+class ClassSessionFacts(Row):
+    """What a class session records, in its rows and its versions alike: the day, China
+    wall-clock times, kind and class hours (学时) and topic."""
 
-    id: int
-    course_id: int
     held_on: date
     starts_at: time | None
     ends_at: time | None
     kind: s.HoursKind
     hours: int
     topic: str
+
+
+class ClassSessionRow(ClassSessionFacts):
+    """A recorded class session as the course page and training.schemas.ClassSessionOut show
+    it: its facts, state and revision; ``flags``: its open integrity flags as
+    ``label：detail`` when the caller adds them
+    (training.services.hours_changes.sessions_with_flags)."""
+
+    id: int
+    course_id: int
     state: s.ClassSessionState
     revision: int
     flags: tuple[str, ...] = ()
@@ -227,12 +232,6 @@ _SESSION_COLUMNS = (
     ClassSession.topic, ClassSession.state, ClassSession.revision)
 
 
-def _session_row(row: dict) -> ClassSessionRow:
-    """The selected columns with kind and state as their StrEnums."""
-    return ClassSessionRow(**{**row, "kind": s.HoursKind(row["kind"]),
-                              "state": s.ClassSessionState(row["state"])})
-
-
 async def sessions_of(course_id: int, actor: Actor) -> list[ClassSessionRow]:
     """Every session of the course (void ones included, marked by ``state``), oldest first.
     NotFound for another provider's course."""
@@ -240,7 +239,7 @@ async def sessions_of(course_id: int, actor: Actor) -> list[ClassSessionRow]:
     cs = ClassSession
     rows = await cs.select(*_SESSION_COLUMNS).where(cs.course == course_id).order_by(
         cs.held_on).order_by(cs.starts_at).order_by(cs.id)
-    return [_session_row(r) for r in rows]
+    return [ClassSessionRow(**r) for r in rows]
 
 
 async def session_row(session_id: int, actor: Actor) -> ClassSessionRow:
@@ -251,7 +250,7 @@ async def session_row(session_id: int, actor: Actor) -> ClassSessionRow:
     if row is None:
         raise NotFound("未找到该次课")
     await get_course(row["course_id"], actor)
-    return _session_row(row)
+    return ClassSessionRow(**row)
 
 
 @dataclass(frozen=True)

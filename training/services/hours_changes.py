@@ -9,8 +9,8 @@ is reopened and an issued training certificate goes to the 人社局 officers' r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from core import audit, clock, db
@@ -22,6 +22,7 @@ from training.ports import CERTIFICATION
 from training.services.common import own_provider_id
 from training.services.hours import (
     VOID,
+    ClassSessionFacts,
     ClassSessionRow,
     SessionInput,
     locked_course,
@@ -177,23 +178,16 @@ async def follow_hours(course: Course, actor: Actor, why: str) -> list[int]:
     return reopened
 
 
-@dataclass(frozen=True)
-class ClassSessionRevisionRow:
+class ClassSessionRevisionRow(ClassSessionFacts):
     """One version of a class session (a ClassSessionRevision row) as the session page and
-    training.schemas.ClassSessionRevisionOut show it: what it said (day, China wall-clock
-    times, kind, class hours (学时), topic, state), the enrolment ids ``present`` in it, what
-    was done (``action``: record | correct | void), why and when."""
+    training.schemas.ClassSessionRevisionOut show it: what it said (its facts and state), what
+    was done (``action``: record | correct | void), the enrolment ids ``present`` in it, why
+    and when."""
 
     revision: int
-    held_on: date
-    starts_at: time | None
-    ends_at: time | None
-    kind: s.HoursKind
-    hours: int
-    topic: str
+    action: str
     present: tuple[int, ...]
     state: s.ClassSessionState
-    action: str
     reason: str
     changed_at: datetime
 
@@ -213,9 +207,7 @@ async def history(session_id: int, actor: Actor) -> list[ClassSessionRevisionRow
         r.revision, r.held_on, r.starts_at, r.ends_at, r.kind, r.hours, r.topic, r.present,
         r.state, r.action, r.reason, r.changed_at,
     ).where(r.session == session_id).order_by(r.revision).output(load_json=True)
-    return [ClassSessionRevisionRow(**{
-        **row, "kind": s.HoursKind(row["kind"]), "present": tuple(row["present"]),
-        "state": s.ClassSessionState(row["state"])}) for row in rows]
+    return [ClassSessionRevisionRow(**row) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -250,5 +242,5 @@ async def sessions_with_flags(course_id: int, actor: Actor) -> list[ClassSession
     labels and details (``label：detail``). NotFound for another provider's course."""
     rows = await sessions_of(course_id, actor)
     flags = await open_flags(course_id)
-    return [replace(r, flags=tuple(f"{f.label}：{f.detail}" for f in flags.get(r.id, [])))
-            for r in rows]
+    return [r.model_copy(update={
+        "flags": tuple(f"{f.label}：{f.detail}" for f in flags.get(r.id, []))}) for r in rows]

@@ -16,7 +16,7 @@ from core.identity import fold_code, normalise_mobile, normalise_uscc
 from core.pagination import Page
 from core.tables import Qualification, QualificationLevel
 from training import states as s
-from training.services.common import check_provider_access, is_officer
+from training.services.common import Row, check_provider_access, is_officer
 from training.tables import Provider, ProviderScope
 
 BODY_TYPES = {"Y": "用人单位", "S": "社会培训评价组织"}
@@ -224,9 +224,9 @@ async def scopes_of(provider_id: int, scope: str | None = None) -> list[ScopeVie
                 ProviderScope.qualification_code).order_by(ProviderScope.level, ascending=False)]
 
 
-@dataclass(frozen=True)
-class ProviderView:
-    """A provider with its scopes, as the API shows it (attribute names match ProviderOut)."""
+class ProviderView(Row):
+    """A provider with its scopes, as the pages and the API (training.schemas.ProviderOut)
+    show it."""
 
     id: int
     name: str

@@ -32,7 +32,7 @@ from training.results_file import (
 )
 from training.services import exam_dates
 from training.services.catalogue import level_rule
-from training.services.common import own_provider_id
+from training.services.common import Row, own_provider_id
 from training.services.exams import get_session
 from training.services.results_summary import (
     ResultsSummary,
@@ -266,20 +266,24 @@ async def feedback_file(session_id: int, upload_id: int, actor: Actor) -> tuple[
     return stored.original_name, stored.content_type, body
 
 
-@dataclass(frozen=True)
-class ExamResultRow:
-    """A candidate's scores as the provider's page and training.schemas.ExamResultOut show
-    them: the registration, the name and ID number (``full_id_number`` unmasked, for the
-    entitled page to mask), theory, practical and review (综合评审; None for a level without
+class CandidateScores(Row):
+    """A candidate's scores as the API lists them (training.schemas.ExamResultOut): the
+    registration, the name, theory, practical and review (综合评审; None for a level without
     one) scores, and whether they passed."""
 
     registration_id: int
     name: str
-    full_id_number: str
     theory: Decimal
     practical: Decimal
     review: Decimal | None
     passed: bool
+
+
+class ExamResultRow(CandidateScores):
+    """A candidate's scores as the provider's page shows them: with the ID number
+    (``full_id_number`` unmasked, for the entitled page to mask; the API leaves it out)."""
+
+    full_id_number: str
 
 
 async def results_of(session_id: int, actor: Actor,
