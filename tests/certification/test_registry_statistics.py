@@ -20,14 +20,18 @@ def _tables(html: str) -> dict[str, list[list[str]]]:
     for caption, body in re.findall(r"<caption[^>]*>(.*?)</caption>(.*?)</table>", html, re.S):
         rows = re.findall(r"<tr>(.*?)</tr>", body.split("<tbody>", 1)[-1], re.S)
         tables[unescape(caption.strip())] = [
-            [unescape(re.sub(r"<[^>]+>", "", cell)).strip()
-             for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-            for row in rows]
+            [
+                unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+                for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+            ]
+            for row in rows
+        ]
     return tables
 
 
-def test_statistics_count_each_status_level_and_month(client, run, make_user, make_person,
-                                                      issue_skill):
+def test_statistics_count_each_status_level_and_month(
+    client, run, make_user, make_person, issue_skill
+):
     june = issue_skill(make_person("王芳").id, level=4, issued_on=date(2026, 6, 1))
     issue_skill(make_person("李娜").id, level=3, issued_on=date(2026, 7, 2))
     suspended = issue_skill(make_person("张伟").id, level=4, issued_on=date(2026, 7, 20))
@@ -48,8 +52,10 @@ def test_statistics_count_each_status_level_and_month(client, run, make_user, ma
     assert tables["按月份"] == [["2026-06", "1"], ["2026-07", "2"], ["2026-08", "2"]]
     [(qualification, total)] = tables["按职业 / 培训类别"]
     assert total == "5"
-    assert tables["按等级"] == [[qualification, "四级/中级工", "4"],
-                               [qualification, "三级/高级工", "1"]]
+    assert tables["按等级"] == [
+        [qualification, "四级/中级工", "4"],
+        [qualification, "三级/高级工", "1"],
+    ]
 
     # Within the dates asked for (both included): July and August only.
     july_on = client.get(STATS, params={"date_from": "2026-07-02", "date_to": "2026-08-31"})
@@ -57,5 +63,7 @@ def test_statistics_count_each_status_level_and_month(client, run, make_user, ma
     tables = _tables(july_on.text)
     assert tables["按状态"] == [["已撤销", "1"], ["已暂停", "1"], ["有效", "2"]]
     assert tables["按月份"] == [["2026-07", "2"], ["2026-08", "2"]]
-    assert tables["按等级"] == [[qualification, "四级/中级工", "3"],
-                               [qualification, "三级/高级工", "1"]]
+    assert tables["按等级"] == [
+        [qualification, "四级/中级工", "3"],
+        [qualification, "三级/高级工", "1"],
+    ]
