@@ -8,9 +8,15 @@ from typing import Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from core.forms import BoundedDate
+from employers.services.consents import ConsentEntry
+from employers.services.facilities import FacilityListing
+from employers.services.filings import Verification
+from employers.services.rechecks import FacilityAlert
 
 # Response models are validated from the services' rows and objects (from_attributes); where a
 # row names a reference by its column (facility, staff_link), the field also reads that name.
+# Where the API answers a service's row as it is, the model subclasses that row (its fields are
+# declared there once) and keeps its own name here, the OpenAPI component's.
 FROM_ROWS = ConfigDict(from_attributes=True, populate_by_name=True)
 
 
@@ -23,21 +29,10 @@ class IdOut(BaseModel):
     id: int
 
 
-class ConsentOut(BaseModel):
-    """One answer to a staff-link consent request (employers.tables.StaffConsent)."""
+class ConsentOut(ConsentEntry):
+    """One answer to a staff-link consent request (employers.services.consents.ConsentEntry)."""
 
     model_config = FROM_ROWS
-
-    id: int
-    staff_link_id: int = Field(validation_alias=column("staff_link_id", "staff_link"))
-    facility_id: int = Field(validation_alias=column("facility_id", "facility"))
-    facility_name: str
-    given_at: datetime | None
-    how: str | None  # trainee_accepted | form_uploaded
-    refused_at: datetime | None
-    withdrawn_at: datetime | None
-    withdrawn_via: str | None  # person | officer_written_request
-    withdrawal_reference: str
 
 
 class FacilityIn(BaseModel):
@@ -52,19 +47,13 @@ class FacilityIn(BaseModel):
     is_kindergarten_with_toddler_class: bool = False
 
 
-class FacilityOut(BaseModel):
+class FacilityOut(FacilityListing):
+    """A facility (employers.services.facilities.FacilityListing), its filing status documented
+    as a plain string; also validated from a Facility row (registration, detail, update), which
+    has no compliance: ``compliant`` then None."""
+
     model_config = FROM_ROWS
 
-    id: int
-    name: str
-    uscc: str
-    for_profit: bool
-    registering_authority: str
-    address: str
-    street: str
-    service_types: list[str]
-    capacity: int
-    is_kindergarten_with_toddler_class: bool
     filing_status: str
     compliant: bool | None = None
 
@@ -285,17 +274,10 @@ class ReasonsIn(BaseModel):
     reasons: str = Field(max_length=2000)
 
 
-class VerifyOut(BaseModel):
-    model_config = FROM_ROWS
+class VerifyOut(Verification):
+    """A filing checked again (employers.services.filings.Verification)."""
 
-    filing_id: int
-    packet_sha256: str
-    computed_sha256: str
-    hash_ok: bool
-    signature_ok: bool
-    files_ok: bool
-    valid: bool
-    key_ref: str
+    model_config = FROM_ROWS
 
 
 class QueueItem(BaseModel):
@@ -314,12 +296,10 @@ class QueueItem(BaseModel):
     resubmission: bool
 
 
-class AlertOut(BaseModel):
+class AlertOut(FacilityAlert):
+    """An accepted facility that does not comply now (employers.services.rechecks.
+    FacilityAlert), its reasons as rules."""
+
     model_config = FROM_ROWS
 
-    facility_id: int = Field(validation_alias=column("facility_id", "facility"))
-    name: str
-    street: str
-    filing_status: str
-    since: datetime
     reasons: list[RuleOut]

@@ -4,8 +4,6 @@ maintain; and the public list (信息公示)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -40,8 +38,9 @@ def accept_question(facility: str, report: dict) -> str:
 
 def _by_name(alerts: list[rechecks.FacilityAlert]) -> list[rechecks.FacilityAlert]:
     """The alerts' reasons with staff named as people read them (no internal ids)."""
-    return [replace(alert, reasons=[r | {"message": display_text(r.get("message") or "")}
-                                    for r in alert.reasons]) for alert in alerts]
+    return [alert.model_copy(update={"reasons": [
+        r | {"message": display_text(r.get("message") or "")} for r in alert.reasons]})
+        for alert in alerts]
 
 
 class ReviewPages(Controller):

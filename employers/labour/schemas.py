@@ -8,6 +8,14 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.forms import MAX_FEN, BoundedDate
+from employers.labour.services.files import (
+    CaseEntry,
+    ContractEntry,
+    InsuranceEntry,
+    LabourFileView,
+    MonthlyWage,
+)
+from employers.labour.services.register import RegisterEntry
 
 
 class Correction(BaseModel):
@@ -69,51 +77,38 @@ class MinimumWageOut(MinimumWageIn):
     region: str
 
 
-class ContractOut(BaseModel):
+# The labour file and the register are declared once, as the services' rows; the API names
+# them (the OpenAPI components keep these names) and validates from them.
+
+
+class ContractOut(ContractEntry):
+    """A labour contract (services.files.ContractEntry)."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    type: str
-    type_label: str
-    signed_on: date
-    start: date
-    end: date | None
-    probation_end: date | None
 
+class InsuranceOut(InsuranceEntry):
+    """A social insurance registration (services.files.InsuranceEntry)."""
 
-class InsuranceOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    kind: str
-    kind_label: str
-    registered_on: date
 
+class WageOut(MonthlyWage):
+    """One month's wage (services.files.MonthlyWage)."""
 
-class WageOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    month: str
-    gross_fen: int
-    countable_fen: int
-    pay_date: date | None
-    hours: Decimal | None
 
+class CaseOut(CaseEntry):
+    """A complaint or arbitration case (services.files.CaseEntry)."""
 
-class CaseOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    kind: str
-    kind_label: str
-    filed_on: date
-    status: str
-    status_label: str
-    resolution: str
 
 
 class FindingOut(BaseModel):
+    """A finding (services.findings.FindingView) as the API lists it: its rule's words as a
+    field, and without the facility's street (a column of the district page only)."""
+
     model_config = ConfigDict(from_attributes=True)
 
     code: str
@@ -130,22 +125,11 @@ class FindingOut(BaseModel):
     computed_on: date | None = None
 
 
-class LabourFileOut(BaseModel):
+class LabourFileOut(LabourFileView):
+    """A staff link's labour file (services.files.LabourFileView), its records as above."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    staff_link_id: int
-    facility_id: int
-    name: str
-    id_number: str
-    employment_start: date
-    employment_end: date | None
-    form: str
-    form_label: str
-    agency_name: str
-    agency_uscc: str
-    registered_address: str
-    current_address: str
-    contact: str
     contracts: list[ContractOut]
     insurance: list[InsuranceOut]
     wages: list[WageOut]
@@ -161,22 +145,10 @@ class FindingsPage(BaseModel):
     tally: dict[str, int]
 
 
-class RegisterRow(BaseModel):
+class RegisterRow(RegisterEntry):
     """One line of the employee register (services.register.RegisterEntry)."""
 
     model_config = ConfigDict(from_attributes=True)
-
-    staff_link_id: int
-    name: str
-    sex: str
-    id_number: str
-    registered_address: str
-    current_address: str
-    contact: str
-    form_label: str
-    start: date
-    end: date | None
-    contract_term: str
 
 
 class ReminderOut(BaseModel):

@@ -14,10 +14,11 @@ Re-linking after a refusal or withdrawal is a new request (``request_again``) ne
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+
+from pydantic import BaseModel
 
 from core import audit, clock, db, files
 from core.actor import Actor
@@ -174,11 +175,11 @@ async def request_again(link_id: int, actor: Actor) -> StaffLink:
                                  "staff_link.consent_request")
 
 
-@dataclass(frozen=True)
-class ConsentEntry:
+class ConsentEntry(BaseModel, frozen=True):
     """One answer in a staff link's consent history (a ``StaffConsent`` row) with the
-    facility's name: given (when, ``how``), refused (when), or given then withdrawn (when,
-    ``withdrawn_via``, the written request's reference)."""
+    facility's name: given (when, ``how`` a ``ConsentHow`` code), refused (when), or given then
+    withdrawn (when, ``withdrawn_via`` a ``WithdrawnVia`` code, the written request's
+    reference). The API's ConsentOut is this shape."""
 
     id: int
     staff_link_id: int

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from pydantic import BaseModel
+
 from core import audit, clock, db
 from core.actor import Actor
 from core.errors import Conflict, Forbidden
@@ -51,12 +53,12 @@ async def update_facility(facility_id: int, data: FacilityInput, actor: Actor) -
         return row
 
 
-@dataclass(frozen=True)
-class FacilityListing:
-    """A facility as the facility list, its XLSX export and the API show it: its registration
-    (name, USCC, profit status, registering authority, address and street, service types,
-    capacity, whether it is a kindergarten with a toddler class), its filing status (a
-    ``FilingStatus``) and whether it is compliant now (None before its first check)."""
+class FacilityListing(BaseModel, frozen=True):
+    """A facility as the facility list, its XLSX export and the API (employers.schemas.
+    FacilityOut) show it: its registration (name, USCC, profit status, registering authority,
+    address and street, service types, capacity, whether it is a kindergarten with a toddler
+    class), its filing status (a ``FilingStatus``) and whether it is compliant now (None before
+    its first check)."""
 
     id: int
     name: str

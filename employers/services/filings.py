@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from pydantic import BaseModel
+
 from core import audit, clock, db, files, labels
 from core.actor import Actor
 from core.errors import Conflict, Forbidden, NotFound, ValidationError
@@ -239,12 +241,11 @@ async def return_filing(filing_id: int, reasons: str, actor: Actor) -> Filing:
         return row
 
 
-@dataclass(frozen=True)
-class Verification:
+class Verification(BaseModel, frozen=True):
     """A filing checked again: the packet's SHA-256 as stored and as computed now (hex),
     whether they agree (``hash_ok``), whether the signature over the stored digest checks with
-    the key ``key_ref`` (``signature_ok``), and whether every document's file is still there
-    with its SHA-256 (``files_ok``)."""
+    the key ``key_ref`` (``signature_ok``), whether every document's file is still there with
+    its SHA-256 (``files_ok``), and ``valid``: all three. The API's VerifyOut is this shape."""
 
     filing_id: int
     packet_sha256: str
@@ -252,12 +253,8 @@ class Verification:
     hash_ok: bool
     signature_ok: bool
     files_ok: bool
+    valid: bool
     key_ref: str
-
-    @property
-    def valid(self) -> bool:
-        """The digest, the signature and the files all check."""
-        return self.hash_ok and self.signature_ok and self.files_ok
 
 
 async def verify(filing_id: int, actor: Actor) -> Verification:
@@ -275,9 +272,11 @@ async def verify(filing_id: int, actor: Actor) -> Verification:
                 continue
             files_ok = files_ok and hashlib.sha256(data).hexdigest() == entry["sha256"]
     signature_ok = await signing.verify(row.packet_sha256, row.signature, row.key_ref)
+    hash_ok = digest == row.packet_sha256
     return Verification(filing_id=row.id, packet_sha256=row.packet_sha256,
-                        computed_sha256=digest, hash_ok=digest == row.packet_sha256,
-                        signature_ok=signature_ok, files_ok=files_ok, key_ref=row.key_ref)
+                        computed_sha256=digest, hash_ok=hash_ok, signature_ok=signature_ok,
+                        files_ok=files_ok, valid=hash_ok and signature_ok and files_ok,
+                        key_ref=row.key_ref)
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,10 @@ credential change (call inside the caller's transaction), and the reviewer's das
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from pydantic import BaseModel
 
 from core import clock
 from core.pagination import offset_of
@@ -62,11 +63,11 @@ async def recheck_all(batch: int = 500) -> int:
     return len(ids)
 
 
-@dataclass(frozen=True)
-class FacilityAlert:
+class FacilityAlert(BaseModel, frozen=True):
     """An accepted (已备案) facility that does not comply now: since when (the state last
     changed) and why (``reasons``: the failing rules as the compliance engine reports them,
-    dicts of code, status, message, subjects)."""
+    dicts of code, status, message, subjects). The API's AlertOut is this shape, its reasons
+    as RuleOut."""
 
     facility_id: int
     name: str

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from pydantic import BaseModel
 
 from core.identity import mask_id_number
 from employers.labour.records import CaseKind, CaseStatus, ContractType, InsuranceKind
@@ -14,40 +15,30 @@ from employers.labour.services.loading import form_of, hours_of, load_files, min
 from employers.labour.staff import StaffRow
 
 
-@dataclass(frozen=True)
-class ContractEntry:
-    """A labour contract: its type (ContractType), the day signed, its term (``end`` None:
-    open-ended or task-based) and the probation's last day, if any."""
+class ContractEntry(BaseModel, frozen=True):
+    """A labour contract: its type (ContractType, ``type_label`` its words), the day signed, its
+    term (``end`` None: open-ended or task-based) and the probation's last day, if any."""
 
     id: int
     type: str
+    type_label: str
     signed_on: date
     start: date
     end: date | None
     probation_end: date | None
 
-    @property
-    def type_label(self) -> str:
-        """The contract's type in words."""
-        return ContractType(self.type).label
 
-
-@dataclass(frozen=True)
-class InsuranceEntry:
-    """The day the person was registered for one kind of social insurance (InsuranceKind)."""
+class InsuranceEntry(BaseModel, frozen=True):
+    """The day the person was registered for one kind of social insurance (InsuranceKind,
+    ``kind_label`` its words)."""
 
     id: int
     kind: str
+    kind_label: str
     registered_on: date
 
-    @property
-    def kind_label(self) -> str:
-        """The kind of insurance in words."""
-        return InsuranceKind(self.kind).label
 
-
-@dataclass(frozen=True)
-class MonthlyWage:
+class MonthlyWage(BaseModel, frozen=True):
     """One month's wage (``month`` YYYY-MM): gross and countable toward the minimum wage, in
     fen; the pay day and the hours worked (part-time), when recorded."""
 
@@ -59,34 +50,24 @@ class MonthlyWage:
     hours: Decimal | None
 
 
-@dataclass(frozen=True)
-class CaseEntry:
+class CaseEntry(BaseModel, frozen=True):
     """A complaint or arbitration case: its kind (CaseKind), the day filed, its status
-    (CaseStatus) and resolution."""
+    (CaseStatus), each with its words (``kind_label``, ``status_label``), and resolution."""
 
     id: int
     kind: str
+    kind_label: str
     filed_on: date
     status: str
+    status_label: str
     resolution: str
 
-    @property
-    def kind_label(self) -> str:
-        """The kind of case in words."""
-        return CaseKind(self.kind).label
 
-    @property
-    def status_label(self) -> str:
-        """The case's status in words."""
-        return CaseStatus(self.status).label
-
-
-@dataclass(frozen=True)
-class LabourFileView:
+class LabourFileView(BaseModel, frozen=True):
     """A staff link's labour file: the person (ID number in full or masked), the employment's
     dates and form (``form`` an EmploymentForm, ``form_label`` its words), the register's
     details, the records (contracts, insurance, wages newest month first, cases) and the
-    findings computed from them today."""
+    findings computed from them today. The API's LabourFileOut is this shape."""
 
     staff_link_id: int
     facility_id: int
@@ -109,19 +90,26 @@ class LabourFileView:
 
 
 def _contract(r: dict[str, Any]) -> ContractEntry:
-    return ContractEntry(id=r["id"], type=r["type"], signed_on=r["signed_on"], start=r["start"],
-                         end=r["end"], probation_end=r["probation_end"])
+    return ContractEntry(id=r["id"], type=r["type"], type_label=ContractType(r["type"]).label,
+                         signed_on=r["signed_on"], start=r["start"], end=r["end"],
+                         probation_end=r["probation_end"])
+
+
+def _insurance(r: dict[str, Any]) -> InsuranceEntry:
+    return InsuranceEntry(id=r["id"], kind=r["kind"], kind_label=InsuranceKind(r["kind"]).label,
+                          registered_on=r["registered_on"])
 
 
 def _wage(r: dict[str, Any]) -> MonthlyWage:
     return MonthlyWage(id=r["id"], month=r["month"], gross_fen=r["gross_fen"],
-                     countable_fen=r["countable_fen"], pay_date=r["pay_date"],
-                     hours=hours_of(r["hours_centi"]))
+                       countable_fen=r["countable_fen"], pay_date=r["pay_date"],
+                       hours=hours_of(r["hours_centi"]))
 
 
 def _case(r: dict[str, Any]) -> CaseEntry:
-    return CaseEntry(id=r["id"], kind=r["kind"], filed_on=r["filed_on"], status=r["status"],
-                     resolution=r["resolution"])
+    return CaseEntry(id=r["id"], kind=r["kind"], kind_label=CaseKind(r["kind"]).label,
+                     filed_on=r["filed_on"], status=r["status"],
+                     status_label=CaseStatus(r["status"]).label, resolution=r["resolution"])
 
 
 async def labour_file(link: StaffRow, today: date, *, full: bool) -> LabourFileView:
@@ -140,8 +128,7 @@ async def labour_file(link: StaffRow, today: date, *, full: bool) -> LabourFileV
         registered_address=record.get("registered_address", ""),
         current_address=record.get("current_address", ""), contact=record.get("contact", ""),
         contracts=[_contract(r) for r in file.contracts],
-        insurance=[InsuranceEntry(id=r["id"], kind=r["kind"], registered_on=r["registered_on"])
-                   for r in file.insurance],
+        insurance=[_insurance(r) for r in file.insurance],
         wages=[_wage(r) for r in sorted(file.wages, key=lambda r: r["month"], reverse=True)],
         cases=[_case(r) for r in file.cases],
         findings=[FindingView.of(f, link) for f in findings],

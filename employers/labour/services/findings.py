@@ -147,10 +147,11 @@ class FindingFilter:
 
 @dataclass(frozen=True)
 class FindingView:
-    """One finding of one staff link as the API and the district page list it: the rule
+    """One finding of one staff link as the district page and the labour file list it: the rule
     (``code``, ``label`` its words), ``severity``, the message, the first day it applies, what
     it is about (``subject``), the sum at stake in fen when there is one, the link's facility
-    (name, street) and person, and the day it was computed (stored findings; None when live)."""
+    (name, street) and person, and the day it was computed (stored findings; None when live).
+    The API's FindingOut is this without the street."""
 
     code: str
     severity: str

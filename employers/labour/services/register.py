@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from pydantic import BaseModel
 
 from core.identity import mask_id_number, mask_phone
 from employers.labour import staff
@@ -25,10 +26,10 @@ def contract_term(contracts: list[dict[str, Any]]) -> str:
     return f"{label}（{current['start']} 至 {current['end']}）"
 
 
-@dataclass(frozen=True)
-class RegisterEntry:
+class RegisterEntry(BaseModel, frozen=True):
     """One line of the register: a staff link's person, addresses, contact, form of employment
-    (its label), dates of employment and the current contract's term in words."""
+    (its label), dates of employment and the current contract's term in words. The API's
+    RegisterRow is this shape."""
 
     staff_link_id: int
     name: str
