@@ -25,14 +25,15 @@ def fmt_date(value: date | datetime | None) -> str:
     return value.isoformat()
 
 
-# A date or month as Chinese prose writes it: 2026年1月5日, 2026年1月.
-CN_DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?")
+# A date or month as Chinese prose writes it (2026年1月5日, 2026年1月) or as the pages print
+# it (2026-01-05).
+CN_DATE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{4}-\d{2}-\d{2}")
 
 
 def keep_dates(text: object) -> Markup:
-    """``{{ finding.message | keep_dates }}``: the text escaped, each Chinese date in it
-    (``2026年11月30日``, ``2026年11月``) kept on one line (``<span class="nowrap">``), so a
-    narrow column never breaks a date in two."""
+    """``{{ finding.message | keep_dates }}``: the text escaped, each date in it
+    (``2026年11月30日``, ``2026年11月``, ``2026-11-30``) kept on one line
+    (``<span class="nowrap">``), so a narrow column never breaks a date in two."""
     escaped = str(escape("" if text is None else text))
     return Markup(CN_DATE.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', escaped))
 

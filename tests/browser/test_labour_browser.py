@@ -99,7 +99,7 @@ def test_operator_records_contract_and_wages_officer_sees_and_exports(new_page, 
     assert "芦台街浏览器测试托育园" in officer.content()
     assert "工资低于最低工资标准" in officer.content()
     with officer.expect_download() as info:
-        officer.click("a:has-text('导出 XLSX')")
+        officer.click("a:has-text('导出 Excel')")
     with open(info.value.path(), "rb") as download:
         data = download.read()
     ws = load_workbook(io.BytesIO(data)).active
