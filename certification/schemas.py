@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from certification.reasons import INTERNAL_NOTE_MAX_LENGTH, PUBLIC_REASON_MAX_LENGTH
+from certification.services.certificates import CertificateFacts
 
 
 class PublicCertificateOut(BaseModel):
@@ -40,34 +41,18 @@ class StatusChangeOut(BaseModel):
     at: datetime
 
 
-class CertificateOut(BaseModel):
-    """Read from a CertificateView (services.certificates) by attribute."""
+class CertificateOut(CertificateFacts):
+    """A certificate (certification.services.certificates.CertificateFacts), read from a
+    CertificateView by attribute."""
 
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    number: str
-    kind: str
-    code: str
-    qualification: str
-    level: int | None
-    level_name: str
-    holder_name: str
-    person_id: int
-    issuer: str
-    issued_on: date
-    expires_on: date | None
-    status: str
     status_reason: str = Field(description="公开原因")
-    verification_code: str
-    verify_url: str
     superseded_by: int | None = Field(description="补发后的新证书 id（已被替代时）")
     superseded_by_number: str | None = Field(
         default=None, description="补发后的新证书编号（已被替代时；否则为 null）")
     superseded_by_url: str | None = Field(
         default=None, description="新证书的接口地址 /api/v1/certificates/{id}（已被替代时）")
-    pdf_ready: bool
-    pdf_sha256: str | None = None  # the stored original's; a stamped download has its own
     pdf_is_stamped_copy: bool = False  # the PDF downloads as 加注状态的副本 (not valid)
     history: list[StatusChangeOut]
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, Field
 
 from certification.access import ISSUING_ROLES, may_download
 from certification.services.documents import verification_url
@@ -46,8 +48,14 @@ class PdfHash:
     created_at: datetime
 
 
-@dataclass
-class CertificateView:
+class CertificateFacts(BaseModel):
+    """A certificate issued here as its holder, the registry and the API see it (the API's
+    certification.schemas.CertificateOut extends it): the credential (number, kind, code,
+    level, issuer, dates), the qualification and level names and the holder's name as
+    printed, ``status`` as of today (an expired one reads expired before the nightly job
+    marks it) with its public reason, the verification code and link, the replacement (id and
+    number, once replaced), whether the PDF is ready and the stored original's SHA-256."""
+
     id: int
     number: str
     kind: str
@@ -61,19 +69,26 @@ class CertificateView:
     issued_on: date
     expires_on: date | None
     status: str
-    stored_status: str
     status_reason: str
-    status_changed_at: datetime | None
     verification_code: str
     verify_url: str
     superseded_by: int | None
     pdf_ready: bool
-    vc_ready: bool
-    record_id: int
     pdf_sha256: str | None = None  # the stored original's SHA-256 (never changes on download)
     superseded_by_number: str | None = None  # the new certificate's (fill_replacements)
-    history: list[StatusChange] = field(default_factory=list)
-    pdf_hashes: list[PdfHash] = field(default_factory=list)
+
+
+class CertificateView(CertificateFacts):
+    """The facts and what only pages and services read: the status as stored and when it
+    changed, whether the signed credential is ready, the CertificateRecord id, and (read for
+    one certificate) its history and stored PDFs."""
+
+    stored_status: str
+    status_changed_at: datetime | None
+    vc_ready: bool
+    record_id: int
+    history: list[StatusChange] = Field(default_factory=list)
+    pdf_hashes: list[PdfHash] = Field(default_factory=list)
 
     @property
     def pdf_is_stamped_copy(self) -> bool:
