@@ -249,6 +249,9 @@ class FakeReaderDb:
         class Conn:
             terminated = False
 
+            async def execute(self, _sql: str) -> None:
+                pass
+
             async def fetch(self, _query: str, numbers: list[str]) -> list[dict]:
                 db.batches.append(list(numbers))
                 await asyncio.sleep(0)  # a round trip: other lookups queue meanwhile
@@ -342,3 +345,9 @@ def test_lookups_coalesced_into_one_query_answer_each_certificate_on_postgres(
     for (cert, name), answer in zip(certs * 3, answers, strict=False):
         assert answer.number == cert.number and answer.holder_name == name[0] + "*"
     assert isinstance(answers[-2], NotFound) and isinstance(answers[-1], NotFound)
+
+    async def plan_modes() -> set[str]:  # each lookup connection keeps one generic plan
+        readers = next(iter(verification._pg_readers.values()))
+        return {await conn.fetchval("SHOW plan_cache_mode") for conn in readers.idle}
+
+    assert run(plan_modes) == {"force_generic_plan"}
