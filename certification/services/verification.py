@@ -66,15 +66,30 @@ def _sqlite_reader(path: str) -> sqlite3.Connection:
     return reader
 
 
+_checked_on: list[asyncio.AbstractEventLoop | None] = [None]  # see _sqlite_cache_check
+
+
 def _sqlite_cache_check(path: str) -> None:
     """Empty the cache when any other connection (this process's writers, the worker, another
     process) committed since the entries were read: ``PRAGMA data_version`` of the reader of
-    the database at ``path``."""
+    the database at ``path``.
+
+    Read once per iteration of the event loop (under load a few dozen lookups share one
+    iteration, and the pragma costs as much as the rest of a cached lookup). That loses
+    nothing: every lookup run in an iteration belongs to a request whose bytes arrived before
+    that iteration's poll, and the first lookup of the iteration reads data_version after it,
+    so a commit that completed before a client could have sent its request (say the
+    revocation the officer saw confirmed) is always seen."""
+    loop = asyncio.get_running_loop()
+    if _checked_on[0] is loop:
+        return
     _sqlite_reader(path)
     version = _version_cursors[path].execute("PRAGMA data_version").fetchone()[0]
     if version != _sqlite_version[0]:
         CACHE.clear()
         _sqlite_version[0] = version
+    _checked_on[0] = loop
+    loop.call_soon(_checked_on.__setitem__, 0, None)  # runs at the start of the next iteration
 
 
 class _PgReaders:
