@@ -22,7 +22,9 @@ process, worker or command shows on the next lookup:
   ``core.credentials.LISTENERS`` hook), so a lookup right after the officer's request never
   waits for the notification to arrive: the number bypasses the cache until it does.
 - SQLite: ``PRAGMA data_version`` on the kept reader connection changes when any other
-  connection (this process or another) commits; a change empties the cache before the lookup.
+  connection (this process or another) commits; a change empties the cache before the lookup
+  (read once per turn of the event loop: verification._sqlite_cache_check says why that is
+  enough).
 
 A row fetched while an invalidation arrived is not stored (``epoch``): it may predate the
 change.

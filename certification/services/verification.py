@@ -74,12 +74,16 @@ def _sqlite_cache_check(path: str) -> None:
     process) committed since the entries were read: ``PRAGMA data_version`` of the reader of
     the database at ``path``.
 
-    Read once per iteration of the event loop (under load a few dozen lookups share one
-    iteration, and the pragma costs as much as the rest of a cached lookup). That loses
-    nothing: every lookup run in an iteration belongs to a request whose bytes arrived before
-    that iteration's poll, and the first lookup of the iteration reads data_version after it,
-    so a commit that completed before a client could have sent its request (say the
-    revocation the officer saw confirmed) is always seen."""
+    Read at most once per turn of the event loop: under load a few dozen lookups share one,
+    and the pragma costs as much as the rest of a cached lookup. After a read, the lookups
+    that skip it are those run before the reset scheduled by that read (call_soon, behind
+    what was already scheduled). Each of them runs in a task step scheduled before the reset,
+    so its request's bytes had arrived before the read: a commit completed before a client
+    could have sent its request (say the revocation the officer saw confirmed) is seen. This
+    holds because a request's first step is scheduled (create_task), not run inside the
+    callback that received its bytes (uvicorn on Python 3.11; an eager task factory would
+    break it), and because the loop runs on (a loop stopped with the reset pending skips one
+    more read when restarted: harnesses only)."""
     loop = asyncio.get_running_loop()
     if _checked_on[0] is loop:
         return
@@ -89,7 +93,7 @@ def _sqlite_cache_check(path: str) -> None:
         CACHE.clear()
         _sqlite_version[0] = version
     _checked_on[0] = loop
-    loop.call_soon(_checked_on.__setitem__, 0, None)  # runs at the start of the next iteration
+    loop.call_soon(_checked_on.__setitem__, 0, None)
 
 
 class _PgReaders:
@@ -122,8 +126,12 @@ class _PgReaders:
             self.running += 1
             task = loop.create_task(self._drain(db))
             self.tasks.add(task)
-            task.add_done_callback(self.tasks.discard)
+            task.add_done_callback(self._drained)  # also when cancelled before it ever ran
         return await waiter
+
+    def _drained(self, task: asyncio.Task) -> None:
+        self.tasks.discard(task)
+        self.running -= 1
 
     async def _drain(self, db) -> None:
         """Fetch what is queued, batch after batch, on one connection, until nothing is."""
@@ -135,27 +143,48 @@ class _PgReaders:
                     if conn is None:
                         conn = self.idle.pop() if self.idle else await self._connect(db)
                     rows = await conn.fetch(_PG_QUERY, list(batch))
-                except BaseException as error:
+                except Exception as error:
+                    if conn is not None and _refused(error):  # a value, not the connection
+                        try:
+                            await self._one_by_one(conn, batch)
+                        except BaseException as broken:  # each waiter has its answer or error
+                            conn.terminate()
+                            conn = None
+                            if not isinstance(broken, Exception):
+                                raise
+                        continue
                     if conn is not None:
                         conn.terminate()
                         conn = None
-                    for waiters in batch.values():
-                        for waiter in waiters:
-                            if not waiter.done():
-                                waiter.set_exception(error)
-                    if not isinstance(error, Exception):
-                        raise
+                    _fail(batch, error)
                     continue
-                found = {row["number"]: row for row in rows}
-                for number, waiters in batch.items():
-                    row = found.get(number)
-                    for waiter in waiters:
-                        if not waiter.done():  # not cancelled (the client went away)
-                            waiter.set_result(row)
+                except BaseException as error:  # cancelled: the waiters are not left hanging
+                    if conn is not None:
+                        conn.terminate()
+                        conn = None
+                    _fail(batch, error)
+                    raise
+                _deliver(batch, rows)
         finally:
-            self.running -= 1
             if conn is not None:
                 self.idle.append(conn)
+
+    @staticmethod
+    async def _one_by_one(conn, batch: dict[str, list[asyncio.Future]]) -> None:
+        """The batch's statement was refused for one of its values: each number on its own,
+        so that only the waiters of a refused number get the error. Any other error fails
+        what is left of the batch and is raised (the connection is then dropped)."""
+        numbers = list(batch)
+        for i, number in enumerate(numbers):
+            try:
+                rows = await conn.fetch(_PG_QUERY, [number])
+            except BaseException as error:
+                if isinstance(error, Exception) and _refused(error):
+                    _fail({number: batch[number]}, error)
+                    continue
+                _fail({n: batch[n] for n in numbers[i:]}, error)
+                raise
+            _deliver({number: batch[number]}, rows)
 
     @staticmethod
     async def _connect(db):
@@ -182,6 +211,30 @@ class _PgReaders:
         idle, self.idle = self.idle, []
         for conn in idle:
             await conn.close()
+
+
+def _refused(error: BaseException) -> bool:
+    """The server refused a value of the statement (asyncpg's DataError, SQLSTATE class 22:
+    e.g. a character it cannot store); the connection itself is fine."""
+    import asyncpg  # already loaded: lookups go through asyncpg on PostgreSQL only
+
+    return isinstance(error, asyncpg.exceptions.DataError)
+
+
+def _fail(batch: dict[str, list[asyncio.Future]], error: BaseException) -> None:
+    for waiters in batch.values():
+        for waiter in waiters:
+            if not waiter.done():  # not cancelled (the client went away)
+                waiter.set_exception(error)
+
+
+def _deliver(batch: dict[str, list[asyncio.Future]], rows: list) -> None:
+    found = {row["number"]: row for row in rows}
+    for number, waiters in batch.items():
+        row = found.get(number)
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(row)
 
 
 _pg_readers: dict[asyncio.AbstractEventLoop, _PgReaders] = {}
@@ -388,7 +441,10 @@ async def lookup(number: str, *, name: str = "", code: str = "", today: date) ->
     number = _fold_number(number)
     code = normalise_code(code) if code else ""  # refused before the lookup
     name = name.strip()
-    if not number or len(number) > 40 or not (name or code):
+    # every certificate number is ASCII letters and digits (certification.numbers): anything
+    # else is unknown without asking the database (a NUL would have it refuse the query)
+    if not number or len(number) > 40 or not (number.isascii() and number.isalnum()) \
+            or not (name or code):
         raise NotFound(NOT_FOUND_MESSAGE)
     entry = await _find(number)
     if entry is None:

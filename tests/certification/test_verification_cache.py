@@ -240,6 +240,7 @@ class FakeReaderDb:
         self.rows = rows
         self.batches: list[list[str]] = []
         self.fail: set[str] = set()
+        self.refuse: set[str] = set()  # numbers the server cannot take (a NUL, say)
         self.opened = 0
 
     async def get_new_connection(self) -> Any:
@@ -258,6 +259,10 @@ class FakeReaderDb:
                 if db.fail & set(numbers):
                     db.fail.clear()
                     raise ConnectionResetError("connection lost")
+                if db.refuse & set(numbers):
+                    from asyncpg.exceptions import CharacterNotInRepertoireError
+
+                    raise CharacterNotInRepertoireError("invalid byte sequence for encoding")
                 return [db.rows[n] for n in numbers if n in db.rows]
 
             def terminate(self) -> None:
@@ -286,6 +291,7 @@ def test_concurrent_lookups_share_queries_and_each_gets_its_own_row():
         assert sorted(n for b in db.batches for n in b) == sorted(set(asked))
         alone = await readers.fetch(db, "N95")  # a lookup on its own: one query, at once
         assert alone == rows["N95"] and db.batches[-1] == ["N95"]
+        await asyncio.sleep(0)  # the drains' done callbacks
         assert readers.running == 0 and db.opened <= readers.SIZE
         await readers.close()
 
@@ -310,6 +316,7 @@ def test_a_failed_batch_fails_only_its_own_lookups_and_the_next_ones_work():
         cancelled.cancel()  # the client went away while its number was queued
         assert await kept == rows["N8"]
         assert await readers.fetch(db, "N9") == rows["N9"]  # a new connection after the loss
+        await asyncio.sleep(0)  # the drains' done callbacks
         assert readers.running == 0
         await readers.close()
 
@@ -351,3 +358,58 @@ def test_lookups_coalesced_into_one_query_answer_each_certificate_on_postgres(
         return {await conn.fetchval("SHOW plan_cache_mode") for conn in readers.idle}
 
     assert run(plan_modes) == {"force_generic_plan"}
+
+
+def test_a_number_the_server_refuses_fails_only_its_own_lookup():
+    """A value PostgreSQL refuses (e.g. a NUL) fails the batch's statement: the others in the
+    batch are asked one by one on the same connection and answered."""
+    from certification.services.verification import _PgReaders
+
+    rows = {f"N{i}": {"number": f"N{i}"} for i in range(6)}
+    db = FakeReaderDb(rows)
+
+    async def scenario() -> None:
+        readers = _PgReaders()
+        db.refuse = {"BAD"}
+        asked = ["N0", "BAD", "N1", "N2", "NOPE"]
+        results = await asyncio.gather(*(readers.fetch(db, n) for n in asked),
+                                       return_exceptions=True)
+        assert results[0] == rows["N0"] and results[2] == rows["N1"]
+        assert results[3] == rows["N2"] and results[4] is None
+        assert type(results[1]).__name__ == "CharacterNotInRepertoireError"
+        assert db.opened == 1  # the connection was kept
+        assert await readers.fetch(db, "N5") == rows["N5"] and db.opened == 1
+        await readers.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_drain_cancelled_before_it_ran_leaves_no_lookup_hanging():
+    from certification.services.verification import _PgReaders
+
+    rows = {"N1": {"number": "N1"}}
+    db = FakeReaderDb(rows)
+
+    async def scenario() -> None:
+        readers = _PgReaders()
+        first = asyncio.ensure_future(readers.fetch(db, "N1"))
+        await asyncio.sleep(0)  # its drain task is scheduled, not yet run
+        for task in list(readers.tasks):
+            task.cancel()
+        first.cancel()
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        assert readers.running == 0
+        assert await asyncio.wait_for(readers.fetch(db, "N1"), 5) == rows["N1"]
+        await readers.close()
+
+    asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("number", ["S1%00X", "S99991200000126500000%25", "S9999%27%3B%20--",
+                                    "%E2%84%961", "S1%0AX"])  # NUL, %, a quote, №, a newline
+def test_a_number_outside_the_alphabet_is_not_found_not_an_error(client, number):
+    response = client.get(f"/api/v1/public/certificates/{number}", params={"name": "王芳"})
+    assert response.status_code == 404, response.text
+    page = client.get(f"/verify/{number}", params={"code": "ABCD2345"})
+    assert page.status_code == 404
