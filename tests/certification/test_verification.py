@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from tests.conftest import hold_clock, post_form
 
 
@@ -79,3 +81,52 @@ def test_expired_by_date_reads_expired(client, make_person, issue_skill, run):
         Credential.id == cert.id))
     body = client.get(f"/api/v1/public/certificates/{cert.number}", params={"name": "王芳"}).json()
     assert body["status"] == "expired" and body["status_date"] == "2021-01-01"
+
+
+def test_api_body_is_the_schema_s_own_serialisation(client, make_person, issue_skill, run):
+    """The hot endpoint writes its body itself (public_certificate_json): for every kind of
+    answer (valid, expired by date, revoked with a public reason, superseded) it is exactly
+    what PublicCertificateOut would write, byte for byte, with every field of the schema."""
+    from certification.schemas import PublicCertificateOut
+    from core.clock import now
+    from core.tables import Credential
+
+    valid = issue_skill(make_person("王芳").id)
+    expired = issue_skill(make_person("李娜").id, issued_on=date(2020, 1, 1))
+    revoked = issue_skill(make_person("张伟").id)
+    old = issue_skill(make_person("欧阳娜娜").id)
+    new = issue_skill(make_person("欧阳娜娜").id)
+    run(Credential.update({Credential.expires_on: date(2021, 1, 1)}).where(
+        Credential.id == expired.id))
+    run(Credential.update({Credential.status: "revoked", Credential.status_reason: "以欺骗手段取得",
+                           Credential.status_changed_at: now()}).where(Credential.id == revoked.id))
+    run(Credential.update({Credential.status: "superseded", Credential.superseded_by: new.id,
+                           Credential.status_changed_at: now()}).where(Credential.id == old.id))
+    seen = set()
+    for cert, name in ((valid, "王芳"), (expired, "李娜"), (revoked, "张伟"), (old, "欧阳娜娜")):
+        response = client.get(f"/api/v1/public/certificates/{cert.number}", params={"name": name})
+        assert response.status_code == 200, response.text
+        model = PublicCertificateOut.model_validate_json(response.content)
+        assert response.content == model.model_dump_json().encode()
+        assert set(response.json()) == set(PublicCertificateOut.model_fields)
+        seen.add(model.status)
+    assert seen == {"valid", "expired", "revoked", "superseded"}
+
+
+@pytest.mark.parametrize("query", [
+    "name=%E7%8E%8B%E8%8A%B3", "name=王芳", "name=+%E7%8E%8B%E8%8A%B3+", "name=%20王芳",
+    "x=1&name=王芳", "name=王芳&name=李娜", "na%6De=王芳", "&&name=王芳&", "name=王%E8%8A%B3#frag"])
+def test_api_reads_the_name_as_the_framework_would(client, make_person, issue_skill, query):
+    cert = issue_skill(make_person("王芳").id)
+    response = client.get(f"/api/v1/public/certificates/{cert.number}?{query}")
+    assert response.status_code == 200, response.text
+    assert response.json()["holder_name"] == "王*"
+
+
+@pytest.mark.parametrize("query", ["", "name=", "name", "name=李娜&name=王芳", "nam=王芳",
+                                   "name=%E7%8E", "name=%ZZ", "name=%00", "name=王芳%"])
+def test_api_without_the_right_name_is_the_same_404(client, make_person, issue_skill, query):
+    cert = issue_skill(make_person("王芳").id)
+    response = client.get(f"/api/v1/public/certificates/{cert.number}?{query}")
+    assert response.status_code == 404
+    assert response.json()["detail"].startswith("未查到匹配的证书")
