@@ -228,24 +228,6 @@ def _value_text(key: str, value: object, entity_type: str) -> str:
     return text
 
 
-def audit_summary(summary: Mapping[str, object] | None,
-                  entity_type: str = "") -> list[tuple[str, list[tuple[str, str]]]]:
-    """An audit row's summary as people read it: ``[(part, [(field, value), …]), …]`` with
-    part 变更前/变更后/说明, field names from the ``audit_field`` kind and every coded value
-    labelled (qualification codes by the catalogue; other codes by the kinds named after the
-    row's entity first, e.g. ``state`` of an ``enrolment`` by ``enrolment_state``; booleans
-    是/否). A note is one ``("", text)`` pair."""
-    parts: list[tuple[str, list[tuple[str, str]]]] = []
-    for part, content in (summary or {}).items():
-        if isinstance(content, Mapping):
-            pairs = [(label("audit_field", k), _value_text(k, v, entity_type))
-                     for k, v in content.items()]
-        else:
-            pairs = [("", _value_text(part, content, entity_type))]
-        parts.append((label("audit_part", part), pairs))
-    return parts
-
-
 def _field_name(key: str, entity_type: str) -> str:
     if (entity_type, key) in _ENTITY_FIELDS:
         return _ENTITY_FIELDS[(entity_type, key)]
@@ -280,7 +262,10 @@ def audit_sentences(summary: Mapping[str, object] | None, entity_type: str = "")
     ``角色：系统管理员``; one only in ``before`` reads ``原班级：…``; blank values and unchanged
     fields are left out. They make one sentence (``；`` between, ``。`` at the end); a ``note``
     is its own ``说明：…`` (as written) unless the same words are already shown (a public
-    reason). Field names and coded values as :func:`audit_summary` labels them; amounts in
+    reason). Field names from the ``audit_field`` kind and every coded value
+    labelled (qualification codes by the catalogue; other codes by the kinds named after the
+    row's entity first, e.g. ``state`` of an ``enrolment`` by ``enrolment_state``; booleans
+    是/否); amounts in
     fen (``*_fen``) in yuan; reasons, notes and titles (people's own words) in quotes. Any
     other part (a plain string) is its own sentence."""
     summary = summary or {}

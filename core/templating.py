@@ -11,7 +11,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup, escape
 
 from core.identity import mask_id_number, mask_name, mask_phone
-from core.labels import audit_sentences, audit_summary, label, labels_of
+from core.labels import audit_sentences, label, labels_of
 from core.levels import level_choices, level_label
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -71,7 +71,7 @@ def configure(engine: JinjaTemplateEngine) -> None:
         label=label_filter,
     )
     env.globals.update(label=label, labels_of=labels_of,  # label(kind, code): core.labels
-                       audit_summary=audit_summary, audit_sentences=audit_sentences)
+                       audit_sentences=audit_sentences)
     env.filters["level_label"] = level_label  # {{ 4 | level_label }} → 四级/中级工
     env.globals["level_choices"] = level_choices  # ("5", "五级/初级工") … for level filters
     env.globals["product_name"] = "托育从业人员培训与认证平台"

@@ -2,12 +2,11 @@
 
 import composition
 from core import wiring
-from core.labels import audit_summary
+from core.labels import audit_sentences
 
 
-def test_audit_summary_writes_levels_in_words() -> None:
+def test_audit_sentences_write_levels_in_words() -> None:
     with wiring.using(composition.WIRING):
-        parts = audit_summary({"after": {"level": 4, "number": "DEMO-KG-0001"},
-                               "before": {"level": "5"}}, "credential")
-    assert parts == [("变更后", [("等级", "四级/中级工"), ("编号", "DEMO-KG-0001")]),
-                     ("变更前", [("等级", "五级/初级工")])]
+        sentences = audit_sentences({"after": {"level": 4, "number": "DEMO-KG-0001"},
+                                     "before": {"level": "5"}}, "credential")
+    assert sentences == ["等级由“五级/初级工”改为“四级/中级工”；编号：DEMO-KG-0001。"]
