@@ -40,30 +40,29 @@ WHERE c.number = {} AND c.source = 'issued'
 """
 
 
-_readers: dict[str, sqlite3.Connection] = {}
+_readers: dict[str, tuple[sqlite3.Connection, sqlite3.Cursor]] = {}  # see _sqlite_reader
 CACHE = LookupCache()  # this process's public answers (lookup_cache says when they are served)
 _sqlite_version: list[int] = [-1]  # PRAGMA data_version the cached SQLite entries were read at
-_version_cursors: dict[str, sqlite3.Cursor] = {}  # the reader's, kept: cheaper than a new one
+_SQLITE_QUERY = _QUERY.replace("{}", "?")
 
 
-def _sqlite_reader(path: str) -> sqlite3.Connection:
+def _sqlite_reader(path: str) -> tuple[sqlite3.Connection, sqlite3.Cursor]:
     """A read-only connection kept open for lookups (Piccolo opens one per query on SQLite,
-    which costs more than the lookup). In WAL mode each statement sees the latest commit, so a
-    revocation shows at once. A new database file (tests) starts an empty cache."""
-    reader = _readers.get(path)
-    if reader is None:
-        for old in _readers.values():
+    which costs more than the lookup), and a cursor of it kept for the pragma. In WAL mode each
+    statement sees the latest commit, so a revocation shows at once. A new database file
+    (tests) starts an empty cache."""
+    kept = _readers.get(path)
+    if kept is None:
+        for old, _ in _readers.values():
             old.close()
         _readers.clear()
-        _version_cursors.clear()
         reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False,
                                  timeout=SQLITE_BUSY_TIMEOUT_S)
         reader.row_factory = sqlite3.Row
-        _readers[path] = reader
-        _version_cursors[path] = reader.cursor()
+        kept = _readers[path] = (reader, reader.cursor())
         CACHE.start()
         _sqlite_version[0] = -1
-    return reader
+    return kept
 
 
 _checked_on: list[asyncio.AbstractEventLoop | None] = [None]  # see _sqlite_cache_check
@@ -87,8 +86,7 @@ def _sqlite_cache_check(path: str) -> None:
     loop = asyncio.get_running_loop()
     if _checked_on[0] is loop:
         return
-    _sqlite_reader(path)
-    version = _version_cursors[path].execute("PRAGMA data_version").fetchone()[0]
+    version = _sqlite_reader(path)[1].execute("PRAGMA data_version").fetchone()[0]
     if version != _sqlite_version[0]:
         CACHE.clear()
         _sqlite_version[0] = version
@@ -287,7 +285,7 @@ async def _fetch(number: str) -> dict | None:
     db = engine()
     if isinstance(db, SQLiteEngine):
         # An indexed lookup takes tens of microseconds: cheaper inline than a thread hop.
-        row = _sqlite_reader(db.path).execute(_QUERY.replace("{}", "?"), (number,)).fetchone()
+        row = _sqlite_reader(db.path)[0].execute(_SQLITE_QUERY, (number,)).fetchone()
         return dict(row) if row is not None else None
     if _in_transaction(db):
         rows = await CertificateRecord.raw(_QUERY, number)  # see the transaction's own writes

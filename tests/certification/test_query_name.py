@@ -1,6 +1,6 @@
 """The public lookup reads its ``name`` parameter itself (certification.controllers.public
-.query_name): it must read any query string exactly as the framework's parser (urllib's
-parse_qsl, as Litestar calls it) would."""
+.query_name): it must read any query string exactly as the framework would bind
+``name: FromQuery[str]`` (urllib's parse_qsl, the last of a repeated name)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from certification.controllers.public import query_name
 
 
 def framework_name(query_string: bytes) -> str:
+    """As Litestar binds ``name: FromQuery[str] = ""``: parse_qsl, then a dict of the pairs in
+    order (the last of a repeated key wins)."""
     pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, separator="&")
-    return next((value for key, value in pairs if key == "name"), "")
+    return dict(pairs).get("name", "")
 
 
 PIECES = st.sampled_from([b"name", b"na%6De", b"nam", b"x", b"=", b"&", b"+", b"%", b"%2", b"%E7",
