@@ -104,6 +104,10 @@ class Settings(BaseSettings):
     # client address is always the direct peer (see core.manage.uvicorn_options).
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
     verify_rate_limit_per_minute: int = 60
+    # Connections each web process keeps for the public lookup's cache misses on PostgreSQL
+    # (certification.services.verification._PgReaders): 2 measured best with the database on
+    # the same 2 cores; more where PostgreSQL has cores of its own.
+    verify_lookup_connections: int = Field(default=2, ge=1, le=32)
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 64 * 1024
     demo_data: bool = True

@@ -292,7 +292,7 @@ def test_concurrent_lookups_share_queries_and_each_gets_its_own_row():
         alone = await readers.fetch(db, "N95")  # a lookup on its own: one query, at once
         assert alone == rows["N95"] and db.batches[-1] == ["N95"]
         await asyncio.sleep(0)  # the drains' done callbacks
-        assert readers.running == 0 and db.opened <= readers.SIZE
+        assert readers.running == 0 and db.opened <= readers.size
         await readers.close()
 
     asyncio.run(scenario())
@@ -413,3 +413,30 @@ def test_a_number_outside_the_alphabet_is_not_found_not_an_error(client, number)
     assert response.status_code == 404, response.text
     page = client.get(f"/verify/{number}", params={"code": "ABCD2345"})
     assert page.status_code == 404
+
+
+@pytest.mark.parametrize("connections", [1, 3])
+def test_lookup_connections_are_the_setting(monkeypatch, connections):
+    """VERIFY_LOOKUP_CONNECTIONS bounds the connections a process opens however many lookups
+    arrive at once; every lookup still gets its own row."""
+    from certification.services.verification import _PgReaders
+    from core.settings import get_settings
+
+    monkeypatch.setenv("VERIFY_LOOKUP_CONNECTIONS", str(connections))
+    get_settings.cache_clear()
+    rows = {f"N{i}": {"number": f"N{i}", "holder_name": f"持证人{i}"} for i in range(40)}
+    db = FakeReaderDb(rows)
+
+    async def scenario() -> None:
+        readers = _PgReaders()
+        readers.BATCH = 5  # 8 queries: every connection allowed is needed
+        answers = await asyncio.gather(*(readers.fetch(db, f"N{i}") for i in range(40)))
+        assert answers == [rows[f"N{i}"] for i in range(40)]
+        assert db.opened == connections and len(db.batches) == 8
+        await readers.close()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
