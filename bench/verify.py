@@ -1,7 +1,8 @@
 """Public verification under load: requests/s, p99 and the ratio to a constant endpoint.
 
     .venv/bin/python -m bench.verify [--db sqlite|postgres|both] [--rows 100000]
-        [--connections 64] [--seconds 10] [--warmup 2] [--generator auto|wrk|python]
+        [--connections 64] [--seconds 10] [--rounds 5] [--warmup 2]
+        [--generator auto|wrk|python]
         [--redis URL|none]
         [--pg-url postgresql://postgres@127.0.0.1:5432/postgres]
 
@@ -16,11 +17,16 @@ connections: one busy process beside an idle one). With several the rate-limit c
 sessions) go to Redis, as in production (``--redis none`` keeps per-process counters). Then a load
 generator drives ``GET /api/v1/public/certificates/{number}?name=…`` with random certificates
 and, in the same run, a constant endpoint registered on the same app under the same public prefix
-(so it passes the same middleware). The generator is wrk (C, one thread; ``bin/system-deps
---bench`` installs it) when present, else two processes of asyncio keep-alive clients in Python,
-which cost the server about a third of the CPU. The first ``--warmup`` seconds of verification
+(so it passes the same middleware): ``--rounds`` rounds of constant then verification load, each
+``--seconds / --rounds`` long, so that a change of the shared machine's speed during the run
+weighs on both (the ratio is of the totals; each round's is printed too; p50 and p99 are the
+median of the rounds', the worst round's p99 is printed beside). The generator is wrk (C, one
+thread; ``bin/system-deps --bench`` installs it) when present, else two processes of asyncio
+keep-alive clients in Python, which cost the server about a third of the CPU. The first
+``--warmup`` seconds of verification
 load are not measured (they also fill each worker's lookup cache: with random certificates the
-hit rate grows with the share of ``--rows`` already seen by that worker). After the load an
+hit rate grows with the share of ``--rows`` already seen by that worker; every load draws its
+own sequence from the same certificates, never replaying an earlier one). After the load an
 officer revokes a certificate (looked up first on new connections, so it is warm in every
 worker's cache) through the API, then it is looked up on new connections (any worker) until 40
 answers in a row say "revoked": printed are whether the first did, and when the last stale
@@ -328,8 +334,8 @@ def run_load(port: int, kind: str, rows: int, connections: int, seconds: float) 
     with multiprocessing.Pool(procs) as pool:
         started = time.perf_counter()
         results = pool.map(_load_process, [
-            ("127.0.0.1", port, kind, rows, connections // procs, seconds, n)
-            for n in range(procs)])
+            ("127.0.0.1", port, kind, rows, connections // procs, seconds,
+             _SEEDS.randrange(1 << 30)) for _ in range(procs)])
         elapsed = time.perf_counter() - started
     latencies = sorted(x for r in results for x in r[0])
     errors = [x for r in results for x in r[1]]
@@ -340,6 +346,10 @@ def run_load(port: int, kind: str, rows: int, connections: int, seconds: float) 
         "p99_ms": latencies[int(n * 0.99)] * 1000 if n else None, "wall_s": elapsed,
     }
 
+
+# Each load (warm-up, every round) draws its own sequence of certificates: replaying one sequence
+# would have the warm-up and earlier rounds fill the cache with exactly what later ones ask for.
+_SEEDS = random.Random(11)
 
 WRK_SCRIPT = """
 local paths = {}
@@ -364,19 +374,22 @@ def run_wrk(port: int, kind: str, rows: int, connections: int, seconds: float,
             f"/api/v1/public/certificates/{number_of(i)}?name={urllib.parse.quote(holder_name(i))}\n"
             for i in (rng.randrange(rows) for _ in range(50_000))))
     script = workdir / f"wrk-{kind}.lua"
-    script.write_text(WRK_SCRIPT % (paths_file, rng.randrange(1 << 30)))
+    script.write_text(WRK_SCRIPT % (paths_file, _SEEDS.randrange(1 << 30)))
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--latency", "-s", str(script),
-         f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True).stdout
+        ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "-s",
+         str(script), f"http://127.0.0.1:{port}"],
+        capture_output=True, text=True, check=True).stdout
     unit = {"us": 0.001, "ms": 1.0, "s": 1000.0}
     latency = {int(m[1]): float(m[2]) * unit[m[3]] for m in WRK_LATENCY.finditer(out)}
-    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    done = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m)\b", out)
+    requests = int(done.group(1))
+    wall = float(done.group(2)) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[done.group(3)]
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     errors = (int(bad.group(1)) if bad else 0) + (sum(map(int, sock.groups())) if sock else 0)
     return {"requests": requests, "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
             "errors": errors, "p50_ms": latency.get(50), "p99_ms": latency.get(99),
-            "wall_s": seconds}
+            "wall_s": wall}
 
 
 def _descendants(pid: int) -> list[int]:
@@ -467,6 +480,21 @@ def revocation_visibility(port: int, rows: int, lookups: int = 40,
             "last_stale_ms": round(last_stale * 1000, 1), "lookups": made}
 
 
+def combined(rounds: list[dict]) -> dict:
+    """One kind's figures over its rounds: requests and errors summed, requests/s over the
+    rounds' total time, p50 and p99 the median of the rounds' (a round the shared machine
+    stalled in does not decide it), and the worst round's p99 beside them."""
+    requests = sum(r["requests"] for r in rounds)
+    wall = sum(r["wall_s"] for r in rounds)
+    p50s = sorted(r["p50_ms"] for r in rounds if r["p50_ms"] is not None)
+    p99s = [r["p99_ms"] for r in rounds if r["p99_ms"] is not None]
+    return {"requests": requests, "rps": requests / wall if wall else 0.0,
+            "errors": sum(r["errors"] for r in rounds),
+            "p50_ms": p50s[len(p50s) // 2] if p50s else None,
+            "p99_ms": sorted(p99s)[len(p99s) // 2] if p99s else None,
+            "worst_p99_ms": max(p99s) if p99s else None, "wall_s": wall, "rounds": len(rounds)}
+
+
 def bench(db: str, args: argparse.Namespace) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix=f"bench-verify-{db}-"))
     if db == "sqlite":
@@ -497,14 +525,18 @@ def bench(db: str, args: argparse.Namespace) -> dict:
             def load(kind: str, seconds: float) -> dict:
                 return run_load(port, kind, args.rows, args.connections, seconds)
         load("verify", args.warmup)  # warm-up (and the lookup caches)
-        constant = load("constant", args.seconds)
-        verify = load("verify", args.seconds)
+        rounds = [(load("constant", args.seconds / args.rounds),
+                   load("verify", args.seconds / args.rounds)) for _ in range(args.rounds)]
+        constant = combined([c for c, _ in rounds])
+        verify = combined([v for _, v in rounds])
         rss, pss = server_memory_mb(*server_pids)
         revoked = revocation_visibility(port, args.rows)
     return {"db": db, "rows": args.rows, "workers": workers, "fill_s": round(fill_s, 1),
             "counters": "redis" if redis_url else "per-process memory",
             "verify": verify, "constant": constant,
             "ratio": verify["rps"] / constant["rps"] if constant["rps"] else None,
+            "round_ratios": [round(v["rps"] / c["rps"], 2) if c["rps"] else None
+                             for c, v in rounds],
             "server_rss_mb": round(rss, 1), "server_pss_mb": round(pss, 1),
             "revocation": revoked}
 
@@ -515,6 +547,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="constant and verification alternate this many times, each for "
+                             "--seconds / rounds (a drift of the machine's speed then weighs "
+                             "on both alike)")
     parser.add_argument("--warmup", type=float, default=2,
                         help="seconds of verification load before measuring (fills the caches)")
     parser.add_argument("--port", type=int, default=0, help="0: a free port")
@@ -547,12 +583,13 @@ def main() -> None:
         print(f"\n[{db}] {result['rows']} certificates (filled in {result['fill_s']} s), "
               f"{result['workers']} server worker(s), {args.connections} connections, "
               f"rate-limit counters: {result['counters']}")
-        print(f"  verify   : {v['rps']:8.0f} req/s  p50 {v['p50_ms']:.1f} ms  "
-              f"p99 {v['p99_ms']:.1f} ms  errors {v['errors']}")
-        print(f"  constant : {c['rps']:8.0f} req/s  p50 {c['p50_ms']:.1f} ms  "
-              f"p99 {c['p99_ms']:.1f} ms  errors {c['errors']}")
+        for kind, x in (("verify  ", v), ("constant", c)):
+            print(f"  {kind} : {x['rps']:8.0f} req/s  p50 {x['p50_ms']:.1f} ms  "
+                  f"p99 {x['p99_ms']:.1f} ms (worst round {x['worst_p99_ms']:.1f} ms)  "
+                  f"errors {x['errors']}")
         r = result["revocation"]
-        print(f"  ratio verify/constant: {result['ratio']:.2f}   "
+        print(f"  ratio verify/constant: {result['ratio']:.2f} "
+              f"(by round: {' '.join(f'{x:.2f}' for x in result['round_ratios'])})   "
               f"server memory (all processes): RSS {result['server_rss_mb']} MB, "
               f"PSS {result['server_pss_mb']} MB")
         print(f"  revocation: first lookup revoked {r['first_lookup_revoked']}, last stale "

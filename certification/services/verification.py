@@ -9,6 +9,7 @@ hot), none when the certificate's public answer is in this process's cache
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -16,7 +17,7 @@ from datetime import date, datetime
 from piccolo.engine.sqlite import SQLiteEngine
 
 from certification.numbers import codes_match, normalise_code, normalise_number
-from certification.services.lookup_cache import LookupCache, PgListener
+from certification.services.lookup_cache import LookupCache, PgListener, log
 from certification.tables import CertificateRecord
 from certification.vc.credential import CERTIFICATE_TIMEZONE
 from core.credentials import STATUS_LABELS
@@ -247,21 +248,89 @@ _PG_QUERY = _QUERY.replace("c.number = {}", "c.number = ANY($1::text[])")
 _listeners: dict[asyncio.AbstractEventLoop, PgListener] = {}
 
 
+_warming: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
+WARM_CHUNK = 500  # certificates read per query while warming
+
+
 async def start_cache() -> None:
     """The app's on_startup: on PostgreSQL, listen for changes so that the cache may serve
-    (SQLite needs no listener: see _sqlite_cache_check)."""
+    (SQLite needs no listener: see _sqlite_cache_check); then warm the cache in the background
+    (warm_cache)."""
     db = engine()
-    if isinstance(db, SQLiteEngine):
-        return
-    listener = PgListener(CACHE, db.get_new_connection)
-    _listeners[asyncio.get_running_loop()] = listener
-    await listener.start()
+    loop = asyncio.get_running_loop()
+    if not isinstance(db, SQLiteEngine):
+        listener = PgListener(CACHE, db.get_new_connection)
+        _listeners[loop] = listener
+        await listener.start()
+    _warming[loop] = loop.create_task(_warm_in_background())
+
+
+async def _warm_in_background() -> None:
+    try:
+        await warm_cache()
+    except Exception as error:  # noqa: BLE001 — the cache fills by lookups instead
+        log.warning("lookup cache not warmed (%s)", type(error).__name__)
+
+
+_WARM_QUERY = _QUERY.replace("SELECT c.number,", "SELECT c.id AS credential_id, c.number,").replace(
+    "WHERE c.number = {} AND c.source = 'issued'",
+    "WHERE c.source = 'issued' AND c.id < {} ORDER BY c.id DESC LIMIT {}")
+_WARM_SQLITE = _WARM_QUERY.replace("{}", "?")
+_WARM_PG = _WARM_QUERY.replace("{}", "$1", 1).replace("{}", "$2", 1)
+
+
+async def warm_cache(limit: int | None = None) -> int:
+    """Fill this process's cache with the public answers of the newest issued certificates (at
+    most ``limit``, the cache's size by default), read WARM_CHUNK at a time, newest first, and
+    kept as the most recently used: a process that starts (a deploy, a restart) answers the
+    certificates most likely to be verified, those of people being hired, without a miss each,
+    and does not send PostgreSQL a burst of them. A chunk read across a change (the cache's
+    epoch moved, on either engine) is not kept, as a miss's row is not. Returns how many
+    answers were kept."""
+    limit = CACHE.size if limit is None else limit
+    db = engine()
+    sqlite = isinstance(db, SQLiteEngine)
+    conn = None if sqlite else await db.get_new_connection()  # records, not dicts: less memory
+    chunks: list[tuple[int, list[tuple[str, _Entry]]]] = []
+    last_id, read = 2**31 - 1, 0  # above every id (a serial)
+    try:
+        while read < limit:
+            if sqlite:
+                _sqlite_cache_check(db.path)
+            if not CACHE.live:
+                return 0
+            epoch = CACHE.epoch
+            size = min(WARM_CHUNK, limit - read)
+            if conn is None:
+                rows = _sqlite_reader(db.path)[0].execute(_WARM_SQLITE, (last_id, size)).fetchall()
+            else:
+                rows = await conn.fetch(_WARM_PG, last_id, size)
+            if not rows:
+                break
+            chunks.append((epoch, [(row["number"], _entry(row)) for row in rows]))
+            last_id, read = rows[-1]["credential_id"], read + len(rows)
+            del rows
+            await asyncio.sleep(0)  # requests go on between chunks
+    finally:
+        if conn is not None:
+            await conn.close()
+    kept = 0
+    for epoch, entries in reversed(chunks):  # oldest first: the newest are used most recently
+        for number, entry in reversed(entries):
+            CACHE.put(number, entry, epoch)
+        kept += len(entries) if epoch == CACHE.epoch else 0
+    return kept
 
 
 async def close_readers() -> None:
     """Close this event loop's lookup connections and its change listener (the app's
     on_shutdown); the cache stops serving."""
     loop = asyncio.get_running_loop()
+    warming = _warming.pop(loop, None)
+    if warming is not None:
+        warming.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await warming
     listener = _listeners.pop(loop, None)
     if listener is not None:
         await listener.stop()
@@ -393,7 +462,7 @@ def _entry(row: dict, number: str | None = None) -> _Entry:
         _one(changed) if status != "valid" else None,
         _one(_public_reason(status, status, row["status_reason"])),
         row["superseded_by_number"] if status == "superseded" else None,
-        holder_key, person_key if person_key != holder_key else holder_key,
+        _one(holder_key), _one(person_key) if person_key != holder_key else _one(holder_key),
         row["verification_code"],
     )
 

@@ -440,3 +440,38 @@ def test_lookup_connections_are_the_setting(monkeypatch, connections):
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()
+
+
+def test_the_cache_starts_warm_with_the_newest_certificates(client, run, make_person, issue_skill):
+    """warm_cache (run at start-up) keeps the public answers of the newest issued certificates,
+    at most the limit, and a chunk read across a change is not kept."""
+    from certification.services import verification
+    from certification.services.verification import CACHE, warm_cache
+    from core.tables import Credential
+
+    certs = [issue_skill(make_person(f"王芳{'甲乙丙丁戊'[i]}").id) for i in range(5)]
+    client.get(f"/api/v1/public/certificates/{certs[0].number}", params={"name": "王芳甲"})
+    CACHE.clear()
+    assert run(warm_cache(3)) == 3
+    assert set(CACHE.entries) == {c.number for c in certs[2:]}
+    assert list(CACHE.entries)[-1] == certs[-1].number  # the newest is used most recently
+    # served from the cache: the answer is the cached one until a change is seen
+    r = client.get(f"/api/v1/public/certificates/{certs[4].number}", params={"name": "王芳戊"})
+    assert r.status_code == 200 and r.json()["status"] == "valid"
+    # a change while warming: what was read before it is not kept
+    CACHE.clear()
+    real_entry = verification._entry
+
+    def entry_then_change(row, number=None):
+        CACHE.forget(row["number"])  # as a notification (or a commit seen on SQLite) would
+        return real_entry(row, number)
+
+    verification._entry = entry_then_change
+    try:
+        assert run(warm_cache(3)) == 0
+    finally:
+        verification._entry = real_entry
+    assert CACHE.entries == {}
+    run(Credential.update({Credential.status: "revoked"}).where(Credential.id == certs[4].id))
+    r = client.get(f"/api/v1/public/certificates/{certs[4].number}", params={"name": "王芳戊"})
+    assert r.json()["status"] == "revoked"
