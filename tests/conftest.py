@@ -195,7 +195,10 @@ def app(database: None) -> Any:
 def client(app: Any) -> Iterator[Any]:
     from litestar.testing import TestClient
 
+    from certification.services.verification import warmed
+
     with TestClient(app=app) as test_client:
+        test_client.blocking_portal.call(warmed)  # nothing a test does races with it
         yield test_client
 
 

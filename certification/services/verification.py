@@ -272,53 +272,77 @@ async def _warm_in_background() -> None:
         log.warning("lookup cache not warmed (%s)", type(error).__name__)
 
 
+async def warmed() -> None:
+    """Wait until this event loop's start-up warming (start_cache) has finished (tests: so that
+    nothing a test does races with it)."""
+    task = _warming.get(asyncio.get_running_loop())
+    if task is not None:
+        await asyncio.shield(task)
+
+
 _WARM_QUERY = _QUERY.replace("SELECT c.number,", "SELECT c.id AS credential_id, c.number,").replace(
     "WHERE c.number = {} AND c.source = 'issued'",
-    "WHERE c.source = 'issued' AND c.id < {} ORDER BY c.id DESC LIMIT {}")
-_WARM_SQLITE = _WARM_QUERY.replace("{}", "?")
-_WARM_PG = _WARM_QUERY.replace("{}", "$1", 1).replace("{}", "$2", 1)
+    "WHERE c.source = 'issued' AND c.id > {} ORDER BY c.id LIMIT {}")
+_WARM_FROM = ("SELECT id FROM credential WHERE source = 'issued' ORDER BY id DESC "
+              "LIMIT 1 OFFSET {}")  # the oldest of the newest ``limit``
 
 
 async def warm_cache(limit: int | None = None) -> int:
-    """Fill this process's cache with the public answers of the newest issued certificates (at
-    most ``limit``, the cache's size by default), read WARM_CHUNK at a time, newest first, and
-    kept as the most recently used: a process that starts (a deploy, a restart) answers the
-    certificates most likely to be verified, those of people being hired, without a miss each,
-    and does not send PostgreSQL a burst of them. A chunk read across a change (the cache's
-    epoch moved, on either engine) is not kept, as a miss's row is not. Returns how many
-    answers were kept."""
-    limit = CACHE.size if limit is None else limit
+    """Fill this process's cache with the public answers of the newest issued certificates: as
+    many as the cache has room for (or ``limit``), read WARM_CHUNK at a time from the oldest of
+    them to the newest, so that the newest are the most recently used. A process that starts (a
+    deploy, a restart) then answers the certificates most likely to be verified, those of people
+    being hired, without a miss each, and does not send PostgreSQL a burst of them. Each chunk
+    is stored at once under the rule of a miss's row (LookupCache.put: not when the cache's
+    epoch moved since the chunk was read, on either engine), so a change costs only the chunk
+    in flight; a number a lookup has cached meanwhile is left as it is. Returns how many
+    answers were stored."""
+    limit = CACHE.size - len(CACHE.entries) if limit is None else limit
+    if limit <= 0:
+        return 0
     db = engine()
     sqlite = isinstance(db, SQLiteEngine)
     conn = None if sqlite else await db.get_new_connection()  # records, not dicts: less memory
-    chunks: list[tuple[int, list[tuple[str, _Entry]]]] = []
-    last_id, read = 2**31 - 1, 0  # above every id (a serial)
+    kept = 0
     try:
-        while read < limit:
+        if conn is None:
+            reader = _sqlite_reader(db.path)[0]
+            row = reader.execute(_WARM_FROM.replace("{}", "?"), (limit - 1,)).fetchone()
+        else:
+            row = await conn.fetchrow(_WARM_FROM.replace("{}", "$1"), limit - 1)
+        last_id = row[0] - 1 if row is not None else 0
+        while True:
             if sqlite:
                 _sqlite_cache_check(db.path)
             if not CACHE.live:
-                return 0
-            epoch = CACHE.epoch
-            size = min(WARM_CHUNK, limit - read)
-            if conn is None:
-                rows = _sqlite_reader(db.path)[0].execute(_WARM_SQLITE, (last_id, size)).fetchall()
-            else:
-                rows = await conn.fetch(_WARM_PG, last_id, size)
-            if not rows:
                 break
-            chunks.append((epoch, [(row["number"], _entry(row)) for row in rows]))
-            last_id, read = rows[-1]["credential_id"], read + len(rows)
-            del rows
+            epoch = CACHE.epoch
+            if conn is None:
+                rows = _sqlite_reader(db.path)[0].execute(
+                    _WARM_QUERY.replace("{}", "?"), (last_id, WARM_CHUNK)).fetchall()
+            else:
+                rows = await conn.fetch(_WARM_QUERY.replace("{}", "$1", 1).replace("{}", "$2", 1),
+                                        last_id, WARM_CHUNK)
+            for row in rows:
+                number = row["number"]
+                if number not in CACHE.entries and epoch == CACHE.epoch and CACHE.live:
+                    CACHE.put(number, _entry(row, number), epoch)
+                    kept += number in CACHE.entries
+            if len(rows) < WARM_CHUNK:
+                break
+            last_id = rows[-1]["credential_id"]
             await asyncio.sleep(0)  # requests go on between chunks
+    except BaseException:
+        if conn is not None:
+            conn.terminate()  # cancelled or failed mid-query: never wait on the server
+            conn = None
+        raise
     finally:
         if conn is not None:
-            await conn.close()
-    kept = 0
-    for epoch, entries in reversed(chunks):  # oldest first: the newest are used most recently
-        for number, entry in reversed(entries):
-            CACHE.put(number, entry, epoch)
-        kept += len(entries) if epoch == CACHE.epoch else 0
+            try:
+                await asyncio.wait_for(conn.close(), 5)
+            except Exception:  # noqa: BLE001 — an unresponsive server: drop the connection
+                conn.terminate()
     return kept
 
 

@@ -442,36 +442,55 @@ def test_lookup_connections_are_the_setting(monkeypatch, connections):
         get_settings.cache_clear()
 
 
-def test_the_cache_starts_warm_with_the_newest_certificates(client, run, make_person, issue_skill):
-    """warm_cache (run at start-up) keeps the public answers of the newest issued certificates,
-    at most the limit, and a chunk read across a change is not kept."""
+def test_the_cache_starts_warm_with_the_newest_certificates(client, run, make_person, issue_skill,
+                                                             monkeypatch):
+    """warm_cache (started by start_cache) keeps the public answers of the newest issued
+    certificates, at most the limit, read chunk by chunk from the oldest of them to the newest
+    (the newest most recently used); a chunk read across a change is not kept, the later ones
+    are; a number a lookup cached meanwhile is left as it was; a revocation after warming shows."""
+    import asyncio
+
     from certification.services import verification
     from certification.services.verification import CACHE, warm_cache
     from core.tables import Credential
 
-    certs = [issue_skill(make_person(f"王芳{'甲乙丙丁戊'[i]}").id) for i in range(5)]
-    client.get(f"/api/v1/public/certificates/{certs[0].number}", params={"name": "王芳甲"})
+    async def warming():
+        return verification._warming.get(asyncio.get_running_loop())
+
+    assert run(warming) is not None  # start_cache started the warming of this process's loop
+    monkeypatch.setattr(verification, "WARM_CHUNK", 2)
+    certs = [issue_skill(make_person(f"王芳{'甲乙丙丁戊己庚'[i]}").id) for i in range(7)]
+    newest = [c.number for c in certs[2:]]
     CACHE.clear()
-    assert run(warm_cache(3)) == 3
-    assert set(CACHE.entries) == {c.number for c in certs[2:]}
-    assert list(CACHE.entries)[-1] == certs[-1].number  # the newest is used most recently
-    # served from the cache: the answer is the cached one until a change is seen
-    r = client.get(f"/api/v1/public/certificates/{certs[4].number}", params={"name": "王芳戊"})
-    assert r.status_code == 200 and r.json()["status"] == "valid"
-    # a change while warming: what was read before it is not kept
+    assert run(warm_cache(5)) == 5
+    assert list(CACHE.entries) == newest  # in order: the newest is used most recently
+
+    # a change while the second chunk is read: that chunk is lost, the first and third are kept
     CACHE.clear()
-    real_entry = verification._entry
+    real_entry, built = verification._entry, []
 
     def entry_then_change(row, number=None):
-        CACHE.forget(row["number"])  # as a notification (or a commit seen on SQLite) would
+        built.append(row["number"])
+        if len(built) == 3:  # the first row of the second chunk
+            CACHE.forget("")  # as a notification (or a commit seen on SQLite) would
         return real_entry(row, number)
 
-    verification._entry = entry_then_change
-    try:
-        assert run(warm_cache(3)) == 0
-    finally:
-        verification._entry = real_entry
-    assert CACHE.entries == {}
-    run(Credential.update({Credential.status: "revoked"}).where(Credential.id == certs[4].id))
-    r = client.get(f"/api/v1/public/certificates/{certs[4].number}", params={"name": "王芳戊"})
+    monkeypatch.setattr(verification, "_entry", entry_then_change)
+    run(warm_cache(5))
+    monkeypatch.setattr(verification, "_entry", real_entry)
+    assert list(CACHE.entries) == [newest[4]]  # the forget emptied the first chunk too
+
+    # an answer a lookup cached is not replaced nor moved by warming
+    CACHE.clear()
+    r = client.get(f"/api/v1/public/certificates/{certs[6].number}", params={"name": "王芳庚"})
+    assert r.status_code == 200
+    held = CACHE.entries.get(certs[6].number)
+    run(warm_cache(5))
+    if held is not None:  # cached (PostgreSQL; SQLite also unless a commit was seen meanwhile)
+        assert CACHE.entries[certs[6].number] is held and list(CACHE.entries)[0] == certs[6].number
+
+    # after warming, a revocation shows at once
+    run(warm_cache(5))
+    run(Credential.update({Credential.status: "revoked"}).where(Credential.id == certs[6].id))
+    r = client.get(f"/api/v1/public/certificates/{certs[6].number}", params={"name": "王芳庚"})
     assert r.json()["status"] == "revoked"
