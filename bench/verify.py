@@ -20,7 +20,9 @@ and, in the same run, a constant endpoint registered on the same app under the s
 (so it passes the same middleware): ``--rounds`` rounds of constant then verification load, each
 ``--seconds / --rounds`` long, so that a change of the shared machine's speed during the run
 weighs on both (the ratio is of the totals; each round's is printed too; p50 and p99 are the
-median of the rounds', the worst round's p99 is printed beside). The generator is wrk (C, one
+median of the rounds', the worst round's p99 is printed beside; each round opens its connections
+anew, and their bursts weigh on a short round's p99: ``--rounds 1`` measures the p99 of steady
+traffic). The generator is wrk (C, one
 thread; ``bin/system-deps --bench`` installs it) when present, else two processes of asyncio
 keep-alive clients in Python, which cost the server about a third of the CPU. The first
 ``--warmup`` seconds of verification
