@@ -285,6 +285,10 @@ _WARM_QUERY = _QUERY.replace("SELECT c.number,", "SELECT c.id AS credential_id, 
     "WHERE c.source = 'issued' AND c.id > {} ORDER BY c.id LIMIT {}")
 _WARM_FROM = ("SELECT id FROM credential WHERE source = 'issued' ORDER BY id DESC "
               "LIMIT 1 OFFSET {}")  # the oldest of the newest ``limit``
+# the two statements with each engine's placeholders
+_WARM_SQLITE = (_WARM_FROM.replace("{}", "?"), _WARM_QUERY.replace("{}", "?"))
+_WARM_PG = (_WARM_FROM.replace("{}", "$1"),
+            _WARM_QUERY.replace("{}", "$1", 1).replace("{}", "$2", 1))
 
 
 async def warm_cache(limit: int | None = None) -> int:
@@ -301,28 +305,25 @@ async def warm_cache(limit: int | None = None) -> int:
     if limit <= 0:
         return 0
     db = engine()
-    sqlite = isinstance(db, SQLiteEngine)
-    conn = None if sqlite else await db.get_new_connection()  # records, not dicts: less memory
+    conn = None if isinstance(db, SQLiteEngine) else await db.get_new_connection()  # records
+    start, chunk = _WARM_SQLITE if conn is None else _WARM_PG
     kept = 0
     try:
         if conn is None:
-            reader = _sqlite_reader(db.path)[0]
-            row = reader.execute(_WARM_FROM.replace("{}", "?"), (limit - 1,)).fetchone()
+            row = _sqlite_reader(db.path)[0].execute(start, (limit - 1,)).fetchone()
         else:
-            row = await conn.fetchrow(_WARM_FROM.replace("{}", "$1"), limit - 1)
+            row = await conn.fetchrow(start, limit - 1)
         last_id = row[0] - 1 if row is not None else 0
         while True:
-            if sqlite:
+            if conn is None:
                 _sqlite_cache_check(db.path)
             if not CACHE.live:
                 break
             epoch = CACHE.epoch
             if conn is None:
-                rows = _sqlite_reader(db.path)[0].execute(
-                    _WARM_QUERY.replace("{}", "?"), (last_id, WARM_CHUNK)).fetchall()
+                rows = _sqlite_reader(db.path)[0].execute(chunk, (last_id, WARM_CHUNK)).fetchall()
             else:
-                rows = await conn.fetch(_WARM_QUERY.replace("{}", "$1", 1).replace("{}", "$2", 1),
-                                        last_id, WARM_CHUNK)
+                rows = await conn.fetch(chunk, last_id, WARM_CHUNK)
             for row in rows:
                 number = row["number"]
                 if number not in CACHE.entries and epoch == CACHE.epoch and CACHE.live:
